@@ -1,0 +1,230 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Builds the kernel's mm/vma_init.c, mm/vma_exec.c, mm/vma.c, mm/mmap_lock.c
+# and lib/maple_tree.c from KDIR, unchanged, against the stubs in include/
+# and the environment in shared/, and links them with the tests into ./vma.
+#
+#   make [KDIR=/path/to/linux] [O=builddir] [SANITIZE=0] [TSAN=1] [CC=clang]
+#        [COVERAGE=1] [V=1]
+
+REPO := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+O ?= $(REPO)/build
+override O := $(abspath $(O))
+SANITIZE ?= 1
+TSAN ?= 0
+COVERAGE ?= 0
+BENCH ?= 0
+PROG ?= $(REPO)/vma
+KDIR_SCRIPT ?= $(REPO)/scripts/kdir.sh
+SHELL := /bin/bash
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+NODEPS := $(filter clean help,$(MAKECMDGOALS))
+
+ifeq ($(NODEPS),)
+# Resolve (and if needed fetch) the kernel tree; one line on failure.
+$(shell mkdir -p $(O))
+KTREE := $(shell KDIR='$(KDIR)' $(KDIR_SCRIPT) 2>$(O)/.kdir.msg)
+ifeq ($(KTREE),)
+$(error $(shell tail -n 1 $(O)/.kdir.msg))
+endif
+$(info $(shell cat $(O)/.kdir.msg))
+
+ifeq ($(shell pkg-config --exists liburcu 2>/dev/null && echo y || \
+	test -f /usr/include/urcu.h && echo y),)
+$(error vma: liburcu is missing: apt-get install liburcu-dev)
+endif
+ifeq ($(shell command -v python3),)
+$(error vma: python3 is required to extract kernel definitions)
+endif
+
+# 7.3 still guards the per-VMA lock code; the series removes the guard.
+PVL_DEFINE := $(shell grep -qw CONFIG_PER_VMA_LOCK \
+	$(KTREE)/mm/mmap_lock.c $(KTREE)/include/linux/mmap_lock.h \
+	&& echo -DCONFIG_PER_VMA_LOCK)
+# The seed series adds vma_start_read_unlocked(); test it where it exists.
+HAVE_UNLOCKED := $(shell grep -qw vma_start_read_unlocked \
+	$(KTREE)/include/linux/mmap_lock.h && echo -DVH_HAVE_START_READ_UNLOCKED)
+endif
+
+GEN := $(O)/gen
+ARCHFLAGS := -DCONFIG_MMU -DCONFIG_DEBUG_VM -DCONFIG_64BIT -DCONFIG_PHYS_ADDR_T_64BIT \
+	$(PVL_DEFINE) \
+	$(HAVE_UNLOCKED)
+
+# Stubs first, then generated headers and links to the few real kernel
+# headers we use, then the kernel's own userspace shims.
+# (tools/testing/vma comes early so that tools/testing/shared's quoted
+# "../../include/linux/kernel.h" resolves to tools/include, as upstream.)
+INCLUDES := -I$(REPO)/include -I$(REPO) -I$(KTREE)/tools/testing/vma \
+	-I$(GEN) -I$(GEN)/kinc -I$(KTREE)/tools/testing/shared \
+	-I$(KTREE)/tools/include \
+	-I$(KTREE)/tools/arch/x86/include
+
+# As the kernel: -Wno-pointer-sign.
+WARN := -Wall -Wno-unused-function -Wno-unused-variable -Wno-pointer-sign
+OPT := -g -O1 -fno-omit-frame-pointer -fno-strict-aliasing
+ifeq ($(BENCH),1)
+OPT := -g -O2
+SANITIZE := 0
+endif
+SANFLAGS :=
+ifeq ($(TSAN),1)
+SANFLAGS := -fsanitize=thread
+else ifeq ($(SANITIZE),1)
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+endif
+ifeq ($(COVERAGE),1)
+SANFLAGS += --coverage
+endif
+
+BASE_CFLAGS := -std=gnu11 $(OPT) $(WARN) -D_LGPL_SOURCE -D_GNU_SOURCE \
+	$(SANFLAGS) $(EXTRA_CFLAGS)
+CFLAGS_K := $(BASE_CFLAGS) $(ARCHFLAGS) $(INCLUDES)
+LDLIBS := -lurcu -lpthread
+LDFLAGS += $(SANFLAGS)
+
+# Maple tree and its helpers, built as tools/testing/vma builds them.
+MAPLE_CFLAGS := $(BASE_CFLAGS) -I$(KTREE)/tools/testing/shared \
+	-I$(KTREE)/tools/testing/vma -I$(GEN) -I$(KTREE)/tools/include \
+	-I$(KTREE)/tools/arch/x86/include -I$(KTREE)/lib -w
+MAPLE_OBJS := $(addprefix $(O)/maple/,maple-shim.o linux.o slab.o \
+	find_bit.o bitmap.o hweight.o vsprintf.o xarray-shared.o \
+	radix-tree.o idr.o)
+
+ENV_SRCS := $(wildcard $(REPO)/shared/*.c)
+TEST_SRCS := $(wildcard $(REPO)/tests/*.c)
+ENV_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(ENV_SRCS))
+TEST_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(TEST_SRCS))
+KERNEL_OBJS := $(O)/kernel/mmap_lock.o $(O)/kernel/refcount.o
+
+GENERATED := $(GEN)/.links $(GEN)/vma_env.h $(GEN)/generated/bit-length.h \
+	$(GEN)/generated/map-shift.h $(GEN)/generated/autoconf.h \
+	$(GEN)/upstream_tests.h $(GEN)/upstream_main.h
+
+.PHONY: all clean help FORCE
+all: $(PROG)
+
+$(PROG): $(KERNEL_OBJS) $(ENV_OBJS) $(TEST_OBJS) $(MAPLE_OBJS)
+	@echo "  LD      $(notdir $@)"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Rebuild everything when the tree or the configuration changes.
+$(O)/.config: FORCE
+	@mkdir -p $(O)
+	@echo "$(KTREE) $(CC) $(CFLAGS_K)" | cmp -s - $@ || \
+		echo "$(KTREE) $(CC) $(CFLAGS_K)" > $@
+
+# Links to the real kernel headers the build uses, and to the tree itself.
+$(GEN)/.links: $(O)/.config $(REPO)/scripts/real-headers
+	@mkdir -p $(GEN)/kinc
+	$(Q)rm -rf $(GEN)/kinc $(GEN)/ksrc && mkdir -p $(GEN)/kinc && \
+	ln -s $(KTREE) $(GEN)/ksrc && \
+	while read -r h; do \
+		case "$$h" in ''|\#*) continue;; esac; \
+		mkdir -p $(GEN)/kinc/$$(dirname $$h); \
+		ln -s $(KTREE)/include/$$h $(GEN)/kinc/$$h; \
+	done < $(REPO)/scripts/real-headers
+	@touch $@
+
+# Definitions of mm.h and of the tree's own VMA test shims that cannot be
+# reached by including a real header: extracted, never copied.
+$(GEN)/vma_env.h: $(O)/.config $(REPO)/scripts/kextract.py \
+		$(REPO)/scripts/env-deny $(REPO)/scripts/real-headers
+	@echo "  GEN     $(notdir $@)"
+	@mkdir -p $(GEN)
+	$(Q)python3 $(REPO)/scripts/kextract.py --guard _VH_VMA_ENV_H \
+		$$(sed -e '/^#/d' -e '/^$$/d' \
+			-e 's|^|--defined-in $(KTREE)/include/|' \
+			$(REPO)/scripts/real-headers) \
+		--deny $(REPO)/scripts/env-deny \
+		--from $(KTREE)/tools/testing/vma/include/stubs.h \
+		--from $(KTREE)/tools/testing/vma/include/dup.h \
+		--from $(KTREE)/tools/testing/vma/include/custom.h \
+		-o $@
+
+$(GEN)/upstream_main.h: $(O)/.config $(REPO)/scripts/kextract.py \
+		$(REPO)/scripts/upstream-main-names
+	@echo "  GEN     $(notdir $@)"
+	$(Q)python3 $(REPO)/scripts/kextract.py --guard _VH_UPSTREAM_MAIN_H \
+		--only $(REPO)/scripts/upstream-main-names \
+		--from $(KTREE)/tools/testing/vma/main.c -o $@
+
+$(GEN)/generated/bit-length.h $(GEN)/generated/map-shift.h \
+$(GEN)/generated/autoconf.h: $(O)/.config
+	@mkdir -p $(GEN)/generated
+	$(Q)echo '#define CONFIG_64BIT 1' > $(GEN)/generated/bit-length.h
+	$(Q)echo '#define CONFIG_PHYS_ADDR_T_64BIT 1' >> \
+		$(GEN)/generated/bit-length.h
+	$(Q)echo '#define XA_CHUNK_SHIFT 3' > $(GEN)/generated/map-shift.h
+	$(Q)cp $(KTREE)/tools/testing/shared/autoconf.h \
+		$(GEN)/generated/autoconf.h
+
+# The upstream suite: one include and one runner per tests/*.c of the tree.
+$(GEN)/upstream_tests.h: $(O)/.config
+	@mkdir -p $(GEN)
+	$(Q)for f in $(KTREE)/tools/testing/vma/tests/*.c; do \
+		n=$$(basename $$f .c); \
+		echo "#include <ksrc/tools/testing/vma/tests/$$n.c>"; \
+	done > $@.tmp && \
+	echo '#define VH_UPSTREAM_RUNNERS \' >> $@.tmp && \
+	for f in $(KTREE)/tools/testing/vma/tests/*.c; do \
+		grep -o '^\(static \)\?void run_[a-z_]*_tests' $$f | \
+			sed 's/^.*void \(.*\)/	X(\1) \\/'; \
+	done >> $@.tmp && echo >> $@.tmp && mv $@.tmp $@
+
+$(O)/kernel/mmap_lock.o: $(GENERATED)
+	@mkdir -p $(dir $@)
+	@echo "  CC      mm/mmap_lock.c"
+	$(Q)$(CC) $(CFLAGS_K) -MMD -MP -c $(KTREE)/mm/mmap_lock.c -o $@
+
+$(O)/kernel/refcount.o: $(GENERATED)
+	@mkdir -p $(dir $@)
+	@echo "  CC      lib/refcount.c"
+	$(Q)$(CC) $(CFLAGS_K) -MMD -MP -c $(KTREE)/lib/refcount.c -o $@
+
+# Upstream's tests leave vma_merge_struct.mm NULL, so the real
+# mmap_assert_write_locked() computes &NULL->mmap_lock in their runs.
+$(O)/tests/upstream.o: CFLAGS_K += $(if $(filter 1,$(SANITIZE)),-fno-sanitize=null)
+
+$(O)/%.o: $(REPO)/%.c $(GENERATED)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $*.c"
+	$(Q)$(CC) $(CFLAGS_K) -MMD -MP -c $< -o $@
+
+$(O)/maple/%.o: $(KTREE)/tools/testing/shared/%.c $(GENERATED)
+	@mkdir -p $(dir $@)
+	@echo "  CC      maple/$*.c"
+	$(Q)$(CC) $(MAPLE_CFLAGS) -c $< -o $@
+
+$(O)/maple/%.o: $(KTREE)/tools/lib/%.c $(GENERATED)
+	@mkdir -p $(dir $@)
+	@echo "  CC      maple/$*.c"
+	$(Q)$(CC) $(MAPLE_CFLAGS) -c $< -o $@
+
+# tools/testing/shared builds these from sed-edited copies of lib/.
+$(O)/maple/radix-tree.c $(O)/maple/idr.c: $(O)/maple/%.c: $(O)/.config
+	@mkdir -p $(dir $@)
+	$(Q)sed -e 's/^static //' -e 's/__always_inline //' \
+		-e 's/inline //' < $(KTREE)/lib/$*.c > $@
+
+$(O)/maple/radix-tree.o $(O)/maple/idr.o: $(O)/maple/%.o: $(O)/maple/%.c \
+		$(GENERATED)
+	@echo "  CC      maple/$*.c"
+	$(Q)$(CC) $(MAPLE_CFLAGS) -I$(KTREE)/tools/testing/shared \
+		-c $< -o $@
+
+clean:
+	rm -rf $(O) $(PROG)
+
+help:
+	@sed -n '3,9p' $(REPO)/Makefile
+
+FORCE:
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

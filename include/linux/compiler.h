@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shadows include/linux/compiler.h: tools/'s, plus what real headers use. */
+#ifndef _VH_LINUX_COMPILER_H
+#define _VH_LINUX_COMPILER_H
+
+#include_next <linux/compiler.h>
+#include <linux/export.h>
+
+#ifndef __nonnull_args
+#define __nonnull_args(...)	__attribute__((__nonnull__(__VA_ARGS__)))
+#endif
+#ifndef __must_check
+#define __must_check		__attribute__((__warn_unused_result__))
+#endif
+#ifndef __always_inline
+#define __always_inline		inline __attribute__((__always_inline__))
+#endif
+#ifndef __init
+#define __init
+#endif
+#ifndef __read_mostly
+#define __read_mostly
+#endif
+#ifndef __randomize_layout
+#define __randomize_layout
+#endif
+#ifndef _RET_IP_
+#define _RET_IP_		((unsigned long)__builtin_return_address(0))
+#endif
+
+#endif /* _VH_LINUX_COMPILER_H */

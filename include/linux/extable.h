@@ -1,0 +1,2 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shadows include/linux/extable.h: nothing of it is used by the code under test. */

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shadows include/linux/kernel.h through tools/testing/shared's version,
+ * minus its empty schedule(): here schedule() really sleeps (linux/sched.h).
+ */
+#ifndef _VH_LINUX_KERNEL_H
+#define _VH_LINUX_KERNEL_H
+
+#include <linux/math.h>
+#include_next <linux/kernel.h>
+#undef schedule
+#include <linux/bug.h>
+/* tools/include's kernel.h makes synchronize_rcu() a no-op: not here. */
+#undef synchronize_rcu
+void synchronize_rcu(void);
+
+#endif /* _VH_LINUX_KERNEL_H */

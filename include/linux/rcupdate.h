@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shadows include/linux/rcupdate.h with liburcu (the memb flavour, the same
+ * one the maple tree of tools/testing/shared uses, so grace periods cover
+ * both).  The harness tracks read-side nesting per task so that
+ * rcu_read_lock_held() and RCU_LOCKDEP_WARN() really check.
+ */
+#ifndef __LINUX_RCUPDATE_H
+#define __LINUX_RCUPDATE_H
+
+#include <urcu.h>
+#include <linux/compiler.h>
+#include <linux/sched.h>
+#include "../../shared/harness.h"
+#include "../../shared/sched_point.h"
+
+/* liburcu's names for these are macros; the kernel's are ours. */
+#undef rcu_read_lock
+#undef rcu_read_unlock
+#undef synchronize_rcu
+#undef rcu_dereference
+#undef rcu_assign_pointer
+
+void rcu_read_lock(void);
+void rcu_read_unlock(void);
+void synchronize_rcu(void);
+int rcu_read_lock_held(void);
+
+#define rcu_dereference(p)		READ_ONCE(p)
+#define rcu_dereference_raw(p)		READ_ONCE(p)
+#define rcu_dereference_check(p, c)	READ_ONCE(p)
+#define rcu_dereference_protected(p, c)	(p)
+#define rcu_access_pointer(p)		READ_ONCE(p)
+#define rcu_assign_pointer(p, v) do {					\
+	vh_sched_point();						\
+	__atomic_store_n(&(p), (v), __ATOMIC_RELEASE);			\
+} while (0)
+#define RCU_INIT_POINTER(p, v)		WRITE_ONCE(p, v)
+
+#define RCU_LOCKDEP_WARN(c, s) do {					\
+	if (unlikely(c))						\
+		vh_report("RCU_LOCKDEP_WARN", __FILE__, __LINE__,	\
+			  "%s: %s", #c, s);				\
+} while (0)
+
+#define rcu_read_lock_bh	rcu_read_lock
+#define rcu_read_unlock_bh	rcu_read_unlock
+
+#endif /* __LINUX_RCUPDATE_H */

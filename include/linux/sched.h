@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shadows include/linux/sched.h: a task is a harness thread.  Sleeping follows
+ * the kernel protocol (set_current_state(); check condition; schedule()) and
+ * wake_up_process() makes a sleeping task runnable again, so lost wake-ups in
+ * the code under test are real hangs here too (caught by the watchdog).
+ */
+#ifndef _LINUX_SCHED_H
+#define _LINUX_SCHED_H
+
+#include <linux/types.h>
+#include <linux/compiler.h>
+#include <pthread.h>
+#include <sys/types.h>
+
+#define TASK_RUNNING		0x00000000
+#define TASK_INTERRUPTIBLE	0x00000001
+#define TASK_UNINTERRUPTIBLE	0x00000002
+#define TASK_WAKEKILL		0x00000100
+#define TASK_KILLABLE		(TASK_WAKEKILL | TASK_UNINTERRUPTIBLE)
+#define TASK_NORMAL		(TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)
+
+enum {
+	TASK_COMM_LEN = 16,
+};
+
+struct mm_struct;
+struct vh_rwsem_held;
+
+struct task_struct {
+	char comm[TASK_COMM_LEN];
+	pid_t pid;
+	struct mm_struct *mm;
+	unsigned int personality;
+
+	/* Harness model. */
+	int __state;			/* TASK_* */
+	bool fatal_signal;		/* SIGKILL pending */
+	bool sigpending;		/* any signal pending */
+	pthread_mutex_t sleep_lock;
+	pthread_cond_t sleep_cond;
+	unsigned long nr_sleeps;	/* times schedule() really slept */
+	int rcu_depth;			/* rcu_read_lock() nesting */
+	int nr_read_held;		/* rwsems read-held by this task */
+	const void *read_held[8];
+};
+
+struct task_struct *vh_current(void);
+#define current vh_current()
+
+void vh_set_current_state(int state);
+#define set_current_state(state)	vh_set_current_state(state)
+#define __set_current_state(state)	vh_set_current_state(state)
+void schedule(void);
+int wake_up_process(struct task_struct *p);
+void vh_task_kill(struct task_struct *p);	/* deliver SIGKILL */
+void vh_task_clear_signals(struct task_struct *p);
+
+static inline void might_sleep(void) { }
+static inline int cond_resched(void) { return 0; }
+#define might_resched()		do { } while (0)
+#define sched_clock()		0ULL
+
+#endif /* _LINUX_SCHED_H */

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shadows include/linux/vmstat.h: the per-VMA lock event counters, always
+ * counted (as with CONFIG_PER_VMA_LOCK_STATS) and readable by tests through
+ * vh_vm_events().  Counts are kept per task and summed on read, as the
+ * kernel's per-CPU counters are.
+ */
+#ifndef _LINUX_VMSTAT_H
+#define _LINUX_VMSTAT_H
+
+enum vm_event_item {
+	VMA_LOCK_SUCCESS,
+	VMA_LOCK_ABORT,
+	VMA_LOCK_RETRY,
+	VMA_LOCK_MISS,
+	NR_VM_EVENT_ITEMS
+};
+
+void count_vm_event(enum vm_event_item item);
+#define count_vm_vma_lock_event(x)	count_vm_event(x)
+
+/* Harness: read and reset the global totals. */
+unsigned long vh_vm_event(enum vm_event_item item);
+void vh_vm_events_reset(void);
+
+#endif /* _LINUX_VMSTAT_H */

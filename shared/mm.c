@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Address spaces for tests, the environment's start-up and shut-down, and
+ * the dump_vma()/dump_mm() that VM_WARN_*_VMA() print.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include "harness.h"
+#include "modes.h"
+#include "test.h"
+#include "vma_kernel.h"
+
+void maple_tree_init(void);
+void vma_state_init(void);
+
+struct mm_struct *vh_mm_new(void)
+{
+	struct mm_struct *mm = calloc(1, sizeof(*mm));
+
+	if (!mm)
+		abort();
+	atomic_set(&mm->mm_count, 1);
+	atomic_set(&mm->mm_users, 1);
+	mt_init_flags(&mm->mm_mt, MM_MT_FLAGS);
+	init_rwsem(&mm->mmap_lock);
+	mm_lock_seqcount_init(mm);
+	rcuwait_init(&mm->vma_writer_wait);
+	return mm;
+}
+
+void __mmdrop(struct mm_struct *mm)
+{
+	WARN_ON(!mtree_empty(&mm->mm_mt));
+	mtree_destroy(&mm->mm_mt);
+	free(mm);
+}
+
+void vh_mm_put(struct mm_struct *mm)
+{
+	mmdrop(mm);
+}
+
+void vh_mm_clear(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma;
+	VMA_ITERATOR(vmi, mm, 0);
+
+	mmap_write_lock(mm);
+	for_each_vma(vmi, vma) {
+		vma_start_write(vma);
+		vma_iter_clear(&vmi);
+		vma_mark_detached(vma);
+		vm_area_free(vma);
+		mm->map_count--;
+	}
+	mmap_write_unlock(mm);
+	/* RCU readers may still look at the tree's nodes. */
+	synchronize_rcu();
+}
+
+struct vm_area_struct *vh_vma_map(struct mm_struct *mm, unsigned long start,
+				  unsigned long end, unsigned long flags)
+{
+	struct vm_area_struct *vma = vm_area_alloc(mm);
+
+	if (!vma)
+		return NULL;
+	vma->vm_start = start;
+	vma->vm_end = end;
+	vma->vm_pgoff = start >> PAGE_SHIFT;
+	vm_flags_init(vma, flags);
+	if (vh_vma_link(mm, vma)) {
+		vm_area_free(vma);
+		return NULL;
+	}
+	return vma;
+}
+
+struct kmem_cache *vh_vma_cache(void)
+{
+	return vh_kmem_cache_find("vm_area_struct");
+}
+
+void dump_vma(const struct vm_area_struct *vma)
+{
+	vh_diag("vma %p [%#lx-%#lx) mm %p refcnt %u lock_seq %u", vma,
+		vma->vm_start, vma->vm_end, vma->vm_mm,
+		refcount_read(&vma->vm_refcnt), vma->vm_lock_seq);
+}
+
+void dump_mm(const struct mm_struct *mm)
+{
+	vh_diag("mm %p map_count %d mm_lock_seq %u", mm, mm->map_count,
+		mm->mm_lock_seq.sequence);
+}
+
+void vh_env_init(void)
+{
+	maple_tree_init();
+	vma_state_init();
+}
+
+void vh_env_report(void)
+{
+	unsigned long n = vh_upstream_relaxed_total();
+
+	if (n)
+		printf("# upstream suite: %lu mmap_lock-held assertion(s) relaxed (its tests hold no mmap_lock)\n",
+		       n);
+}
+
+void vh_env_exit(void)
+{
+	vh_slab_teardown();
+}
+
+/* mm_types.h declares these out of line; there is no TLB to flush here. */
+void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm)
+{
+}
+
+void tlb_finish_mmu(struct mmu_gather *tlb)
+{
+}

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The rw_semaphore model behind mmap_lock.  Writers are preferred over new
+ * readers, as the kernel's rwsem hands off to a waiting writer.  The writer
+ * is recorded as owner and each reader in its task's list, so that the
+ * assertions check the calling task, not just "somebody holds it".
+ * Killable waits give up with -EINTR once a fatal signal is pending.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <time.h>
+#include <linux/kernel.h>
+#include <linux/rwsem.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/bug.h>
+#include "harness.h"
+#include "sched_point.h"
+
+bool vh_relaxed_lock_asserts;
+unsigned long vh_relaxed_lock_assert_count;
+
+void init_rwsem(struct rw_semaphore *sem)
+{
+	pthread_mutex_init(&sem->lock, NULL);
+	pthread_cond_init(&sem->wait, NULL);
+	sem->readers = 0;
+	sem->writers_waiting = 0;
+	sem->owner = NULL;
+}
+
+static void vh_read_held_add(const struct rw_semaphore *sem)
+{
+	struct task_struct *t = current;
+
+	if (WARN_ON(t->nr_read_held >= (int)ARRAY_SIZE(t->read_held)))
+		return;
+	t->read_held[t->nr_read_held++] = sem;
+}
+
+static bool vh_read_held_del(const struct rw_semaphore *sem)
+{
+	struct task_struct *t = current;
+	int i;
+
+	for (i = t->nr_read_held - 1; i >= 0; i--) {
+		if (t->read_held[i] == sem) {
+			t->read_held[i] = t->read_held[--t->nr_read_held];
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool vh_read_held_by_me(const struct rw_semaphore *sem)
+{
+	struct task_struct *t = current;
+	int i;
+
+	for (i = 0; i < t->nr_read_held; i++)
+		if (t->read_held[i] == sem)
+			return true;
+	return false;
+}
+
+/* Wait on the rwsem; with @killable, give up when a fatal signal arrives. */
+static int vh_rwsem_wait(struct rw_semaphore *sem, bool killable)
+{
+	struct timespec ts;
+
+	if (!killable) {
+		pthread_cond_wait(&sem->wait, &sem->lock);
+		return 0;
+	}
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(&sem->wait, &sem->lock, &ts);
+	return fatal_signal_pending(current) ? -EINTR : 0;
+}
+
+static int __down_read(struct rw_semaphore *sem, bool killable, bool try)
+{
+	int ret = 0;
+
+	vh_sched_point();
+	pthread_mutex_lock(&sem->lock);
+	WARN_ON(sem->owner == current);
+	while (sem->owner || sem->writers_waiting) {
+		if (try) {
+			ret = -EBUSY;
+			goto out;
+		}
+		ret = vh_rwsem_wait(sem, killable);
+		if (ret)
+			goto out;
+	}
+	sem->readers++;
+	vh_read_held_add(sem);
+out:
+	pthread_mutex_unlock(&sem->lock);
+	return ret;
+}
+
+static int __down_write(struct rw_semaphore *sem, bool killable, bool try)
+{
+	int ret = 0;
+
+	vh_sched_point();
+	pthread_mutex_lock(&sem->lock);
+	WARN_ON(sem->owner == current || vh_read_held_by_me(sem));
+	if (try && (sem->owner || sem->readers)) {
+		ret = -EBUSY;
+		goto out;
+	}
+	sem->writers_waiting++;
+	while (sem->owner || sem->readers) {
+		ret = vh_rwsem_wait(sem, killable);
+		if (ret)
+			break;
+	}
+	sem->writers_waiting--;
+	if (!ret)
+		sem->owner = current;
+	else
+		pthread_cond_broadcast(&sem->wait);
+out:
+	pthread_mutex_unlock(&sem->lock);
+	return ret;
+}
+
+void down_read(struct rw_semaphore *sem)
+{
+	__down_read(sem, false, false);
+}
+
+int down_read_killable(struct rw_semaphore *sem)
+{
+	return __down_read(sem, true, false);
+}
+
+int down_read_trylock(struct rw_semaphore *sem)
+{
+	return __down_read(sem, false, true) == 0;
+}
+
+void up_read(struct rw_semaphore *sem)
+{
+	vh_sched_point();
+	pthread_mutex_lock(&sem->lock);
+	if (!WARN_ON(sem->readers <= 0 || !vh_read_held_del(sem)) &&
+	    --sem->readers == 0)
+		pthread_cond_broadcast(&sem->wait);
+	pthread_mutex_unlock(&sem->lock);
+}
+
+void down_write(struct rw_semaphore *sem)
+{
+	__down_write(sem, false, false);
+}
+
+int down_write_killable(struct rw_semaphore *sem)
+{
+	return __down_write(sem, true, false);
+}
+
+int down_write_trylock(struct rw_semaphore *sem)
+{
+	return __down_write(sem, false, true) == 0;
+}
+
+void up_write(struct rw_semaphore *sem)
+{
+	vh_sched_point();
+	pthread_mutex_lock(&sem->lock);
+	if (!WARN_ON(sem->owner != current)) {
+		sem->owner = NULL;
+		pthread_cond_broadcast(&sem->wait);
+	}
+	pthread_mutex_unlock(&sem->lock);
+}
+
+void downgrade_write(struct rw_semaphore *sem)
+{
+	vh_sched_point();
+	pthread_mutex_lock(&sem->lock);
+	if (!WARN_ON(sem->owner != current)) {
+		sem->owner = NULL;
+		sem->readers++;
+		vh_read_held_add(sem);
+		pthread_cond_broadcast(&sem->wait);
+	}
+	pthread_mutex_unlock(&sem->lock);
+}
+
+int rwsem_is_locked(struct rw_semaphore *sem)
+{
+	int locked;
+
+	pthread_mutex_lock(&sem->lock);
+	locked = sem->owner || sem->readers;
+	pthread_mutex_unlock(&sem->lock);
+	return locked;
+}
+
+int rwsem_is_contended(struct rw_semaphore *sem)
+{
+	return __atomic_load_n(&sem->writers_waiting, __ATOMIC_RELAXED) > 0;
+}
+
+void vh_rwsem_assert_held(const struct rw_semaphore *sem, bool write,
+			  const char *file, int line)
+{
+	struct rw_semaphore *s = (struct rw_semaphore *)sem;
+	bool held;
+
+	/* &mm->mmap_lock of a NULL mm (upstream tests leave vmg->mm unset). */
+	if ((uintptr_t)sem < 4096) {
+		if (vh_relaxed_lock_asserts) {
+			__atomic_fetch_add(&vh_relaxed_lock_assert_count, 1,
+					   __ATOMIC_RELAXED);
+			return;
+		}
+		vh_report("WARN", file, line, "lock assertion on a NULL mm");
+		return;
+	}
+	pthread_mutex_lock(&s->lock);
+	held = s->owner == current || (!write && vh_read_held_by_me(s));
+	pthread_mutex_unlock(&s->lock);
+	if (held)
+		return;
+	if (vh_relaxed_lock_asserts) {
+		__atomic_fetch_add(&vh_relaxed_lock_assert_count, 1,
+				   __ATOMIC_RELAXED);
+		return;
+	}
+	vh_report("WARN", file, line, "lock not held for %s by this task",
+		  write ? "write" : "read");
+}

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Tasks: one per harness thread, created on first use of `current`.
+ * Sleeping, wake-ups and fatal signals (linux/sched.h, linux/sched/signal.h)
+ * and the out-of-line half of rcuwait (kernel/exit.c's rcuwait_wake_up() and
+ * finish_rcuwait()), written from the kernel's documented contract.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/rcupdate.h>
+#include <linux/rcuwait.h>
+#include "harness.h"
+#include "sched_point.h"
+
+static __thread struct task_struct *vh_task;
+static int vh_next_pid = 1;
+
+static struct task_struct *vh_task_new(void)
+{
+	struct task_struct *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		abort();
+	t->pid = __atomic_fetch_add(&vh_next_pid, 1, __ATOMIC_RELAXED);
+	pthread_mutex_init(&t->sleep_lock, NULL);
+	pthread_cond_init(&t->sleep_cond, NULL);
+	t->__state = TASK_RUNNING;
+	return t;
+}
+
+struct task_struct *vh_current(void)
+{
+	if (__builtin_expect(!vh_task, 0))
+		vh_task = vh_task_new();
+	return vh_task;
+}
+
+/* Called by a thread before it exits: its task must not be woken any more. */
+void vh_task_exit(void)
+{
+	struct task_struct *t = vh_task;
+
+	if (!t)
+		return;
+	/* Wakers look tasks up under RCU (rcuwait_wake_up()). */
+	synchronize_rcu();
+	vh_task = NULL;
+	pthread_mutex_destroy(&t->sleep_lock);
+	pthread_cond_destroy(&t->sleep_cond);
+	free(t);
+}
+
+/* set_current_state() implies a full barrier, as in the kernel. */
+void vh_set_current_state(int state)
+{
+	struct task_struct *t = current;
+
+	vh_sched_point();
+	pthread_mutex_lock(&t->sleep_lock);
+	t->__state = state;
+	pthread_mutex_unlock(&t->sleep_lock);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+static bool vh_signal_wakes(struct task_struct *t)
+{
+	return signal_pending_state(t->__state, t);
+}
+
+void schedule(void)
+{
+	struct task_struct *t = current;
+
+	vh_sched_point();
+	pthread_mutex_lock(&t->sleep_lock);
+	if (t->__state != TASK_RUNNING && !vh_signal_wakes(t))
+		t->nr_sleeps++;
+	while (t->__state != TASK_RUNNING && !vh_signal_wakes(t))
+		pthread_cond_wait(&t->sleep_cond, &t->sleep_lock);
+	t->__state = TASK_RUNNING;
+	pthread_mutex_unlock(&t->sleep_lock);
+}
+
+int wake_up_process(struct task_struct *p)
+{
+	int woken = 0;
+
+	vh_sched_point();
+	pthread_mutex_lock(&p->sleep_lock);
+	if (p->__state & TASK_NORMAL) {
+		p->__state = TASK_RUNNING;
+		pthread_cond_signal(&p->sleep_cond);
+		woken = 1;
+	}
+	pthread_mutex_unlock(&p->sleep_lock);
+	return woken;
+}
+
+void vh_task_kill(struct task_struct *p)
+{
+	pthread_mutex_lock(&p->sleep_lock);
+	__atomic_store_n(&p->fatal_signal, true, __ATOMIC_RELEASE);
+	__atomic_store_n(&p->sigpending, true, __ATOMIC_RELEASE);
+	/* signal_wake_up(): a killable sleeper rechecks its wait. */
+	pthread_cond_signal(&p->sleep_cond);
+	pthread_mutex_unlock(&p->sleep_lock);
+}
+
+void vh_task_clear_signals(struct task_struct *p)
+{
+	__atomic_store_n(&p->fatal_signal, false, __ATOMIC_RELEASE);
+	__atomic_store_n(&p->sigpending, false, __ATOMIC_RELEASE);
+}
+
+/*
+ * kernel/exit.c: the full barrier orders the waker's condition update
+ * before its read of w->task, pairing with set_current_state() in the
+ * waiter's loop.
+ */
+int rcuwait_wake_up(struct rcuwait *w)
+{
+	struct task_struct *task;
+	int ret = 0;
+
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	rcu_read_lock();
+	task = rcu_dereference(w->task);
+	if (task)
+		ret = wake_up_process(task);
+	rcu_read_unlock();
+	return ret;
+}
+
+void finish_rcuwait(struct rcuwait *w)
+{
+	rcu_assign_pointer(w->task, NULL);
+	__set_current_state(TASK_RUNNING);
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a test file uses: tables, assertions, threads and handshakes.
+ *
+ * A table is a const array of rows, each with a `desc` string, and one body
+ * that runs a row.  VH_TABLE() registers every row as its own KTAP test,
+ * named "<table>.<desc>", and states in one line the kernel rule the table
+ * checks (printed with -v and --list).  Adding a case is adding a row.
+ *
+ *	struct attach_row { const char *desc; bool attached; int expect; };
+ *	static const struct attach_row attach_rows[] = { ... };
+ *	static void attach_body(const struct attach_row *row) { ... }
+ *	VH_TABLE(attach, "vma_mark_attached() needs the VMA write lock",
+ *		 attach_rows, attach_body);
+ */
+#ifndef _VH_TEST_H
+#define _VH_TEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "harness.h"
+
+typedef void (*vh_body_t)(const void *row);
+
+void vh_register_table(const char *name, const char *rule, const void *rows,
+		       size_t nr_rows, size_t row_size, size_t desc_offset,
+		       vh_body_t body, const char *skip);
+
+#define VH_TABLE_SKIP(_name, _rule, _rows, _body, _skip)		\
+static void __attribute__((constructor)) vh_register_##_name(void)	\
+{									\
+	vh_register_table(#_name, _rule, _rows,				\
+			  sizeof(_rows) / sizeof((_rows)[0]),		\
+			  sizeof((_rows)[0]),				\
+			  offsetof(__typeof__((_rows)[0]), desc),	\
+			  (vh_body_t)(_body), _skip);			\
+}
+#define VH_TABLE(_name, _rule, _rows, _body)				\
+	VH_TABLE_SKIP(_name, _rule, _rows, _body, NULL)
+
+/* Failure of the running test: report and return from the body. */
+void vh_fail(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+bool vh_test_failed(void);
+
+#define VH_ASSERT(cond) do {						\
+	if (!(cond)) {							\
+		vh_fail(__FILE__, __LINE__, "%s", #cond);		\
+		return;							\
+	}								\
+} while (0)
+#define VH_ASSERT_EQ(a, b) do {						\
+	long long __a = (long long)(a), __b = (long long)(b);		\
+	if (__a != __b) {						\
+		vh_fail(__FILE__, __LINE__, "%s == %s (%lld != %lld)",	\
+			#a, #b, __a, __b);				\
+		return;							\
+	}								\
+} while (0)
+/* Like VH_ASSERT, but keeps going (for clean-up paths). */
+#define VH_CHECK(cond) do {						\
+	if (!(cond))							\
+		vh_fail(__FILE__, __LINE__, "%s", #cond);		\
+} while (0)
+#define VH_CHECK_EQ(a, b) do {						\
+	long long __a = (long long)(a), __b = (long long)(b);		\
+	if (__a != __b)							\
+		vh_fail(__FILE__, __LINE__, "%s == %s (%lld != %lld)",	\
+			#a, #b, __a, __b);				\
+} while (0)
+
+void vh_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Threads.  A harness thread has its own task (current), is registered with
+ * liburcu, and is joined by vh_thread_join().
+ */
+struct vh_thread;
+struct task_struct;
+struct vh_thread *vh_thread_start(void (*fn)(void *arg), void *arg);
+void vh_thread_join(struct vh_thread *t);
+struct task_struct *vh_thread_task(struct vh_thread *t);
+
+/*
+ * Wait until a task has really gone to sleep in schedule() (it is off the
+ * CPU, as the kernel would say).  This is a state check, not a timed sleep:
+ * it polls the task's sleep count and state.  Returns false after the
+ * watchdog budget, which the caller turns into a failure.
+ */
+bool vh_wait_until_sleeping(struct task_struct *t, unsigned long nr_sleeps);
+
+/* A one-shot event for handshakes between test threads. */
+struct vh_event {
+	int done;
+};
+void vh_event_signal(struct vh_event *e);
+void vh_event_wait(struct vh_event *e);
+
+#endif /* _VH_TEST_H */

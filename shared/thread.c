@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Harness threads, handshakes and sleep detection (shared/test.h). */
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <time.h>
+#include <urcu.h>
+#include <linux/sched.h>
+#include "harness.h"
+#include "test.h"
+#include "modes.h"
+
+extern unsigned int vh_timeout_s;
+
+struct vh_thread {
+	pthread_t tid;
+	void (*fn)(void *arg);
+	void *arg;
+	void (*done)(void);
+	struct task_struct *task;
+	int started;
+};
+
+static void vh_thread_cleanup(void *arg)
+{
+	struct vh_thread *t = arg;
+
+	vh_task_exit();
+	rcu_unregister_thread();
+	if (t->done)
+		t->done();
+}
+
+static void *vh_thread_main(void *arg)
+{
+	struct vh_thread *t = arg;
+
+	rcu_register_thread();
+	__atomic_store_n(&t->task, current, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->started, 1, __ATOMIC_RELEASE);
+	pthread_cleanup_push(vh_thread_cleanup, t);
+	t->fn(t->arg);
+	pthread_cleanup_pop(1);
+	return NULL;
+}
+
+struct vh_thread *vh_thread_start_notify(void (*fn)(void *arg), void *arg,
+					 void (*done)(void))
+{
+	struct vh_thread *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		abort();
+	t->fn = fn;
+	t->arg = arg;
+	t->done = done;
+	if (pthread_create(&t->tid, NULL, vh_thread_main, t))
+		abort();
+	while (!__atomic_load_n(&t->started, __ATOMIC_ACQUIRE))
+		sched_yield();
+	return t;
+}
+
+struct vh_thread *vh_thread_start(void (*fn)(void *arg), void *arg)
+{
+	return vh_thread_start_notify(fn, arg, NULL);
+}
+
+void vh_thread_join(struct vh_thread *t)
+{
+	pthread_join(t->tid, NULL);
+	free(t);
+}
+
+void vh_thread_abandon(struct vh_thread *t)
+{
+	pthread_detach(t->tid);
+}
+
+struct task_struct *vh_thread_task(struct vh_thread *t)
+{
+	return t->task;
+}
+
+void vh_thread_exit_current(void)
+{
+	pthread_exit(NULL);
+}
+
+static bool vh_deadline_passed(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec - start->tv_sec >= (time_t)vh_timeout_s;
+}
+
+static void vh_pause(void)
+{
+	struct timespec ts = { 0, 50000 };
+
+	nanosleep(&ts, NULL);
+}
+
+bool vh_wait_until_sleeping(struct task_struct *p, unsigned long nr_sleeps)
+{
+	struct timespec start;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		bool asleep;
+
+		pthread_mutex_lock(&p->sleep_lock);
+		asleep = p->nr_sleeps > nr_sleeps &&
+			 p->__state != TASK_RUNNING;
+		pthread_mutex_unlock(&p->sleep_lock);
+		if (asleep)
+			return true;
+		if (vh_deadline_passed(&start))
+			return false;
+		vh_pause();
+	}
+}
+
+void vh_event_signal(struct vh_event *e)
+{
+	__atomic_store_n(&e->done, 1, __ATOMIC_RELEASE);
+}
+
+void vh_event_wait(struct vh_event *e)
+{
+	while (!__atomic_load_n(&e->done, __ATOMIC_ACQUIRE))
+		vh_pause();
+}

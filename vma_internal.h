@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shadows mm/vma_internal.h (same include guard, so the kernel's one, which
+ * mm/vma.c includes by a quoted path, is empty once this has been seen).
+ *
+ * Order: the harness's stubs of kernel headers, the real kernel headers
+ * (mm_types.h, mmap_lock.h, ...), then the definitions extracted at build
+ * time from the tree (build/gen/vma_env.h).
+ */
+#ifndef __MM_VMA_INTERNAL_H
+#define __MM_VMA_INTERNAL_H
+
+#include <stdlib.h>
+#include <linux/gfp.h>
+#include <linux/types.h>
+#include <linux/kernel.h>
+#include <linux/bug.h>
+#include <linux/args.h>
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
+#include <linux/list.h>
+#include <linux/maple_tree.h>
+#include <linux/rbtree.h>
+#include <linux/refcount.h>
+#include <linux/slab.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/mm.h>
+#include <linux/export.h>
+#include <linux/rcuwait.h>
+#include <linux/vmstat.h>
+#include <linux/mm_types.h>
+#include <linux/mmap_lock.h>
+
+#include <linux/mm.h>
+
+#include "vma_env.h"
+
+#endif /* __MM_VMA_INTERNAL_H */
