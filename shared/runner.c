@@ -95,6 +95,9 @@ void vh_diag(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Provided by the sanitizer runtimes; absent otherwise. */
+void __sanitizer_print_stack_trace(void) __attribute__((weak));
+
 void vh_report(const char *kind, const char *file, int line,
 	       const char *fmt, ...)
 {
@@ -117,6 +120,8 @@ void vh_report(const char *kind, const char *file, int line,
 	snprintf(where, sizeof(where), "%s%s at %s:%d: ",
 		 expected ? "expected " : "", kind, file, line);
 	vh_diag("%s%s", where, msg);
+	if (vh_verbose > 1 && __sanitizer_print_stack_trace)
+		__sanitizer_print_stack_trace();
 }
 
 void vh_fail(const char *file, int line, const char *fmt, ...)

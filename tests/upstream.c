@@ -66,7 +66,7 @@ static void upstream_body(const struct upstream_row *row)
 	relaxed = vh_relaxed_lock_assert_count - before;
 	upstream_relaxed_total += relaxed;
 	if (relaxed)
-		vh_diag("relaxed: %lu mmap_lock-held assertion(s) not enforced (upstream test holds no mmap_lock)",
+		vh_diag("relaxed: %lu lock-held assertion(s) (mmap_lock, VMA write lock) not enforced: upstream test holds no mmap_lock",
 			relaxed);
 	if (!ok)
 		vh_fail(__FILE__, __LINE__,

@@ -18,6 +18,9 @@ struct vma_merge_struct;
 
 void dump_vma(const struct vm_area_struct *vma);
 void dump_mm(const struct mm_struct *mm);
+/* Reports a VM_WARN_ON_ONCE_VMA() (shared/mm.c). */
+void vh_vm_warn_vma(const char *cond, const struct vm_area_struct *vma,
+		    const char *file, int line);
 
 #define VM_BUG_ON(cond)			BUG_ON(cond)
 #define VM_BUG_ON_VMA(cond, vma) do {					\
@@ -39,8 +42,8 @@ void dump_mm(const struct mm_struct *mm);
 #define VM_WARN_ON_ONCE_VMA(cond, vma) ({				\
 	bool __vc = !!(cond);						\
 	if (unlikely(__vc))						\
-		dump_vma(vma);						\
-	WARN_ON(__vc);							\
+		vh_vm_warn_vma(#cond, vma, __FILE__, __LINE__);		\
+	unlikely(__vc);							\
 })
 #define VM_WARN_ON_VMA(cond, vma)	VM_WARN_ON_ONCE_VMA(cond, vma)
 #define VM_WARN_ON_ONCE_MM(cond, mm) ({					\
