@@ -52,6 +52,10 @@ HAVE_UNLOCKED := $(shell grep -qw vma_start_read_unlocked \
 	$(KTREE)/include/linux/mmap_lock.h && echo -DVH_HAVE_START_READ_UNLOCKED)
 endif
 
+KVERSION := $(shell awk '/^VERSION =/{v=$$3} /^PATCHLEVEL =/{p=$$3} \
+	/^SUBLEVEL =/{s=$$3} /^EXTRAVERSION =/{e=$$3} \
+	END{print v "." p "." s e}' $(KTREE)/Makefile 2>/dev/null)
+
 GEN := $(O)/gen
 ARCHFLAGS := -DCONFIG_MMU -DCONFIG_DEBUG_VM -DCONFIG_64BIT -DCONFIG_PHYS_ADDR_T_64BIT \
 	$(PVL_DEFINE) \
@@ -187,6 +191,9 @@ $(O)/kernel/refcount.o: $(GENERATED)
 	@mkdir -p $(dir $@)
 	@echo "  CC      lib/refcount.c"
 	$(Q)$(CC) $(CFLAGS_K) -MMD -MP -c $(KTREE)/lib/refcount.c -o $@
+
+$(O)/shared/runner.o: CFLAGS_K += -DVH_KTREE='"$(KTREE)"' \
+	-DVH_KVERSION='"$(KVERSION)"'
 
 # Upstream's tests leave vma_merge_struct.mm NULL, so the real
 # mmap_assert_write_locked() computes &NULL->mmap_lock in their runs.

@@ -25,6 +25,7 @@ void vh_bug(const char *file, int line, const char *cond)
  */
 void vh_expect_warn_begin(void);
 int vh_expect_warn_end(void);
+bool vh_warn_expected(void);
 
 /*
  * Relaxed lock assertions: the upstream suite never takes mmap_lock, so

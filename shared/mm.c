@@ -45,17 +45,9 @@ void vh_mm_put(struct mm_struct *mm)
 
 void vh_mm_clear(struct mm_struct *mm)
 {
-	struct vm_area_struct *vma;
-	VMA_ITERATOR(vmi, mm, 0);
-
 	mmap_write_lock(mm);
-	for_each_vma(vmi, vma) {
-		vma_start_write(vma);
-		vma_iter_clear(&vmi);
-		vma_mark_detached(vma);
-		vm_area_free(vma);
-		mm->map_count--;
-	}
+	WARN_ON(vh_unmap(mm, 0, TASK_SIZE));
+	WARN_ON(mm->map_count);
 	mmap_write_unlock(mm);
 	/* RCU readers may still look at the tree's nodes. */
 	synchronize_rcu();
@@ -77,6 +69,65 @@ struct vm_area_struct *vh_vma_map(struct mm_struct *mm, unsigned long start,
 		return NULL;
 	}
 	return vma;
+}
+
+int vh_map(struct mm_struct *mm, unsigned long start, unsigned long end,
+	   vm_flags_t flags)
+{
+	unsigned long ret;
+
+	current->mm = mm;
+	ret = mmap_region(NULL, start, end - start, legacy_to_vma_flags(flags),
+			  start >> PAGE_SHIFT, NULL);
+	return IS_ERR_VALUE(ret) ? (int)ret : 0;
+}
+
+int vh_unmap(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	VMA_ITERATOR(vmi, mm, start);
+
+	current->mm = mm;
+	return do_vmi_munmap(&vmi, mm, start, end - start, NULL, false);
+}
+
+int vh_protect(struct mm_struct *mm, unsigned long start, unsigned long end,
+	       vm_flags_t flags)
+{
+	struct vm_area_struct *vma, *prev;
+	vma_flags_t vma_flags = legacy_to_vma_flags(flags);
+	VMA_ITERATOR(vmi, mm, start);
+
+	current->mm = mm;
+	vma = vma_find(&vmi, end);
+	if (!vma || vma->vm_start > start || vma->vm_end < end)
+		return -ENOMEM;
+	prev = vma_prev(&vmi);
+	if (start > vma->vm_start)
+		prev = vma;
+	vma_iter_set(&vmi, start);
+	vma = vma_find(&vmi, end);
+	vma = vma_modify_flags(&vmi, prev, vma, start, end, &vma_flags);
+	if (IS_ERR(vma))
+		return PTR_ERR(vma);
+	/* mprotect_fixup(): the caller changes the flags, write-locked. */
+	vma_start_write(vma);
+	vma_flags_reset_once(vma, &vma_flags);
+	return 0;
+}
+
+void vh_fixture_init(struct vh_fixture *f)
+{
+	f->mm = vh_mm_new();
+	mmap_write_lock(f->mm);
+	WARN_ON(vh_map(f->mm, VH_BASE, VH_BASE + VH_PG(8), VH_RW));
+	f->vma = vma_lookup(f->mm, VH_BASE);
+	mmap_write_unlock(f->mm);
+}
+
+void vh_fixture_fini(struct vh_fixture *f)
+{
+	vh_mm_clear(f->mm);
+	vh_mm_put(f->mm);
 }
 
 struct kmem_cache *vh_vma_cache(void)
@@ -107,8 +158,9 @@ void vh_vm_warn_vma(const char *cond, const struct vm_area_struct *vma,
 				   __ATOMIC_RELAXED);
 		return;
 	}
-	dump_vma(vma);
 	vh_report("WARN", file, line, "%s", cond);
+	if (vh_verbose || !vh_warn_expected())
+		dump_vma(vma);
 }
 
 void dump_mm(const struct mm_struct *mm)
@@ -135,6 +187,7 @@ void vh_env_report(void)
 void vh_env_exit(void)
 {
 	vh_slab_teardown();
+	vh_task_free(vh_task_exit());
 }
 
 /* mm_types.h declares these out of line; there is no TLB to flush here. */

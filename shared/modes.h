@@ -15,7 +15,9 @@ struct vh_thread *vh_thread_start_notify(void (*fn)(void *arg), void *arg,
 					 void (*done)(void));
 void vh_thread_exit_current(void) __attribute__((noreturn));
 void vh_thread_abandon(struct vh_thread *t);
-void vh_task_exit(void);
+struct task_struct;
+struct task_struct *vh_task_exit(void);
+void vh_task_free(struct task_struct *t);
 void vh_slab_teardown(void);
 
 #endif /* _VH_MODES_H */

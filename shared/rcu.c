@@ -11,7 +11,7 @@
 
 void rcu_read_lock(void)
 {
-	vh_sched_point();
+	vh_sched_point(NULL);
 	urcu_memb_read_lock();
 	current->rcu_depth++;
 }
@@ -20,7 +20,7 @@ void rcu_read_unlock(void)
 {
 	struct task_struct *t = current;
 
-	vh_sched_point();
+	vh_sched_point(NULL);
 	if (WARN_ON(t->rcu_depth <= 0))
 		return;
 	t->rcu_depth--;
@@ -37,6 +37,6 @@ void synchronize_rcu(void)
 	/* A grace period cannot end inside our own read-side section. */
 	if (WARN_ON(current->rcu_depth > 0))
 		return;
-	vh_sched_point();
+	vh_sched_point(NULL);
 	urcu_memb_synchronize_rcu();
 }

@@ -117,6 +117,7 @@ void vh_report(const char *kind, const char *file, int line,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	msg[strcspn(msg, "\n")] = 0;
 	snprintf(where, sizeof(where), "%s%s at %s:%d: ",
 		 expected ? "expected " : "", kind, file, line);
 	vh_diag("%s%s", where, msg);
@@ -161,6 +162,16 @@ void vh_expect_warn_begin(void)
 	if (!vh_expect_depth++)
 		vh_expected_warns = 0;
 	pthread_mutex_unlock(&vh_state_lock);
+}
+
+bool vh_warn_expected(void)
+{
+	bool e;
+
+	pthread_mutex_lock(&vh_state_lock);
+	e = vh_expect_depth > 0;
+	pthread_mutex_unlock(&vh_state_lock);
+	return e;
 }
 
 int vh_expect_warn_end(void)

@@ -88,7 +88,7 @@ static int __down_read(struct rw_semaphore *sem, bool killable, bool try)
 {
 	int ret = 0;
 
-	vh_sched_point();
+	vh_sched_point(sem);
 	pthread_mutex_lock(&sem->lock);
 	WARN_ON(sem->owner == current);
 	while (sem->owner || sem->writers_waiting) {
@@ -111,7 +111,7 @@ static int __down_write(struct rw_semaphore *sem, bool killable, bool try)
 {
 	int ret = 0;
 
-	vh_sched_point();
+	vh_sched_point(sem);
 	pthread_mutex_lock(&sem->lock);
 	WARN_ON(sem->owner == current || vh_read_held_by_me(sem));
 	if (try && (sem->owner || sem->readers)) {
@@ -151,7 +151,7 @@ int down_read_trylock(struct rw_semaphore *sem)
 
 void up_read(struct rw_semaphore *sem)
 {
-	vh_sched_point();
+	vh_sched_point(sem);
 	pthread_mutex_lock(&sem->lock);
 	if (!WARN_ON(sem->readers <= 0 || !vh_read_held_del(sem)) &&
 	    --sem->readers == 0)
@@ -176,7 +176,7 @@ int down_write_trylock(struct rw_semaphore *sem)
 
 void up_write(struct rw_semaphore *sem)
 {
-	vh_sched_point();
+	vh_sched_point(sem);
 	pthread_mutex_lock(&sem->lock);
 	if (!WARN_ON(sem->owner != current)) {
 		sem->owner = NULL;
@@ -187,7 +187,7 @@ void up_write(struct rw_semaphore *sem)
 
 void downgrade_write(struct rw_semaphore *sem)
 {
-	vh_sched_point();
+	vh_sched_point(sem);
 	pthread_mutex_lock(&sem->lock);
 	if (!WARN_ON(sem->owner != current)) {
 		sem->owner = NULL;

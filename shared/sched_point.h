@@ -1,21 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Scheduling points.  Every shared-memory operation that kernel code performs
- * through the stub layer calls vh_sched_point(); outside explorer mode it
- * costs one predictable branch.
+ * through the stub layer (atomics, refcounts, RCU, locks, sleeps and
+ * wake-ups) calls vh_sched_point(addr) with the address it operates on.
+ * Outside explorer mode, and unless the thread has a breakpoint armed
+ * (shared/test.h), it costs one predictable branch.
  */
 #ifndef _VH_SCHED_POINT_H
 #define _VH_SCHED_POINT_H
 
 #include <stdbool.h>
 
-extern bool vh_explorer_active;
-void vh_explorer_yield(void);
+struct vh_break;
 
-static inline void vh_sched_point(void)
+extern bool vh_explorer_active;
+extern __thread struct vh_break *vh_break_armed;
+void vh_sched_slow(const volatile void *addr);
+
+static inline void vh_sched_point(const volatile void *addr)
 {
-	if (__builtin_expect(vh_explorer_active, 0))
-		vh_explorer_yield();
+	if (__builtin_expect(vh_explorer_active || vh_break_armed != NULL, 0))
+		vh_sched_slow(addr);
 }
 
 #endif /* _VH_SCHED_POINT_H */

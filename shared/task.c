@@ -37,16 +37,26 @@ struct task_struct *vh_current(void)
 	return vh_task;
 }
 
-/* Called by a thread before it exits: its task must not be woken any more. */
-void vh_task_exit(void)
+/*
+ * Called by a thread before it exits: it runs no more kernel code.  Its task
+ * stays allocated (tests may still look at it) until vh_task_free(), from
+ * vh_thread_join() or at exit for the main thread.
+ */
+struct task_struct *vh_task_exit(void)
 {
 	struct task_struct *t = vh_task;
 
+	/* Wakers look tasks up under RCU (rcuwait_wake_up()). */
+	if (t)
+		synchronize_rcu();
+	vh_task = NULL;
+	return t;
+}
+
+void vh_task_free(struct task_struct *t)
+{
 	if (!t)
 		return;
-	/* Wakers look tasks up under RCU (rcuwait_wake_up()). */
-	synchronize_rcu();
-	vh_task = NULL;
 	pthread_mutex_destroy(&t->sleep_lock);
 	pthread_cond_destroy(&t->sleep_cond);
 	free(t);
@@ -57,7 +67,7 @@ void vh_set_current_state(int state)
 {
 	struct task_struct *t = current;
 
-	vh_sched_point();
+	vh_sched_point(t);
 	pthread_mutex_lock(&t->sleep_lock);
 	t->__state = state;
 	pthread_mutex_unlock(&t->sleep_lock);
@@ -73,7 +83,7 @@ void schedule(void)
 {
 	struct task_struct *t = current;
 
-	vh_sched_point();
+	vh_sched_point(t);
 	pthread_mutex_lock(&t->sleep_lock);
 	if (t->__state != TASK_RUNNING && !vh_signal_wakes(t))
 		t->nr_sleeps++;
@@ -87,7 +97,7 @@ int wake_up_process(struct task_struct *p)
 {
 	int woken = 0;
 
-	vh_sched_point();
+	vh_sched_point(p);
 	pthread_mutex_lock(&p->sleep_lock);
 	if (p->__state & TASK_NORMAL) {
 		p->__state = TASK_RUNNING;

@@ -97,4 +97,21 @@ struct vh_event {
 void vh_event_signal(struct vh_event *e);
 void vh_event_wait(struct vh_event *e);
 
+/*
+ * Breakpoints: stop the calling thread right before its next atomic,
+ * refcount, lock or RCU operation on @addr (after letting @skip of them
+ * pass), so that the test can act in that window, then let it go on.
+ * Arm in the thread that will stop; wait and resume from another.
+ */
+struct vh_break {
+	const volatile void *addr;
+	int skip;
+	struct vh_event hit;
+	struct vh_event resume;
+};
+void vh_break_arm(struct vh_break *b, const volatile void *addr, int skip);
+void vh_break_disarm(void);
+#define vh_break_wait(b)	vh_event_wait(&(b)->hit)
+#define vh_break_resume(b)	vh_event_signal(&(b)->resume)
+
 #endif /* _VH_TEST_H */

@@ -69,6 +69,7 @@ struct vh_thread *vh_thread_start(void (*fn)(void *arg), void *arg)
 void vh_thread_join(struct vh_thread *t)
 {
 	pthread_join(t->tid, NULL);
+	vh_task_free(t->task);
 	free(t);
 }
 

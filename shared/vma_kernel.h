@@ -25,6 +25,35 @@ void vh_mm_clear(struct mm_struct *mm);
 struct vm_area_struct *vh_vma_map(struct mm_struct *mm, unsigned long start,
 				  unsigned long end, unsigned long flags);
 
+/*
+ * Real mm/vma.c operations; the caller holds mmap_lock for write.  They
+ * return 0 or a negative errno.  vh_map() maps anonymous memory as mmap()
+ * does (mmap_region(), merging with neighbours); vh_unmap() is munmap()
+ * (do_vmi_munmap()); vh_protect() is what mprotect() does to the VMAs
+ * (vma_modify_flags(), then the new flags under the VMA write lock).
+ */
+int vh_map(struct mm_struct *mm, unsigned long start, unsigned long end,
+	   vm_flags_t flags);
+int vh_unmap(struct mm_struct *mm, unsigned long start, unsigned long end);
+int vh_protect(struct mm_struct *mm, unsigned long start, unsigned long end,
+	       vm_flags_t flags);
+
+#define VH_RW	(VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE)
+#define VH_RO	(VM_READ | VM_MAYREAD | VM_MAYWRITE)
+#define VH_PG(n)	((n) * PAGE_SIZE)
+#define VH_BASE		0x100000UL
+
+/*
+ * The common starting point: an address space with one anonymous VMA
+ * [VH_BASE, VH_BASE + 8 pages), attached and not locked.
+ */
+struct vh_fixture {
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;
+};
+void vh_fixture_init(struct vh_fixture *f);
+void vh_fixture_fini(struct vh_fixture *f);
+
 /* The VMA slab cache (SLAB_TYPESAFE_BY_RCU) of mm/vma_init.c. */
 struct kmem_cache *vh_vma_cache(void);
 

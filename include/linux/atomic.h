@@ -24,54 +24,54 @@
 #define __VH_ATOMIC_OPS(pfx, atype, vtype)				\
 static inline vtype pfx##_read(const atype *v)				\
 {									\
-	vh_sched_point();						\
+	vh_sched_point(&v->counter);						\
 	return __atomic_load_n(&v->counter, __VH_RELAXED);		\
 }									\
 static inline vtype pfx##_read_acquire(const atype *v)			\
 {									\
-	vh_sched_point();						\
+	vh_sched_point(&v->counter);						\
 	return __atomic_load_n(&v->counter, __VH_ACQUIRE);		\
 }									\
 static inline void pfx##_set(atype *v, vtype i)			\
 {									\
-	vh_sched_point();						\
+	vh_sched_point(&v->counter);						\
 	__atomic_store_n(&v->counter, i, __VH_RELAXED);			\
 }									\
 static inline void pfx##_set_release(atype *v, vtype i)		\
 {									\
-	vh_sched_point();						\
+	vh_sched_point(&v->counter);						\
 	__atomic_store_n(&v->counter, i, __VH_RELEASE);			\
 }									\
 static inline void pfx##_add(vtype i, atype *v)			\
 {									\
-	vh_sched_point();						\
+	vh_sched_point(&v->counter);						\
 	__atomic_fetch_add(&v->counter, i, __VH_RELAXED);		\
 }									\
 static inline void pfx##_sub(vtype i, atype *v)			\
 {									\
-	vh_sched_point();						\
+	vh_sched_point(&v->counter);						\
 	__atomic_fetch_sub(&v->counter, i, __VH_RELAXED);		\
 }									\
 static inline void pfx##_inc(atype *v) { pfx##_add(1, v); }		\
 static inline void pfx##_dec(atype *v) { pfx##_sub(1, v); }		\
 static inline vtype pfx##_fetch_add_relaxed(vtype i, atype *v)		\
 {									\
-	vh_sched_point();						\
+	vh_sched_point(&v->counter);						\
 	return __atomic_fetch_add(&v->counter, i, __VH_RELAXED);	\
 }									\
 static inline vtype pfx##_fetch_add(vtype i, atype *v)			\
 {									\
-	vh_sched_point();						\
+	vh_sched_point(&v->counter);						\
 	return __atomic_fetch_add(&v->counter, i, __VH_FULL);		\
 }									\
 static inline vtype pfx##_fetch_sub_release(vtype i, atype *v)		\
 {									\
-	vh_sched_point();						\
+	vh_sched_point(&v->counter);						\
 	return __atomic_fetch_sub(&v->counter, i, __VH_RELEASE);	\
 }									\
 static inline vtype pfx##_fetch_sub(vtype i, atype *v)			\
 {									\
-	vh_sched_point();						\
+	vh_sched_point(&v->counter);						\
 	return __atomic_fetch_sub(&v->counter, i, __VH_FULL);		\
 }									\
 static inline vtype pfx##_add_return(vtype i, atype *v)		\
@@ -105,7 +105,7 @@ static inline bool pfx##_inc_and_test(atype *v)			\
 static inline bool __##pfx##_try_cmpxchg(atype *v, vtype *old,	\
 					 vtype new, int order)		\
 {									\
-	vh_sched_point();						\
+	vh_sched_point(&v->counter);						\
 	return __atomic_compare_exchange_n(&v->counter, old, new,	\
 			false, order,					\
 			order == __VH_RELEASE ? __VH_RELAXED :		\
@@ -149,7 +149,7 @@ static inline vtype pfx##_cmpxchg_release(atype *v, vtype old,		\
 }									\
 static inline vtype pfx##_xchg(atype *v, vtype new)			\
 {									\
-	vh_sched_point();						\
+	vh_sched_point(&v->counter);						\
 	return __atomic_exchange_n(&v->counter, new, __VH_FULL);	\
 }									\
 static inline bool pfx##_add_unless(atype *v, vtype a, vtype u)	\

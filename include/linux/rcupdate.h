@@ -32,7 +32,7 @@ int rcu_read_lock_held(void);
 #define rcu_dereference_protected(p, c)	(p)
 #define rcu_access_pointer(p)		READ_ONCE(p)
 #define rcu_assign_pointer(p, v) do {					\
-	vh_sched_point();						\
+	vh_sched_point(&(p));						\
 	__atomic_store_n(&(p), (v), __ATOMIC_RELEASE);			\
 } while (0)
 #define RCU_INIT_POINTER(p, v)		WRITE_ONCE(p, v)
