@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Recycling: VMAs come from a SLAB_TYPESAFE_BY_RCU cache, so the VMA a
+ * reader found in the tree may be freed and handed out again, even to
+ * another mm, before the reader takes its reference.  The reader must then
+ * not lock it (the vm_mm != mm check of vma_start_read()), must not leave a
+ * reference behind, and must keep the other mm alive while it backs off.
+ * The reader stops, by breakpoint, right before touching vm_refcnt.
+ */
+#include "../shared/test.h"
+#include "../shared/vma_kernel.h"
+
+enum rc_reuse {
+	OTHER_MM,	/* reused for a VMA of another mm, at the same address */
+	OTHER_MM_AWAY,	/* ... elsewhere in the other mm */
+	SAME_MM,	/* reused in the same mm at the same address */
+};
+
+struct rc_row {
+	const char *desc;
+	enum rc_reuse reuse;
+	bool found;	/* the reader ends up with the recycled VMA */
+	unsigned long abort;
+};
+
+static const struct rc_row rc_rows[] = {
+	{ "other_mm_same_address",	OTHER_MM,	false, 1 },
+	{ "other_mm_elsewhere",		OTHER_MM_AWAY,	false, 1 },
+	/* Same mm, same range: a valid VMA for the address, so take it. */
+	{ "same_mm_same_address",	SAME_MM,	true,  0 },
+};
+
+struct rc_ctx {
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;
+	struct vh_break brk;
+	struct vm_area_struct *got;
+};
+
+static void rc_reader(void *arg)
+{
+	struct rc_ctx *c = arg;
+
+	vh_break_arm(&c->brk, &c->vma->vm_refcnt.refs.counter, 0);
+	c->got = lock_vma_under_rcu(c->mm, VH_BASE);
+	vh_break_disarm();
+}
+
+static void rc_body(const struct rc_row *row)
+{
+	struct mm_struct *other = vh_mm_new();
+	struct vm_area_struct *reused;
+	struct kmem_cache *cache = vh_vma_cache();
+	unsigned long where = VH_BASE;
+	struct rc_ctx c;
+	struct vh_fixture f;
+	struct vh_thread *r;
+	struct mm_struct *target;
+
+	vh_fixture_init(&f);
+	c = (struct rc_ctx){ .mm = f.mm, .vma = f.vma };
+	vh_vm_events_reset();
+
+	r = vh_thread_start(rc_reader, &c);
+	vh_break_wait(&c.brk);
+
+	/* Free the VMA the reader found... */
+	mmap_write_lock(f.mm);
+	VH_CHECK_EQ(vh_unmap(f.mm, VH_BASE, VH_BASE + VH_PG(8)), 0);
+	mmap_write_unlock(f.mm);
+
+	/* ...and let the cache hand the same object out again at once. */
+	target = row->reuse == SAME_MM ? f.mm : other;
+	if (row->reuse == OTHER_MM_AWAY)
+		where = VH_BASE + VH_PG(64);
+	mmap_write_lock(target);
+	VH_CHECK_EQ(vh_map(target, where, where + VH_PG(8), VH_RW), 0);
+	reused = vma_lookup(target, where);
+	mmap_write_unlock(target);
+	VH_CHECK(reused == c.vma);
+	VH_CHECK(vh_kmem_cache_reused(cache) > 0);
+
+	vh_break_resume(&c.brk);
+	vh_thread_join(r);
+
+	if (row->found) {
+		VH_CHECK(c.got == reused);
+		if (c.got)
+			vma_end_read(c.got);
+	} else {
+		VH_CHECK(c.got == NULL);
+	}
+	/* No reference left behind, the other mm's count restored. */
+	VH_CHECK_EQ(refcount_read(&reused->vm_refcnt), 1);
+	VH_CHECK_EQ(atomic_read(&other->mm_count), 1);
+	VH_CHECK_EQ(vh_vm_event(VMA_LOCK_ABORT), row->abort);
+
+	vh_mm_clear(other);
+	vh_mm_put(other);
+	vh_fixture_fini(&f);
+}
+
+VH_TABLE(recycle,
+	 "a VMA freed and reused (SLAB_TYPESAFE_BY_RCU) under a lockless reader is never returned for the wrong mm, and the reader leaves no reference behind",
+	 rc_rows, rc_body);
