@@ -91,10 +91,13 @@ int vh_unmap(struct mm_struct *mm, unsigned long start, unsigned long end)
 }
 
 int vh_protect(struct mm_struct *mm, unsigned long start, unsigned long end,
-	       vm_flags_t flags)
+	       vm_flags_t prot)
 {
+	const vm_flags_t rwx = VM_READ | VM_WRITE | VM_EXEC;
 	struct vm_area_struct *vma, *prev;
-	vma_flags_t vma_flags = legacy_to_vma_flags(flags);
+	vm_flags_t oldflags, newflags;
+	vma_flags_t vma_flags;
+	long nrpages = (end - start) >> PAGE_SHIFT;
 	VMA_ITERATOR(vmi, mm, start);
 
 	current->mm = mm;
@@ -104,14 +107,23 @@ int vh_protect(struct mm_struct *mm, unsigned long start, unsigned long end,
 	prev = vma_prev(&vmi);
 	if (start > vma->vm_start)
 		prev = vma;
-	vma_iter_set(&vmi, start);
 	vma = vma_find(&vmi, end);
+
+	/* As mprotect_fixup(): a private mapping made writable is charged. */
+	oldflags = vma->vm_flags;
+	newflags = (oldflags & ~rwx) | (prot & rwx);
+	if ((newflags & VM_WRITE) &&
+	    !(oldflags & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE)))
+		newflags |= VM_ACCOUNT;
+	vma_flags = legacy_to_vma_flags(newflags);
 	vma = vma_modify_flags(&vmi, prev, vma, start, end, &vma_flags);
 	if (IS_ERR(vma))
 		return PTR_ERR(vma);
 	/* mprotect_fixup(): the caller changes the flags, write-locked. */
 	vma_start_write(vma);
 	vma_flags_reset_once(vma, &vma_flags);
+	vm_stat_account(mm, oldflags, -nrpages);
+	vm_stat_account(mm, newflags, nrpages);
 	return 0;
 }
 

@@ -29,8 +29,10 @@ struct vm_area_struct *vh_vma_map(struct mm_struct *mm, unsigned long start,
  * Real mm/vma.c operations; the caller holds mmap_lock for write.  They
  * return 0 or a negative errno.  vh_map() maps anonymous memory as mmap()
  * does (mmap_region(), merging with neighbours); vh_unmap() is munmap()
- * (do_vmi_munmap()); vh_protect() is what mprotect() does to the VMAs
- * (vma_modify_flags(), then the new flags under the VMA write lock).
+ * (do_vmi_munmap()); vh_protect() is what mprotect() does to the VMAs of a
+ * range within one VMA: new VM_READ/WRITE/EXEC bits from @flags,
+ * vma_modify_flags() (split or merge), then the new flags under the VMA
+ * write lock.
  */
 int vh_map(struct mm_struct *mm, unsigned long start, unsigned long end,
 	   vm_flags_t flags);
@@ -40,6 +42,8 @@ int vh_protect(struct mm_struct *mm, unsigned long start, unsigned long end,
 
 #define VH_RW	(VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE)
 #define VH_RO	(VM_READ | VM_MAYREAD | VM_MAYWRITE)
+#define VH_PROT_RW	(VM_READ | VM_WRITE)
+#define VH_PROT_RO	VM_READ
 #define VH_PG(n)	((n) * PAGE_SIZE)
 #define VH_BASE		0x100000UL
 

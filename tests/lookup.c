@@ -109,7 +109,7 @@ static void lk_body(const struct lk_row *row)
 			break;
 		case SHRINK:
 			VH_CHECK_EQ(vh_protect(f.mm, VH_BASE,
-					       VH_BASE + VH_PG(4), VH_RO), 0);
+					       VH_BASE + VH_PG(4), VH_PROT_RO), 0);
 			VH_CHECK_EQ(vma->vm_end, VH_BASE + VH_PG(4));
 			VH_CHECK(vma_is_attached(vma));
 			break;

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkfixture.sh - make the "series fixture" tree: a copy of a kernel tree
+# with CONFIG_PER_VMA_LOCK removed as if always on, the effect of patch 1/5
+# "mm: Make per-VMA locks available universally".
+#
+# Usage: scripts/mkfixture.sh SRC DST
+#
+# SRC is only read. DST must not exist (or be an empty directory); it
+# appears only when complete. Failures are one "vma: ..." line, exit 1.
+set -euo pipefail
+
+# What we copy from SRC, if present.
+PARTS=(mm include lib tools arch/x86/include scripts Documentation/mm Makefile)
+# Where CONFIG_PER_VMA_LOCK is resolved, and where none may be left.
+EDIT_DIRS=(mm include tools/testing/vma)
+CHECK_DIRS=(mm include/linux tools/testing/vma)
+SYM=CONFIG_PER_VMA_LOCK
+
+say() { echo "vma: $*" >&2; }
+die() { say "$@"; exit 1; }
+
+tmp=""
+log=""
+cleanup() {
+	[[ -z $tmp ]] || rm -rf -- "$tmp"
+	[[ -z $log ]] || rm -f -- "$log"
+}
+trap cleanup EXIT
+trap 'exit 130' INT HUP TERM
+
+(($# == 2)) || die "usage: scripts/mkfixture.sh SRC DST"
+src=$1
+dst=${2%/}
+[[ -n $dst ]] || die "usage: scripts/mkfixture.sh SRC DST"
+
+[[ -d $src ]] || die "SRC $src is not a directory"
+[[ -f $src/Makefile && -f $src/mm/mmap_lock.c ]] ||
+	die "SRC $src is not a kernel tree (no Makefile or mm/mmap_lock.c)"
+if [[ -e $dst || -L $dst ]]; then
+	if [[ -L $dst || ! -d $dst || -n $(ls -A -- "$dst") ]]; then
+		die "DST $dst already exists and is not an empty directory"
+	fi
+fi
+
+# unifdef does the work; install it if we can.
+if ! command -v unifdef >/dev/null; then
+	log=$(mktemp)
+	if ((EUID == 0)) && command -v apt-get >/dev/null; then
+		say "installing unifdef"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get install -y unifdef >>"$log" 2>&1 ||
+			{ apt-get update >>"$log" 2>&1 && apt-get install -y unifdef >>"$log" 2>&1; } ||
+			true
+	fi
+	command -v unifdef >/dev/null || die "unifdef is required (apt-get install unifdef)"
+fi
+
+# Copy into a temp dir next to DST, so the final mv is a rename.
+parent=$(dirname -- "$dst")
+mkdir -p -- "$parent" 2>/dev/null || die "cannot create $parent"
+parent=$(CDPATH="" cd -- "$parent" 2>/dev/null && pwd -P) || die "cannot enter $parent"
+dst=$parent/$(basename -- "$dst")
+tmp=$(mktemp -d "$parent/.$(basename -- "$dst").tmp.XXXXXX") ||
+	die "cannot create a temp dir in $parent"
+for part in "${PARTS[@]}"; do
+	[[ -e $src/$part ]] || continue
+	mkdir -p "$tmp/$(dirname "$part")"
+	cp -a -- "$src/$part" "$tmp/$part" || die "cannot copy $src/$part"
+done
+
+cd "$tmp"
+dirs=()
+for d in "${EDIT_DIRS[@]}"; do
+	[[ -d $d ]] && dirs+=("$d")
+done
+files=()
+if ((${#dirs[@]})); then
+	mapfile -d '' files < <(grep -rlwZ -- "$SYM" "${dirs[@]}" || true)
+fi
+
+# Resolve "#if*" on the symbol as defined, and drop "#define" of it.
+# mm/mmap_lock.c: the patch also drops the CONFIG_MMU guard (and its !MMU
+# lock_mm_and_find_vma()) around the lock code, so resolve CONFIG_MMU too.
+for f in "${files[@]}"; do
+	sed -i -E "/^[[:space:]]*#[[:space:]]*define[[:space:]]+$SYM([[:space:]]|\$)/d" "$f"
+	defs=(-D"$SYM")
+	[[ $f == mm/mmap_lock.c ]] && defs+=(-DCONFIG_MMU)
+	rc=0
+	err=$(unifdef -m "${defs[@]}" "$f" 2>&1) || rc=$?
+	# 0: unchanged, 1: changed, 2: trouble.
+	((rc < 2)) || die "unifdef failed on $f: ${err//$'\n'/ }"
+done
+
+# Nothing may be left.
+check=()
+for d in "${CHECK_DIRS[@]}"; do
+	[[ -d $d ]] && check+=("$d")
+done
+if ((${#check[@]})); then
+	left=$(grep -rnw -- "$SYM" "${check[@]}" | head -n 1 || true)
+	[[ -z $left ]] || die "$SYM is still used in ${left%%:*} (${left#*:})"
+fi
+
+cd - >/dev/null
+[[ ! -d $dst ]] || rmdir -- "$dst"
+mv -T -- "$tmp" "$dst"
+tmp=""
+say "series fixture tree $dst ($SYM removed from ${#files[@]} files)"
