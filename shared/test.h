@@ -89,6 +89,9 @@ struct task_struct *vh_thread_task(struct vh_thread *t);
  * watchdog budget, which the caller turns into a failure.
  */
 bool vh_wait_until_sleeping(struct task_struct *t, unsigned long nr_sleeps);
+/* The same, but gives up (false) as soon as *@done is set. */
+bool vh_wait_blocked(struct task_struct *t, unsigned long nr_sleeps,
+		     const int *done);
 
 /* A one-shot event for handshakes between test threads. */
 struct vh_event {

@@ -103,7 +103,8 @@ static void vh_pause(void)
 	nanosleep(&ts, NULL);
 }
 
-bool vh_wait_until_sleeping(struct task_struct *p, unsigned long nr_sleeps)
+bool vh_wait_blocked(struct task_struct *p, unsigned long nr_sleeps,
+		     const int *done)
 {
 	struct timespec start;
 
@@ -111,6 +112,8 @@ bool vh_wait_until_sleeping(struct task_struct *p, unsigned long nr_sleeps)
 	for (;;) {
 		bool asleep;
 
+		if (done && __atomic_load_n(done, __ATOMIC_ACQUIRE))
+			return false;
 		pthread_mutex_lock(&p->sleep_lock);
 		asleep = p->nr_sleeps > nr_sleeps &&
 			 p->__state != TASK_RUNNING;
@@ -121,6 +124,11 @@ bool vh_wait_until_sleeping(struct task_struct *p, unsigned long nr_sleeps)
 			return false;
 		vh_pause();
 	}
+}
+
+bool vh_wait_until_sleeping(struct task_struct *p, unsigned long nr_sleeps)
+{
+	return vh_wait_blocked(p, nr_sleeps, NULL);
 }
 
 void vh_event_signal(struct vh_event *e)

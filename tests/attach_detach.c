@@ -75,8 +75,7 @@ static void attach_body(const struct attach_row *row)
 	vh_expect_warn_begin();
 	t = vh_thread_start(attach_op, &c);
 	if (row->expect_warn &&
-	    vh_wait_until_sleeping(vh_thread_task(t), 0) &&
-	    !__atomic_load_n(&c.done, __ATOMIC_ACQUIRE)) {
+	    vh_wait_blocked(vh_thread_task(t), 0, &c.done)) {
 		/* Stuck in __vma_exclude_readers_for_detach(). */
 		refcount_set(&vma->vm_refcnt, VM_REFCNT_EXCLUDE_READERS_FLAG);
 		rcuwait_wake_up(&mm->vma_writer_wait);

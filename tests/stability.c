@@ -10,7 +10,6 @@
  * vma_start_write() lets the writer through; the test sees it finish, or
  * sees a field change, while the read lock is held.
  */
-#include <time.h>
 #include "../shared/test.h"
 #include "../shared/vma_kernel.h"
 
@@ -124,27 +123,6 @@ static void st_writer(void *arg)
 	mmap_write_unlock(c->mm);
 }
 
-/* Wait until the writer sleeps (waiting for us) or is done. */
-static bool st_writer_blocked(struct task_struct *t, struct st_ctx *c)
-{
-	struct timespec pause = { 0, 50000 };
-	int i;
-
-	for (i = 0; i < 200000; i++) {
-		bool asleep;
-
-		if (__atomic_load_n(&c->done, __ATOMIC_SEQ_CST))
-			return false;
-		pthread_mutex_lock(&t->sleep_lock);
-		asleep = t->nr_sleeps && t->__state != TASK_RUNNING;
-		pthread_mutex_unlock(&t->sleep_lock);
-		if (asleep)
-			return true;
-		nanosleep(&pause, NULL);
-	}
-	return false;
-}
-
 static void st_body(const struct st_row *row)
 {
 	struct st_ctx c = { .row = row };
@@ -173,7 +151,8 @@ static void st_body(const struct st_row *row)
 	st_snap(vma, &before);
 
 	w = vh_thread_start(st_writer, &c);
-	blocked = st_writer_blocked(vh_thread_task(w), &c);
+	/* Wait until the writer sleeps (waiting for us) or is done. */
+	blocked = vh_wait_blocked(vh_thread_task(w), 0, &c.done);
 	st_snap(vma, &during);
 	if (row->waits && !blocked)
 		vh_fail(__FILE__, __LINE__,
