@@ -46,9 +46,9 @@ fi
 
 # unifdef does the work; install it if we can.
 if ! command -v unifdef >/dev/null; then
-	log=$(mktemp)
 	if ((EUID == 0)) && command -v apt-get >/dev/null; then
 		say "installing unifdef"
+		log=$(mktemp)
 		export DEBIAN_FRONTEND=noninteractive
 		apt-get install -y unifdef >>"$log" 2>&1 ||
 			{ apt-get update >>"$log" 2>&1 && apt-get install -y unifdef >>"$log" 2>&1; } ||

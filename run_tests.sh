@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run_tests.sh - the whole pre-submission matrix: build and run the suite
+# in each configuration (ASan+UBSan, Valgrind memcheck) on the kernel tree
+# and on the series fixture tree made from it, then print one table.
+#
+#   ./run_tests.sh [--kdir PATH] [--patch FILE]... [--quick] [--jobs N]
+#                  [--keep] [--cc CC] [-t PATTERN]
+#
+# --kdir PATH   use this tree (never modified) instead of the default one
+# --patch FILE  apply FILE (diff, git format-patch output or an mbox of a
+#               series) to a scratch copy of the tree, in the order given,
+#               and test that copy instead; stops before any build if a
+#               patch does not apply
+# --quick       ASan+UBSan on the given tree only
+# --jobs N      parallel make jobs (default: number of CPUs)
+# --keep        keep scratch trees and print where they are
+# --cc CC       compiler (default: $CC or cc)
+# -t PATTERN    run only the tests matching PATTERN (as ./vma -t)
+set -euo pipefail
+
+repo=$(CDPATH='' cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
+cd "$repo"
+
+say() { echo "vma: $*" >&2; }
+die() { say "$@"; exit 2; }
+
+kdir=${KDIR:-}
+patches=()
+quick=0
+jobs=$(nproc 2>/dev/null || echo 2)
+keep=0
+cc=${CC:-cc}
+tests=()
+while (($#)); do
+	case $1 in
+	--kdir) [[ $# -ge 2 ]] || die "--kdir needs a path"; kdir=$2; shift ;;
+	--kdir=*) kdir=${1#*=} ;;
+	--patch) [[ $# -ge 2 ]] || die "--patch needs a file"; patches+=("$2"); shift ;;
+	--patch=*) patches+=("${1#*=}") ;;
+	--quick) quick=1 ;;
+	--jobs) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a number"; jobs=$2; shift ;;
+	--keep) keep=1 ;;
+	--cc) [[ $# -ge 2 ]] || die "--cc needs a compiler"; cc=$2; shift ;;
+	-t) [[ $# -ge 2 ]] || die "-t needs a pattern"; tests+=(-t "$2"); shift ;;
+	-h | --help) sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	*) die "unknown option '$1' (try --help)" ;;
+	esac
+	shift
+done
+
+# What a step needs from Debian, installed when we can (root with apt).
+need() {
+	local pkg=$1 probe=$2
+
+	eval "$probe" >/dev/null 2>&1 && return 0
+	if ((EUID == 0)) && command -v apt-get >/dev/null; then
+		say "installing $pkg"
+		if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" \
+			>/dev/null 2>&1; then
+			apt-get update -qq >/dev/null 2>&1 || true
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" \
+				>/dev/null 2>&1 || true
+		fi
+	fi
+	eval "$probe" >/dev/null 2>&1 ||
+		die "$pkg is required and could not be installed (apt-get install $pkg)"
+}
+
+need liburcu-dev "test -f /usr/include/urcu.h"
+need python3 "command -v python3"
+command -v "$cc" >/dev/null || die "compiler '$cc' not found"
+((quick)) || need valgrind "command -v valgrind"
+((quick)) || need unifdef "command -v unifdef"
+
+for p in "${patches[@]}"; do
+	[[ -e $p ]] || die "patch $p does not exist"
+	[[ -f $p && -r $p ]] || die "patch $p is not a readable file"
+	[[ -s $p ]] || die "patch $p is empty"
+	grep -qE '^(\+\+\+|---) ' "$p" || die "patch $p contains no diff"
+done
+
+tree=$(KDIR=$kdir scripts/kdir.sh --quiet) || exit 2
+ver=$(awk '/^VERSION =/{v=$3} /^PATCHLEVEL =/{p=$3} /^SUBLEVEL =/{s=$3}
+	END{print v "." p "." s}' "$tree/Makefile")
+say "kernel tree $tree (Linux $ver)"
+
+scratch=""
+cleanup() {
+	if [[ -n $scratch && -d $scratch ]]; then
+		if ((keep)); then
+			say "scratch trees kept in $scratch"
+		else
+			rm -rf "$scratch"
+		fi
+	fi
+}
+trap cleanup EXIT
+trap 'say "interrupted"; exit 130' INT TERM HUP
+
+mkscratch() {
+	[[ -n $scratch ]] && return 0
+	mkdir -p "$repo/build"
+	scratch=$(mktemp -d "$repo/build/scratch.XXXXXX")
+}
+
+# A patched copy of the tree, if patches were given.
+if ((${#patches[@]})); then
+	command -v patch >/dev/null || need patch "command -v patch"
+	mkscratch
+	say "applying ${#patches[@]} patch(es) to a scratch copy of the tree"
+	cp -a "$tree" "$scratch/patched"
+	for p in "${patches[@]}"; do
+		if ! out=$(patch -p1 -N --batch -d "$scratch/patched" \
+			-i "$(realpath "$p")" 2>&1); then
+			hunk=$(grep -m1 -E 'FAILED|malformed|Only garbage|can.t find file' \
+				<<<"$out" || true)
+			file=$(grep -B1 -m1 -E 'FAILED' <<<"$out" | grep -m1 '^patching file' ||
+				true)
+			die "patch $p does not apply: ${file:+${file#patching file } }${hunk:-$(tail -n1 <<<"$out")}"
+		fi
+	done
+	tree=$scratch/patched
+	label="patched"
+else
+	label=$ver
+fi
+
+trees=("$tree")
+labels=("$label")
+if ! ((quick)); then
+	mkscratch
+	scripts/mkfixture.sh "$tree" "$scratch/fixture" >/dev/null
+	trees+=("$scratch/fixture")
+	labels+=("$label+series")
+fi
+
+configs=(asan)
+((quick)) || configs+=(valgrind)
+
+elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b - a}'; }
+
+rows=()
+total_p=0 total_f=0 total_s=0 bad=0
+for i in "${!trees[@]}"; do
+	t=${trees[$i]}
+	for cfg in "${configs[@]}"; do
+		out=$repo/build/$cfg-$i
+		prog=$out/vma
+		log=$out.log
+		mkdir -p "$out"
+		t0=$EPOCHREALTIME
+		case $cfg in
+		asan) mflags=(SANITIZE=1) ;;
+		valgrind) mflags=(SANITIZE=0) ;;
+		esac
+		say "$cfg on ${labels[$i]}: building"
+		if ! make -s -j"$jobs" KDIR="$t" O="$out" PROG="$prog" CC="$cc" \
+			"${mflags[@]}" >"$log" 2>&1; then
+			rows+=("$(printf '%-10s %-14s %7s %7s %7s %8.1f  build failed: %s' \
+				"$cfg" "${labels[$i]}" - - - \
+				"$(elapsed "$t0")" "$log")")
+			bad=1
+			continue
+		fi
+		say "$cfg on ${labels[$i]}: running"
+		case $cfg in
+		asan) run=("$prog") ;;
+		valgrind) run=(valgrind -q --error-exitcode=99 --leak-check=full
+			--errors-for-leak-kinds=definite "$prog" --timeout 120) ;;
+		esac
+		set +e
+		"${run[@]}" "${tests[@]}" >"$out.ktap" 2>>"$log"
+		rc=$?
+		set -e
+		res=$(grep -E '^vma: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' \
+			"$out.ktap" | tail -n1)
+		read -r p f s < <(sed -E 's/^vma: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/' <<<"${res:-vma: 0 passed, 0 failed, 0 skipped}")
+		note=""
+		if [[ -z $res ]]; then
+			note="crashed (exit $rc), see $log"
+			f=$((f + 1))
+		elif ((rc == 99)); then
+			note="valgrind errors, see $log"
+			f=$((f + 1))
+		elif ((rc != 0 && f == 0)); then
+			note="exit $rc, see $log"
+			f=1
+		fi
+		((f == 0)) || bad=1
+		total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
+		rows+=("$(printf '%-10s %-14s %7d %7d %7d %8.1f  %s' "$cfg" \
+			"${labels[$i]}" "$p" "$f" "$s" \
+			"$(elapsed "$t0")" "$note")")
+		if ((f)); then
+			grep -E '^not ok|ASSERTION|WARN at|BUG at' "$out.ktap" |
+				head -n 20 | sed 's/^/    /' >&2 || true
+		fi
+	done
+done
+
+echo
+printf '%-10s %-14s %7s %7s %7s %8s\n' configuration tree passed failed skipped seconds
+for r in "${rows[@]}"; do
+	echo "$r"
+done
+echo
+echo "vma: $total_p passed, $total_f failed, $total_s skipped"
+exit $bad

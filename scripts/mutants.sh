@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mutants.sh - check that the suite catches bugs planted in the lock code.
+#
+# Usage: scripts/mutants.sh [-k] [NAME...]
+#
+# For each mutant below (all of them, or those named), make a scratch copy
+# of the kernel tree (hard links, then the one edited file replaced), plant
+# the bug with a perl substitution, build the harness against the copy and
+# run ./vma.  A mutant is "caught" when the run fails; the failing tests are
+# listed.  The tree itself (KDIR or the default) is never written.  A
+# substitution that no longer matches the tree is reported as "stale".
+# -k keeps the scratch trees.  Exit status: 1 if any mutant survived.
+set -euo pipefail
+
+repo=$(CDPATH='' cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
+
+# name | file | perl substitution (applied with -0777, so it spans lines)
+MUTANTS=$(cat <<'LIST'
+no_second_seq_check|mm/mmap_lock.c|s/if \(unlikely\(vma->vm_lock_seq == raw_read_seqcount\(&mm->mm_lock_seq\)\)\)/if (0)/
+no_mm_check|mm/mmap_lock.c|s/if \(unlikely\(vma->vm_mm != mm\)\)\n\t\tgoto err_unstable;//
+no_range_check|mm/mmap_lock.c|s/if \(unlikely\(address < vma->vm_start \|\| address >= vma->vm_end\)\)/if (0)/
+miss_no_retry|mm/mmap_lock.c|s/mas_set\(&mas, address\);\n\t\t\tgoto retry;/goto inval;/
+writer_no_wait|mm/mmap_lock.c|s/refcount_read\(&vma->vm_refcnt\) == tgt_refcnt,/1,/
+killable_ignored|include/linux/mmap_lock.h|s/return __vma_start_write\(vma, TASK_KILLABLE\);/return __vma_start_write(vma, TASK_UNINTERRUPTIBLE);/
+no_wakeup|include/linux/mmap_lock.h|s/if \(newcnt && __vma_are_readers_excluded\(newcnt\)\)\n\t\trcuwait_wake_up\(&mm->vma_writer_wait\);//
+no_locked_shortcut|include/linux/mmap_lock.h|s/(int vma_start_write_killable\(struct vm_area_struct \*vma\)\n\{\n)\tif \(__is_vma_write_locked\(vma\)\)\n\t\treturn 0;\n/$1/
+detach_no_wait|include/linux/mmap_lock.h|s/\t__vma_exclude_readers_for_detach\(vma\);\n\}/}/
+attach_no_assert|include/linux/mmap_lock.h|s/(void vma_mark_attached\(struct vm_area_struct \*vma\)\n\{\n)\tvma_assert_write_locked\(vma\);/$1/
+downgrade_keeps_locks|include/linux/mmap_lock.h|s/(__mmap_lock_trace_acquire_returned\(mm, false, true\);\n)\tvma_end_write_all\(mm\);/$1/
+reader_limit_broken|mm/mmap_lock.c|s/(__refcount_inc_not_zero_limited_acquire\(&vma->vm_refcnt, &oldcnt,\n\s*)VM_REFCNT_LIMIT\)/${1}INT_MAX)/
+split_no_write_lock|mm/vma.c|s/(static int __split_vma\(.*?)\tvma_start_write\(vma\);\n/$1/s
+expand_no_write_lock|mm/vma.c|s/(mmap_assert_write_locked\(vmg->mm\);\n)\tvma_start_write\(target\);/$1/
+LIST
+)
+
+keep=0
+if [[ ${1:-} == -k ]]; then
+	keep=1
+	shift
+fi
+want=" $* "
+
+src=$(KDIR=${KDIR:-} "$repo/scripts/kdir.sh")
+work=$(mktemp -d "${TMPDIR:-/tmp}/vma-mutants.XXXXXX")
+((keep)) || trap 'rm -rf "$work"' EXIT
+survived=0
+while IFS='|' read -r name file subst; do
+	[[ -n $name ]] || continue
+	[[ $want == "  " || $want == *" $name "* ]] || continue
+	tree=$work/$name
+	cp -al "$src" "$tree"
+	rm "$tree/$file"
+	cp "$src/$file" "$tree/$file"
+	perl -0777 -pi -e "$subst" "$tree/$file"
+	if cmp -s "$src/$file" "$tree/$file"; then
+		echo "mutant $name: stale (substitution does not match $file)"
+		survived=1
+		continue
+	fi
+	if ! make -s -j"$(nproc)" -C "$repo" KDIR="$tree" O="$work/build-$name" \
+		PROG="$work/vma-$name" >"$work/$name.build" 2>&1; then
+		echo "mutant $name: caught at build time"
+		continue
+	fi
+	if "$work/vma-$name" --timeout 5 >"$work/$name.out" 2>&1; then
+		echo "mutant $name: SURVIVED"
+		survived=1
+	else
+		echo "mutant $name: caught by $(grep '^not ok' "$work/$name.out" |
+			awk '{print $4}' | paste -sd' ')"
+	fi
+done <<<"$MUTANTS"
+((keep)) && echo "scratch trees and logs kept in $work"
+exit $survived
