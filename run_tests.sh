@@ -87,6 +87,7 @@ ver=$(awk '/^VERSION =/{v=$3} /^PATCHLEVEL =/{p=$3} /^SUBLEVEL =/{s=$3}
 say "kernel tree $tree (Linux $ver)"
 
 scratch=""
+# shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
 	if [[ -n $scratch && -d $scratch ]]; then
 		if ((keep)); then

@@ -17,6 +17,7 @@ PARTS=(mm include lib tools arch/x86/include scripts Documentation/mm Makefile)
 EDIT_DIRS=(mm include tools/testing/vma)
 CHECK_DIRS=(mm include/linux tools/testing/vma)
 SYM=CONFIG_PER_VMA_LOCK
+fixtures=$(CDPATH="" cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)/fixtures
 
 say() { echo "vma: $*" >&2; }
 die() { say "$@"; exit 1; }
@@ -103,8 +104,21 @@ if ((${#check[@]})); then
 	[[ -z $left ]] || die "$SYM is still used in ${left%%:*} (${left#*:})"
 fi
 
+command -v patch >/dev/null || die "patch is required (apt-get install patch)"
+# Then the series' other additions the harness tests, as fixture patches
+# written here (scripts/fixtures/*.patch), unless the tree has them.
+applied=0
+for p in "$fixtures"/*.patch; do
+	[[ -f $p ]] || continue
+	if ! out=$(patch -p1 -N --batch -s -i "$p" 2>&1); then
+		grep -q 'Reversed (or previously applied)' <<<"$out" && continue
+		die "fixture $(basename "$p") does not apply: $(head -n 1 <<<"$out")"
+	fi
+	applied=$((applied + 1))
+done
+
 cd - >/dev/null
 [[ ! -d $dst ]] || rmdir -- "$dst"
 mv -T -- "$tmp" "$dst"
 tmp=""
-say "series fixture tree $dst ($SYM removed from ${#files[@]} files)"
+say "series fixture tree $dst ($SYM removed from ${#files[@]} files, $applied fixture patch(es))"

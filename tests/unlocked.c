@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vma_start_read_unlocked() (2026 series "mm: Unconditional per-VMA locks
+ * and cleanups"): from a caller holding no mmap_lock, return the VMA that
+ * contains the address, read-locked and paired with vma_end_read(), or
+ * NULL; when the lockless lookup fails, wait for the writer under
+ * mmap_read_lock() instead of failing, and keep making progress while
+ * writers keep changing the address space.
+ *
+ * Trees without the helper (Linux 7.3) report these rows as skipped;
+ * the series fixture tree gets it from scripts/fixtures.
+ */
+#include "../shared/test.h"
+#include "../shared/vma_kernel.h"
+
+#ifdef VH_HAVE_START_READ_UNLOCKED
+#define UNLOCKED_SKIP	NULL
+static struct vm_area_struct *read_unlocked(struct mm_struct *mm,
+					    unsigned long addr)
+{
+	return vma_start_read_unlocked(mm, addr);
+}
+#else
+#define UNLOCKED_SKIP \
+	"the tree has no vma_start_read_unlocked() (the series fixture adds it)"
+static struct vm_area_struct *read_unlocked(struct mm_struct *mm,
+					    unsigned long addr)
+{
+	return NULL;
+}
+#endif
+
+enum ul_writer {
+	NONE,		/* nobody else */
+	HOLDS,		/* a writer holds the VMA write-locked, then lets go */
+	UNMAPS,		/* ... and unmaps it before letting go */
+	REPLACES,	/* ... unmaps it and maps the range anew */
+};
+
+enum ul_result { NOTHING, ORIGINAL, NEW };
+
+struct ul_row {
+	const char *desc;
+	unsigned long addr;	/* page offset from VH_BASE */
+	enum ul_writer writer;
+	enum ul_result result;
+	bool fallback;		/* must go through mmap_read_lock() */
+};
+
+static const struct ul_row ul_rows[] = {
+	{ "found",			3, NONE,     ORIGINAL, false },
+	{ "no_vma",			9, NONE,     NOTHING,  true },
+	{ "waits_for_writer",		3, HOLDS,    ORIGINAL, true },
+	{ "unmapped_by_writer",		3, UNMAPS,   NOTHING,  true },
+	{ "replaced_by_writer",		3, REPLACES, NEW,      true },
+};
+
+struct ul_ctx {
+	struct mm_struct *mm;
+	unsigned long addr;
+	struct vh_break brk;
+	bool stop;
+	struct vm_area_struct *got;
+	bool mmap_held_after;
+};
+
+static void ul_reader(void *arg)
+{
+	struct ul_ctx *c = arg;
+
+	if (c->stop)
+		vh_break_arm(&c->brk, &c->mm->mmap_lock, 0);
+	c->got = read_unlocked(c->mm, c->addr);
+	vh_break_disarm();
+	c->mmap_held_after = rwsem_is_locked(&c->mm->mmap_lock);
+}
+
+static void ul_body(const struct ul_row *row)
+{
+	struct ul_ctx c = { .addr = VH_BASE + VH_PG(row->addr) };
+	struct vh_fixture f;
+	struct vh_thread *r;
+
+	vh_fixture_init(&f);
+	c.mm = f.mm;
+	c.stop = row->writer != NONE;
+	if (row->writer != NONE) {
+		mmap_write_lock(f.mm);
+		vma_start_write(f.vma);
+	}
+	r = vh_thread_start(ul_reader, &c);
+	if (row->writer != NONE) {
+		/* The lockless attempt failed: the reader takes mmap_lock. */
+		vh_break_wait(&c.brk);
+		if (row->writer >= UNMAPS)
+			VH_CHECK_EQ(vh_unmap(f.mm, VH_BASE, VH_BASE + VH_PG(8)),
+				    0);
+		if (row->writer == REPLACES)
+			VH_CHECK_EQ(vh_map(f.mm, VH_BASE, VH_BASE + VH_PG(8),
+					   VH_RW), 0);
+		mmap_write_unlock(f.mm);
+		vh_break_resume(&c.brk);
+	}
+	vh_thread_join(r);
+
+	VH_CHECK(!c.mmap_held_after);
+	switch (row->result) {
+	case NOTHING:
+		VH_CHECK(c.got == NULL);
+		break;
+	case ORIGINAL:
+		VH_CHECK(c.got == f.vma);
+		break;
+	case NEW:
+		VH_CHECK(c.got && c.got == vma_lookup(f.mm, c.addr));
+		break;
+	}
+	if (c.got) {
+		VH_CHECK(c.addr >= c.got->vm_start && c.addr < c.got->vm_end);
+		VH_CHECK_EQ(refcount_read(&c.got->vm_refcnt), 2);
+		vma_end_read(c.got);
+		VH_CHECK_EQ(refcount_read(&c.got->vm_refcnt), 1);
+	}
+	vh_fixture_fini(&f);
+}
+
+VH_TABLE_SKIP(start_read_unlocked,
+	      "vma_start_read_unlocked() needs no mmap_lock and returns the VMA containing the address read-locked, or NULL, waiting for writers instead of failing",
+	      ul_rows, ul_body, UNLOCKED_SKIP);
+
+/* Progress: readers keep getting answers while a writer keeps working. */
+struct ul_churn_row {
+	const char *desc;
+	int lookups;
+};
+
+static const struct ul_churn_row ul_churn_rows[] = {
+	{ "progress_under_churn", 2000 },
+};
+
+struct ul_churn {
+	struct mm_struct *mm;
+	int stop;
+	unsigned long found, empty;
+};
+
+static void ul_churn_writer(void *arg)
+{
+	struct ul_churn *c = arg;
+	unsigned long i = 0;
+
+	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
+		unsigned long s = VH_BASE + VH_PG(4 * (i++ % 4));
+
+		mmap_write_lock(c->mm);
+		if (i & 1)
+			vh_unmap(c->mm, s, s + VH_PG(2));
+		else
+			vh_map(c->mm, s, s + VH_PG(2), VH_RW);
+		mmap_write_unlock(c->mm);
+	}
+}
+
+static void ul_churn_body(const struct ul_churn_row *row)
+{
+	struct ul_churn c = { .mm = vh_mm_new() };
+	struct vh_thread *w;
+	int i;
+
+	w = vh_thread_start(ul_churn_writer, &c);
+	for (i = 0; i < row->lookups; i++) {
+		unsigned long addr = VH_BASE + VH_PG(vh_random() % 16);
+		struct vm_area_struct *vma = read_unlocked(c.mm, addr);
+
+		if (!vma) {
+			c.empty++;
+			continue;
+		}
+		c.found++;
+		VH_CHECK(addr >= vma->vm_start && addr < vma->vm_end);
+		VH_CHECK(vma->vm_mm == c.mm && vma_is_attached(vma));
+		vma_end_read(vma);
+		if (vh_test_failed())
+			break;
+	}
+	__atomic_store_n(&c.stop, 1, __ATOMIC_RELEASE);
+	vh_thread_join(w);
+	if (vh_verbose)
+		vh_diag("%lu found, %lu empty", c.found, c.empty);
+	vh_mm_clear(c.mm);
+	vh_mm_put(c.mm);
+}
+
+VH_TABLE_SKIP(start_read_unlocked_churn,
+	      "vma_start_read_unlocked() answers every lookup, with a VMA that contains the address, while a writer keeps mapping and unmapping",
+	      ul_churn_rows, ul_churn_body, UNLOCKED_SKIP);
