@@ -55,7 +55,8 @@ need() {
 	local pkg=$1 probe=$2
 
 	eval "$probe" >/dev/null 2>&1 && return 0
-	if ((EUID == 0)) && command -v apt-get >/dev/null; then
+	if ((EUID == 0)) && [[ -z ${VMA_NO_INSTALL:-} ]] &&
+		command -v apt-get >/dev/null; then
 		say "installing $pkg"
 		if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" \
 			>/dev/null 2>&1; then
@@ -68,7 +69,8 @@ need() {
 		die "$pkg is required and could not be installed (apt-get install $pkg)"
 }
 
-need liburcu-dev "test -f /usr/include/urcu.h"
+# VMA_URCU_H and VMA_NO_INSTALL let tests/cli.sh simulate a bare machine.
+need liburcu-dev "test -f ${VMA_URCU_H:-/usr/include/urcu.h}"
 need python3 "command -v python3"
 command -v "$cc" >/dev/null || die "compiler '$cc' not found"
 ((quick)) || need valgrind "command -v valgrind"
@@ -200,6 +202,24 @@ for i in "${!trees[@]}"; do
 		fi
 	done
 done
+
+# Bad input, end to end (the harness itself, so only without --patch).
+if ! ((${#patches[@]})) && ! ((quick)); then
+	say "cli: bad-input tests"
+	t0=$EPOCHREALTIME
+	set +e
+	VMA_CLI_O=$repo/build/asan-0 tests/cli.sh "${trees[0]}" \
+		"$repo/build/asan-0/vma" >"$repo/build/cli.ktap" 2>&1
+	set -e
+	read -r p f s < <(sed -nE 's/^vma: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' \
+		"$repo/build/cli.ktap" | tail -n 1)
+	p=${p:-0} f=${f:-1} s=${s:-0}
+	((f == 0)) || bad=1
+	((f == 0)) || grep -B1 '^not ok' "$repo/build/cli.ktap" | sed 's/^/    /' >&2
+	total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
+	rows+=("$(printf '%-10s %-14s %7d %7d %7d %8s  %s' cli "${labels[0]}" \
+		"$p" "$f" "$s" "$(elapsed "$t0")" "")")
+fi
 
 echo
 printf '%-10s %-14s %7s %7s %7s %8s\n' configuration tree passed failed skipped seconds

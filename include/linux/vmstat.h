@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Shadows include/linux/vmstat.h: the per-VMA lock event counters, always
- * counted (as with CONFIG_PER_VMA_LOCK_STATS) and readable by tests through
+ * counted (as with the PER_VMA_LOCK_STATS option) and readable by tests through
  * vh_vm_events().  Counts are kept per task and summed on read, as the
  * kernel's per-CPU counters are.
  */

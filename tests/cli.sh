@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Bad input, end to end: every case gets one clear "vma: ..." line and a
+# non-zero exit, leaves nothing half-done behind, and never writes into the
+# kernel tree.  Run by run_tests.sh; standalone: tests/cli.sh [KDIR] [VMA]
+# (the tree defaults to scripts/kdir.sh's, the binary to ./vma).
+#
+# Output is KTAP with the closing "vma: N passed, M failed, K skipped".
+set -uo pipefail
+
+repo=$(CDPATH='' cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
+kdir=${1:-$("$repo/scripts/kdir.sh" --quiet)} || exit 2
+vma=${2:-$repo/vma}
+work=$(mktemp -d "${TMPDIR:-/tmp}/vma-cli.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+n=0 passed=0 failed=0 skipped=0
+cases=()
+
+# case NAME EXPECTED-REGEX COMMAND...: the command must fail, and the last
+# line of its output must match the regex (and start with "vma: ").
+case_() {
+	cases+=("$*")
+}
+
+result() {
+	local name=$1 ok=$2 why=$3
+
+	n=$((n + 1))
+	if [[ $ok == skip ]]; then
+		echo "ok $n cli.$name # SKIP $why"
+		skipped=$((skipped + 1))
+	elif [[ $ok == yes ]]; then
+		echo "ok $n cli.$name"
+		passed=$((passed + 1))
+	else
+		echo "    # $why"
+		echo "not ok $n cli.$name"
+		failed=$((failed + 1))
+	fi
+}
+
+# Runs "$@", expects failure and a last line matching $re.
+expect_fail() {
+	local name=$1 re=$2 out rc last
+	shift 2
+
+	out=$("$@" 2>&1)
+	rc=$?
+	last=$(tail -n 1 <<<"$out")
+	if ((rc == 0)); then
+		result "$name" no "exit 0, expected failure; output: $last"
+	elif ! grep -Eq "$re" <<<"$last"; then
+		result "$name" no "exit $rc, last line '$last' does not match /$re/"
+	else
+		result "$name" yes ""
+	fi
+}
+
+tree_sum() {
+	(cd "$1" && find mm include/linux lib tools/testing/vma -type f \
+		-newer "$work/stamp" 2>/dev/null | head -n 5)
+}
+
+touch "$work/stamp"
+sleep 1
+
+echo "KTAP version 1"
+echo "# kernel tree $kdir"
+echo "1..17"
+
+# The kernel tree argument.
+expect_fail kdir_missing 'KDIR /nonexistent does not exist' \
+	make -s -C "$repo" KDIR=/nonexistent O="$work/b0"
+mkdir -p "$work/notatree"
+expect_fail kdir_not_a_tree 'is not a kernel tree' \
+	make -s -C "$repo" KDIR="$work/notatree" O="$work/b1"
+cp -al "$kdir" "$work/old"
+rm "$work/old/mm/mmap_lock.c"
+grep -v __vma_start_write "$kdir/mm/mmap_lock.c" >"$work/old/mm/mmap_lock.c"
+expect_fail kdir_too_old 'too old: no per-VMA lock code' \
+	make -s -C "$repo" KDIR="$work/old" O="$work/b2"
+expect_fail run_tests_kdir_missing 'KDIR /nonexistent does not exist' \
+	"$repo/run_tests.sh" --quick --kdir /nonexistent
+
+# liburcu missing, and no way to install it (simulated).
+expect_fail liburcu_missing 'liburcu-dev is required' \
+	env VMA_URCU_H=/nonexistent/urcu.h VMA_NO_INSTALL=1 \
+	"$repo/run_tests.sh" --quick --kdir "$kdir"
+expect_fail make_liburcu_missing 'liburcu is missing' \
+	make -s -C "$repo" KDIR="$kdir" O="$work/b3" VMA_URCU_H=/nonexistent/urcu.h
+
+# Options and test names.
+expect_fail vma_unknown_option "unknown option '--bogus'" "$vma" --bogus
+expect_fail vma_unknown_test "no test matches 'no_such_test'" \
+	"$vma" -t no_such_test
+expect_fail run_tests_unknown_option "unknown option '--bogus'" \
+	"$repo/run_tests.sh" --bogus
+
+# Patches.
+expect_fail patch_missing 'patch /nonexistent.patch does not exist' \
+	"$repo/run_tests.sh" --quick --kdir "$kdir" --patch /nonexistent.patch
+: >"$work/empty.patch"
+expect_fail patch_empty 'is empty' \
+	"$repo/run_tests.sh" --quick --kdir "$kdir" --patch "$work/empty.patch"
+cat >"$work/bad.patch" <<'PATCH'
+--- a/mm/mmap_lock.c
++++ b/mm/mmap_lock.c
+@@ -1,3 +1,3 @@
+-this line is not in the file
++nor is this one
+ and neither is this
+PATCH
+expect_fail patch_does_not_apply 'bad.patch does not apply: .*mm/mmap_lock.c.*(FAILED|Hunk)' \
+	"$repo/run_tests.sh" --quick --kdir "$kdir" --patch "$work/bad.patch"
+if compgen -G "$repo/build/scratch.*" >/dev/null; then
+	result patch_leaves_nothing no "scratch tree left: $(echo "$repo"/build/scratch.*)"
+else
+	result patch_leaves_nothing yes ""
+fi
+
+# No network for the default tree (needs a private network namespace).
+if unshare -n true 2>/dev/null; then
+	expect_fail fetch_no_network 'cannot fetch linux-source-7.3' \
+		unshare -n env -u KDIR VMA_CACHE_DIR="$work/cache" \
+		"$repo/scripts/kdir.sh"
+else
+	result fetch_no_network skip "unshare -n not permitted here"
+fi
+
+# A read-only tree works (we never write there).
+if unshare -m true 2>/dev/null; then
+	o=${VMA_CLI_O:-$work/ro}
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	if out=$(unshare -m sh -c 'mount --bind -o ro "$1" "$1" &&
+		make -s -C "$2" KDIR="$1" O="$3" PROG="$3/vma" &&
+		"$3/vma" -t "attach.*"' sh "$kdir" "$repo" "$o" 2>&1); then
+		result kdir_read_only yes ""
+	else
+		result kdir_read_only no "$(tail -n 1 <<<"$out")"
+	fi
+else
+	result kdir_read_only skip "unshare -m not permitted here"
+fi
+
+# An interrupted run leaves no scratch tree behind.
+setsid "$repo/run_tests.sh" --kdir "$kdir" >"$work/int.log" 2>&1 &
+pid=$!
+for _ in $(seq 200); do
+	compgen -G "$repo/build/scratch.*" >/dev/null && break
+	sleep 0.05
+done
+kill -INT -- -"$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+if compgen -G "$repo/build/scratch.*" >/dev/null; then
+	result interrupt_leaves_nothing no "scratch tree left after SIGINT"
+else
+	result interrupt_leaves_nothing yes ""
+fi
+
+# Nothing above wrote into the tree.
+changed=$(tree_sum "$kdir")
+if [[ -n $changed ]]; then
+	result kdir_untouched no "files changed in KDIR: $changed"
+else
+	result kdir_untouched yes ""
+fi
+
+echo "vma: $passed passed, $failed failed, $skipped skipped"
+((failed == 0))
