@@ -35,9 +35,10 @@ $(error $(shell tail -n 1 $(O)/.kdir.msg))
 endif
 $(info $(shell cat $(O)/.kdir.msg))
 
-# (VMA_URCU_H lets tests/cli.sh simulate a machine without liburcu.)
-VMA_URCU_H ?= /usr/include/urcu.h
-ifeq ($(shell test -f $(VMA_URCU_H) && echo y),)
+# (VMA_URCU_H=/nonexistent lets tests/cli.sh simulate a machine without it.)
+ifeq ($(if $(VMA_URCU_H),$(shell test -f $(VMA_URCU_H) && echo y),$(shell \
+	printf '\043include <urcu.h>\n' | $(CC) -E -x c - -o /dev/null \
+	2>/dev/null && echo y)),)
 $(error vma: liburcu is missing: apt-get install liburcu-dev)
 endif
 ifeq ($(shell command -v python3),)

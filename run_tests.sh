@@ -69,10 +69,14 @@ need() {
 		die "$pkg is required and could not be installed (apt-get install $pkg)"
 }
 
-# VMA_URCU_H and VMA_NO_INSTALL let tests/cli.sh simulate a bare machine.
-need liburcu-dev "test -f ${VMA_URCU_H:-/usr/include/urcu.h}"
-need python3 "command -v python3"
 command -v "$cc" >/dev/null || die "compiler '$cc' not found"
+# VMA_URCU_H and VMA_NO_INSTALL let tests/cli.sh simulate a bare machine.
+if [[ -n ${VMA_URCU_H:-} ]]; then
+	need liburcu-dev "test -f $VMA_URCU_H"
+else
+	need liburcu-dev "printf '#include <urcu.h>\n' | $cc -E -x c - -o /dev/null"
+fi
+need python3 "command -v python3"
 ((quick)) || need valgrind "command -v valgrind"
 ((quick)) || need unifdef "command -v unifdef"
 
@@ -102,10 +106,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'say "interrupted"; exit 130' INT TERM HUP
 
+# Scratch trees live in build/ (VMA_SCRATCH_DIR: where tests/cli.sh looks).
 mkscratch() {
+	local dir=${VMA_SCRATCH_DIR:-$repo/build}
+
 	[[ -n $scratch ]] && return 0
-	mkdir -p "$repo/build"
-	scratch=$(mktemp -d "$repo/build/scratch.XXXXXX")
+	mkdir -p "$dir"
+	scratch=$(mktemp -d "$dir/scratch.XXXXXX")
 }
 
 # A patched copy of the tree, if patches were given.
@@ -171,7 +178,8 @@ for i in "${!trees[@]}"; do
 		case $cfg in
 		asan) run=("$prog") ;;
 		valgrind) run=(valgrind -q --error-exitcode=99 --leak-check=full
-			--errors-for-leak-kinds=definite "$prog" --timeout 120) ;;
+			--show-leak-kinds=definite --errors-for-leak-kinds=definite
+			"$prog" --timeout 120) ;;
 		esac
 		set +e
 		"${run[@]}" "${tests[@]}" >"$out.ktap" 2>>"$log"
