@@ -120,11 +120,8 @@ $(PROG): $(KERNEL_OBJS) $(ENV_OBJS) $(TEST_OBJS) $(MAPLE_OBJS)
 	@echo "  LD      $(notdir $@)"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-# Rebuild everything when the tree or the configuration changes.
-$(O)/.config: FORCE
-	@mkdir -p $(O)
-	@echo "$(KTREE) $(CC) $(CFLAGS_K)" | cmp -s - $@ || \
-		echo "$(KTREE) $(CC) $(CFLAGS_K)" > $@
+# $(O)/.config records the tree and flags of the last build (see below).
+$(O)/.config: ;
 
 # Links to the real kernel headers the build uses, and to the tree itself.
 $(GEN)/.links: $(O)/.config $(REPO)/scripts/real-headers
@@ -236,4 +233,14 @@ help:
 
 FORCE:
 
+# Rebuild everything when the tree or the configuration changes: the old
+# objects and their dependency files (which name the old tree) go first.
+ifeq ($(NODEPS),)
+CONFIG_STAMP := $(KTREE) $(CC) $(CFLAGS_K) $(SANFLAGS)
+ifeq ($(shell cat $(O)/.config 2>/dev/null),$(strip $(CONFIG_STAMP)))
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
+else
+$(shell rm -rf $(O)/kernel $(O)/shared $(O)/tests $(O)/maple $(GEN); \
+	mkdir -p $(O); echo '$(strip $(CONFIG_STAMP))' > $(O)/.config)
+endif
+endif
