@@ -1,16 +1,277 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Placeholder until the torture mode and the benchmark land. */
+/*
+ * ./vma --torture [--threads N] [--seconds S]: free-running stress of the
+ * real lock code.  N reader threads look up random addresses with
+ * lock_vma_under_rcu() (and vma_start_read_unlocked() where the tree has
+ * it), check that the VMA they hold stays put until vma_end_read(), and
+ * release it; a writer thread maps, unmaps, splits and merges through
+ * mm/vma.c under mmap_write_lock().  Prints progress every second, then the
+ * VMA_LOCK_* totals and the distribution of retries per lookup: how often a
+ * reader has to try again before lock_vma_under_rcu() gives it a VMA that
+ * is there (the question the seed series' reviewers asked).
+ *
+ * Output is KTAP with one test, "torture", which fails on any contract
+ * violation or kernel WARN.
+ */
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "harness.h"
 #include "modes.h"
+#include "test.h"
+#include "vma_kernel.h"
+
+#define TT_PAGES	64		/* the window the threads work in */
+#define TT_HIST		4096		/* retries histogram buckets */
+#define TT_GIVE_UP	1000000		/* a lookup retrying this often: livelock */
+
+struct tt_reader {
+	struct vh_thread *thread;
+	unsigned long lookups, found, empty, retries, violations;
+	unsigned long hist[TT_HIST + 1];
+	unsigned long max_retries;
+	unsigned int seed;
+};
+
+static struct mm_struct *tt_mm;
+static int tt_stop;
+static unsigned long tt_writer_ops;
+static bool tt_use_unlocked;
+
+static unsigned int tt_rand(unsigned int *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return *s >> 8;
+}
+
+static struct vm_area_struct *tt_lock(unsigned long addr, bool unlocked)
+{
+#ifdef VH_HAVE_START_READ_UNLOCKED
+	if (unlocked)
+		return vma_start_read_unlocked(tt_mm, addr);
+#endif
+	return lock_vma_under_rcu(tt_mm, addr);
+}
+
+/* Is @addr mapped right now?  (The answer may be stale at once.) */
+static bool tt_mapped(unsigned long addr)
+{
+	bool mapped;
+
+	mmap_read_lock(tt_mm);
+	mapped = vma_lookup(tt_mm, addr) != NULL;
+	mmap_read_unlock(tt_mm);
+	return mapped;
+}
+
+static void tt_check(struct tt_reader *r, struct vm_area_struct *vma,
+		     unsigned long addr)
+{
+	unsigned long start = vma->vm_start, end = vma->vm_end;
+	unsigned long pgoff = vma->vm_pgoff;
+	unsigned long flags = vma->flags.__vma_flags[0];
+	int i;
+
+	if (addr < start || addr >= end || vma->vm_mm != tt_mm ||
+	    !vma_is_attached(vma))
+		r->violations++;
+	for (i = 0; i < 4; i++) {
+		sched_yield();
+		if (READ_ONCE(vma->vm_start) != start ||
+		    READ_ONCE(vma->vm_end) != end ||
+		    READ_ONCE(vma->vm_pgoff) != pgoff ||
+		    READ_ONCE(vma->flags.__vma_flags[0]) != flags) {
+			r->violations++;
+			vh_diag("VMA changed under its reader: [%#lx-%#lx) -> [%#lx-%#lx)",
+				start, end, vma->vm_start, vma->vm_end);
+			break;
+		}
+	}
+}
+
+static void tt_reader_fn(void *arg)
+{
+	struct tt_reader *r = arg;
+	bool unlocked = false;
+
+	while (!__atomic_load_n(&tt_stop, __ATOMIC_RELAXED)) {
+		unsigned long addr = VH_BASE + VH_PG(tt_rand(&r->seed) %
+						     TT_PAGES);
+		unsigned long tries = 0;
+		struct vm_area_struct *vma;
+
+		unlocked = tt_use_unlocked && !unlocked;
+		r->lookups++;
+		for (;;) {
+			vma = tt_lock(addr, unlocked);
+			if (vma)
+				break;
+			/* Nothing there is an answer, not a retry. */
+			if (!tt_mapped(addr) || tries >= TT_GIVE_UP)
+				break;
+			tries++;
+			count_vm_event(VMA_LOCK_RETRY);
+		}
+		if (tries >= TT_GIVE_UP)
+			r->violations++;
+		r->retries += tries;
+		if (tries > r->max_retries)
+			r->max_retries = tries;
+		r->hist[tries < TT_HIST ? tries : TT_HIST]++;
+		if (!vma) {
+			r->empty++;
+			continue;
+		}
+		count_vm_event(VMA_LOCK_SUCCESS);
+		r->found++;
+		tt_check(r, vma, addr);
+		vma_end_read(vma);
+	}
+}
+
+static void tt_writer_fn(void *arg)
+{
+	unsigned int seed = *(unsigned int *)arg;
+
+	while (!__atomic_load_n(&tt_stop, __ATOMIC_RELAXED)) {
+		unsigned long s = tt_rand(&seed) % TT_PAGES;
+		unsigned long e = s + 1 + tt_rand(&seed) % 8;
+
+		if (e > TT_PAGES)
+			e = TT_PAGES;
+		mmap_write_lock(tt_mm);
+		switch (tt_rand(&seed) % 4) {
+		case 0:
+		case 1:
+			vh_unmap(tt_mm, VH_BASE + VH_PG(s), VH_BASE + VH_PG(e));
+			vh_map(tt_mm, VH_BASE + VH_PG(s), VH_BASE + VH_PG(e),
+			       tt_rand(&seed) & 1 ? VH_RW : VH_RO);
+			break;
+		case 2:
+			vh_unmap(tt_mm, VH_BASE + VH_PG(s), VH_BASE + VH_PG(e));
+			break;
+		case 3:
+			if (vma_lookup(tt_mm, VH_BASE + VH_PG(s)) &&
+			    vma_lookup(tt_mm, VH_BASE + VH_PG(s))->vm_end >=
+			    VH_BASE + VH_PG(e))
+				vh_protect(tt_mm, VH_BASE + VH_PG(s),
+					   VH_BASE + VH_PG(e),
+					   tt_rand(&seed) & 1 ? VH_PROT_RW :
+					   VH_PROT_RO);
+			break;
+		}
+		mmap_write_unlock(tt_mm);
+		__atomic_fetch_add(&tt_writer_ops, 1, __ATOMIC_RELAXED);
+	}
+}
+
+/* The retries that @q of the lookups needed at most. */
+static unsigned long tt_quantile(const unsigned long *hist, unsigned long n,
+				 double q)
+{
+	unsigned long want = (unsigned long)(q * n), seen = 0;
+	int i;
+
+	for (i = 0; i <= TT_HIST; i++) {
+		seen += hist[i];
+		if (seen > want || (seen == n && n))
+			return i;
+	}
+	return TT_HIST;
+}
 
 int vh_torture(unsigned long threads, unsigned long seconds)
 {
-	fprintf(stderr, "vma: --torture is not implemented yet\n");
-	return 2;
-}
+	struct tt_reader *readers = calloc(threads, sizeof(*readers));
+	unsigned long hist[TT_HIST + 1] = { 0 };
+	unsigned long lookups = 0, found = 0, empty = 0, retries = 0;
+	unsigned long violations = 0, max = 0, last = 0;
+	unsigned int wseed = vh_seed();
+	struct vh_thread *writer;
+	unsigned long i, s;
+	int j;
 
-int vh_bench(unsigned long threads, unsigned long seconds)
-{
-	fprintf(stderr, "vma: --bench is not implemented yet\n");
-	return 2;
+	if (!readers || !threads) {
+		fprintf(stderr, "vma: --threads must be at least 1\n");
+		return 2;
+	}
+#ifdef VH_HAVE_START_READ_UNLOCKED
+	tt_use_unlocked = true;
+#endif
+	printf("KTAP version 1\n1..1\n");
+	printf("# torture: %lu reader(s), 1 writer, %lu s, seed %lu, readers use %s\n",
+	       threads, seconds, vh_seed(),
+	       tt_use_unlocked ? "lock_vma_under_rcu() and vma_start_read_unlocked()"
+			       : "lock_vma_under_rcu()");
+	tt_mm = vh_mm_new();
+	vh_vm_events_reset();
+	mmap_write_lock(tt_mm);
+	vh_map(tt_mm, VH_BASE, VH_BASE + VH_PG(TT_PAGES), VH_RW);
+	mmap_write_unlock(tt_mm);
+
+	for (i = 0; i < threads; i++) {
+		readers[i].seed = vh_seed() * 2654435761u + i;
+		readers[i].thread = vh_thread_start(tt_reader_fn, &readers[i]);
+	}
+	writer = vh_thread_start(tt_writer_fn, &wseed);
+	for (s = 1; s <= seconds; s++) {
+		struct timespec one = { 1, 0 };
+		unsigned long now = 0;
+
+		nanosleep(&one, NULL);
+		for (i = 0; i < threads; i++)
+			now += __atomic_load_n(&readers[i].lookups,
+					       __ATOMIC_RELAXED);
+		printf("# %3lus: %lu lookups/s, writer ops %lu, success %lu abort %lu retry %lu miss %lu\n",
+		       s, now - last,
+		       __atomic_load_n(&tt_writer_ops, __ATOMIC_RELAXED),
+		       vh_vm_event(VMA_LOCK_SUCCESS),
+		       vh_vm_event(VMA_LOCK_ABORT),
+		       vh_vm_event(VMA_LOCK_RETRY),
+		       vh_vm_event(VMA_LOCK_MISS));
+		fflush(stdout);
+		last = now;
+	}
+	__atomic_store_n(&tt_stop, 1, __ATOMIC_RELAXED);
+	vh_thread_join(writer);
+	for (i = 0; i < threads; i++) {
+		struct tt_reader *r = &readers[i];
+
+		vh_thread_join(r->thread);
+		lookups += r->lookups;
+		found += r->found;
+		empty += r->empty;
+		retries += r->retries;
+		violations += r->violations;
+		if (r->max_retries > max)
+			max = r->max_retries;
+		for (j = 0; j <= TT_HIST; j++)
+			hist[j] += r->hist[j];
+	}
+	printf("# lookups %lu (found %lu, nothing mapped %lu), writer ops %lu\n",
+	       lookups, found, empty, tt_writer_ops);
+	printf("# VMA_LOCK_SUCCESS %lu VMA_LOCK_ABORT %lu VMA_LOCK_RETRY %lu VMA_LOCK_MISS %lu\n",
+	       vh_vm_event(VMA_LOCK_SUCCESS), vh_vm_event(VMA_LOCK_ABORT),
+	       vh_vm_event(VMA_LOCK_RETRY), vh_vm_event(VMA_LOCK_MISS));
+	printf("# retries per lookup: total %lu, max %lu, p50 %lu, p99 %lu, p99.9 %lu\n",
+	       retries, max, tt_quantile(hist, lookups, 0.5),
+	       tt_quantile(hist, lookups, 0.99),
+	       tt_quantile(hist, lookups, 0.999));
+	printf("# contract violations %lu\n", violations);
+	if (violations)
+		vh_report("TORTURE", __FILE__, __LINE__,
+			  "%lu contract violation(s)", violations);
+	vh_mm_clear(tt_mm);
+	vh_mm_put(tt_mm);
+	free(readers);
+	if (vh_test_failed()) {
+		printf("not ok 1 torture\nvma: 0 passed, 1 failed, 0 skipped\n");
+		return 1;
+	}
+	printf("ok 1 torture\nvma: 1 passed, 0 failed, 0 skipped\n");
+	vh_env_exit();
+	return 0;
 }
