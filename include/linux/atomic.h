@@ -185,8 +185,31 @@ typedef struct {
 } atomic64_t;
 __VH_ATOMIC_OPS(atomic64, atomic64_t, s64)
 
-#define smp_acquire__after_ctrl_dep() __atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define smp_mb__before_atomic()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define smp_mb__after_atomic()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
+/*
+ * Barriers.  ThreadSanitizer does not model fences; under it a seq_cst
+ * read-modify-write of one shared word stands in for each of them.  That
+ * orders more than a fence does (it may hide a race, never invent one).
+ */
+#ifdef __SANITIZE_THREAD__
+extern int vh_tsan_fence_word;
+#define vh_mb() ((void)__atomic_fetch_add(&vh_tsan_fence_word, 0, \
+					   __ATOMIC_SEQ_CST))
+#define vh_acquire_fence()	vh_mb()
+#define vh_release_fence()	vh_mb()
+#else
+#define vh_mb()			__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define vh_acquire_fence()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define vh_release_fence()	__atomic_thread_fence(__ATOMIC_RELEASE)
+#endif
+
+#define smp_acquire__after_ctrl_dep()	vh_acquire_fence()
+#define smp_mb__before_atomic()		vh_mb()
+#define smp_mb__after_atomic()		vh_mb()
+#undef smp_mb
+#undef smp_rmb
+#undef smp_wmb
+#define smp_mb()			vh_mb()
+#define smp_rmb()			vh_acquire_fence()
+#define smp_wmb()			vh_release_fence()
 
 #endif /* _LINUX_ATOMIC_H */

@@ -28,4 +28,23 @@
 #define _RET_IP_		((unsigned long)__builtin_return_address(0))
 #endif
 
+/*
+ * ThreadSanitizer does not see the volatile accesses of READ_ONCE() and
+ * WRITE_ONCE() as the marked accesses they are in the kernel's memory
+ * model (KCSAN treats them as atomic): tell it, with relaxed atomics.
+ */
+#ifdef __SANITIZE_THREAD__
+#undef READ_ONCE
+#undef WRITE_ONCE
+#define READ_ONCE(x) ({						\
+	__typeof__((void)0, x) __r;					\
+	__atomic_load(&(x), &__r, __ATOMIC_RELAXED);			\
+	__r;								\
+})
+#define WRITE_ONCE(x, val) ({						\
+	__typeof__(x) __w = (val);					\
+	__atomic_store(&(x), &__w, __ATOMIC_RELAXED);			\
+})
+#endif
+
 #endif /* _VH_LINUX_COMPILER_H */
