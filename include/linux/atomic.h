@@ -16,6 +16,12 @@
 
 #define ATOMIC_INIT(i)	{ (i) }
 
+/* Under ThreadSanitizer, reads are acquires: see READ_ONCE() in compiler.h. */
+#ifdef __SANITIZE_THREAD__
+#define __VH_READ	__ATOMIC_ACQUIRE
+#else
+#define __VH_READ	__ATOMIC_RELAXED
+#endif
 #define __VH_RELAXED	__ATOMIC_RELAXED
 #define __VH_ACQUIRE	__ATOMIC_ACQUIRE
 #define __VH_RELEASE	__ATOMIC_RELEASE
@@ -25,7 +31,7 @@
 static inline vtype pfx##_read(const atype *v)				\
 {									\
 	vh_sched_point(&v->counter);						\
-	return __atomic_load_n(&v->counter, __VH_RELAXED);		\
+	return __atomic_load_n(&v->counter, __VH_READ);			\
 }									\
 static inline vtype pfx##_read_acquire(const atype *v)			\
 {									\

@@ -31,14 +31,17 @@
 /*
  * ThreadSanitizer does not see the volatile accesses of READ_ONCE() and
  * WRITE_ONCE() as the marked accesses they are in the kernel's memory
- * model (KCSAN treats them as atomic): tell it, with relaxed atomics.
+ * model (KCSAN treats them as atomic): tell it, with atomics.  The kernel
+ * also orders a marked load before the stores that depend on it, by
+ * address or control dependency; TSan knows no dependencies, so under it a
+ * marked load is an acquire (stronger: it may hide a race, not invent one).
  */
 #ifdef __SANITIZE_THREAD__
 #undef READ_ONCE
 #undef WRITE_ONCE
 #define READ_ONCE(x) ({						\
 	__typeof__((void)0, x) __r;					\
-	__atomic_load(&(x), &__r, __ATOMIC_RELAXED);			\
+	__atomic_load(&(x), &__r, __ATOMIC_ACQUIRE);			\
 	__r;								\
 })
 #define WRITE_ONCE(x, val) ({						\
