@@ -104,7 +104,7 @@ static void tt_reader_fn(void *arg)
 		struct vm_area_struct *vma;
 
 		unlocked = tt_use_unlocked && !unlocked;
-		r->lookups++;
+		__atomic_store_n(&r->lookups, r->lookups + 1, __ATOMIC_RELAXED);
 		for (;;) {
 			vma = tt_lock(addr, unlocked);
 			if (vma)

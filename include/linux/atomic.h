@@ -217,5 +217,19 @@ extern int vh_tsan_fence_word;
 #define smp_mb()			vh_mb()
 #define smp_rmb()			vh_acquire_fence()
 #define smp_wmb()			vh_release_fence()
+#ifdef __SANITIZE_THREAD__
+/* So that TSan pairs them with the fences above (seqcounts do). */
+#undef smp_load_acquire
+#undef smp_store_release
+#define smp_load_acquire(p) ({						\
+	__typeof__((void)0, *(p)) ___p = READ_ONCE(*(p));		\
+	vh_acquire_fence();						\
+	___p;								\
+})
+#define smp_store_release(p, v) do {					\
+	vh_release_fence();						\
+	WRITE_ONCE(*(p), v);						\
+} while (0)
+#endif
 
 #endif /* _LINUX_ATOMIC_H */
