@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run_tests.sh - the whole pre-submission matrix: build and run the suite
-# in each configuration (ASan+UBSan, Valgrind memcheck) on the kernel tree
+# in each configuration (ASan+UBSan, Valgrind memcheck, ThreadSanitizer and a
+# short torture run under it) on the kernel tree
 # and on the series fixture tree made from it, then print one table.
 #
 #   ./run_tests.sh [--kdir PATH] [--patch FILE]... [--quick] [--jobs N]
@@ -147,7 +148,9 @@ if ! ((quick)); then
 fi
 
 configs=(asan)
-((quick)) || configs+=(valgrind)
+((quick)) || configs+=(valgrind tsan torture)
+
+TSAN_OPTS=${TSAN_OPTIONS:-}
 
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b - a}'; }
 
@@ -156,14 +159,16 @@ total_p=0 total_f=0 total_s=0 bad=0
 for i in "${!trees[@]}"; do
 	t=${trees[$i]}
 	for cfg in "${configs[@]}"; do
-		out=$repo/build/$cfg-$i
+		# The torture row runs the TSan build.
+		out=$repo/build/${cfg/torture/tsan}-$i
 		prog=$out/vma
-		log=$out.log
+		log=$repo/build/$cfg-$i.log
 		mkdir -p "$out"
 		t0=$EPOCHREALTIME
 		case $cfg in
 		asan) mflags=(SANITIZE=1) ;;
 		valgrind) mflags=(SANITIZE=0) ;;
+		tsan | torture) mflags=(TSAN=1) ;;
 		esac
 		say "$cfg on ${labels[$i]}: building"
 		if ! make -s -j"$jobs" KDIR="$t" O="$out" PROG="$prog" CC="$cc" \
@@ -180,20 +185,27 @@ for i in "${!trees[@]}"; do
 		valgrind) run=(valgrind -q --error-exitcode=99 --leak-check=full
 			--show-leak-kinds=definite --errors-for-leak-kinds=definite
 			"$prog" --timeout 120) ;;
+		tsan) run=(env TSAN_OPTIONS="exitcode=99 $TSAN_OPTS" "$prog") ;;
+		torture) run=(env TSAN_OPTIONS="exitcode=99 $TSAN_OPTS" "$prog"
+			--torture --threads 2 --seconds 5) ;;
 		esac
 		set +e
-		"${run[@]}" "${tests[@]}" >"$out.ktap" 2>>"$log"
+		if [[ $cfg == torture ]]; then
+			"${run[@]}" >"$repo/build/$cfg-$i.ktap" 2>>"$log"
+		else
+			"${run[@]}" "${tests[@]}" >"$repo/build/$cfg-$i.ktap" 2>>"$log"
+		fi
 		rc=$?
 		set -e
 		res=$(grep -E '^vma: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' \
-			"$out.ktap" | tail -n1)
+			"$repo/build/$cfg-$i.ktap" | tail -n1)
 		read -r p f s < <(sed -E 's/^vma: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/' <<<"${res:-vma: 0 passed, 0 failed, 0 skipped}")
 		note=""
 		if [[ -z $res ]]; then
 			note="crashed (exit $rc), see $log"
 			f=$((f + 1))
 		elif ((rc == 99)); then
-			note="valgrind errors, see $log"
+			note="$cfg reports, see $log"
 			f=$((f + 1))
 		elif ((rc != 0 && f == 0)); then
 			note="exit $rc, see $log"
@@ -205,7 +217,7 @@ for i in "${!trees[@]}"; do
 			"${labels[$i]}" "$p" "$f" "$s" \
 			"$(elapsed "$t0")" "$note")")
 		if ((f)); then
-			grep -E '^not ok|ASSERTION|WARN at|BUG at' "$out.ktap" |
+			grep -E '^not ok|ASSERTION|WARN at|BUG at' "$repo/build/$cfg-$i.ktap" |
 				head -n 20 | sed 's/^/    /' >&2 || true
 		fi
 	done
