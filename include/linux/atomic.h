@@ -208,6 +208,7 @@ extern int vh_tsan_fence_word;
 #define vh_release_fence()	__atomic_thread_fence(__ATOMIC_RELEASE)
 #endif
 
+/* Each is at least as strong as the kernel's: rmb/acquire, wmb/release. */
 #define smp_acquire__after_ctrl_dep()	vh_acquire_fence()
 #define smp_mb__before_atomic()		vh_mb()
 #define smp_mb__after_atomic()		vh_mb()
