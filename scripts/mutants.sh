@@ -30,8 +30,13 @@ detach_no_wait|include/linux/mmap_lock.h|s/\t__vma_exclude_readers_for_detach\(v
 attach_no_assert|include/linux/mmap_lock.h|s/(void vma_mark_attached\(struct vm_area_struct \*vma\)\n\{\n)\tvma_assert_write_locked\(vma\);/$1/
 downgrade_keeps_locks|include/linux/mmap_lock.h|s/(__mmap_lock_trace_acquire_returned\(mm, false, true\);\n)\tvma_end_write_all\(mm\);/$1/
 reader_limit_broken|mm/mmap_lock.c|s/(__refcount_inc_not_zero_limited_acquire\(&vma->vm_refcnt, &oldcnt,\n\s*)VM_REFCNT_LIMIT\)/${1}INT_MAX)/
-split_no_write_lock|mm/vma.c|s/(static int __split_vma\(.*?)\tvma_start_write\(vma\);\n/$1/s
+split_no_write_lock|mm/vma.c|s/\tvma_start_write\(vma\);\n(\tvma_start_write\(new\);)/$1/
+merge_no_middle_lock|mm/vma.c|s/(we will be adjusting middle. \*\/\n)\tvma_start_write\(middle\);/$1/
+merge_no_next_lock|mm/vma.c|s/\t\tvma_start_write\(next\);\n(\t\tvmg->target = next;)/$1/
+merge_no_prev_lock|mm/vma.c|s/\t\tvma_start_write\(prev\);\n(\t\tvmg->target = prev;)/$1/
 expand_no_write_lock|mm/vma.c|s/(mmap_assert_write_locked\(vmg->mm\);\n)\tvma_start_write\(target\);/$1/
+expand_no_next_lock|mm/vma.c|s/\t\tvma_start_write\(next\);\n(\t\tvmg->__remove_next = true;)/$1/
+munmap_no_write_lock|mm/vma.c|s/\t\tvma_start_write\(next\);\n(\t\tmas_set\(mas_detach, vms->vma_count\+\+\);)/$1/
 LIST
 )
 
