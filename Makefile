@@ -74,6 +74,11 @@ INCLUDES := -I$(REPO)/include -I$(REPO) -I$(KTREE)/tools/testing/vma \
 
 # As the kernel: -Wno-pointer-sign.
 WARN := -Wall -Wno-unused-function -Wno-unused-variable -Wno-pointer-sign
+# clang: kernel code leans on GNU C extensions, and tools/'s spinlock stubs
+# never set the irqsave flags the real seqlock.h then reads.
+ifneq ($(shell $(CC) --version 2>/dev/null | grep -c clang),0)
+WARN += -Wno-c2x-extensions -Wno-uninitialized
+endif
 OPT := -g -O1 -fno-omit-frame-pointer -fno-strict-aliasing
 ifeq ($(BENCH),1)
 OPT := -g -O2

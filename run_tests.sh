@@ -18,6 +18,10 @@
 # --jobs N      parallel make jobs (default: number of CPUs)
 # --keep        keep scratch trees and print where they are
 # --cc CC       compiler (default: $CC or cc)
+# --coverage    instead of the matrix: a gcov build on the given tree, then
+#               line and branch coverage of mm/mmap_lock.c,
+#               include/linux/mmap_lock.h and mm/vma.c, with the lines of
+#               the lock code that no test reaches
 # -t PATTERN    run only the tests matching PATTERN (as ./vma -t)
 set -euo pipefail
 
@@ -30,6 +34,7 @@ die() { say "$@"; exit 2; }
 kdir=${KDIR:-}
 patches=()
 quick=0
+coverage=0
 jobs=$(nproc 2>/dev/null || echo 2)
 keep=0
 cc=${CC:-cc}
@@ -41,11 +46,12 @@ while (($#)); do
 	--patch) [[ $# -ge 2 ]] || die "--patch needs a file"; patches+=("$2"); shift ;;
 	--patch=*) patches+=("${1#*=}") ;;
 	--quick) quick=1 ;;
+	--coverage) coverage=1 quick=1 ;;
 	--jobs) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a number"; jobs=$2; shift ;;
 	--keep) keep=1 ;;
 	--cc) [[ $# -ge 2 ]] || die "--cc needs a compiler"; cc=$2; shift ;;
 	-t) [[ $# -ge 2 ]] || die "-t needs a pattern"; tests+=(-t "$2"); shift ;;
-	-h | --help) sed -n '3,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option '$1' (try --help)" ;;
 	esac
 	shift
@@ -78,6 +84,8 @@ else
 	need liburcu-dev "printf '#include <urcu.h>\n' | $cc -E -x c - -o /dev/null"
 fi
 need python3 "command -v python3"
+[[ $cc != *clang* ]] || need clang "command -v $cc"
+((coverage)) && need lcov "command -v lcov"
 ((quick)) || need valgrind "command -v valgrind"
 ((quick)) || need unifdef "command -v unifdef"
 
@@ -149,6 +157,7 @@ fi
 
 configs=(asan)
 ((quick)) || configs+=(valgrind tsan torture)
+((coverage)) && configs=(coverage)
 
 TSAN_OPTS=${TSAN_OPTIONS:-}
 
@@ -169,6 +178,8 @@ for i in "${!trees[@]}"; do
 		asan) mflags=(SANITIZE=1) ;;
 		valgrind) mflags=(SANITIZE=0) ;;
 		tsan | torture) mflags=(TSAN=1) ;;
+		coverage) mflags=(SANITIZE=0 COVERAGE=1)
+			find "$out" -name '*.gcda' -delete 2>/dev/null || true ;;
 		esac
 		say "$cfg on ${labels[$i]}: building"
 		if ! make -s -j"$jobs" KDIR="$t" O="$out" PROG="$prog" CC="$cc" \
@@ -188,6 +199,7 @@ for i in "${!trees[@]}"; do
 		tsan) run=(env TSAN_OPTIONS="exitcode=99 $TSAN_OPTS" "$prog") ;;
 		torture) run=(env TSAN_OPTIONS="exitcode=99 $TSAN_OPTS" "$prog"
 			--torture --threads 2 --seconds 5) ;;
+		coverage) run=("$prog") ;;
 		esac
 		set +e
 		if [[ $cfg == torture ]]; then
@@ -239,6 +251,32 @@ if ! ((${#patches[@]})) && ! ((quick)); then
 	total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
 	rows+=("$(printf '%-10s %-14s %7d %7d %7d %8s  %s' cli "${labels[0]}" \
 		"$p" "$f" "$s" "$(elapsed "$t0")" "")")
+fi
+
+# Coverage of the code under test, merged over every translation unit.
+if ((coverage)); then
+	info=$repo/build/coverage.info
+	lcov -q --capture --directory "$repo/build/coverage-0" \
+		--rc lcov_branch_coverage=1 -o "$info" >"$repo/build/lcov.log" 2>&1 ||
+		die "lcov failed, see $repo/build/lcov.log"
+	echo
+	printf '%-26s %16s %18s\n' file lines branches
+	awk -v show="mmap_lock" '
+	/^SF:/ { f = substr($0, 4); keep = f ~ /(mm\/mmap_lock\.c|linux\/mmap_lock\.h|mm\/vma\.c)$/ }
+	keep && /^DA:/ { split(substr($0, 4), a, ","); lf[f]++; if (a[2] > 0) lh[f]++;
+		else if (f ~ show) miss[f] = miss[f] " " a[1] }
+	keep && /^BRDA:/ { n = split(substr($0, 6), b, ","); bf[f]++; if (b[4] != "-" && b[4] > 0) bh[f]++ }
+	END {
+		for (f in lf) {
+			name = f; sub(/.*\/(mm|include)\//, "", name)
+			printf "%-26s %5d/%-5d %5.1f%% %6d/%-6d %5.1f%%\n", name, lh[f], lf[f],
+				100 * lh[f] / lf[f], bh[f], bf[f], bf[f] ? 100 * bh[f] / bf[f] : 100
+		}
+		for (f in miss) {
+			name = f; sub(/.*\/(mm|include)\//, "", name)
+			printf "uncovered lines of %s:%s\n", name, miss[f]
+		}
+	}' "$info" | sort
 fi
 
 echo
