@@ -232,6 +232,8 @@ def main():
                 continue
             out.append(item)
     out += ["", "#endif /* " + args.guard + " */", ""]
+    # Comments were blanked out: drop the trailing blanks they leave.
+    out = [re.sub(r"[ \t]+$", "", line, flags=re.M) for line in out]
     with open(args.output, "w") as f:
         f.write("\n".join(out))
 
