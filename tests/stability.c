@@ -56,6 +56,11 @@ static const struct st_row st_rows[] = {
 	  true, 1 },
 	{ "map_before_expands",	4, 8, 0, 0, VH_RW, 0, 5, MAP, 0, 4, VH_RW,
 	  true, 1 },
+	/* A new mapping filling the gap merges all three: next is removed. */
+	{ "map_fills_gap_prev_expands", 0, 2, 6, 8, VH_RW, VH_RW, 1, MAP, 2, 6,
+	  VH_RW, true, 1 },
+	{ "map_fills_gap_next_removed", 0, 2, 6, 8, VH_RW, VH_RW, 7, MAP, 2, 6,
+	  VH_RW, true, 1 },
 	{ "map_over_middle",	0, 8, 0, 0, VH_RW, 0, 0, MAP, 2, 6, VH_RO,
 	  true, 3 },
 	{ "map_over_whole",	0, 8, 0, 0, VH_RW, 0, 3, MAP, 0, 8, VH_RO,
