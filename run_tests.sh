@@ -261,22 +261,33 @@ if ((coverage)); then
 		die "lcov failed, see $repo/build/lcov.log"
 	echo
 	printf '%-26s %16s %18s\n' file lines branches
-	awk -v show="mmap_lock" '
-	/^SF:/ { f = substr($0, 4); keep = f ~ /(mm\/mmap_lock\.c|linux\/mmap_lock\.h|mm\/vma\.c)$/ }
-	keep && /^DA:/ { split(substr($0, 4), a, ","); lf[f]++; if (a[2] > 0) lh[f]++;
-		else if (f ~ show) miss[f] = miss[f] " " a[1] }
-	keep && /^BRDA:/ { n = split(substr($0, 6), b, ","); bf[f]++; if (b[4] != "-" && b[4] > 0) bh[f]++ }
+	# A header's lines appear once per translation unit that includes it:
+	# a line (or branch) counts as covered if any unit covered it.
+	awk '
+	/^SF:/ { f = substr($0, 4); sub(/.*\/(mm|include|kinc)\//, "", f)
+		keep = f ~ /^(mmap_lock\.c|linux\/mmap_lock\.h|vma\.c)$/ }
+	keep && /^DA:/ { split(substr($0, 4), a, ","); k = f " " a[1]
+		seen[k] = 1; if (a[2] > 0) hit[k] = 1 }
+	keep && /^BRDA:/ { split(substr($0, 6), b, ",")
+		k = f " " b[1] " " b[2] " " b[3]; bseen[k] = 1
+		if (b[4] != "-" && b[4] > 0) bhit[k] = 1 }
 	END {
-		for (f in lf) {
-			name = f; sub(/.*\/(mm|include)\//, "", name)
-			printf "%-26s %5d/%-5d %5.1f%% %6d/%-6d %5.1f%%\n", name, lh[f], lf[f],
-				100 * lh[f] / lf[f], bh[f], bf[f], bf[f] ? 100 * bh[f] / bf[f] : 100
-		}
-		for (f in miss) {
-			name = f; sub(/.*\/(mm|include)\//, "", name)
-			printf "uncovered lines of %s:%s\n", name, miss[f]
-		}
-	}' "$info" | sort
+		for (k in seen) { split(k, p, " "); lf[p[1]]++
+			if (k in hit) lh[p[1]]++
+			else if (p[1] ~ /mmap_lock/) print "U", p[1], p[2] }
+		for (k in bseen) { split(k, p, " "); bf[p[1]]++
+			if (k in bhit) bh[p[1]]++ }
+		for (f in lf)
+			printf "S %-24s %5d/%-5d %5.1f%% %6d/%-6d %5.1f%%\n", f,
+				lh[f], lf[f], 100 * lh[f] / lf[f], bh[f], bf[f],
+				bf[f] ? 100 * bh[f] / bf[f] : 100
+	}' "$info" >"$repo/build/coverage.txt"
+	sed -n 's/^S //p' "$repo/build/coverage.txt" | sort
+	for f in mmap_lock.c linux/mmap_lock.h; do
+		lines=$(awk -v f="$f" '$1 == "U" && $2 == f { print $3 }' \
+			"$repo/build/coverage.txt" | sort -n | paste -sd' ')
+		echo "uncovered lines of $f: ${lines:-none}"
+	done
 fi
 
 echo
