@@ -155,25 +155,39 @@ VH_TABLE(lookup,
 	 lk_rows, lk_body);
 
 /*
- * lock_next_vma() walks the address space under RCU; when a VMA cannot be
- * read-locked it falls back to mmap_read_lock(), where it must wait for the
- * writer and then return the VMA read-locked.
+ * lock_next_vma() walks the address space under RCU.  When the next VMA is
+ * detached under it, it retries from the last address; when it cannot be
+ * read-locked, or the address space changed so that a VMA may now sit in
+ * the gap before it, it falls back to mmap_read_lock() (waiting for the
+ * writer).  Either way the walk returns every VMA, in order, read-locked.
+ * The layout is three VMAs [0, 2) [4, 6) [8, 10) (pages from VH_BASE); the
+ * reader stops, by breakpoint, right before it takes the second one.
  */
+enum ln_window {
+	LN_NONE,
+	LN_LOCKED,	/* the second VMA is write-locked before the walk */
+	LN_REPLACE,	/* window: the second VMA is unmapped and mapped anew */
+	LN_GAP,		/* window: a VMA appears in the gap before it */
+};
+
 struct ln_row {
 	const char *desc;
-	bool locked;		/* the second VMA is write-locked */
+	enum ln_window window;
+	int n;		/* VMAs the walk returns */
 };
 
 static const struct ln_row ln_rows[] = {
-	{ "walk_all",			false },
-	{ "locked_falls_back",		true },
+	{ "walk_all",			LN_NONE,    3 },
+	{ "locked_falls_back",		LN_LOCKED,  3 },
+	{ "detached_retries",		LN_REPLACE, 3 },
+	{ "gap_filled_falls_back",	LN_GAP,	    4 },
 };
 
 struct ln_ctx {
 	struct mm_struct *mm;
 	struct vh_break brk;
-	bool locked;
-	struct vm_area_struct *got[4];
+	const volatile void *stop_at;
+	struct vm_area_struct *got[5];
 	int n;
 };
 
@@ -184,10 +198,10 @@ static void ln_reader(void *arg)
 	unsigned long addr = 0;
 	VMA_ITERATOR(vmi, c->mm, 0);
 
-	if (c->locked)
-		vh_break_arm(&c->brk, &c->mm->mmap_lock, 0);
+	if (c->stop_at)
+		vh_break_arm(&c->brk, c->stop_at, 0);
 	rcu_read_lock();
-	while (c->n < 4) {
+	while (c->n < 5) {
 		vma = lock_next_vma(c->mm, &vmi, addr);
 		if (IS_ERR_OR_NULL(vma))
 			break;
@@ -200,11 +214,11 @@ static void ln_reader(void *arg)
 
 static void ln_body(const struct ln_row *row)
 {
-	struct ln_ctx c = { .locked = row->locked };
-	struct vm_area_struct *v[3];
+	struct ln_ctx c = { };
+	struct vm_area_struct *v[3], *absorb = NULL, *want[4];
 	struct mm_struct *mm = vh_mm_new();
 	struct vh_thread *r;
-	int i;
+	int i, n = 0;
 
 	c.mm = mm;
 	mmap_write_lock(mm);
@@ -214,32 +228,58 @@ static void ln_body(const struct ln_row *row)
 		VH_ASSERT_EQ(vh_map(mm, s, s + VH_PG(2), VH_RW), 0);
 		v[i] = vma_lookup(mm, s);
 	}
-	if (row->locked)
+	if (row->window == LN_LOCKED) {
 		vma_start_write(v[1]);
-	else
+		/* The reader reaches mmap_read_lock(): the fallback. */
+		c.stop_at = &mm->mmap_lock;
+	} else {
 		mmap_write_unlock(mm);
+		if (row->window != LN_NONE)
+			c.stop_at = &v[1]->vm_refcnt.refs.counter;
+	}
 
 	r = vh_thread_start(ln_reader, &c);
-	if (row->locked) {
-		/* The reader reached mmap_read_lock(): the fallback. */
+	if (c.stop_at) {
 		vh_break_wait(&c.brk);
+		if (row->window != LN_LOCKED)
+			mmap_write_lock(mm);
+		if (row->window == LN_REPLACE) {
+			VH_CHECK_EQ(vh_unmap(mm, VH_BASE + VH_PG(4),
+					     VH_BASE + VH_PG(6)), 0);
+			absorb = vm_area_alloc(mm);
+			VH_CHECK_EQ(vh_map(mm, VH_BASE + VH_PG(4),
+					   VH_BASE + VH_PG(6), VH_RW), 0);
+		} else if (row->window == LN_GAP) {
+			VH_CHECK_EQ(vh_map(mm, VH_BASE + VH_PG(2),
+					   VH_BASE + VH_PG(3), VH_RO), 0);
+		}
 		mmap_write_unlock(mm);
 		vh_break_resume(&c.brk);
 	}
 	vh_thread_join(r);
 
-	VH_CHECK_EQ(c.n, 3);
+	want[n++] = v[0];
+	if (row->window == LN_GAP)
+		want[n++] = vma_lookup(mm, VH_BASE + VH_PG(2));
+	want[n++] = vma_lookup(mm, VH_BASE + VH_PG(4));
+	want[n++] = v[2];
+	VH_CHECK_EQ(n, row->n);
+	VH_CHECK_EQ(c.n, row->n);
 	for (i = 0; i < c.n; i++) {
-		VH_CHECK(c.got[i] == v[i]);
+		VH_CHECK(i < n && c.got[i] == want[i]);
 		VH_CHECK_EQ(refcount_read(&c.got[i]->vm_refcnt), 2);
 		vma_end_read(c.got[i]);
 	}
+	if (row->window == LN_REPLACE)
+		VH_CHECK(want[1] != v[1]);
+	if (absorb)
+		vm_area_free(absorb);
 	vh_mm_clear(mm);
 	vh_mm_put(mm);
 }
 
 VH_TABLE(lock_next_vma,
-	 "lock_next_vma() returns every VMA in order, read-locked, falling back to mmap_read_lock() (and waiting for the writer) when one is write-locked",
+	 "lock_next_vma() returns every VMA in order, read-locked: it retries when one is detached under it, and falls back to mmap_read_lock() when one is write-locked or the gap before it may have changed",
 	 ln_rows, ln_body);
 
 /* vma_start_read_locked(): under mmap_lock it cannot fail on a live VMA. */
