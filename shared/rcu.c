@@ -2,6 +2,18 @@
 /*
  * RCU over liburcu (memb flavour), with per-task read-side nesting so that
  * rcu_read_lock_held() answers for the calling task.
+ *
+ * Under the explorer (shared/explorer.c), synchronize_rcu() must not enter
+ * liburcu's grace-period wait while another explored thread sits inside a
+ * read-side critical section: that thread cannot run until the caller gives
+ * up its turn, so the wait would never end.  There, the grace period is
+ * modelled by the explorer: synchronize_rcu() blocks until each explored
+ * thread that was inside a read-side critical section when it was called
+ * has left that section (readers that begin later need not be waited for,
+ * as in the kernel).  Only explored threads run code under test at that
+ * time, so this is the whole grace period that matters; liburcu's own is
+ * waited for as well when no explored thread is inside a read-side section
+ * (it then has no reader of ours to wait for), and skipped otherwise.
  */
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -25,6 +37,8 @@ void rcu_read_unlock(void)
 		return;
 	t->rcu_depth--;
 	urcu_memb_read_unlock();
+	if (!t->rcu_depth && vh_explored())
+		vh_explore_rcu_qs();
 }
 
 int rcu_read_lock_held(void)
@@ -38,5 +52,7 @@ void synchronize_rcu(void)
 	if (WARN_ON(current->rcu_depth > 0))
 		return;
 	vh_sched_point(NULL);
+	if (vh_explored() && !vh_explore_rcu_sync())
+		return;
 	urcu_memb_synchronize_rcu();
 }

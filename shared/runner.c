@@ -18,6 +18,7 @@
 #include "harness.h"
 #include "test.h"
 #include "modes.h"
+#include "explore.h"
 
 #ifndef VH_KTREE
 #define VH_KTREE "?"
@@ -112,6 +113,8 @@ void vh_report(const char *kind, const char *file, int line,
 	else
 		vh_failed = true;
 	pthread_mutex_unlock(&vh_state_lock);
+	if (!expected)
+		vh_explore_note_failure();
 	if (expected && !vh_verbose)
 		return;
 	va_start(ap, fmt);
@@ -136,7 +139,16 @@ void vh_fail(const char *file, int line, const char *fmt, ...)
 	pthread_mutex_lock(&vh_state_lock);
 	vh_failed = true;
 	pthread_mutex_unlock(&vh_state_lock);
+	vh_explore_note_failure();
 	vh_diag("ASSERTION FAILED at %s:%d: %s", file, line, msg);
+}
+
+void vh_test_reset(void)
+{
+	pthread_mutex_lock(&vh_state_lock);
+	vh_failed = false;
+	vh_expect_depth = 0;
+	pthread_mutex_unlock(&vh_state_lock);
 }
 
 bool vh_test_failed(void)
@@ -284,6 +296,15 @@ static void vh_usage(FILE *f)
 "      --threads N      torture reader threads (default 4)\n"
 "      --seconds S      torture duration (default 10)\n"
 "      --bench          read-path benchmark (build with make BENCH=1)\n"
+"      --explore [PATTERN...]  explore the interleavings of the scenarios\n"
+"                       matching PATTERN (explore.*); budget per scenario:\n"
+"      --schedules N    ... N schedules (default 2000 unless --seconds)\n"
+"      --seconds S      ... S seconds\n"
+"      --strategy S     pct (default) or dfs\n"
+"      --depth D        PCT bug depth (default 3)\n"
+"      --preemptions N  DFS preemption bound (default 2)\n"
+"      --shard I/N      run shard I (0..N-1) of N of the campaign\n"
+"      --replay STR     replay one schedule (printed by a failure)\n"
 "  -h, --help           this text\n");
 }
 
@@ -325,16 +346,26 @@ int main(int argc, char **argv)
 		{ "threads", required_argument, NULL, 'N' },
 		{ "seconds", required_argument, NULL, 'S' },
 		{ "bench", no_argument, NULL, 'B' },
+		{ "explore", no_argument, NULL, 'E' },
+		{ "strategy", required_argument, NULL, 'y' },
+		{ "depth", required_argument, NULL, 'd' },
+		{ "preemptions", required_argument, NULL, 'P' },
+		{ "schedules", required_argument, NULL, 'n' },
+		{ "shard", required_argument, NULL, 'H' },
+		{ "replay", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
 	bool list = false, selected = false, torture = false, bench = false;
+	bool explore = false, seconds_set = false;
 	unsigned long threads = 4, seconds = 10;
+	struct vh_explore_opts xo;
 	int passed = 0, failed = 0, skipped = 0, hung = 0, c, n = 0;
 	char *end;
 	size_t i;
 
 	vh_run_seed = (unsigned long)time(NULL);
+	vh_explore_opts_init(&xo, 0);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":t:ls:vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -365,8 +396,21 @@ int main(int argc, char **argv)
 				threads = v;
 			else
 				seconds = v;
+			seconds_set |= c == 'S';
 			break;
 		}
+		case 'E':
+			explore = true;
+			break;
+		case 'y':
+		case 'd':
+		case 'P':
+		case 'n':
+		case 'H':
+		case 'R':
+			if (vh_explore_option(&xo, c, optarg))
+				return 2;
+			break;
 		case 'v':
 			vh_verbose++;
 			break;
@@ -389,9 +433,13 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind < argc) {
+	if (optind < argc && !explore) {
 		fprintf(stderr, "vma: unexpected argument '%s' (try --help)\n",
 			argv[optind]);
+		return 2;
+	}
+	if (xo.set && !explore) {
+		fprintf(stderr, "vma: --strategy, --depth, --preemptions, --schedules, --shard and --replay need --explore\n");
 		return 2;
 	}
 
@@ -414,6 +462,12 @@ int main(int argc, char **argv)
 		return vh_torture(threads, seconds);
 	if (bench)
 		return vh_bench(threads, seconds);
+	if (explore) {
+		xo.seed = vh_run_seed;
+		xo.seconds = seconds_set ? seconds : 0;
+		return vh_explore_main(argv + optind, argc - optind, &xo,
+				       VH_KTREE " (Linux " VH_KVERSION ")");
+	}
 
 	for (i = 0; i < vh_nr_tests; i++)
 		if (!selected || vh_tests[i].selected)
@@ -455,8 +509,9 @@ int main(int argc, char **argv)
 	printf("vma: %d passed, %d failed, %d skipped\n", passed, failed,
 	       skipped);
 	fflush(stdout);
-	if (hung)
-		_exit(1);	/* hung threads cannot be joined */
+	/* Hung threads cannot be joined; aborted explorer runs are left. */
+	if (hung || vh_explore_abandoned)
+		_exit(failed ? 1 : 0);
 	vh_env_exit();
 	rcu_unregister_thread();
 	return failed ? 1 : 0;

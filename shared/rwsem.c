@@ -63,11 +63,47 @@ static bool vh_read_held_by_me(const struct rw_semaphore *sem)
 	return false;
 }
 
-/* Wait on the rwsem; with @killable, give up when a fatal signal arrives. */
-static int vh_rwsem_wait(struct rw_semaphore *sem, bool killable)
+/* Under the explorer: what a waiter waits for (see vh_rwsem_wait()). */
+struct vh_rwsem_waiter {
+	const struct rw_semaphore *sem;
+	struct task_struct *task;
+	bool write;
+	bool killable;
+};
+
+static bool vh_rwsem_ready(const void *arg)
+{
+	const struct vh_rwsem_waiter *w = arg;
+	const struct rw_semaphore *sem = w->sem;
+
+	if (w->killable && fatal_signal_pending(w->task))
+		return true;
+	if (w->write)
+		return !sem->owner && !sem->readers;
+	return !sem->owner && !sem->writers_waiting;
+}
+
+/*
+ * Wait on the rwsem; with @killable, give up when a fatal signal arrives.
+ * Under the explorer the wait is a vh_explore_block() until the loop
+ * condition of the caller (@write: __down_write()'s) may have changed.
+ */
+static int vh_rwsem_wait(struct rw_semaphore *sem, bool killable, bool write)
 {
 	struct timespec ts;
 
+	if (vh_explored()) {
+		struct vh_rwsem_waiter w = {
+			.sem = sem, .task = current,
+			.write = write, .killable = killable,
+		};
+
+		pthread_mutex_unlock(&sem->lock);
+		vh_explore_block(vh_rwsem_ready, &w,
+				 write ? "down_write" : "down_read");
+		pthread_mutex_lock(&sem->lock);
+		return killable && fatal_signal_pending(current) ? -EINTR : 0;
+	}
 	if (!killable) {
 		pthread_cond_wait(&sem->wait, &sem->lock);
 		return 0;
@@ -96,7 +132,7 @@ static int __down_read(struct rw_semaphore *sem, bool killable, bool try)
 			ret = -EBUSY;
 			goto out;
 		}
-		ret = vh_rwsem_wait(sem, killable);
+		ret = vh_rwsem_wait(sem, killable, false);
 		if (ret)
 			goto out;
 	}
@@ -120,7 +156,7 @@ static int __down_write(struct rw_semaphore *sem, bool killable, bool try)
 	}
 	sem->writers_waiting++;
 	while (sem->owner || sem->readers) {
-		ret = vh_rwsem_wait(sem, killable);
+		ret = vh_rwsem_wait(sem, killable, true);
 		if (ret)
 			break;
 	}

@@ -79,6 +79,14 @@ static bool vh_signal_wakes(struct task_struct *t)
 	return signal_pending_state(t->__state, t);
 }
 
+/* Under the explorer: may a task sleeping in schedule() go on? */
+static bool vh_task_awake(const void *arg)
+{
+	struct task_struct *t = (struct task_struct *)arg;
+
+	return t->__state == TASK_RUNNING || vh_signal_wakes(t);
+}
+
 void schedule(void)
 {
 	struct task_struct *t = current;
@@ -87,8 +95,15 @@ void schedule(void)
 	pthread_mutex_lock(&t->sleep_lock);
 	if (t->__state != TASK_RUNNING && !vh_signal_wakes(t))
 		t->nr_sleeps++;
-	while (t->__state != TASK_RUNNING && !vh_signal_wakes(t))
-		pthread_cond_wait(&t->sleep_cond, &t->sleep_lock);
+	while (t->__state != TASK_RUNNING && !vh_signal_wakes(t)) {
+		if (!vh_explored()) {
+			pthread_cond_wait(&t->sleep_cond, &t->sleep_lock);
+			continue;
+		}
+		pthread_mutex_unlock(&t->sleep_lock);
+		vh_explore_block(vh_task_awake, t, __func__);
+		pthread_mutex_lock(&t->sleep_lock);
+	}
 	t->__state = TASK_RUNNING;
 	pthread_mutex_unlock(&t->sleep_lock);
 }
