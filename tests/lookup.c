@@ -10,6 +10,7 @@
  * after the tree walk and the lockless vm_lock_seq check, and the test
  * changes the address space in exactly that window.
  */
+#include <errno.h>
 #include "../shared/test.h"
 #include "../shared/vma_kernel.h"
 
@@ -168,19 +169,22 @@ enum ln_window {
 	LN_LOCKED,	/* the second VMA is write-locked before the walk */
 	LN_REPLACE,	/* window: the second VMA is unmapped and mapped anew */
 	LN_GAP,		/* window: a VMA appears in the gap before it */
+	LN_KILLED,	/* write-locked, and the reader is killed in the fallback */
 };
 
 struct ln_row {
 	const char *desc;
 	enum ln_window window;
 	int n;		/* VMAs the walk returns */
+	int err;	/* how the walk ends: 0 (NULL) or an errno */
 };
 
 static const struct ln_row ln_rows[] = {
-	{ "walk_all",			LN_NONE,    3 },
-	{ "locked_falls_back",		LN_LOCKED,  3 },
-	{ "detached_retries",		LN_REPLACE, 3 },
-	{ "gap_filled_falls_back",	LN_GAP,	    4 },
+	{ "walk_all",			LN_NONE,    3, 0 },
+	{ "locked_falls_back",		LN_LOCKED,  3, 0 },
+	{ "detached_retries",		LN_REPLACE, 3, 0 },
+	{ "gap_filled_falls_back",	LN_GAP,	    4, 0 },
+	{ "killed_in_fallback_eintr",	LN_KILLED,  1, -EINTR },
 };
 
 struct ln_ctx {
@@ -189,6 +193,7 @@ struct ln_ctx {
 	const volatile void *stop_at;
 	struct vm_area_struct *got[5];
 	int n;
+	int err;
 };
 
 static void ln_reader(void *arg)
@@ -203,8 +208,10 @@ static void ln_reader(void *arg)
 	rcu_read_lock();
 	while (c->n < 5) {
 		vma = lock_next_vma(c->mm, &vmi, addr);
-		if (IS_ERR_OR_NULL(vma))
+		if (IS_ERR_OR_NULL(vma)) {
+			c->err = PTR_ERR_OR_ZERO(vma);
 			break;
+		}
 		c->got[c->n++] = vma;
 		addr = vma->vm_end;
 	}
@@ -228,21 +235,29 @@ static void ln_body(const struct ln_row *row)
 		VH_ASSERT_EQ(vh_map(mm, s, s + VH_PG(2), VH_RW), 0);
 		v[i] = vma_lookup(mm, s);
 	}
-	if (row->window == LN_LOCKED) {
+	/* New VMAs are write-locked until their mmap write section ends. */
+	mmap_write_unlock(mm);
+	if (row->window == LN_LOCKED || row->window == LN_KILLED) {
+		mmap_write_lock(mm);
 		vma_start_write(v[1]);
 		/* The reader reaches mmap_read_lock(): the fallback. */
 		c.stop_at = &mm->mmap_lock;
-	} else {
-		mmap_write_unlock(mm);
-		if (row->window != LN_NONE)
-			c.stop_at = &v[1]->vm_refcnt.refs.counter;
+	} else if (row->window != LN_NONE) {
+		c.stop_at = &v[1]->vm_refcnt.refs.counter;
 	}
 
 	r = vh_thread_start(ln_reader, &c);
 	if (c.stop_at) {
 		vh_break_wait(&c.brk);
-		if (row->window != LN_LOCKED)
+		if (row->window == LN_KILLED) {
+			/* SIGKILL while it waits for mmap_lock: -EINTR. */
+			vh_task_kill(vh_thread_task(r));
+			vh_break_resume(&c.brk);
+			vh_thread_join(r);
+			r = NULL;
+		} else if (row->window != LN_LOCKED) {
 			mmap_write_lock(mm);
+		}
 		if (row->window == LN_REPLACE) {
 			VH_CHECK_EQ(vh_unmap(mm, VH_BASE + VH_PG(4),
 					     VH_BASE + VH_PG(6)), 0);
@@ -254,17 +269,22 @@ static void ln_body(const struct ln_row *row)
 					   VH_BASE + VH_PG(3), VH_RO), 0);
 		}
 		mmap_write_unlock(mm);
-		vh_break_resume(&c.brk);
+		if (r)
+			vh_break_resume(&c.brk);
 	}
-	vh_thread_join(r);
+	if (r)
+		vh_thread_join(r);
 
 	want[n++] = v[0];
 	if (row->window == LN_GAP)
 		want[n++] = vma_lookup(mm, VH_BASE + VH_PG(2));
 	want[n++] = vma_lookup(mm, VH_BASE + VH_PG(4));
 	want[n++] = v[2];
+	if (row->window == LN_KILLED)
+		n = 1;
 	VH_CHECK_EQ(n, row->n);
 	VH_CHECK_EQ(c.n, row->n);
+	VH_CHECK_EQ(c.err, row->err);
 	for (i = 0; i < c.n; i++) {
 		VH_CHECK(i < n && c.got[i] == want[i]);
 		VH_CHECK_EQ(refcount_read(&c.got[i]->vm_refcnt), 2);
