@@ -35,14 +35,11 @@ $(error $(shell tail -n 1 $(O)/.kdir.msg))
 endif
 $(info $(shell cat $(O)/.kdir.msg))
 
-# (VMA_URCU_H=/nonexistent lets tests/cli.sh simulate a machine without it.)
-ifeq ($(if $(VMA_URCU_H),$(shell test -f $(VMA_URCU_H) && echo y),$(shell \
-	printf '\043include <urcu.h>\n' | $(CC) -E -x c - -o /dev/null \
-	2>/dev/null && echo y)),)
-$(error vma: liburcu is missing: apt-get install liburcu-dev)
-endif
-ifeq ($(shell command -v python3),)
-$(error vma: python3 is required to extract kernel definitions)
+# liburcu and python3, installed when we can (scripts/need.sh).
+NEED_MSG := $(shell CC='$(CC)' $(REPO)/scripts/need.sh liburcu-dev python3 \
+	2>&1 >/dev/null | grep -v installing)
+ifneq ($(NEED_MSG),)
+$(error $(NEED_MSG))
 endif
 
 # 7.3 still guards the per-VMA lock code; the series removes the guard.

@@ -58,36 +58,12 @@ while (($#)); do
 done
 
 # What a step needs from Debian, installed when we can (root with apt).
-need() {
-	local pkg=$1 probe=$2
-
-	eval "$probe" >/dev/null 2>&1 && return 0
-	if ((EUID == 0)) && [[ -z ${VMA_NO_INSTALL:-} ]] &&
-		command -v apt-get >/dev/null; then
-		say "installing $pkg"
-		if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" \
-			>/dev/null 2>&1; then
-			apt-get update -qq >/dev/null 2>&1 || true
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" \
-				>/dev/null 2>&1 || true
-		fi
-	fi
-	eval "$probe" >/dev/null 2>&1 ||
-		die "$pkg is required and could not be installed (apt-get install $pkg)"
-}
-
 command -v "$cc" >/dev/null || die "compiler '$cc' not found"
-# VMA_URCU_H and VMA_NO_INSTALL let tests/cli.sh simulate a bare machine.
-if [[ -n ${VMA_URCU_H:-} ]]; then
-	need liburcu-dev "test -f $VMA_URCU_H"
-else
-	need liburcu-dev "printf '#include <urcu.h>\n' | $cc -E -x c - -o /dev/null"
-fi
-need python3 "command -v python3"
-[[ $cc != *clang* ]] || need clang "command -v $cc"
-((coverage)) && need lcov "command -v lcov"
-((quick)) || need valgrind "command -v valgrind"
-((quick)) || need unifdef "command -v unifdef"
+pkgs=(liburcu-dev python3)
+[[ $cc != *clang* ]] || pkgs+=(clang)
+((coverage)) && pkgs+=(lcov)
+((quick)) || pkgs+=(valgrind unifdef)
+CC=$cc scripts/need.sh "${pkgs[@]}" || exit 2
 
 for p in "${patches[@]}"; do
 	[[ -e $p ]] || die "patch $p does not exist"

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# need.sh PACKAGE... - make sure what these Debian packages provide is
+# there: install them when running as root with apt-get, otherwise (or if
+# that fails) print one line naming what is missing and exit 1.
+#
+# CC selects the compiler liburcu-dev is probed with.  VMA_URCU_H and
+# VMA_NO_INSTALL let tests/cli.sh simulate a machine without liburcu.
+set -uo pipefail
+
+probe() {
+	case $1 in
+	liburcu-dev)
+		if [[ -n ${VMA_URCU_H:-} ]]; then
+			test -f "$VMA_URCU_H"
+		else
+			printf '#include <urcu.h>\n' |
+				"${CC:-cc}" -E -x c - -o /dev/null 2>/dev/null
+		fi ;;
+	python3) command -v python3 ;;
+	clang) command -v "${CC:-clang}" ;;
+	*) command -v "$1" ;;
+	esac >/dev/null 2>&1
+}
+
+install() {
+	((EUID == 0)) && [[ -z ${VMA_NO_INSTALL:-} ]] &&
+		command -v apt-get >/dev/null || return 1
+	echo "vma: installing $1" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" \
+		>/dev/null 2>&1 && return 0
+	apt-get update -qq >/dev/null 2>&1
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" \
+		>/dev/null 2>&1
+}
+
+for pkg in "$@"; do
+	probe "$pkg" && continue
+	install "$pkg"
+	probe "$pkg" && continue
+	echo "vma: $pkg is required and could not be installed (apt-get install $pkg)" >&2
+	exit 1
+done
