@@ -102,7 +102,7 @@ mkscratch() {
 
 # A patched copy of the tree, if patches were given.
 if ((${#patches[@]})); then
-	command -v patch >/dev/null || need patch "command -v patch"
+	scripts/need.sh patch || exit 2
 	mkscratch
 	say "applying ${#patches[@]} patch(es) to a scratch copy of the tree"
 	cp -a "$tree" "$scratch/patched"
