@@ -45,18 +45,8 @@ if [[ -e $dst || -L $dst ]]; then
 	fi
 fi
 
-# unifdef does the work; install it if we can.
-if ! command -v unifdef >/dev/null; then
-	if ((EUID == 0)) && command -v apt-get >/dev/null; then
-		say "installing unifdef"
-		log=$(mktemp)
-		export DEBIAN_FRONTEND=noninteractive
-		apt-get install -y unifdef >>"$log" 2>&1 ||
-			{ apt-get update >>"$log" 2>&1 && apt-get install -y unifdef >>"$log" 2>&1; } ||
-			true
-	fi
-	command -v unifdef >/dev/null || die "unifdef is required (apt-get install unifdef)"
-fi
+# unifdef does the work, patch applies the fixtures: installed if we can.
+"$(dirname -- "${BASH_SOURCE[0]}")/need.sh" unifdef patch || exit 1
 
 # Copy into a temp dir next to DST, so the final mv is a rename.
 parent=$(dirname -- "$dst")
@@ -104,7 +94,6 @@ if ((${#check[@]})); then
 	[[ -z $left ]] || die "$SYM is still used in ${left%%:*} (${left#*:})"
 fi
 
-command -v patch >/dev/null || die "patch is required (apt-get install patch)"
 # Then the series' other additions the harness tests, as fixture patches
 # written here (scripts/fixtures/*.patch), unless the tree has them.
 applied=0
