@@ -149,6 +149,7 @@ struct vh_ex_thread {
 	const char *what;		/* EX_BLOCKED: the wait, for reports */
 	void *handle;			/* its struct vh_thread */
 	struct task_struct *task;	/* NULL until it runs */
+	void *pc;			/* where it last decided (tracing) */
 	bool joined;			/* vh_thread_join() took care of it */
 	bool unwinding;			/* exiting because the run aborted */
 	unsigned long rcu_qs;		/* read-side critical sections left */
@@ -365,24 +366,77 @@ static int ex_dfs_pick(unsigned int enabled, int prev)
 }
 
 /*
- * A decision by thread @self (-1: none), which holds the right to run and
- * has set its own state: who runs next, or -1 if no thread can.
+ * Tracing a replay (--replay with -v): one line per decision, with where
+ * the deciding thread is.  The sanitizers' symbolizer, when linked in,
+ * names the place and the functions inlined there, innermost first.
  */
-static int ex_decide(int self)
+static bool ex_trace;
+
+void __sanitizer_symbolize_pc(void *pc, const char *fmt, char *out,
+			      size_t size) __weak;
+
+static void ex_where(void *pc, char *buf, size_t size)
 {
-	unsigned int enabled = 0;
-	int i, next, prev = -1;
+	char frames[1024];
+	const char *f = frames;
+	size_t n = 0;
+	int i;
 
-	for (i = 0; i < ex.nr; i++) {
-		struct vh_ex_thread *t = &ex.thr[i];
-
-		if (t->state == EX_RUNNABLE ||
-		    (t->state == EX_BLOCKED && t->ready(t->ready_arg)))
-			enabled |= 1u << i;
+	if (!__sanitizer_symbolize_pc) {
+		snprintf(buf, size, "%p", pc);
+		return;
 	}
-	if (self >= 0 && ex.thr[self].state == EX_RUNNABLE)
-		prev = self;
-	ex.steps++;
+	/* One NUL-terminated string per frame, then an empty one. */
+	memset(frames, 0, sizeof(frames));
+	__sanitizer_symbolize_pc((char *)pc - 1, "%f %s:%l", frames,
+				 sizeof(frames) - 1);
+	buf[0] = 0;
+	for (i = 0; *f && i < 4 && n < size; f += strlen(f) + 1) {
+		const char *file = strrchr(f, '/');
+		const char *fn_end = strchr(f, ' ');
+		int fn_len = fn_end ? fn_end - f : (int)strlen(f);
+
+		if (strstr(f, "sched_point.h:"))
+			continue;
+		n += snprintf(buf + n, size - n, "%s%.*s (%s)", i++ ? " < " : "",
+			      fn_len, f, file ? file + 1 : "?");
+	}
+}
+
+static void ex_trace_decision(int self, unsigned int enabled, int next)
+{
+	const struct vh_ex_thread *t = &ex.thr[self];
+	char where[512], runnable[64] = "";
+	size_t n = 0;
+	int i;
+
+	if (t->state == EX_BLOCKED)
+		snprintf(where, sizeof(where), "blocks in %s", t->what);
+	else if (t->state == EX_EXITED)
+		snprintf(where, sizeof(where), "exits");
+	else
+		ex_where(t->pc, where, sizeof(where));
+	for (i = 0; i < ex.nr; i++)
+		if (enabled & (1u << i))
+			n += snprintf(runnable + n, sizeof(runnable) - n,
+				      " T%d", i);
+	if (next < 0)
+		vh_diag("step %lu: T%d %s; no thread can run", ex.steps, self,
+			where);
+	else
+		vh_diag("step %lu: T%d %s -> T%d (runnable:%s)", ex.steps,
+			self, where, next, runnable);
+}
+
+/*
+ * Choose among the runnable threads @enabled (one bit each): @self is the
+ * deciding thread, @prev the same if it could go on, else -1.  A choice
+ * (more than one runnable thread) is recorded in the schedule.
+ */
+static int ex_pick(unsigned int enabled, int self, int prev)
+{
+	int next;
+
 	if (!enabled)
 		return -1;
 	if (ex_nr_bits(enabled) == 1) {
@@ -408,6 +462,31 @@ static int ex_decide(int self)
 			abort();
 	}
 	ex.choice[ex.nr_choices++] = next;
+	return next;
+}
+
+/*
+ * A decision by thread @self, which holds the right to run and has set its
+ * own state: who runs next, or -1 if no thread can.
+ */
+static int ex_decide(int self)
+{
+	unsigned int enabled = 0;
+	int i, next, prev = -1;
+
+	for (i = 0; i < ex.nr; i++) {
+		struct vh_ex_thread *t = &ex.thr[i];
+
+		if (t->state == EX_RUNNABLE ||
+		    (t->state == EX_BLOCKED && t->ready(t->ready_arg)))
+			enabled |= 1u << i;
+	}
+	if (ex.thr[self].state == EX_RUNNABLE)
+		prev = self;
+	ex.steps++;
+	next = ex_pick(enabled, self, prev);
+	if (ex_trace)
+		ex_trace_decision(self, enabled, next);
 	return next;
 }
 
@@ -513,8 +592,10 @@ void vh_sched_slow(const volatile void *addr)
 {
 	struct vh_ex_thread *me = vh_ex_self;
 
-	if (vh_explorer_active && me)
+	if (vh_explorer_active && me) {
+		me->pc = __builtin_return_address(0);
 		ex_point(me);
+	}
 	if (vh_break_armed)
 		vh_break_point(addr);
 }
@@ -1347,6 +1428,7 @@ static int ex_replay_main(const struct ex_scenario *s,
 	c = (struct ex_campaign){ .s = s, .o = o, .r = &r, .start = ex_now() };
 	ex_seen_clear();
 	ex_start_replay(ex_replay, ex_replay_len);
+	ex_trace = vh_verbose > 0;
 	failed = ex_run(s);
 	ex_account(&c, failed, true, "replayed");
 	if (rp.pos < rp.len && !ex.why[0])
