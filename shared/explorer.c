@@ -33,7 +33,10 @@
  * many steps fail it as a livelock.  A failed schedule that cannot finish
  * is aborted: every thread leaves its read-side critical sections and
  * exits (pthread_exit()), and the scenario's state, which may hold locks of
- * threads that are gone, is left alone (kept reachable, not torn down).
+ * threads that are gone, is left alone (not torn down nor freed; the
+ * program then ends with _exit()).  synchronize_rcu() blocks until the
+ * explored threads that were in read-side critical sections have left
+ * them (see shared/rcu.c for why liburcu's own wait cannot be used then).
  *
  * Decisions and schedules.  A decision with one runnable thread is forced;
  * one with several is a choice, and the schedule is the sequence of the
@@ -75,7 +78,15 @@
  * the thread (a = thread 0, b = thread 1, ...) followed by the run length
  * when it is more than 1, e.g. "a3ba12"; "-" is the empty schedule.
  * Replaying the string runs exactly the same interleaving, failure
- * included, so it can be debugged under gdb.
+ * included, so it can be debugged under gdb; with -v each decision is
+ * printed, with where the deciding thread stands.
+ *
+ * Limits.  Only scheduling points interleave: plain, READ_ONCE() and
+ * WRITE_ONCE() accesses, seqcounts and whole maple tree operations run
+ * without a switch between them (a race between two such accesses with no
+ * scheduling point in between is not explored), and memory is sequentially
+ * consistent (no weak-memory reordering).  A thread that busy-waits for
+ * another without a blocking stub is a livelock here, as PCT is not fair.
  */
 #include <errno.h>
 #include <fnmatch.h>
