@@ -142,6 +142,26 @@ void vh_fixture_fini(struct vh_fixture *f)
 	vh_mm_put(f->mm);
 }
 
+void vh_vma_snap(struct vm_area_struct *vma, struct vh_vma_snap *s)
+{
+	s->start = READ_ONCE(vma->vm_start);
+	s->end = READ_ONCE(vma->vm_end);
+	s->pgoff = READ_ONCE(vma->vm_pgoff);
+	s->flags = READ_ONCE(vma->flags.__vma_flags[0]);
+	s->anon_vma = READ_ONCE(vma->anon_vma);
+	s->mm = READ_ONCE(vma->vm_mm);
+	s->file = READ_ONCE(vma->vm_file);
+}
+
+bool vh_vma_snap_same(const struct vh_vma_snap *a,
+		      const struct vh_vma_snap *b)
+{
+	return a->start == b->start && a->end == b->end &&
+	       a->pgoff == b->pgoff && a->flags == b->flags &&
+	       a->anon_vma == b->anon_vma && a->mm == b->mm &&
+	       a->file == b->file;
+}
+
 struct kmem_cache *vh_vma_cache(void)
 {
 	return vh_kmem_cache_find("vm_area_struct");

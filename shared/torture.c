@@ -49,10 +49,8 @@ static unsigned int tt_rand(unsigned int *s)
 
 static struct vm_area_struct *tt_lock(unsigned long addr, bool unlocked)
 {
-#ifdef VH_HAVE_START_READ_UNLOCKED
 	if (unlocked)
-		return vma_start_read_unlocked(tt_mm, addr);
-#endif
+		return vh_start_read_unlocked(tt_mm, addr);
 	return lock_vma_under_rcu(tt_mm, addr);
 }
 
@@ -70,23 +68,20 @@ static bool tt_mapped(unsigned long addr)
 static void tt_check(struct tt_reader *r, struct vm_area_struct *vma,
 		     unsigned long addr)
 {
-	unsigned long start = vma->vm_start, end = vma->vm_end;
-	unsigned long pgoff = vma->vm_pgoff;
-	unsigned long flags = vma->flags.__vma_flags[0];
+	struct vh_vma_snap held, now;
 	int i;
 
-	if (addr < start || addr >= end || vma->vm_mm != tt_mm ||
+	vh_vma_snap(vma, &held);
+	if (addr < held.start || addr >= held.end || held.mm != tt_mm ||
 	    !vma_is_attached(vma))
 		r->violations++;
 	for (i = 0; i < 4; i++) {
 		sched_yield();
-		if (READ_ONCE(vma->vm_start) != start ||
-		    READ_ONCE(vma->vm_end) != end ||
-		    READ_ONCE(vma->vm_pgoff) != pgoff ||
-		    READ_ONCE(vma->flags.__vma_flags[0]) != flags) {
+		vh_vma_snap(vma, &now);
+		if (!vh_vma_snap_same(&held, &now)) {
 			r->violations++;
 			vh_diag("VMA changed under its reader: [%#lx-%#lx) -> [%#lx-%#lx)",
-				start, end, vma->vm_start, vma->vm_end);
+				held.start, held.end, now.start, now.end);
 			break;
 		}
 	}
@@ -198,9 +193,7 @@ int vh_torture(unsigned long threads, unsigned long seconds)
 		fprintf(stderr, "vma: --threads must be at least 1\n");
 		return 2;
 	}
-#ifdef VH_HAVE_START_READ_UNLOCKED
-	tt_use_unlocked = true;
-#endif
+	tt_use_unlocked = VH_UNLOCKED_SKIP == NULL;
 	printf("KTAP version 1\n1..1\n");
 	printf("# torture: %lu reader(s), 1 writer, %lu s, seed %lu, readers use %s\n",
 	       threads, seconds, vh_seed(),

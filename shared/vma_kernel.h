@@ -58,6 +58,33 @@ struct vh_fixture {
 void vh_fixture_init(struct vh_fixture *f);
 void vh_fixture_fini(struct vh_fixture *f);
 
+/*
+ * What a reader relies on staying put while it holds a VMA read-locked:
+ * its range, offset, flags, anon_vma, mm and file.
+ */
+struct vh_vma_snap {
+	unsigned long start, end, pgoff, flags;
+	void *anon_vma, *mm, *file;
+};
+void vh_vma_snap(struct vm_area_struct *vma, struct vh_vma_snap *s);
+bool vh_vma_snap_same(const struct vh_vma_snap *a,
+		      const struct vh_vma_snap *b);
+
+/*
+ * vma_start_read_unlocked() where the tree has it (the 2026 series adds it;
+ * the series fixture tree gets it from scripts/fixtures): tests of it are
+ * skipped with VH_UNLOCKED_SKIP as the reason otherwise.
+ */
+#ifdef VH_HAVE_START_READ_UNLOCKED
+#define VH_UNLOCKED_SKIP	NULL
+#define vh_start_read_unlocked(mm, addr) vma_start_read_unlocked(mm, addr)
+#else
+#define VH_UNLOCKED_SKIP \
+	"the tree has no vma_start_read_unlocked() (the series fixture adds it)"
+#define vh_start_read_unlocked(mm, addr) ((void)(mm), (void)(addr), \
+					  (struct vm_area_struct *)NULL)
+#endif
+
 /* The VMA slab cache (SLAB_TYPESAFE_BY_RCU) of mm/vma_init.c. */
 struct kmem_cache *vh_vma_cache(void);
 

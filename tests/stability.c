@@ -72,30 +72,6 @@ static const struct st_row st_rows[] = {
 	  false, 1 },
 };
 
-struct st_snap {
-	unsigned long start, end, pgoff, flags;
-	void *anon_vma, *mm, *file;
-};
-
-static void st_snap(struct vm_area_struct *vma, struct st_snap *s)
-{
-	s->start = READ_ONCE(vma->vm_start);
-	s->end = READ_ONCE(vma->vm_end);
-	s->pgoff = READ_ONCE(vma->vm_pgoff);
-	s->flags = READ_ONCE(vma->flags.__vma_flags[0]);
-	s->anon_vma = READ_ONCE(vma->anon_vma);
-	s->mm = READ_ONCE(vma->vm_mm);
-	s->file = READ_ONCE(vma->vm_file);
-}
-
-static bool st_same(const struct st_snap *a, const struct st_snap *b)
-{
-	return a->start == b->start && a->end == b->end &&
-	       a->pgoff == b->pgoff && a->flags == b->flags &&
-	       a->anon_vma == b->anon_vma && a->mm == b->mm &&
-	       a->file == b->file;
-}
-
 struct st_ctx {
 	const struct st_row *row;
 	struct mm_struct *mm;
@@ -132,7 +108,7 @@ static void st_body(const struct st_row *row)
 {
 	struct st_ctx c = { .row = row };
 	unsigned long addr = VH_BASE + VH_PG(row->read_at);
-	struct st_snap before, during;
+	struct vh_vma_snap before, during;
 	struct vm_area_struct *vma;
 	struct vh_thread *w;
 	bool blocked;
@@ -153,17 +129,17 @@ static void st_body(const struct st_row *row)
 
 	vma = lock_vma_under_rcu(c.mm, addr);
 	VH_ASSERT(vma);
-	st_snap(vma, &before);
+	vh_vma_snap(vma, &before);
 
 	w = vh_thread_start(st_writer, &c);
 	/* Wait until the writer sleeps (waiting for us) or is done. */
 	blocked = vh_wait_blocked(vh_thread_task(w), 0, &c.done);
-	st_snap(vma, &during);
+	vh_vma_snap(vma, &during);
 	if (row->waits && !blocked)
 		vh_fail(__FILE__, __LINE__,
 			"the writer did not wait for the reader of [%#lx-%#lx)",
 			before.start, before.end);
-	if (!st_same(&before, &during))
+	if (!vh_vma_snap_same(&before, &during))
 		vh_fail(__FILE__, __LINE__,
 			"read-locked VMA changed under the reader: [%#lx-%#lx) pgoff %#lx flags %#lx -> [%#lx-%#lx) pgoff %#lx flags %#lx",
 			before.start, before.end, before.pgoff, before.flags,

@@ -13,22 +13,6 @@
 #include "../shared/test.h"
 #include "../shared/vma_kernel.h"
 
-#ifdef VH_HAVE_START_READ_UNLOCKED
-#define UNLOCKED_SKIP	NULL
-static struct vm_area_struct *read_unlocked(struct mm_struct *mm,
-					    unsigned long addr)
-{
-	return vma_start_read_unlocked(mm, addr);
-}
-#else
-#define UNLOCKED_SKIP \
-	"the tree has no vma_start_read_unlocked() (the series fixture adds it)"
-static struct vm_area_struct *read_unlocked(struct mm_struct *mm,
-					    unsigned long addr)
-{
-	return NULL;
-}
-#endif
 
 enum ul_writer {
 	NONE,		/* nobody else */
@@ -70,7 +54,7 @@ static void ul_reader(void *arg)
 
 	if (c->stop)
 		vh_break_arm(&c->brk, &c->mm->mmap_lock, 0);
-	c->got = read_unlocked(c->mm, c->addr);
+	c->got = vh_start_read_unlocked(c->mm, c->addr);
 	vh_break_disarm();
 	c->mmap_held_after = rwsem_is_locked(&c->mm->mmap_lock);
 }
@@ -126,7 +110,7 @@ static void ul_body(const struct ul_row *row)
 
 VH_TABLE_SKIP(start_read_unlocked,
 	      "vma_start_read_unlocked() needs no mmap_lock and returns the VMA containing the address read-locked, or NULL, waiting for writers instead of failing",
-	      ul_rows, ul_body, UNLOCKED_SKIP);
+	      ul_rows, ul_body, VH_UNLOCKED_SKIP);
 
 /* Progress: readers keep getting answers while a writer keeps working. */
 struct ul_churn_row {
@@ -170,7 +154,7 @@ static void ul_churn_body(const struct ul_churn_row *row)
 	w = vh_thread_start(ul_churn_writer, &c);
 	for (i = 0; i < row->lookups; i++) {
 		unsigned long addr = VH_BASE + VH_PG(vh_random() % 16);
-		struct vm_area_struct *vma = read_unlocked(c.mm, addr);
+		struct vm_area_struct *vma = vh_start_read_unlocked(c.mm, addr);
 
 		if (!vma) {
 			c.empty++;
@@ -193,4 +177,4 @@ static void ul_churn_body(const struct ul_churn_row *row)
 
 VH_TABLE_SKIP(start_read_unlocked_churn,
 	      "vma_start_read_unlocked() answers every lookup, with a VMA that contains the address, while a writer keeps mapping and unmapping",
-	      ul_churn_rows, ul_churn_body, UNLOCKED_SKIP);
+	      ul_churn_rows, ul_churn_body, VH_UNLOCKED_SKIP);
