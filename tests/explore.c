@@ -22,12 +22,6 @@
 #include "../shared/explore.h"
 #include "../shared/vma_kernel.h"
 
-enum xp_layout {
-	ONE,		/* [0, 8) */
-	HALF,		/* [0, 4) */
-	THREE,		/* [0, 2), [4, 6), [8, 10): the writer's is [4, 6) */
-};
-
 enum xp_reader {
 	LOOKUP,		/* lock_vma_under_rcu() */
 	NEXT,		/* lock_next_vma() over the whole address space */
@@ -45,21 +39,27 @@ enum xp_writer {
 	RECYCLE,	/* munmap(), then mmap() the range in another mm */
 };
 
+/* Pages from VH_BASE. */
+#define XP_ADDR(pg)	(VH_BASE + VH_PG(pg))
+
+struct xp_map {
+	unsigned long start, end;	/* pages; end 0: none */
+	vm_flags_t flags;
+};
+
 struct xp_row {
 	const char *desc;
-	enum xp_layout layout;
+	struct xp_map map[3];	/* the address space at the start */
 	enum xp_reader reader;
 	int readers;		/* 1 or 2 reader threads */
 	unsigned long read_at;	/* page looked up (LOOKUP, UNLOCKED) */
 	enum xp_writer writer;
-	unsigned long start, end;	/* the writer's range, in pages */
+	/* The writer's range in pages (LOCK...: the page of its VMA). */
+	unsigned long start, end;
 	vm_flags_t flags;	/* PROTECT: new protection; MAP: flags */
 	bool always_mapped;	/* read_at is mapped at every instant */
 	int map_count;		/* VMAs afterwards */
 };
-
-/* Pages from VH_BASE. */
-#define XP_ADDR(pg)	(VH_BASE + VH_PG(pg))
 
 struct xp_snap {
 	unsigned long start, end, pgoff, flags;
@@ -159,10 +159,14 @@ static struct vm_area_struct *xp_read_unlocked(struct mm_struct *mm,
 }
 #endif
 
-/* Walk the address space; the VMAs the writer does not touch are seen. */
+/*
+ * Walk the address space: the first and the last VMA, which the writer
+ * does not touch, are seen.
+ */
 static void xp_walk(struct xp_ctx *c, int r)
 {
 	VMA_ITERATOR(vmi, c->mm, 0);
+	const struct xp_map *map = c->row->map;
 	struct vm_area_struct *vma = NULL;
 	bool first = false, last = false;
 	unsigned long addr = 0;
@@ -177,8 +181,8 @@ static void xp_walk(struct xp_ctx *c, int r)
 			vh_fail(__FILE__, __LINE__,
 				"lock_next_vma() from %#lx returned [%#lx-%#lx)",
 				addr, vma->vm_start, vma->vm_end);
-		first |= vma->vm_start == XP_ADDR(0);
-		last |= vma->vm_start == XP_ADDR(8);
+		first |= vma->vm_start == XP_ADDR(map[0].start);
+		last |= vma->vm_start == XP_ADDR(map[2].start);
 		addr = vma->vm_end;
 		xp_hold(c, r, vma, vma->vm_start, vma->vm_end);
 	}
@@ -321,25 +325,19 @@ static void xp_setup(void *ctx, const void *rowp)
 	const struct xp_row *row = rowp;
 	struct mm_struct *mm = vh_mm_new();
 
+	int i;
+
 	c->row = row;
 	c->mm = mm;
 	mmap_write_lock(mm);
-	switch (row->layout) {
-	case ONE:
-		VH_CHECK_EQ(vh_map(mm, XP_ADDR(0), XP_ADDR(8), VH_RW), 0);
-		break;
-	case HALF:
-		VH_CHECK_EQ(vh_map(mm, XP_ADDR(0), XP_ADDR(4), VH_RW), 0);
-		break;
-	case THREE:
-		VH_CHECK_EQ(vh_map(mm, XP_ADDR(0), XP_ADDR(2), VH_RW), 0);
-		VH_CHECK_EQ(vh_map(mm, XP_ADDR(4), XP_ADDR(6), VH_RW), 0);
-		VH_CHECK_EQ(vh_map(mm, XP_ADDR(8), XP_ADDR(10), VH_RW), 0);
-		break;
-	}
-	c->vma = vma_lookup(mm, XP_ADDR(row->layout == THREE ? 4 : 0));
+	for (i = 0; i < 3 && row->map[i].end; i++)
+		VH_CHECK_EQ(vh_map(mm, XP_ADDR(row->map[i].start),
+				   XP_ADDR(row->map[i].end),
+				   row->map[i].flags), 0);
+	c->vma = vma_lookup(mm, XP_ADDR(row->start));
 	mmap_write_unlock(mm);
-	VH_CHECK(c->vma);
+	if (row->writer <= RELOCK || row->writer == RECYCLE)
+		VH_CHECK(c->vma);
 	if (row->writer == RECYCLE)
 		c->other = vh_mm_new();
 }
@@ -399,6 +397,15 @@ static const struct vh_explore_ops xp_ops = {
 	.teardown = xp_teardown,
 };
 
+/* Layouts: [start, end) in pages, flags. */
+#define ONE	{ { 0, 8, VH_RW } }
+#define HALF	{ { 0, 4, VH_RW } }
+#define THREE	{ { 0, 2, VH_RW }, { 4, 6, VH_RW }, { 8, 10, VH_RW } }
+#define RW_RO	{ { 0, 4, VH_RW }, { 4, 8, VH_RO } }
+#define RO_RW	{ { 0, 4, VH_RO }, { 4, 8, VH_RW } }
+#define HOLE	{ { 0, 2, VH_RW }, { 4, 8, VH_RW } }
+#define RW_RO_RW { { 0, 2, VH_RW }, { 2, 6, VH_RO }, { 6, 8, VH_RW } }
+
 static const struct xp_row xp_rows[] = {
 	/*
 	 * desc, layout, reader, readers, read_at, writer, start, end, flags,
@@ -418,13 +425,31 @@ static const struct xp_row xp_rows[] = {
 	  false, 1 },
 	{ "reader_vs_split",	   ONE,   LOOKUP, 1, 4, PROTECT,   3, 5,
 	  VH_PROT_RO, true, 3 },
+	/* The VMA shrinks in place to [0, 4): no longer the reader's. */
+	{ "reader_vs_shrink",	   ONE,   LOOKUP, 1, 6, PROTECT,   0, 4,
+	  VH_PROT_RO, true, 2 },
 	{ "reader_vs_merge",	   HALF,  LOOKUP, 1, 1, MAP,	   4, 8, VH_RW,
+	  true, 1 },
+	/* mprotect() merges: prev expands, next is removed or expands. */
+	{ "reader_vs_merge_prev",  RW_RO, LOOKUP, 1, 1, PROTECT,   4, 8,
+	  VH_PROT_RW, true, 1 },
+	{ "reader_vs_merge_removed", RW_RO, LOOKUP, 1, 5, PROTECT, 4, 8,
+	  VH_PROT_RW, true, 1 },
+	{ "reader_vs_merge_next",  RO_RW, LOOKUP, 1, 5, PROTECT,   0, 4,
+	  VH_PROT_RW, true, 1 },
+	/* ... prev expands into part of the middle VMA, which shrinks. */
+	{ "reader_vs_merge_middle", RW_RO, LOOKUP, 1, 7, PROTECT,  4, 6,
+	  VH_PROT_RW, true, 2 },
+	{ "reader_vs_merge_both",  RW_RO_RW, LOOKUP, 1, 7, PROTECT, 2, 6,
+	  VH_PROT_RW, true, 1 },
+	/* mmap() of the hole: prev expands over it and over next. */
+	{ "reader_vs_fill_hole",   HOLE,  LOOKUP, 1, 5, MAP,	   2, 4, VH_RW,
 	  true, 1 },
 	{ "reader_vs_replace",	   ONE,   LOOKUP, 1, 2, REPLACE,   0, 8, VH_RW,
 	  true, 1 },
 	{ "reader_vs_recycle",	   ONE,   LOOKUP, 1, 2, RECYCLE,   0, 8, VH_RW,
 	  false, 0 },
-	{ "next_vs_writer",	   THREE, NEXT,   1, 0, LOCK,	   0, 0, 0,
+	{ "next_vs_writer",	   THREE, NEXT,   1, 0, LOCK,	   4, 0, 0,
 	  true, 3 },
 	{ "next_vs_munmap",	   THREE, NEXT,   1, 0, UNMAP,	   4, 6, 0,
 	  false, 2 },
