@@ -61,11 +61,6 @@ struct xp_row {
 	int map_count;		/* VMAs afterwards */
 };
 
-struct xp_snap {
-	unsigned long start, end, pgoff, flags;
-	void *anon_vma, *mm, *file;
-};
-
 struct xp_ctx {
 	const struct xp_row *row;
 	struct mm_struct *mm, *other;
@@ -76,25 +71,6 @@ struct xp_ctx {
 	struct vm_area_struct *write_locked;	/* by the writer */
 };
 
-static void xp_snap(struct vm_area_struct *vma, struct xp_snap *s)
-{
-	s->start = READ_ONCE(vma->vm_start);
-	s->end = READ_ONCE(vma->vm_end);
-	s->pgoff = READ_ONCE(vma->vm_pgoff);
-	s->flags = READ_ONCE(vma->flags.__vma_flags[0]);
-	s->anon_vma = READ_ONCE(vma->anon_vma);
-	s->mm = READ_ONCE(vma->vm_mm);
-	s->file = READ_ONCE(vma->vm_file);
-}
-
-static bool xp_same(const struct xp_snap *a, const struct xp_snap *b)
-{
-	return a->start == b->start && a->end == b->end &&
-	       a->pgoff == b->pgoff && a->flags == b->flags &&
-	       a->anon_vma == b->anon_vma && a->mm == b->mm &&
-	       a->file == b->file;
-}
-
 /*
  * Reader @r holds @vma read-locked, found for [lo, hi): check it, across
  * two more scheduling points, then vma_end_read().
@@ -102,11 +78,11 @@ static bool xp_same(const struct xp_snap *a, const struct xp_snap *b)
 static void xp_hold(struct xp_ctx *c, int r, struct vm_area_struct *vma,
 		    unsigned long lo, unsigned long hi)
 {
-	struct xp_snap before, after;
+	struct vh_vma_snap before, after;
 	unsigned int cnt;
 
 	WRITE_ONCE(c->held[r], vma);
-	xp_snap(vma, &before);
+	vh_vma_snap(vma, &before);
 	if (READ_ONCE(c->write_locked) == vma)
 		vh_fail(__FILE__, __LINE__,
 			"reader %d got [%#lx-%#lx) while the writer holds it write-locked",
@@ -128,8 +104,8 @@ static void xp_hold(struct xp_ctx *c, int r, struct vm_area_struct *vma,
 	vh_explore_point();
 	vh_explore_point();
 
-	xp_snap(vma, &after);
-	if (!xp_same(&before, &after))
+	vh_vma_snap(vma, &after);
+	if (!vh_vma_snap_same(&before, &after))
 		vh_fail(__FILE__, __LINE__,
 			"read-locked VMA changed under reader %d: [%#lx-%#lx) pgoff %#lx flags %#lx -> [%#lx-%#lx) pgoff %#lx flags %#lx",
 			r, before.start, before.end, before.pgoff, before.flags,
@@ -141,23 +117,6 @@ static void xp_hold(struct xp_ctx *c, int r, struct vm_area_struct *vma,
 	WRITE_ONCE(c->held[r], NULL);
 	vma_end_read(vma);
 }
-
-#ifdef VH_HAVE_START_READ_UNLOCKED
-#define UNLOCKED_SKIP	NULL
-static struct vm_area_struct *xp_read_unlocked(struct mm_struct *mm,
-					       unsigned long addr)
-{
-	return vma_start_read_unlocked(mm, addr);
-}
-#else
-#define UNLOCKED_SKIP \
-	"the tree has no vma_start_read_unlocked() (the series fixture adds it)"
-static struct vm_area_struct *xp_read_unlocked(struct mm_struct *mm,
-					       unsigned long addr)
-{
-	return NULL;
-}
-#endif
 
 /*
  * Walk the address space: the first and the last VMA, which the writer
@@ -208,7 +167,7 @@ static void xp_reader(struct xp_ctx *c, int r)
 		vma = lock_vma_under_rcu(c->mm, addr);
 		break;
 	default:
-		vma = xp_read_unlocked(c->mm, addr);
+		vma = vh_start_read_unlocked(c->mm, addr);
 		if (!vma && row->always_mapped)
 			vh_fail(__FILE__, __LINE__,
 				"vma_start_read_unlocked(%#lx) found nothing; the address is mapped throughout",
@@ -474,4 +433,4 @@ static const struct xp_row xp_unlocked_rows[] = {
 
 VH_EXPLORE_TABLE_SKIP(explore_unlocked,
 		      "under every explored schedule, vma_start_read_unlocked() returns the VMA containing the address (always, if it stays mapped), read-locked, stable until vma_end_read()",
-		      xp_unlocked_rows, xp_ops, UNLOCKED_SKIP);
+		      xp_unlocked_rows, xp_ops, VH_UNLOCKED_SKIP);
