@@ -126,8 +126,9 @@ void vh_break_arm(struct vh_break *b, const volatile void *addr, int skip)
 {
 	b->addr = addr;
 	b->skip = skip;
-	b->hit.done = 0;
-	b->resume.done = 0;
+	/* The test may already be waiting on these from another thread. */
+	__atomic_store_n(&b->hit.done, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&b->resume.done, 0, __ATOMIC_RELAXED);
 	vh_break_armed = b;
 }
 
