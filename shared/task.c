@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <linux/atomic.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/rcupdate.h>
@@ -71,7 +72,7 @@ void vh_set_current_state(int state)
 	pthread_mutex_lock(&t->sleep_lock);
 	t->__state = state;
 	pthread_mutex_unlock(&t->sleep_lock);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	vh_mb();
 }
 
 static bool vh_signal_wakes(struct task_struct *t)
@@ -149,7 +150,7 @@ int rcuwait_wake_up(struct rcuwait *w)
 	struct task_struct *task;
 	int ret = 0;
 
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	vh_mb();
 	rcu_read_lock();
 	task = rcu_dereference(w->task);
 	if (task)
