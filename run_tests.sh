@@ -125,9 +125,22 @@ fi
 trees=("$tree")
 labels=("$label")
 if ! ((quick)); then
-	mkscratch
-	scripts/mkfixture.sh "$tree" "$scratch/fixture" >/dev/null
-	trees+=("$scratch/fixture")
+	if ((${#patches[@]})); then
+		fixture=$scratch/fixture
+	else
+		# Reused while the tree and the fixture tooling are unchanged.
+		key=$( (echo "$tree"
+			cd "$tree" && find mm include/linux tools/testing/vma -type f \
+				-printf '%T@ %p\n' | sort | tail -n 1
+			cat "$repo/scripts/mkfixture.sh" "$repo"/scripts/fixtures/*) |
+			sha1sum | cut -c1-12)
+		fixture=$repo/build/fixture-$key
+	fi
+	if [[ ! -d $fixture ]]; then
+		rm -rf "$repo"/build/fixture-*
+		scripts/mkfixture.sh "$tree" "$fixture" >/dev/null
+	fi
+	trees+=("$fixture")
 	labels+=("$label+series")
 fi
 
