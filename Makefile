@@ -33,7 +33,7 @@ KTREE := $(shell KDIR='$(KDIR)' $(KDIR_SCRIPT) 2>$(O)/.kdir.msg)
 ifeq ($(KTREE),)
 $(error $(shell tail -n 1 $(O)/.kdir.msg))
 endif
-$(info $(shell cat $(O)/.kdir.msg))
+$(shell cat $(O)/.kdir.msg >&2)
 
 # liburcu and python3, installed when we can (scripts/need.sh).
 NEED_MSG := $(shell CC='$(CC)' $(REPO)/scripts/need.sh liburcu-dev python3 \
