@@ -240,7 +240,8 @@ FORCE:
 ifeq ($(NODEPS),)
 CONFIG_STAMP := $(KTREE) $(CC) $(CFLAGS_K) $(SANFLAGS)
 ifeq ($(shell cat $(O)/.config 2>/dev/null),$(strip $(CONFIG_STAMP)))
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+-include $(shell find $(O)/kernel $(O)/shared $(O)/tests $(O)/maple \
+	-name '*.d' 2>/dev/null)
 else
 $(shell rm -rf $(O)/kernel $(O)/shared $(O)/tests $(O)/maple $(GEN); \
 	mkdir -p $(O); echo '$(strip $(CONFIG_STAMP))' > $(O)/.config)
