@@ -27,6 +27,12 @@ const char *__tsan_default_suppressions(void)
 	 */
 	"race:tools/testing/shared/linux.c\n"
 	/*
+	 * liburcu's read side, inlined with _LGPL_SOURCE, synchronises its
+	 * grace-period futex with its own volatile-based atomics, which TSan
+	 * does not recognise either.
+	 */
+	"race:urcu/static/\n"
+	/*
 	 * The seqcount writer (mm_lock_seq) increments its sequence with a
 	 * plain access inside kcsan_nestable_atomic_begin()/end(), which
 	 * KCSAN treats as atomic; TSan has no such annotation.
