@@ -28,6 +28,7 @@ no_wakeup|include/linux/mmap_lock.h|s/if \(newcnt && __vma_are_readers_excluded\
 no_locked_shortcut|include/linux/mmap_lock.h|s/(int vma_start_write_killable\(struct vm_area_struct \*vma\)\n\{\n)\tif \(__is_vma_write_locked\(vma\)\)\n\t\treturn 0;\n/$1/
 detach_no_wait|include/linux/mmap_lock.h|s/\t__vma_exclude_readers_for_detach\(vma\);\n\}/}/
 attach_no_assert|include/linux/mmap_lock.h|s/(void vma_mark_attached\(struct vm_area_struct \*vma\)\n\{\n)\tvma_assert_write_locked\(vma\);/$1/
+write_locked_compare_wraps|include/linux/mmap_lock.h|s/return vma->vm_lock_seq == __vma_raw_mm_seqnum\(vma\);/return vma->vm_lock_seq >= __vma_raw_mm_seqnum(vma);/
 downgrade_keeps_locks|include/linux/mmap_lock.h|s/(__mmap_lock_trace_acquire_returned\(mm, false, true\);\n)\tvma_end_write_all\(mm\);/$1/
 reader_limit_broken|mm/mmap_lock.c|s/(__refcount_inc_not_zero_limited_acquire\(&vma->vm_refcnt, &oldcnt,\n\s*)VM_REFCNT_LIMIT\)/${1}INT_MAX)/
 split_no_write_lock|mm/vma.c|s/\tvma_start_write\(vma\);\n(\tvma_start_write\(new\);)/$1/
