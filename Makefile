@@ -115,7 +115,7 @@ GENERATED := $(GEN)/.links $(GEN)/vma_env.h $(GEN)/generated/bit-length.h \
 	$(GEN)/generated/map-shift.h $(GEN)/generated/autoconf.h \
 	$(GEN)/upstream_tests.h $(GEN)/upstream_main.h
 
-.PHONY: all clean help FORCE
+.PHONY: all clean help
 all: $(PROG)
 
 $(PROG): $(KERNEL_OBJS) $(ENV_OBJS) $(TEST_OBJS) $(MAPLE_OBJS)
@@ -232,8 +232,6 @@ clean:
 
 help:
 	@sed -n '3,9p' $(REPO)/Makefile
-
-FORCE:
 
 # Rebuild everything when the tree or the configuration changes: the old
 # objects and their dependency files (which name the old tree) go first.

@@ -53,24 +53,6 @@ void vh_mm_clear(struct mm_struct *mm)
 	synchronize_rcu();
 }
 
-struct vm_area_struct *vh_vma_map(struct mm_struct *mm, unsigned long start,
-				  unsigned long end, unsigned long flags)
-{
-	struct vm_area_struct *vma = vm_area_alloc(mm);
-
-	if (!vma)
-		return NULL;
-	vma->vm_start = start;
-	vma->vm_end = end;
-	vma->vm_pgoff = start >> PAGE_SHIFT;
-	vm_flags_init(vma, flags);
-	if (vh_vma_link(mm, vma)) {
-		vm_area_free(vma);
-		return NULL;
-	}
-	return vma;
-}
-
 int vh_map(struct mm_struct *mm, unsigned long start, unsigned long end,
 	   vm_flags_t flags)
 {

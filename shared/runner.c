@@ -232,10 +232,6 @@ static pthread_cond_t vh_done_cond = PTHREAD_COND_INITIALIZER;
 static bool vh_done;
 unsigned int vh_timeout_s = 30;
 
-struct vh_run {
-	struct vh_test *t;
-};
-
 static void vh_test_thread(void *arg)
 {
 	struct vh_test *t = arg;

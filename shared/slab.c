@@ -157,11 +157,6 @@ struct kmem_cache *vh_kmem_cache_find(const char *name)
 	return s;
 }
 
-unsigned long vh_kmem_cache_live(struct kmem_cache *s)
-{
-	return __atomic_load_n(&s->live, __ATOMIC_RELAXED);
-}
-
 unsigned long vh_kmem_cache_reused(struct kmem_cache *s)
 {
 	return __atomic_load_n(&s->reused, __ATOMIC_RELAXED);

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Test helpers built on the kernel's mm/vma.c and mm/mmap_lock.c: address
- * spaces and VMAs set up the way the kernel sets them up (shared/mm.c), and
- * entry points into static functions of vma.c (tests/upstream.c, which is
- * vma.c's translation unit).
+ * spaces and VMAs set up, changed and torn down through the kernel's own
+ * code (shared/mm.c).
  */
 #ifndef _VH_VMA_KERNEL_H
 #define _VH_VMA_KERNEL_H
@@ -16,14 +15,6 @@ struct mm_struct *vh_mm_new(void);
 void vh_mm_put(struct mm_struct *mm);
 /* Unmap everything (takes mmap_lock for write). */
 void vh_mm_clear(struct mm_struct *mm);
-
-/*
- * Map an anonymous VMA [start, end) with @flags (legacy VM_* bits) into
- * @mm and attach it, as a new mapping would be; the caller holds mmap_lock
- * for write.  Returns the VMA or NULL.
- */
-struct vm_area_struct *vh_vma_map(struct mm_struct *mm, unsigned long start,
-				  unsigned long end, unsigned long flags);
 
 /*
  * Real mm/vma.c operations; the caller holds mmap_lock for write.  They
@@ -88,8 +79,7 @@ bool vh_vma_snap_same(const struct vh_vma_snap *a,
 /* The VMA slab cache (SLAB_TYPESAFE_BY_RCU) of mm/vma_init.c. */
 struct kmem_cache *vh_vma_cache(void);
 
-/* vma.c statics, exported by tests/upstream.c. */
-int vh_vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
+/* Lock-held assertions relaxed for the upstream suite (tests/upstream.c). */
 unsigned long vh_upstream_relaxed_total(void);
 
 #endif /* _VH_VMA_KERNEL_H */

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The kernel's own VMA tests (the .c files of KDIR/tools/testing/vma/tests),
- * compiled
- * from the tree and run against the real per-VMA lock code instead of
+ * compiled from the tree and run against the real per-VMA lock code instead of
  * upstream's vm_lock_seq++ stub.  Each upstream TEST() becomes one KTAP test
  * named "upstream.<name>".
  *
@@ -86,12 +85,6 @@ static void __attribute__((constructor)) upstream_register(void)
 			  upstream_rows, upstream_nr, sizeof(*upstream_rows),
 			  offsetof(struct upstream_row, desc),
 			  (vh_body_t)upstream_body, NULL);
-}
-
-/* vma_link() is static in mm/vma.c. */
-int vh_vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
-{
-	return vma_link(mm, vma);
 }
 
 unsigned long vh_upstream_relaxed_total(void)

@@ -54,9 +54,8 @@ void *kmalloc(size_t size, gfp_t gfp);
 void kfree(void *p);
 #define kzalloc(size, gfp)	kmalloc(size, (gfp) | __GFP_ZERO)
 
-/* Harness: find a cache by name; statistics. */
+/* Harness: find a cache by name; how often it reused an object. */
 struct kmem_cache *vh_kmem_cache_find(const char *name);
-unsigned long vh_kmem_cache_live(struct kmem_cache *s);
 unsigned long vh_kmem_cache_reused(struct kmem_cache *s);
 
 #endif /* _LINUX_SLAB_H */
