@@ -70,7 +70,7 @@ INCLUDES := -I$(REPO)/include -I$(REPO) -I$(KTREE)/tools/testing/vma \
 	-I$(KTREE)/tools/arch/x86/include
 
 # As the kernel: -Wno-pointer-sign.
-WARN := -Wall -Wno-unused-function -Wno-unused-variable -Wno-pointer-sign
+WARN := -Wall -Werror=implicit-function-declaration -Wno-unused-function -Wno-unused-variable -Wno-pointer-sign
 # clang: kernel code leans on GNU C extensions, and tools/'s spinlock stubs
 # never set the irqsave flags the real seqlock.h then reads.
 ifneq ($(shell $(CC) --version 2>/dev/null | grep -c clang),0)
@@ -105,11 +105,16 @@ MAPLE_OBJS := $(addprefix $(O)/maple/,maple-shim.o linux.o slab.o \
 	find_bit.o bitmap.o hweight.o vsprintf.o xarray-shared.o \
 	radix-tree.o idr.o)
 
-ENV_SRCS := $(wildcard $(REPO)/shared/*.c)
-TEST_SRCS := $(wildcard $(REPO)/tests/*.c)
+# The harness, room by room (shared/*/), and our tables.
+ENV_SRCS := $(wildcard $(REPO)/shared/*/*.c)
+TEST_SRCS := $(filter-out $(REPO)/tests/upstream.c,$(wildcard $(REPO)/tests/*.c))
 ENV_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(ENV_SRCS))
-TEST_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(TEST_SRCS))
-KERNEL_OBJS := $(O)/kernel/mmap_lock.o $(O)/kernel/refcount.o
+TEST_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(TEST_SRCS)) $(O)/tests/upstream.o
+
+# What we compile from the tree, unchanged: one object per kernel file.
+KERNEL_FILES := mm/mmap_lock.c mm/vma.c mm/vma_init.c mm/vma_exec.c \
+	lib/refcount.c
+KERNEL_OBJS := $(patsubst %.c,$(O)/kernel/%.o,$(KERNEL_FILES))
 
 GENERATED := $(GEN)/.links $(GEN)/vma_env.h $(GEN)/generated/bit-length.h \
 	$(GEN)/generated/map-shift.h $(GEN)/generated/autoconf.h \
@@ -183,22 +188,27 @@ $(GEN)/upstream_tests.h: $(O)/.config
 			sed 's/^.*void \(.*\)/	X(\1) \\/'; \
 	done >> $@.tmp && echo >> $@.tmp && mv $@.tmp $@
 
-$(O)/kernel/mmap_lock.o: $(GENERATED)
+# mm/*.c include "vma_internal.h" by a quoted path (the kernel's own, next
+# to them): ours, which shadows it, goes first.
+$(O)/kernel/%.o: $(KTREE)/%.c $(GENERATED)
 	@mkdir -p $(dir $@)
-	@echo "  CC      mm/mmap_lock.c"
-	$(Q)$(CC) $(CFLAGS_K) -MMD -MP -c $(KTREE)/mm/mmap_lock.c -o $@
+	@echo "  CC      $*.c"
+	$(Q)$(CC) $(CFLAGS_K) -include $(REPO)/vma_internal.h -MMD -MP \
+		-c $< -o $@
 
-$(O)/kernel/refcount.o: $(GENERATED)
-	@mkdir -p $(dir $@)
-	@echo "  CC      lib/refcount.c"
-	$(Q)$(CC) $(CFLAGS_K) -MMD -MP -c $(KTREE)/lib/refcount.c -o $@
-
-$(O)/shared/runner.o: CFLAGS_K += -DVH_KTREE='"$(KTREE)"' \
+$(O)/shared/kunit/runner.o: CFLAGS_K += -DVH_KTREE='"$(KTREE)"' \
 	-DVH_KVERSION='"$(KVERSION)"'
 
-# Upstream's tests leave vma_merge_struct.mm NULL, so the real
-# mmap_assert_write_locked() computes &NULL->mmap_lock in their runs.
-$(O)/tests/upstream.o: CFLAGS_K += $(if $(filter 1,$(SANITIZE)),-fno-sanitize=null)
+# Upstream's suite has its own copy of mm/vma*.c (tests/upstream.c says
+# why): every symbol it defines is made local.  Its tests leave
+# vma_merge_struct.mm NULL, so the real mmap_assert_write_locked()
+# computes &NULL->mmap_lock in their runs.
+$(O)/tests/upstream.o: $(REPO)/tests/upstream.c $(GENERATED)
+	@mkdir -p $(dir $@)
+	@echo "  CC      tests/upstream.c"
+	$(Q)$(CC) $(CFLAGS_K) $(if $(filter 1,$(SANITIZE)),-fno-sanitize=null) \
+		-MMD -MP -c $< -o $@.tmp
+	$(Q)objcopy -w --localize-symbol='*' $@.tmp $@ && rm -f $@.tmp
 
 $(O)/%.o: $(REPO)/%.c $(GENERATED)
 	@mkdir -p $(dir $@)

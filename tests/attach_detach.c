@@ -4,8 +4,8 @@
  * vma_is_attached(), vma_assert_attached()/vma_assert_detached(), and the
  * warnings the kernel raises when they are misused.
  */
-#include "../shared/test.h"
-#include "../shared/vma_kernel.h"
+#include "../shared/kunit/test.h"
+#include "../shared/vma/vma.h"
 
 enum attach_op { ATTACH, DETACH };
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Interleaving exploration (shared/explorer.c): small programs of two or
+ * Interleaving exploration (shared/explore/explorer.c): small programs of two or
  * three threads on the real per-VMA lock and mm/vma.c code, run under many
  * schedules, with invariants checked while they run and afterwards.
  *
@@ -18,9 +18,9 @@
  * number of VMAs.  A writer that is never woken leaves every thread
  * blocked: the explorer reports the deadlock.
  */
-#include "../shared/test.h"
-#include "../shared/explore.h"
-#include "../shared/vma_kernel.h"
+#include "../shared/kunit/test.h"
+#include "../shared/explore/explore.h"
+#include "../shared/vma/vma.h"
 
 enum xp_reader {
 	LOOKUP,		/* lock_vma_under_rcu() */

@@ -11,8 +11,8 @@
  * changes the address space in exactly that window.
  */
 #include <errno.h>
-#include "../shared/test.h"
-#include "../shared/vma_kernel.h"
+#include "../shared/kunit/test.h"
+#include "../shared/vma/vma.h"
 
 enum lk_window {
 	NONE,		/* no interference */

@@ -11,8 +11,8 @@
  * watchdog reports as a failure of that test.
  */
 #include <errno.h>
-#include "../shared/test.h"
-#include "../shared/vma_kernel.h"
+#include "../shared/kunit/test.h"
+#include "../shared/vma/vma.h"
 
 enum rd_writer {
 	WRITE,			/* vma_start_write() */

@@ -7,8 +7,8 @@
  * reference behind, and must keep the other mm alive while it backs off.
  * The reader stops, by breakpoint, right before touching vm_refcnt.
  */
-#include "../shared/test.h"
-#include "../shared/vma_kernel.h"
+#include "../shared/kunit/test.h"
+#include "../shared/vma/vma.h"
 
 enum rc_reuse {
 	OTHER_MM,	/* reused for a VMA of another mm, at the same address */

@@ -8,8 +8,8 @@
  * each step what a lockless reader sees.
  */
 #include <limits.h>
-#include "../shared/test.h"
-#include "../shared/vma_kernel.h"
+#include "../shared/kunit/test.h"
+#include "../shared/vma/vma.h"
 
 struct sw_row {
 	const char *desc;

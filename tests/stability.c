@@ -10,8 +10,8 @@
  * vma_start_write() lets the writer through; the test sees it finish, or
  * sees a field change, while the read lock is held.
  */
-#include "../shared/test.h"
-#include "../shared/vma_kernel.h"
+#include "../shared/kunit/test.h"
+#include "../shared/vma/vma.h"
 
 enum st_op { MAP, UNMAP, PROTECT };
 

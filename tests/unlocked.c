@@ -11,8 +11,8 @@
  * the series fixture tree gets it from scripts/fixtures.
  */
 #include <sched.h>
-#include "../shared/test.h"
-#include "../shared/vma_kernel.h"
+#include "../shared/kunit/test.h"
+#include "../shared/vma/vma.h"
 
 
 enum ul_writer {

@@ -5,11 +5,13 @@
  * upstream's vm_lock_seq++ stub.  Each upstream TEST() becomes one KTAP test
  * named "upstream.<name>".
  *
- * This file is also the translation unit of the kernel's mm/vma_init.c,
- * mm/vma_exec.c and mm/vma.c: upstream's tests call static functions of
- * vma.c, and upstream's shared.h has to precede vma.c so that its
- * vma_iter_prealloc() override (used to inject allocation failures) takes
- * effect.
+ * Upstream's tests call static functions of mm/vma.c, and upstream's
+ * shared.h has to precede vma.c so that its vma_iter_prealloc() override
+ * (used to inject allocation failures) takes effect: so this translation
+ * unit has its own copy of mm/vma_init.c, mm/vma_exec.c and mm/vma.c.  The
+ * Makefile makes every symbol it defines local, so that copy serves
+ * upstream's tests only; the harness's own tables use the kernel objects
+ * built from the same files (build/kernel/mm/).
  *
  * Upstream's tests never take mmap_lock (they use a zeroed mm_struct on the
  * stack), so while they run, "mmap_lock held" assertions are counted rather
@@ -23,8 +25,7 @@
 #include <ksrc/tools/testing/vma/shared.c>
 #include "upstream_main.h"
 
-#include "../shared/test.h"
-#include "../shared/vma_kernel.h"
+#include "../shared/kunit/test.h"
 
 struct upstream_row {
 	const char *desc;
@@ -33,7 +34,6 @@ struct upstream_row {
 
 static struct upstream_row *upstream_rows;
 static size_t upstream_nr, upstream_cap;
-static unsigned long upstream_relaxed_total;
 
 static void upstream_add(const char *name, bool (*fn)(void))
 {
@@ -63,7 +63,6 @@ static void upstream_body(const struct upstream_row *row)
 	ok = row->fn();
 	vh_relaxed_lock_asserts = false;
 	relaxed = vh_relaxed_lock_assert_count - before;
-	upstream_relaxed_total += relaxed;
 	if (relaxed)
 		vh_diag("relaxed: %lu lock-held assertion(s) (mmap_lock, VMA write lock) not enforced: upstream test holds no mmap_lock",
 			relaxed);
@@ -77,6 +76,9 @@ static void __attribute__((constructor)) upstream_register(void)
 {
 	int *num_tests = NULL, *num_fail = NULL;
 
+	/* This copy's VMA cache, as upstream's main() makes it. */
+	vma_state_init();
+
 #define X(run)	run(num_tests, num_fail);
 	VH_UPSTREAM_RUNNERS
 #undef X
@@ -85,9 +87,4 @@ static void __attribute__((constructor)) upstream_register(void)
 			  upstream_rows, upstream_nr, sizeof(*upstream_rows),
 			  offsetof(struct upstream_row, desc),
 			  (vh_body_t)upstream_body, NULL);
-}
-
-unsigned long vh_upstream_relaxed_total(void)
-{
-	return upstream_relaxed_total;
 }

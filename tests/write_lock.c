@@ -6,8 +6,8 @@
  * Single-threaded: what needs a second thread is in readers.c.
  */
 #include <errno.h>
-#include "../shared/test.h"
-#include "../shared/vma_kernel.h"
+#include "../shared/kunit/test.h"
+#include "../shared/vma/vma.h"
 
 enum wl_state {
 	ATTACHED,		/* attached, not write-locked */

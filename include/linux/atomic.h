@@ -12,7 +12,7 @@
 #include <linux/types.h>
 #include <linux/compiler.h>
 #include <asm/barrier.h>
-#include "../../shared/sched_point.h"
+#include "../../shared/env/sched_point.h"
 
 #define ATOMIC_INIT(i)	{ (i) }
 

@@ -11,8 +11,8 @@
 #include <urcu.h>
 #include <linux/compiler.h>
 #include <linux/sched.h>
-#include "../../shared/harness.h"
-#include "../../shared/sched_point.h"
+#include "../../shared/env/report.h"
+#include "../../shared/env/sched_point.h"
 
 /* liburcu's names for these are macros; the kernel's are ours. */
 #undef rcu_read_lock

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shadows include/linux/rwsem.h.  The model (shared/rwsem.c) records the
+ * Shadows include/linux/rwsem.h.  The model (shared/env/rwsem.c) records the
  * writer and the tasks holding it for read, so that rwsem_assert_held() and
  * rwsem_assert_held_write(), and through them mmap_assert_locked() and
  * mmap_assert_write_locked(), check that the *current* task holds the lock.

@@ -53,8 +53,6 @@ void vh_set_current_state(int state);
 #define __set_current_state(state)	vh_set_current_state(state)
 void schedule(void);
 int wake_up_process(struct task_struct *p);
-void vh_task_kill(struct task_struct *p);	/* deliver SIGKILL */
-void vh_task_clear_signals(struct task_struct *p);
 
 static inline void might_sleep(void) { }
 static inline int cond_resched(void) { return 0; }

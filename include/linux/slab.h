@@ -8,7 +8,7 @@
  * lives at args->freeptr_offset so that the rest of the object (vm_refcnt,
  * vm_mm, ...) keeps its last contents.  Other caches free() their objects so
  * that ASan and Valgrind see any use after free.  Implementation:
- * shared/slab.c.
+ * shared/env/slab.c.
  */
 #ifndef _LINUX_SLAB_H
 #define _LINUX_SLAB_H
@@ -53,9 +53,5 @@ void kmem_cache_free(struct kmem_cache *s, void *obj);
 void *kmalloc(size_t size, gfp_t gfp);
 void kfree(void *p);
 #define kzalloc(size, gfp)	kmalloc(size, (gfp) | __GFP_ZERO)
-
-/* Harness: find a cache by name; how often it reused an object. */
-struct kmem_cache *vh_kmem_cache_find(const char *name);
-unsigned long vh_kmem_cache_reused(struct kmem_cache *s);
 
 #endif /* _LINUX_SLAB_H */

@@ -2,7 +2,7 @@
 /*
  * Shadows include/linux/vmstat.h: the per-VMA lock event counters, always
  * counted (as with the PER_VMA_LOCK_STATS option) and readable by tests through
- * vh_vm_events().  Counts are kept per task and summed on read, as the
+ * vh_vm_event() (shared/env/env.h).  Counts are kept per task and summed on read, as the
  * kernel's per-CPU counters are.
  */
 #ifndef _LINUX_VMSTAT_H
@@ -18,9 +18,5 @@ enum vm_event_item {
 
 void count_vm_event(enum vm_event_item item);
 #define count_vm_vma_lock_event(x)	count_vm_event(x)
-
-/* Harness: read and reset the global totals. */
-unsigned long vh_vm_event(enum vm_event_item item);
-void vh_vm_events_reset(void);
 
 #endif /* _LINUX_VMSTAT_H */

@@ -15,10 +15,10 @@
 #include <unistd.h>
 #include <urcu.h>
 #include <linux/sched.h>
-#include "harness.h"
+#include "../env/report.h"
 #include "test.h"
-#include "modes.h"
-#include "explore.h"
+#include "mode.h"
+#include "../env/env.h"
 
 #ifndef VH_KTREE
 #define VH_KTREE "?"
@@ -75,6 +75,30 @@ static int vh_expect_depth;
 static int vh_expected_warns;
 static unsigned long vh_run_seed, vh_rand_state;
 int vh_verbose;
+static void (*vh_failure_hook)(void);
+static bool vh_abandoned_threads;
+
+struct vh_run_opts vh_opts = {
+	.threads = 4,
+	.seconds = 10,
+	.timeout_s = 30,
+	.tree = VH_KTREE " (Linux " VH_KVERSION ")",
+};
+
+void vh_on_failure(void (*fn)(void))
+{
+	vh_failure_hook = fn;
+}
+
+void vh_abandon(void)
+{
+	vh_abandoned_threads = true;
+}
+
+bool vh_abandoned(void)
+{
+	return vh_abandoned_threads;
+}
 
 static void vh_vdiag(const char *prefix, const char *fmt, va_list ap)
 {
@@ -113,8 +137,8 @@ void vh_report(const char *kind, const char *file, int line,
 	else
 		vh_failed = true;
 	pthread_mutex_unlock(&vh_state_lock);
-	if (!expected)
-		vh_explore_note_failure();
+	if (!expected && vh_failure_hook)
+		vh_failure_hook();
 	if (expected && !vh_verbose)
 		return;
 	va_start(ap, fmt);
@@ -139,7 +163,8 @@ void vh_fail(const char *file, int line, const char *fmt, ...)
 	pthread_mutex_lock(&vh_state_lock);
 	vh_failed = true;
 	pthread_mutex_unlock(&vh_state_lock);
-	vh_explore_note_failure();
+	if (vh_failure_hook)
+		vh_failure_hook();
 	vh_diag("ASSERTION FAILED at %s:%d: %s", file, line, msg);
 }
 
@@ -230,7 +255,6 @@ static unsigned long vh_hash(const char *s)
 static pthread_mutex_t vh_done_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t vh_done_cond = PTHREAD_COND_INITIALIZER;
 static bool vh_done;
-unsigned int vh_timeout_s = 30;
 
 static void vh_test_thread(void *arg)
 {
@@ -262,7 +286,7 @@ static enum vh_result vh_run_one(struct vh_test *t)
 	th = vh_thread_start_notify(vh_test_thread, t, vh_test_done);
 
 	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += vh_timeout_s;
+	deadline.tv_sec += vh_opts.timeout_s;
 	pthread_mutex_lock(&vh_done_lock);
 	while (!vh_done && err != ETIMEDOUT)
 		err = pthread_cond_timedwait(&vh_done_cond, &vh_done_lock,
@@ -270,7 +294,7 @@ static enum vh_result vh_run_one(struct vh_test *t)
 	pthread_mutex_unlock(&vh_done_lock);
 	if (!vh_done) {
 		vh_diag("watchdog: %s still running after %us (hang or lost wake-up)",
-			t->name, vh_timeout_s);
+			t->name, vh_opts.timeout_s);
 		vh_thread_abandon(th);
 		return VH_HANG;
 	}
@@ -278,8 +302,22 @@ static enum vh_result vh_run_one(struct vh_test *t)
 	return vh_test_failed() ? VH_FAIL : VH_PASS;
 }
 
+/* Run modes (shared/kunit/mode.h), in the order they registered. */
+#define VH_MAX_MODES	8
+static const struct vh_mode *vh_modes[VH_MAX_MODES];
+static int vh_nr_modes;
+
+void vh_register_mode(const struct vh_mode *mode)
+{
+	if (vh_nr_modes == VH_MAX_MODES)
+		abort();
+	vh_modes[vh_nr_modes++] = mode;
+}
+
 static void vh_usage(FILE *f)
 {
+	int i;
+
 	fprintf(f,
 "usage: vma [options]\n"
 "  -t, --test PATTERN   run the tests whose name matches the glob PATTERN\n"
@@ -288,21 +326,11 @@ static void vh_usage(FILE *f)
 "  -s, --seed N         seed for randomised tests (default: time)\n"
 "  -v, --verbose        print diagnostics of passing tests too\n"
 "      --timeout S      per-test watchdog in seconds (default 30)\n"
-"      --torture        free-running stress: see --threads, --seconds\n"
-"      --threads N      torture reader threads (default 4)\n"
-"      --seconds S      torture duration (default 10); with --explore,\n"
-"                       the time budget of each scenario\n"
-"      --bench          read-path benchmark (build with make BENCH=1)\n"
-"      --explore [PATTERN...]  run the interleaving explorer over the\n"
-"                       scenarios matching PATTERN (see --list -t 'explore*')\n"
-"      --strategy S     explorer strategy: pct (default) or dfs\n"
-"      --depth D        PCT bug depth (default 3)\n"
-"      --preemptions N  DFS preemption bound (default 2)\n"
-"      --schedules N    schedules per scenario (default 2000 unless --seconds)\n"
-"      --shard I/N      explore shard I (0..N-1) of N of a campaign\n"
-"      --replay STR     replay one schedule (printed with each failure;\n"
-"                       with -v, trace its decisions)\n"
-"  -h, --help           this text\n");
+"      --threads N      threads of --torture and --bench (default 4)\n"
+"      --seconds S      duration of --torture and --bench (default 10)\n");
+	for (i = 0; i < vh_nr_modes; i++)
+		fputs(vh_modes[i]->usage, f);
+	fprintf(f, "  -h, --help           this text\n");
 }
 
 static bool vh_select(const char *patterns)
@@ -331,146 +359,82 @@ static bool vh_select(const char *patterns)
 	return any;
 }
 
-int main(int argc, char **argv)
+/* getopt values of the runner's own options, and of the mode flags. */
+enum { VH_OPT_TIMEOUT = 256, VH_OPT_THREADS, VH_OPT_SECONDS, VH_OPT_MODE };
+
+static const struct option vh_options[] = {
+	{ "test", required_argument, NULL, 't' },
+	{ "list", no_argument, NULL, 'l' },
+	{ "seed", required_argument, NULL, 's' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "timeout", required_argument, NULL, VH_OPT_TIMEOUT },
+	{ "threads", required_argument, NULL, VH_OPT_THREADS },
+	{ "seconds", required_argument, NULL, VH_OPT_SECONDS },
+	{ "help", no_argument, NULL, 'h' },
+};
+
+#define VH_MAX_OPTIONS	64
+static struct option vh_all_options[VH_MAX_OPTIONS];
+static const struct vh_mode *vh_option_mode[VH_MAX_OPTIONS];
+
+/* The runner's options, then each mode's flag and options: one table. */
+static void vh_build_options(void)
 {
-	static const struct option opts[] = {
-		{ "test", required_argument, NULL, 't' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "torture", no_argument, NULL, 'X' },
-		{ "threads", required_argument, NULL, 'N' },
-		{ "seconds", required_argument, NULL, 'S' },
-		{ "bench", no_argument, NULL, 'B' },
-		{ "explore", no_argument, NULL, 'E' },
-		{ "strategy", required_argument, NULL, 'y' },
-		{ "depth", required_argument, NULL, 'd' },
-		{ "preemptions", required_argument, NULL, 'P' },
-		{ "schedules", required_argument, NULL, 'n' },
-		{ "shard", required_argument, NULL, 'H' },
-		{ "replay", required_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
-		{ }
-	};
-	bool list = false, selected = false, torture = false, bench = false;
-	bool explore = false, seconds_set = false;
-	unsigned long threads = 4, seconds = 10;
-	struct vh_explore_opts xo;
-	int passed = 0, failed = 0, skipped = 0, hung = 0, c, n = 0;
+	size_t n = 0, i, k;
+	int m;
+
+	for (i = 0; i < sizeof(vh_options) / sizeof(vh_options[0]); i++)
+		vh_all_options[n++] = vh_options[i];
+	for (m = 0; m < vh_nr_modes; m++) {
+		const struct option *o = vh_modes[m]->options;
+
+		vh_all_options[n++] = (struct option){ vh_modes[m]->name,
+			no_argument, NULL, VH_OPT_MODE + m };
+		for (; o && o->name; o++) {
+			for (k = 0; k < n; k++)
+				if (vh_all_options[k].val == o->val)
+					abort();	/* clashing modes */
+			vh_option_mode[n] = vh_modes[m];
+			vh_all_options[n++] = *o;
+		}
+	}
+	vh_all_options[n] = (struct option){ };
+}
+
+static const struct vh_mode *vh_mode_of(int c)
+{
+	size_t k;
+
+	for (k = 0; vh_all_options[k].name; k++)
+		if (vh_all_options[k].val == c)
+			return vh_option_mode[k];
+	return NULL;
+}
+
+static bool vh_number(const char *arg, unsigned long *v)
+{
 	char *end;
+
+	errno = 0;
+	*v = strtoul(arg, &end, 0);
+	if (errno || *end || !*arg) {
+		fprintf(stderr, "vma: option needs a number: '%s'\n", arg);
+		return false;
+	}
+	return true;
+}
+
+/* The test run: every selected test, one after another, as KTAP. */
+static int vh_run_tests(bool selected)
+{
+	int passed = 0, failed = 0, skipped = 0, hung = 0, n = 0;
 	size_t i;
-
-	vh_run_seed = (unsigned long)time(NULL);
-	vh_explore_opts_init(&xo, 0);
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":t:ls:vh", opts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			selected |= vh_select(optarg);
-			break;
-		case 'l':
-			list = true;
-			break;
-		case 's':
-		case 'T':
-		case 'N':
-		case 'S': {
-			unsigned long v;
-
-			errno = 0;
-			v = strtoul(optarg, &end, 0);
-			if (errno || *end || !*optarg) {
-				fprintf(stderr, "vma: option needs a number: '%s'\n",
-					optarg);
-				return 2;
-			}
-			if (c == 's')
-				vh_run_seed = v;
-			else if (c == 'T')
-				vh_timeout_s = v;
-			else if (c == 'N')
-				threads = v;
-			else
-				seconds = v;
-			seconds_set |= c == 'S';
-			break;
-		}
-		case 'E':
-			explore = true;
-			break;
-		case 'y':
-		case 'd':
-		case 'P':
-		case 'n':
-		case 'H':
-		case 'R':
-			if (vh_explore_option(&xo, c, optarg))
-				return 2;
-			break;
-		case 'v':
-			vh_verbose++;
-			break;
-		case 'X':
-			torture = true;
-			break;
-		case 'B':
-			bench = true;
-			break;
-		case 'h':
-			vh_usage(stdout);
-			return 0;
-		case ':':
-			fprintf(stderr, "vma: option '%s' needs an argument (try --help)\n",
-				argv[optind - 1]);
-			return 2;
-		default:
-			fprintf(stderr, "vma: unknown option '%s' (try --help)\n",
-				argv[optind - 1]);
-			return 2;
-		}
-	}
-	if (optind < argc && !explore) {
-		fprintf(stderr, "vma: unexpected argument '%s' (try --help)\n",
-			argv[optind]);
-		return 2;
-	}
-	if (xo.set && !explore) {
-		fprintf(stderr, "vma: --strategy, --depth, --preemptions, --schedules, --shard and --replay need --explore\n");
-		return 2;
-	}
-
-	if (list) {
-		for (i = 0; i < vh_nr_tests; i++) {
-			if (selected && !vh_tests[i].selected)
-				continue;
-			if (vh_verbose)
-				printf("%s\t%s\n", vh_tests[i].name,
-				       vh_tests[i].rule);
-			else
-				printf("%s\n", vh_tests[i].name);
-		}
-		return 0;
-	}
-
-	rcu_register_thread();
-	vh_env_init();
-	if (torture)
-		return vh_torture(threads, seconds);
-	if (bench)
-		return vh_bench(threads, seconds);
-	if (explore) {
-		xo.seed = vh_run_seed;
-		xo.seconds = seconds_set ? seconds : 0;
-		return vh_explore_main(argv + optind, argc - optind, &xo,
-				       VH_KTREE " (Linux " VH_KVERSION ")");
-	}
 
 	for (i = 0; i < vh_nr_tests; i++)
 		if (!selected || vh_tests[i].selected)
 			n++;
 	printf("KTAP version 1\n");
-	printf("# vma: kernel tree %s (Linux %s)\n", VH_KTREE, VH_KVERSION);
+	printf("# vma: kernel tree %s\n", vh_opts.tree);
 	printf("# seed: %lu (replay with --seed %lu)\n", vh_run_seed,
 	       vh_run_seed);
 	printf("1..%d\n", n);
@@ -502,14 +466,115 @@ int main(int argc, char **argv)
 		}
 		fflush(stdout);
 	}
-	vh_env_report();
 	printf("vma: %d passed, %d failed, %d skipped\n", passed, failed,
 	       skipped);
 	fflush(stdout);
 	/* Hung threads cannot be joined; aborted explorer runs are left. */
-	if (hung || vh_explore_abandoned)
+	if (hung || vh_abandoned())
 		_exit(failed ? 1 : 0);
+	return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct vh_mode *mode = NULL, *used = NULL;
+	const char *used_opt = NULL;
+	bool list = false, selected = false;
+	unsigned long v;
+	int c, ret, idx = -1;
+	size_t i;
+
+	vh_run_seed = (unsigned long)time(NULL);
+	vh_build_options();
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":t:ls:vh", vh_all_options,
+				&idx)) != -1) {
+		switch (c) {
+		case 't':
+			selected |= vh_select(optarg);
+			break;
+		case 'l':
+			list = true;
+			break;
+		case 's':
+			if (!vh_number(optarg, &vh_run_seed))
+				return 2;
+			break;
+		case VH_OPT_TIMEOUT:
+		case VH_OPT_THREADS:
+		case VH_OPT_SECONDS:
+			if (!vh_number(optarg, &v))
+				return 2;
+			if (c == VH_OPT_TIMEOUT)
+				vh_opts.timeout_s = v;
+			else if (c == VH_OPT_THREADS)
+				vh_opts.threads = v;
+			else
+				vh_opts.seconds = v;
+			vh_opts.seconds_set |= c == VH_OPT_SECONDS;
+			break;
+		case 'v':
+			vh_verbose++;
+			break;
+		case 'h':
+			vh_usage(stdout);
+			return 0;
+		case ':':
+			fprintf(stderr, "vma: option '%s' needs an argument (try --help)\n",
+				argv[optind - 1]);
+			return 2;
+		case '?':
+			fprintf(stderr, "vma: unknown option '%s' (try --help)\n",
+				argv[optind - 1]);
+			return 2;
+		default:
+			if (c >= VH_OPT_MODE && c < VH_OPT_MODE + vh_nr_modes) {
+				if (mode && mode != vh_modes[c - VH_OPT_MODE]) {
+					fprintf(stderr, "vma: --%s and --%s cannot be combined\n",
+						mode->name,
+						vh_modes[c - VH_OPT_MODE]->name);
+					return 2;
+				}
+				mode = vh_modes[c - VH_OPT_MODE];
+				break;
+			}
+			used = vh_mode_of(c);
+			used_opt = vh_all_options[idx].name;
+			if (!used || used->option(c, optarg))
+				return 2;
+			break;
+		}
+	}
+	if (used && used != mode) {
+		fprintf(stderr, "vma: option '--%s' needs --%s\n", used_opt,
+			used->name);
+		return 2;
+	}
+	if (optind < argc && !mode) {
+		fprintf(stderr, "vma: unexpected argument '%s' (try --help)\n",
+			argv[optind]);
+		return 2;
+	}
+
+	if (list) {
+		for (i = 0; i < vh_nr_tests; i++) {
+			if (selected && !vh_tests[i].selected)
+				continue;
+			if (vh_verbose)
+				printf("%s\t%s\n", vh_tests[i].name,
+				       vh_tests[i].rule);
+			else
+				printf("%s\n", vh_tests[i].name);
+		}
+		return 0;
+	}
+
+	rcu_register_thread();
+	vh_env_init();
+	if (mode)
+		return mode->run(argv + optind, argc - optind);
+	ret = vh_run_tests(selected);
 	vh_env_exit();
 	rcu_unregister_thread();
-	return failed ? 1 : 0;
+	return ret;
 }

@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
-#include "harness.h"
+#include "../env/report.h"
 
 typedef void (*vh_body_t)(const void *row);
 
@@ -69,8 +69,6 @@ bool vh_test_failed(void);
 		vh_fail(__FILE__, __LINE__, "%s == %s (%lld != %lld)",	\
 			#a, #b, __a, __b);				\
 } while (0)
-
-void vh_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * Threads.  A harness thread has its own task (current), is registered with

@@ -19,10 +19,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "harness.h"
-#include "modes.h"
-#include "test.h"
-#include "vma_kernel.h"
+#include "../env/report.h"
+#include "../env/env.h"
+#include "../kunit/mode.h"
+#include "../kunit/test.h"
+#include "../vma/vma.h"
 
 #define TT_PAGES	64		/* the window the threads work in */
 #define TT_HIST		4096		/* retries histogram buckets */
@@ -178,8 +179,9 @@ static unsigned long tt_quantile(const unsigned long *hist, unsigned long n,
 	return TT_HIST;
 }
 
-int vh_torture(unsigned long threads, unsigned long seconds)
+static int vh_torture(char **args, int nr_args)
 {
+	unsigned long threads = vh_opts.threads, seconds = vh_opts.seconds;
 	struct tt_reader *readers = calloc(threads, sizeof(*readers));
 	unsigned long hist[TT_HIST + 1] = { 0 };
 	unsigned long lookups = 0, found = 0, empty = 0, retries = 0;
@@ -268,3 +270,12 @@ int vh_torture(unsigned long threads, unsigned long seconds)
 	vh_env_exit();
 	return 0;
 }
+
+static struct vh_mode torture_mode = {
+	.name = "torture",
+	.usage =
+"      --torture        free-running stress: --threads readers against a\n"
+"                       mapping writer for --seconds\n",
+	.run = vh_torture,
+};
+VH_MODE(torture_mode);

@@ -12,7 +12,8 @@
 #include <linux/sched/signal.h>
 #include <linux/rcupdate.h>
 #include <linux/rcuwait.h>
-#include "harness.h"
+#include "env.h"
+#include "report.h"
 #include "sched_point.h"
 
 static __thread struct task_struct *vh_task;

@@ -1,20 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Address spaces for tests, the environment's start-up and shut-down, and
- * the dump_vma()/dump_mm() that VM_WARN_*_VMA() print.
+ * Address spaces, mappings and VMA snapshots for tests, made and changed
+ * through the kernel's own mm/vma.c and mm/mmap_lock.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
-#include "harness.h"
-#include "modes.h"
-#include "test.h"
-#include "vma_kernel.h"
-
-void maple_tree_init(void);
-void vma_state_init(void);
+#include "../env/report.h"
+#include "../kunit/mode.h"
+#include "../kunit/test.h"
+#include "../vma/vma.h"
 
 struct mm_struct *vh_mm_new(void)
 {
@@ -29,13 +26,6 @@ struct mm_struct *vh_mm_new(void)
 	mm_lock_seqcount_init(mm);
 	rcuwait_init(&mm->vma_writer_wait);
 	return mm;
-}
-
-void __mmdrop(struct mm_struct *mm)
-{
-	WARN_ON(!mtree_empty(&mm->mm_mt));
-	mtree_destroy(&mm->mm_mt);
-	free(mm);
 }
 
 void vh_mm_put(struct mm_struct *mm)
@@ -149,66 +139,3 @@ struct kmem_cache *vh_vma_cache(void)
 	return vh_kmem_cache_find("vm_area_struct");
 }
 
-void dump_vma(const struct vm_area_struct *vma)
-{
-	vh_diag("vma %p [%#lx-%#lx) mm %p refcnt %u lock_seq %u", vma,
-		vma->vm_start, vma->vm_end, vma->vm_mm,
-		refcount_read(&vma->vm_refcnt), vma->vm_lock_seq);
-}
-
-/*
- * vma_assert_write_locked() is VM_WARN_ON_ONCE_VMA(!__is_vma_write_locked()).
- * The upstream suite never takes mmap_lock, hence never holds a VMA write
- * lock in the real sense either (its helpers reset vm_lock_seq to track
- * vma_start_write() calls); in its relaxed runs that one assertion is counted
- * as a lock-held assertion.  Every other warning fails the test.
- */
-void vh_vm_warn_vma(const char *cond, const struct vm_area_struct *vma,
-		    const char *file, int line)
-{
-	if (vh_relaxed_lock_asserts &&
-	    !strcmp(cond, "!__is_vma_write_locked(vma)")) {
-		__atomic_fetch_add(&vh_relaxed_lock_assert_count, 1,
-				   __ATOMIC_RELAXED);
-		return;
-	}
-	vh_report("WARN", file, line, "%s", cond);
-	if (vh_verbose || !vh_warn_expected())
-		dump_vma(vma);
-}
-
-void dump_mm(const struct mm_struct *mm)
-{
-	vh_diag("mm %p map_count %d mm_lock_seq %u", mm, mm->map_count,
-		mm->mm_lock_seq.sequence);
-}
-
-void vh_env_init(void)
-{
-	maple_tree_init();
-	vma_state_init();
-}
-
-void vh_env_report(void)
-{
-	unsigned long n = vh_upstream_relaxed_total();
-
-	if (n)
-		printf("# upstream suite: %lu lock-held assertion(s) (mmap_lock, VMA write lock) relaxed: its tests hold no mmap_lock\n",
-		       n);
-}
-
-void vh_env_exit(void)
-{
-	vh_slab_teardown();
-	vh_task_free(vh_task_exit());
-}
-
-/* mm_types.h declares these out of line; there is no TLB to flush here. */
-void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm)
-{
-}
-
-void tlb_finish_mmu(struct mmu_gather *tlb)
-{
-}

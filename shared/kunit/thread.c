@@ -6,12 +6,12 @@
 #include <time.h>
 #include <urcu.h>
 #include <linux/sched.h>
-#include "harness.h"
+#include "../env/report.h"
 #include "test.h"
-#include "modes.h"
-#include "sched_point.h"
+#include "mode.h"
+#include "../env/env.h"
+#include "../env/sched_point.h"
 
-extern unsigned int vh_timeout_s;
 
 struct vh_thread {
 	pthread_t tid;
@@ -106,7 +106,7 @@ static bool vh_deadline_passed(const struct timespec *start)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return now.tv_sec - start->tv_sec >= (time_t)vh_timeout_s;
+	return now.tv_sec - start->tv_sec >= (time_t)vh_opts.timeout_s;
 }
 
 static void vh_pause(void)

@@ -9,6 +9,7 @@
 
 #include <linux/mm.h>
 #include <ksrc/mm/vma.h>
+#include "../env/env.h"
 
 /* A new address space (mm_count 1), and its release. */
 struct mm_struct *vh_mm_new(void);
@@ -78,8 +79,5 @@ bool vh_vma_snap_same(const struct vh_vma_snap *a,
 
 /* The VMA slab cache (SLAB_TYPESAFE_BY_RCU) of mm/vma_init.c. */
 struct kmem_cache *vh_vma_cache(void);
-
-/* Lock-held assertions relaxed for the upstream suite (tests/upstream.c). */
-unsigned long vh_upstream_relaxed_total(void);
 
 #endif /* _VH_VMA_KERNEL_H */

@@ -28,7 +28,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "sched_point.h"
+#include "../env/sched_point.h"
 
 struct vh_explore_ops {
 	size_t ctx_size;
@@ -58,45 +58,5 @@ static void __attribute__((constructor)) vh_register_explore_##_name(void) \
 
 /* An extra scheduling point, where a scenario wants one. */
 #define vh_explore_point()	vh_sched_point(NULL)
-
-/* ./vma --explore (shared/runner.c parses the options). */
-enum vh_strategy { VH_PCT, VH_DFS };
-
-struct vh_explore_opts {
-	enum vh_strategy strategy;
-	unsigned long depth;		/* PCT: bug depth d */
-	unsigned long preemptions;	/* DFS: preemption bound */
-	unsigned long schedules;	/* budget per scenario (0: none) */
-	unsigned long seconds;		/* budget per scenario (0: none) */
-	unsigned long seed;
-	unsigned long shard, nr_shards;	/* this is shard i of n */
-	const char *replay;		/* replay this schedule only */
-	bool set;			/* an option above was given */
-};
-
-void vh_explore_opts_init(struct vh_explore_opts *o, unsigned long seed);
-/*
- * Parse the value of --strategy (c 'y'), --depth ('d'), --preemptions
- * ('P'), --schedules ('n'), --shard ('H') or --replay ('R'); on error,
- * print one line and return -1.
- */
-int vh_explore_option(struct vh_explore_opts *o, int c, const char *arg);
-/* The KTAP run of ./vma --explore; @tree describes the kernel tree. */
-int vh_explore_main(char **patterns, int nr_patterns,
-		    const struct vh_explore_opts *o, const char *tree);
-
-/*
- * A failed run was abandoned (its threads unwound, its state not freed):
- * the program must end with _exit(), not through LeakSanitizer.
- */
-extern bool vh_explore_abandoned;
-
-/* The runner's per-test watchdog (--timeout), also per explored run. */
-extern unsigned int vh_timeout_s;
-
-/* From the runner: a failure is being reported by the calling thread. */
-void vh_explore_note_failure(void);
-/* In the runner: forget the failures of the previous scenario. */
-void vh_test_reset(void);
 
 #endif /* _VH_EXPLORE_H */

@@ -14,7 +14,7 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/bug.h>
-#include "harness.h"
+#include "report.h"
 #include "sched_point.h"
 
 bool vh_relaxed_lock_asserts;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* vm_event counters (include/linux/vmstat.h). */
 #include <linux/vmstat.h>
+#include "env.h"
 
 static unsigned long vh_events[NR_VM_EVENT_ITEMS];
 

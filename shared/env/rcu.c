@@ -18,7 +18,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/bug.h>
-#include "harness.h"
+#include "report.h"
 #include "sched_point.h"
 
 void rcu_read_lock(void)

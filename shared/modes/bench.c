@@ -18,10 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-#include "harness.h"
-#include "modes.h"
-#include "test.h"
-#include "vma_kernel.h"
+#include "../env/report.h"
+#include "../env/env.h"
+#include "../kunit/mode.h"
+#include "../kunit/test.h"
+#include "../vma/vma.h"
 
 static double bn_now(void)
 {
@@ -142,8 +143,9 @@ static double bn_threads(enum bn_path path, unsigned long n, double secs,
 	return ops / t0;
 }
 
-int vh_bench(unsigned long threads, unsigned long seconds)
+static int vh_bench(char **args, int nr_args)
 {
+	unsigned long threads = vh_opts.threads, seconds = vh_opts.seconds;
 	const unsigned long iters = 2000000;
 	double pv, ml, fl, secs = seconds > 2 ? seconds / 2.0 : 1;
 	double pv_w, ml_w, pv_q, ml_q;
@@ -190,3 +192,12 @@ int vh_bench(unsigned long threads, unsigned long seconds)
 	vh_env_exit();
 	return 0;
 }
+
+static struct vh_mode bench_mode = {
+	.name = "bench",
+	.usage =
+"      --bench          read-path benchmark with --threads readers, about\n"
+"                       --seconds long (build with make BENCH=1)\n",
+	.run = vh_bench,
+};
+VH_MODE(bench_mode);

@@ -14,6 +14,8 @@
 /* A WARN/BUG from kernel code, or a failed test assertion. */
 void vh_report(const char *kind, const char *file, int line,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A diagnostic line of the running test ("    # ..."). */
+void vh_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* BUG(): report, then stop the current test thread. */
 void vh_bug(const char *file, int line, const char *cond)
 	__attribute__((noreturn));

@@ -12,7 +12,8 @@
 #include <linux/slab.h>
 #include <linux/rcupdate.h>
 #include <linux/bug.h>
-#include "harness.h"
+#include "env.h"
+#include "report.h"
 
 struct vh_kmem_cache {
 	const char *name;

@@ -100,10 +100,28 @@
 #include <unistd.h>
 #include <urcu.h>
 #include <linux/sched.h>
-#include "harness.h"
-#include "modes.h"
-#include "test.h"
+#include "../env/report.h"
+#include "../kunit/mode.h"
+#include "../kunit/test.h"
 #include "explore.h"
+
+/* The options of ./vma --explore. */
+enum vh_strategy { VH_PCT, VH_DFS };
+
+struct vh_explore_opts {
+	enum vh_strategy strategy;
+	unsigned long depth;		/* PCT: bug depth d */
+	unsigned long preemptions;	/* DFS: preemption bound */
+	unsigned long schedules;	/* budget per scenario (0: none) */
+	unsigned long seconds;		/* budget per scenario (0: none) */
+	unsigned long seed;
+	unsigned long shard, nr_shards;	/* this is shard i of n */
+	const char *replay;		/* replay this schedule only */
+	bool set;			/* an option above was given */
+};
+
+static void vh_explore_opts_init(struct vh_explore_opts *o,
+				 unsigned long seed);
 
 #define EX_MAX_THREADS	8	/* threads in a scenario (a bit in a mask) */
 #define EX_MAX_STEPS	100000	/* decisions in a run: more is a livelock */
@@ -291,7 +309,7 @@ static void ex_failf(int thread, const char *fmt, ...)
 	}
 }
 
-void vh_explore_note_failure(void)
+static void ex_note_failure(void)
 {
 	struct vh_ex_thread *me = vh_ex_self;
 
@@ -833,7 +851,6 @@ static void ex_main_thread(void *arg)
  * on their stacks); the program ends with _exit(), so that LeakSanitizer
  * does not report them.
  */
-bool vh_explore_abandoned;
 
 static void ex_reset(void)
 {
@@ -860,7 +877,7 @@ static bool ex_wait_run(void)
 	pthread_mutex_lock(&ex_lock);
 	for (round = 0; round < 2 && !over; round++) {
 		clock_gettime(CLOCK_REALTIME, &deadline);
-		deadline.tv_sec += round ? 2 : vh_timeout_s;
+		deadline.tv_sec += round ? 2 : vh_opts.timeout_s;
 		err = 0;
 		while (!(over = ex.finished || (ex.abort && !ex.live)) &&
 		       err != ETIMEDOUT)
@@ -868,7 +885,7 @@ static bool ex_wait_run(void)
 						     &deadline);
 		if (!over && !round) {
 			ex_failf(ex.running, "hang: the run did not end within %us (a thread blocks outside the explorer's control?)",
-				 vh_timeout_s);
+				 vh_opts.timeout_s);
 			ex_abort();
 		}
 	}
@@ -895,7 +912,7 @@ static bool ex_run(const struct ex_scenario *s)
 		pthread_mutex_lock(&ex_lock);
 		ex_failf(-1, "the scenario's setup failed");
 		pthread_mutex_unlock(&ex_lock);
-		vh_explore_abandoned = true;
+		vh_abandon();
 		ex.in_run = false;
 		return true;
 	}
@@ -905,7 +922,7 @@ static bool ex_run(const struct ex_scenario *s)
 	if (!ex_wait_run()) {
 		vh_explorer_active = false;
 		ex_hung = true;
-		vh_explore_abandoned = true;
+		vh_abandon();
 		ex.in_run = false;
 		return true;
 	}
@@ -915,7 +932,7 @@ static bool ex_run(const struct ex_scenario *s)
 		if (!ex.thr[i].joined)
 			vh_thread_join(ex.thr[i].handle);
 	if (ex.abort) {
-		vh_explore_abandoned = true;
+		vh_abandon();
 	} else {
 		ops->check(arg.ctx);
 		ops->teardown(arg.ctx);
@@ -1356,7 +1373,8 @@ static void ex_ktap_body(const void *row)
 		ex_print_result(s, &o, &r);
 }
 
-void vh_explore_opts_init(struct vh_explore_opts *o, unsigned long seed)
+static void vh_explore_opts_init(struct vh_explore_opts *o,
+				 unsigned long seed)
 {
 	memset(o, 0, sizeof(*o));
 	o->strategy = VH_PCT;
@@ -1373,7 +1391,13 @@ static bool ex_number(const char *arg, unsigned long *v, char **end)
 	return !errno && *end != arg && *arg != '-';
 }
 
-int vh_explore_option(struct vh_explore_opts *o, int c, const char *arg)
+/*
+ * Parse the value of --strategy (c 'y'), --depth ('d'), --preemptions
+ * ('P'), --schedules ('n'), --shard ('H') or --replay ('R'); on error,
+ * print one line and return -1.
+ */
+static int vh_explore_option(struct vh_explore_opts *o, int c,
+			     const char *arg)
 {
 	unsigned long v = 0;
 	char *end = NULL;
@@ -1460,14 +1484,21 @@ static int ex_replay_main(const struct ex_scenario *s,
 	printf("%s 1 %s\n", failed ? "not ok" : "ok", s->name);
 	printf("vma: %d passed, %d failed, 0 skipped\n", !failed, failed);
 	fflush(stdout);
-	if (vh_explore_abandoned)
+	if (vh_abandoned())
 		_exit(failed);
 	return failed;
 }
 
-int vh_explore_main(char **patterns, int nr_patterns,
-		    const struct vh_explore_opts *opts, const char *tree)
+static struct vh_explore_opts ex_opts;
+
+static int ex_option(int c, const char *arg)
 {
+	return vh_explore_option(&ex_opts, c, arg);
+}
+
+static int vh_explore_main(char **patterns, int nr_patterns)
+{
+	const struct vh_explore_opts *opts = &ex_opts;
 	unsigned long runs = 0, distinct = 0, n = 0;
 	int passed = 0, failed = 0, skipped = 0, i;
 	struct vh_explore_opts budget = *opts, *o = &budget;
@@ -1475,6 +1506,8 @@ int vh_explore_main(char **patterns, int nr_patterns,
 	double start = ex_now();
 	size_t k;
 
+	o->seed = vh_seed();
+	o->seconds = vh_opts.seconds_set ? vh_opts.seconds : 0;
 	if (!o->schedules && !o->seconds)
 		o->schedules = EX_DEFAULT_RUNS;
 
@@ -1504,7 +1537,7 @@ int vh_explore_main(char **patterns, int nr_patterns,
 	}
 
 	printf("KTAP version 1\n");
-	printf("# vma: kernel tree %s\n", tree);
+	printf("# vma: kernel tree %s\n", vh_opts.tree);
 	printf("# seed: %lu (replay with --seed %lu)\n", o->seed, o->seed);
 	if (o->replay) {
 		for (k = 0; k < ex_nr_scenarios; k++)
@@ -1559,7 +1592,42 @@ int vh_explore_main(char **patterns, int nr_patterns,
 	printf("vma: %d passed, %d failed, %d skipped\n", passed, failed,
 	       skipped);
 	fflush(stdout);
-	if (vh_explore_abandoned)
+	if (vh_abandoned())
 		_exit(failed ? 1 : 0);
 	return failed ? 1 : 0;
+}
+
+static const struct option ex_options[] = {
+	{ "strategy", required_argument, NULL, 'y' },
+	{ "depth", required_argument, NULL, 'd' },
+	{ "preemptions", required_argument, NULL, 'P' },
+	{ "schedules", required_argument, NULL, 'n' },
+	{ "shard", required_argument, NULL, 'H' },
+	{ "replay", required_argument, NULL, 'R' },
+	{ }
+};
+
+static struct vh_mode explore_mode = {
+	.name = "explore",
+	.usage =
+"      --explore [PATTERN...]  run the interleaving explorer over the\n"
+"                       scenarios matching PATTERN (see --list -t 'explore*');\n"
+"                       --seconds is then the time budget of each scenario\n"
+"      --strategy S     explorer strategy: pct (default) or dfs\n"
+"      --depth D        PCT bug depth (default 3)\n"
+"      --preemptions N  DFS preemption bound (default 2)\n"
+"      --schedules N    schedules per scenario (default 2000 unless --seconds)\n"
+"      --shard I/N      explore shard I (0..N-1) of N of a campaign\n"
+"      --replay STR     replay one schedule (printed with each failure;\n"
+"                       with -v, trace its decisions)\n",
+	.options = ex_options,
+	.option = ex_option,
+	.run = vh_explore_main,
+};
+VH_MODE(explore_mode);
+
+static void __attribute__((constructor)) ex_init(void)
+{
+	vh_explore_opts_init(&ex_opts, 0);
+	vh_on_failure(ex_note_failure);
 }

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel environment seen from above: what the runner, the run modes and
+ * the test helpers may start, stop, inject and observe.  Kernel code never
+ * sees this header; it sees the stub headers under include/.
+ */
+#ifndef _VH_ENV_H
+#define _VH_ENV_H
+
+#include <linux/types.h>
+#include <linux/vmstat.h>
+
+struct task_struct;
+struct kmem_cache;
+
+/**
+ * vh_env_init() - bring the environment up (maple tree, VMA slab cache)
+ *
+ * Called once by the runner, on the initial task, before any test.
+ */
+void vh_env_init(void);
+/**
+ * vh_env_exit() - tear the environment down (slab caches, the initial task)
+ */
+void vh_env_exit(void);
+
+/* Tasks (shared/env/task.c). */
+struct task_struct *vh_task_exit(void);
+void vh_task_free(struct task_struct *t);
+/** vh_task_kill() - deliver SIGKILL to @p, waking it if it sleeps killably */
+void vh_task_kill(struct task_struct *p);
+/** vh_task_clear_signals() - forget the signals pending for @p */
+void vh_task_clear_signals(struct task_struct *p);
+
+/* VMA_LOCK_* event counters (shared/env/vmstat.c), summed over tasks. */
+unsigned long vh_vm_event(enum vm_event_item item);
+void vh_vm_events_reset(void);
+
+/* Slab caches (shared/env/slab.c). */
+struct kmem_cache *vh_kmem_cache_find(const char *name);
+/** vh_kmem_cache_reused() - how often @s handed out a freed object again */
+unsigned long vh_kmem_cache_reused(struct kmem_cache *s);
+void vh_slab_teardown(void);
+
+#endif /* _VH_ENV_H */
