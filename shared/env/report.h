@@ -1,33 +1,43 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The harness's own interface: the test runner core and the hooks through
- * which the environment stubs report to it.  Kernel code never sees this
- * header directly; the stubs under include/ do.
+ * How the environment reports: WARN/BUG from kernel code and the stubs'
+ * own checks go to whoever registered (the test runner), so that they fail
+ * the running test.  Kernel code never sees this header directly; the stubs
+ * under include/ do.
  */
-#ifndef _VH_HARNESS_H
-#define _VH_HARNESS_H
+#ifndef _VH_REPORT_H
+#define _VH_REPORT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdarg.h>
 
-/* A WARN/BUG from kernel code, or a failed test assertion. */
+/* A WARN/BUG from kernel code, or a broken rule the environment checks. */
 void vh_report(const char *kind, const char *file, int line,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* A diagnostic line of the running test ("    # ..."). */
 void vh_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* BUG(): report, then stop the current test thread. */
+/* BUG(): report, then stop the current task as an oops would. */
 void vh_bug(const char *file, int line, const char *cond)
 	__attribute__((noreturn));
-
-/*
- * Expected warnings.  A test that provokes a WARN on purpose brackets the
- * call with vh_expect_warn_begin()/vh_expect_warn_end(); warnings in between
- * are counted instead of failing the test.
- */
-void vh_expect_warn_begin(void);
-int vh_expect_warn_end(void);
+/* Is the running test provoking warnings on purpose just now? */
 bool vh_warn_expected(void);
+
+/**
+ * struct vh_report_ops - where reports go (registered by the runner)
+ * @report:	 a WARN, BUG or broken rule at @file:@line
+ * @diag:	 a diagnostic line
+ * @warn_expected: are warnings expected now?
+ * @oops:	 end the calling task after a BUG (does not return)
+ */
+struct vh_report_ops {
+	void (*report)(const char *kind, const char *file, int line,
+		       const char *fmt, va_list ap);
+	void (*diag)(const char *fmt, va_list ap);
+	bool (*warn_expected)(void);
+	void (*oops)(void);
+};
+void vh_report_register(const struct vh_report_ops *ops);
 
 /*
  * Relaxed lock assertions: the upstream suite never takes mmap_lock, so
@@ -37,9 +47,7 @@ bool vh_warn_expected(void);
 extern bool vh_relaxed_lock_asserts;
 extern unsigned long vh_relaxed_lock_assert_count;
 
-/* Random numbers from the run's seed (--seed). */
-unsigned long vh_random(void);
-unsigned long vh_seed(void);
+/* -v given this many times. */
 extern int vh_verbose;
 
-#endif /* _VH_HARNESS_H */
+#endif /* _VH_REPORT_H */

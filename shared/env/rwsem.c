@@ -17,9 +17,6 @@
 #include "report.h"
 #include "sched_point.h"
 
-bool vh_relaxed_lock_asserts;
-unsigned long vh_relaxed_lock_assert_count;
-
 void init_rwsem(struct rw_semaphore *sem)
 {
 	pthread_mutex_init(&sem->lock, NULL);

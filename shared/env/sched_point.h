@@ -4,9 +4,9 @@
  * through the stub layer (atomics, refcounts, RCU, locks, sleeps and
  * wake-ups) calls vh_sched_point(addr) with the address it operates on.
  * Outside explorer mode, and unless the thread has a breakpoint armed
- * (shared/test.h), it costs one predictable branch.
+ * (shared/kunit/test.h), it costs one predictable branch.
  *
- * Under the interleaving explorer (shared/explorer.c) the threads of a
+ * Under the interleaving explorer (shared/explore/explorer.c) the threads of a
  * scenario run one at a time, and each scheduling point is where the
  * explorer may switch to another thread.  A stub that would block (wait for
  * a lock, sleep in schedule(), wait for a grace period, join a thread) must
@@ -53,7 +53,7 @@ typedef bool (*vh_ready_t)(const void *arg);
 void vh_explore_block(vh_ready_t ready, const void *arg, const char *what);
 
 /*
- * RCU under the explorer (shared/rcu.c): vh_explore_rcu_sync() waits until
+ * RCU under the explorer (shared/env/rcu.c): vh_explore_rcu_sync() waits until
  * every other explored thread that was inside a read-side critical section
  * has left it, and returns true when none is inside one now (the caller may
  * then also wait for a liburcu grace period without deadlocking);
@@ -64,7 +64,7 @@ bool vh_explore_rcu_sync(void);
 void vh_explore_rcu_qs(void);
 
 /*
- * Thread life cycle (shared/thread.c).  A thread started by an explored
+ * Thread life cycle (shared/kunit/thread.c).  A thread started by an explored
  * thread, or the first one started while a schedule begins, gets a slot
  * from vh_explore_thread_new() (NULL otherwise); the new thread calls
  * vh_explore_thread_enter() before running its function and
@@ -75,5 +75,34 @@ struct vh_ex_thread *vh_explore_thread_new(void *handle);
 void vh_explore_thread_enter(struct vh_ex_thread *x);
 void vh_explore_thread_exit(void);
 void vh_explore_join(struct vh_ex_thread *x);
+
+/**
+ * struct vh_sched_ops - what the explorer plugs into the environment
+ * @point:		a scheduling point reached by the explored thread
+ *			vh_ex_self, from kernel code at @pc
+ * @block:		implements vh_explore_block()
+ * @rcu_sync:		implements vh_explore_rcu_sync()
+ * @rcu_qs:		implements vh_explore_rcu_qs()
+ * @thread_new:		implements vh_explore_thread_new()
+ * @thread_enter:	implements vh_explore_thread_enter()
+ * @thread_exit:	implements vh_explore_thread_exit()
+ * @join:		implements vh_explore_join()
+ *
+ * The environment calls these only while vh_explorer_active is set, which
+ * only the registered explorer does (shared/env/sched.c).
+ */
+struct vh_sched_ops {
+	void (*point)(const volatile void *addr, void *pc);
+	void (*block)(vh_ready_t ready, const void *arg, const char *what);
+	bool (*rcu_sync)(void);
+	void (*rcu_qs)(void);
+	struct vh_ex_thread *(*thread_new)(void *handle);
+	void (*thread_enter)(struct vh_ex_thread *x);
+	void (*thread_exit)(void);
+	void (*join)(struct vh_ex_thread *x);
+};
+void vh_sched_register(const struct vh_sched_ops *ops);
+/* What an armed breakpoint does at a scheduling point (the test runner). */
+void vh_break_register(void (*hit)(const volatile void *addr));
 
 #endif /* _VH_SCHED_POINT_H */

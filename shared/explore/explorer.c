@@ -134,40 +134,6 @@ static void vh_explore_opts_init(struct vh_explore_opts *o,
 /* ... and of ./vma --explore with neither --schedules nor --seconds. */
 #define EX_DEFAULT_RUNS		2000
 
-bool vh_explorer_active;
-__thread struct vh_break *vh_break_armed;
-__thread struct vh_ex_thread *vh_ex_self;
-
-/* Breakpoints. */
-
-void vh_break_arm(struct vh_break *b, const volatile void *addr, int skip)
-{
-	b->addr = addr;
-	b->skip = skip;
-	/* The test may already be waiting on these from another thread. */
-	__atomic_store_n(&b->hit.done, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&b->resume.done, 0, __ATOMIC_RELAXED);
-	vh_break_armed = b;
-}
-
-void vh_break_disarm(void)
-{
-	vh_break_armed = NULL;
-}
-
-static void vh_break_point(const volatile void *addr)
-{
-	struct vh_break *b = vh_break_armed;
-
-	if (!b || b->addr != addr)
-		return;
-	if (b->skip-- > 0)
-		return;
-	vh_break_armed = NULL;
-	vh_event_signal(&b->hit);
-	vh_event_wait(&b->resume);
-}
-
 /* The explorer's state during one run. */
 
 enum ex_state { EX_RUNNABLE, EX_BLOCKED, EX_EXITED };
@@ -621,19 +587,15 @@ static void ex_point(struct vh_ex_thread *me)
 	pthread_mutex_unlock(&ex_lock);
 }
 
-void vh_sched_slow(const volatile void *addr)
+static void ex_sched_point(const volatile void *addr, void *pc)
 {
 	struct vh_ex_thread *me = vh_ex_self;
 
-	if (vh_explorer_active && me) {
-		me->pc = __builtin_return_address(0);
-		ex_point(me);
-	}
-	if (vh_break_armed)
-		vh_break_point(addr);
+	me->pc = pc;
+	ex_point(me);
 }
 
-void vh_explore_block(vh_ready_t ready, const void *arg, const char *what)
+static void ex_block(vh_ready_t ready, const void *arg, const char *what)
 {
 	struct vh_ex_thread *me = vh_ex_self;
 
@@ -676,7 +638,7 @@ static bool ex_grace_period_over(const void *arg)
 	return true;
 }
 
-bool vh_explore_rcu_sync(void)
+static bool ex_rcu_sync(void)
 {
 	struct vh_ex_thread *me = vh_ex_self;
 	struct ex_grace_period gp = { 0 };
@@ -696,7 +658,7 @@ bool vh_explore_rcu_sync(void)
 	pthread_mutex_unlock(&ex_lock);
 
 	if (gp.readers)
-		vh_explore_block(ex_grace_period_over, &gp, "synchronize_rcu");
+		ex_block(ex_grace_period_over, &gp, "synchronize_rcu");
 
 	pthread_mutex_lock(&ex_lock);
 	for (i = 0; i < ex.nr; i++)
@@ -706,7 +668,7 @@ bool vh_explore_rcu_sync(void)
 	return !readers;
 }
 
-void vh_explore_rcu_qs(void)
+static void ex_rcu_qs(void)
 {
 	/* Read by deciding threads after the hand-over through ex_lock. */
 	vh_ex_self->rcu_qs++;
@@ -714,7 +676,7 @@ void vh_explore_rcu_qs(void)
 
 /* Thread life cycle. */
 
-struct vh_ex_thread *vh_explore_thread_new(void *handle)
+static struct vh_ex_thread *ex_thread_new(void *handle)
 {
 	struct vh_ex_thread *x = NULL;
 
@@ -736,7 +698,7 @@ struct vh_ex_thread *vh_explore_thread_new(void *handle)
 	return x;
 }
 
-void vh_explore_thread_enter(struct vh_ex_thread *x)
+static void ex_thread_enter(struct vh_ex_thread *x)
 {
 	pthread_mutex_lock(&ex_lock);
 	vh_ex_self = x;
@@ -745,7 +707,7 @@ void vh_explore_thread_enter(struct vh_ex_thread *x)
 	pthread_mutex_unlock(&ex_lock);
 }
 
-void vh_explore_thread_exit(void)
+static void ex_thread_exit(void)
 {
 	struct vh_ex_thread *me = vh_ex_self;
 
@@ -769,9 +731,9 @@ static bool ex_exited(const void *arg)
 	return x->state == EX_EXITED;
 }
 
-void vh_explore_join(struct vh_ex_thread *x)
+static void ex_join(struct vh_ex_thread *x)
 {
-	vh_explore_block(ex_exited, x, "vh_thread_join");
+	ex_block(ex_exited, x, "vh_thread_join");
 	pthread_mutex_lock(&ex_lock);
 	x->joined = true;
 	pthread_mutex_unlock(&ex_lock);
@@ -1626,8 +1588,20 @@ static struct vh_mode explore_mode = {
 };
 VH_MODE(explore_mode);
 
+static const struct vh_sched_ops ex_sched_ops = {
+	.point = ex_sched_point,
+	.block = ex_block,
+	.rcu_sync = ex_rcu_sync,
+	.rcu_qs = ex_rcu_qs,
+	.thread_new = ex_thread_new,
+	.thread_enter = ex_thread_enter,
+	.thread_exit = ex_thread_exit,
+	.join = ex_join,
+};
+
 static void __attribute__((constructor)) ex_init(void)
 {
 	vh_explore_opts_init(&ex_opts, 0);
 	vh_on_failure(ex_note_failure);
+	vh_sched_register(&ex_sched_ops);
 }

@@ -74,7 +74,6 @@ static bool vh_failed;
 static int vh_expect_depth;
 static int vh_expected_warns;
 static unsigned long vh_run_seed, vh_rand_state;
-int vh_verbose;
 static void (*vh_failure_hook)(void);
 static bool vh_abandoned_threads;
 
@@ -111,23 +110,18 @@ static void vh_vdiag(const char *prefix, const char *fmt, va_list ap)
 	pthread_mutex_unlock(&vh_state_lock);
 }
 
-void vh_diag(const char *fmt, ...)
+static void vh_runner_diag(const char *fmt, va_list ap)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
 	vh_vdiag("", fmt, ap);
-	va_end(ap);
 }
 
 /* Provided by the sanitizer runtimes; absent otherwise. */
 void __sanitizer_print_stack_trace(void) __attribute__((weak));
 
-void vh_report(const char *kind, const char *file, int line,
-	       const char *fmt, ...)
+static void vh_runner_report(const char *kind, const char *file, int line,
+			     const char *fmt, va_list ap)
 {
 	char msg[768], where[256];
-	va_list ap;
 	bool expected;
 
 	pthread_mutex_lock(&vh_state_lock);
@@ -141,9 +135,7 @@ void vh_report(const char *kind, const char *file, int line,
 		vh_failure_hook();
 	if (expected && !vh_verbose)
 		return;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	msg[strcspn(msg, "\n")] = 0;
 	snprintf(where, sizeof(where), "%s%s at %s:%d: ",
 		 expected ? "expected " : "", kind, file, line);
@@ -186,10 +178,9 @@ bool vh_test_failed(void)
 	return f;
 }
 
-void vh_bug(const char *file, int line, const char *cond)
+/* After a BUG(): the kernel would oops this task; end this thread. */
+static void vh_runner_oops(void)
 {
-	vh_report("BUG", file, line, "%s", cond);
-	/* The kernel would oops this task; end this thread. */
 	vh_thread_exit_current();
 }
 
@@ -201,7 +192,7 @@ void vh_expect_warn_begin(void)
 	pthread_mutex_unlock(&vh_state_lock);
 }
 
-bool vh_warn_expected(void)
+static bool vh_runner_warn_expected(void)
 {
 	bool e;
 
@@ -577,4 +568,16 @@ int main(int argc, char **argv)
 	vh_env_exit();
 	rcu_unregister_thread();
 	return ret;
+}
+
+static const struct vh_report_ops vh_runner_report_ops = {
+	.report = vh_runner_report,
+	.diag = vh_runner_diag,
+	.warn_expected = vh_runner_warn_expected,
+	.oops = vh_runner_oops,
+};
+
+static void __attribute__((constructor)) vh_runner_init(void)
+{
+	vh_report_register(&vh_runner_report_ops);
 }

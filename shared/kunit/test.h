@@ -21,6 +21,18 @@
 #include <stdio.h>
 #include "../env/report.h"
 
+/*
+ * Expected warnings.  A test that provokes a WARN on purpose brackets the
+ * call with vh_expect_warn_begin()/vh_expect_warn_end(); warnings in between
+ * are counted instead of failing the test.
+ */
+void vh_expect_warn_begin(void);
+int vh_expect_warn_end(void);
+
+/* Random numbers from the run's seed (--seed). */
+unsigned long vh_random(void);
+unsigned long vh_seed(void);
+
 typedef void (*vh_body_t)(const void *row);
 
 void vh_register_table(const char *name, const char *rule, const void *rows,
