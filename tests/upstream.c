@@ -53,8 +53,9 @@ static void upstream_add(const char *name, bool (*fn)(void))
 #define TEST(name)	upstream_add(#name, test_##name)
 #include "upstream_tests.h"
 
-static void upstream_body(const struct upstream_row *row)
+static void upstream_body(const void *arg)
 {
+	const struct upstream_row *row = arg;
 	unsigned long before = vh_relaxed_lock_assert_count;
 	unsigned long relaxed;
 	bool ok;
@@ -86,5 +87,5 @@ static void __attribute__((constructor)) upstream_register(void)
 			  "the tree's tools/testing/vma tests pass on the real per-VMA locks",
 			  upstream_rows, upstream_nr, sizeof(*upstream_rows),
 			  offsetof(struct upstream_row, desc),
-			  (vh_body_t)upstream_body, NULL);
+			  upstream_body, NULL);
 }

@@ -24,6 +24,9 @@ void vh_env_init(void);
  */
 void vh_env_exit(void);
 
+/* Wait for every pending RCU callback to run (shared/env/rcu.c). */
+void vh_rcu_barrier(void);
+
 /* Tasks (shared/env/task.c). */
 struct task_struct *vh_task_exit(void);
 void vh_task_free(struct task_struct *t);

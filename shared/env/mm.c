@@ -82,6 +82,8 @@ void vh_env_init(void)
 
 void vh_env_exit(void)
 {
+	/* Maple tree nodes still wait for their grace period: free them. */
+	vh_rcu_barrier();
 	vh_slab_teardown();
 	vh_task_free(vh_task_exit());
 }

@@ -18,6 +18,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/bug.h>
+#include "env.h"
 #include "report.h"
 #include "sched_point.h"
 
@@ -55,4 +56,9 @@ void synchronize_rcu(void)
 	if (vh_explored() && !vh_explore_rcu_sync())
 		return;
 	urcu_memb_synchronize_rcu();
+}
+
+void vh_rcu_barrier(void)
+{
+	rcu_barrier();
 }

@@ -247,11 +247,56 @@ static pthread_mutex_t vh_done_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t vh_done_cond = PTHREAD_COND_INITIALIZER;
 static bool vh_done;
 
+/* Clean-up actions of the running test (vh_defer()), last first. */
+#define VH_MAX_DEFERRED	32
+static struct {
+	void (*fn)(void *arg);
+	void *arg;
+} vh_deferred[VH_MAX_DEFERRED];
+static int vh_nr_deferred;
+
+void vh_defer(void (*fn)(void *arg), void *arg)
+{
+	pthread_mutex_lock(&vh_state_lock);
+	if (vh_nr_deferred == VH_MAX_DEFERRED) {
+		pthread_mutex_unlock(&vh_state_lock);
+		vh_fail(__FILE__, __LINE__, "more than %d vh_defer() actions",
+			VH_MAX_DEFERRED);
+		fn(arg);
+		return;
+	}
+	vh_deferred[vh_nr_deferred].fn = fn;
+	vh_deferred[vh_nr_deferred].arg = arg;
+	vh_nr_deferred++;
+	pthread_mutex_unlock(&vh_state_lock);
+}
+
+static void vh_run_deferred(void)
+{
+	void (*fn)(void *arg);
+	void *arg;
+
+	for (;;) {
+		pthread_mutex_lock(&vh_state_lock);
+		if (!vh_nr_deferred) {
+			pthread_mutex_unlock(&vh_state_lock);
+			return;
+		}
+		vh_nr_deferred--;
+		fn = vh_deferred[vh_nr_deferred].fn;
+		arg = vh_deferred[vh_nr_deferred].arg;
+		pthread_mutex_unlock(&vh_state_lock);
+		fn(arg);
+	}
+}
+
 static void vh_test_thread(void *arg)
 {
 	struct vh_test *t = arg;
 
+	vh_nr_deferred = 0;
 	t->body(t->row);
+	vh_run_deferred();
 }
 
 static void vh_test_done(void)

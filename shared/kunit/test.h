@@ -39,17 +39,44 @@ void vh_register_table(const char *name, const char *rule, const void *rows,
 		       size_t nr_rows, size_t row_size, size_t desc_offset,
 		       vh_body_t body, const char *skip);
 
+/**
+ * VH_TABLE_SKIP() - register a table of test rows
+ * @_name:	the table's name; its rows become tests "<_name>.<desc>"
+ * @_rule:	the kernel rule the table checks, in one line
+ * @_rows:	a const array of rows, each with a `const char *desc`
+ * @_body:	void _body(const struct row *row), run once for each row
+ * @_skip:	NULL, or why every row is skipped on this tree
+ *
+ * The body is called through a typed trampoline, never through a cast
+ * function pointer.
+ */
 #define VH_TABLE_SKIP(_name, _rule, _rows, _body, _skip)		\
+static void vh_trampoline_##_name(const void *row)			\
+{									\
+	_body((const __typeof__((_rows)[0]) *)row);			\
+}									\
 static void __attribute__((constructor)) vh_register_##_name(void)	\
 {									\
 	vh_register_table(#_name, _rule, _rows,				\
 			  sizeof(_rows) / sizeof((_rows)[0]),		\
 			  sizeof((_rows)[0]),				\
 			  offsetof(__typeof__((_rows)[0]), desc),	\
-			  (vh_body_t)(_body), _skip);			\
+			  vh_trampoline_##_name, _skip);		\
 }
+/** VH_TABLE() - register a table of test rows that runs on every tree */
 #define VH_TABLE(_name, _rule, _rows, _body)				\
 	VH_TABLE_SKIP(_name, _rule, _rows, _body, NULL)
+
+/**
+ * vh_defer() - run @fn(@arg) when the running test ends
+ * @fn:		the clean-up action
+ * @arg:	its argument
+ *
+ * As KUnit's kunit_add_action(): actions run in reverse order of
+ * registration once the test's body has returned, whether it passed or an
+ * assertion ended it early, on the test's own task.
+ */
+void vh_defer(void (*fn)(void *arg), void *arg);
 
 /* Failure of the running test: report and return from the body. */
 void vh_fail(const char *file, int line, const char *fmt, ...)
