@@ -218,7 +218,7 @@ for i in "${!trees[@]}"; do
 			"${labels[$i]}" "$p" "$f" "$s" \
 			"$(elapsed "$t0")" "$note")")
 		if ((f)); then
-			grep -E '^not ok|ASSERTION|WARN at|BUG at' "$repo/build/$cfg-$i.ktap" |
+			grep -E '^ *not ok|ASSERTION|WARN at|BUG at|reproduce:' "$repo/build/$cfg-$i.ktap" |
 				head -n 20 | sed 's/^/    /' >&2 || true
 		fi
 	done

@@ -74,8 +74,8 @@ while IFS='|' read -r name file subst; do
 		echo "mutant $name: SURVIVED"
 		survived=1
 	else
-		echo "mutant $name: caught by $(grep '^not ok' "$work/$name.out" |
-			awk '{print $4}' | paste -sd' ')"
+		echo "mutant $name: caught by $(grep -o 'reproduce: ./vma -t [^ ]*' \
+			"$work/$name.out" | awk '{print $4}' | paste -sd' ')"
 	fi
 done <<<"$MUTANTS"
 ((keep)) && echo "scratch trees and logs kept in $work"

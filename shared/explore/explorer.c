@@ -101,6 +101,7 @@
 #include <urcu.h>
 #include <linux/sched.h>
 #include "../env/report.h"
+#include "../kunit/ktap.h"
 #include "../kunit/mode.h"
 #include "../kunit/test.h"
 #include "explore.h"
@@ -1428,7 +1429,7 @@ static int ex_replay_main(const struct ex_scenario *s,
 	struct ex_result r = { .strategy = "replay" };
 	bool failed;
 
-	printf("1..1\n");
+	vh_ktap_begin(1);
 	c = (struct ex_campaign){ .s = s, .o = o, .r = &r, .start = ex_now() };
 	ex_seen_clear();
 	ex_start_replay(ex_replay, ex_replay_len);
@@ -1443,9 +1444,8 @@ static int ex_replay_main(const struct ex_scenario *s,
 			rp.pos, rp.len);
 	vh_diag("%s: replayed %zu choices, %lu steps", s->name, ex.nr_choices,
 		ex.steps);
-	printf("%s 1 %s\n", failed ? "not ok" : "ok", s->name);
-	printf("vma: %d passed, %d failed, 0 skipped\n", !failed, failed);
-	fflush(stdout);
+	vh_ktap_result(failed ? VH_KTAP_FAIL : VH_KTAP_PASS, s->name, NULL);
+	failed = vh_ktap_end();
 	if (vh_abandoned())
 		_exit(failed);
 	return failed;
@@ -1462,7 +1462,7 @@ static int vh_explore_main(char **patterns, int nr_patterns)
 {
 	const struct vh_explore_opts *opts = &ex_opts;
 	unsigned long runs = 0, distinct = 0, n = 0;
-	int passed = 0, failed = 0, skipped = 0, i;
+	int failed, i;
 	struct vh_explore_opts budget = *opts, *o = &budget;
 	uint64_t digest = 0;
 	double start = ex_now();
@@ -1498,9 +1498,7 @@ static int vh_explore_main(char **patterns, int nr_patterns)
 		return 2;
 	}
 
-	printf("KTAP version 1\n");
-	printf("# vma: kernel tree %s\n", vh_opts.tree);
-	printf("# seed: %lu (replay with --seed %lu)\n", o->seed, o->seed);
+	vh_ktap_begin(o->replay ? 1 : n);
 	if (o->replay) {
 		for (k = 0; k < ex_nr_scenarios; k++)
 			if (ex_matches(&ex_scenarios[k], patterns, nr_patterns))
@@ -1519,7 +1517,6 @@ static int vh_explore_main(char **patterns, int nr_patterns)
 	if (o->seconds)
 		printf(" %lus", o->seconds);
 	printf("\n");
-	printf("1..%lu\n", n);
 	fflush(stdout);
 	n = 0;
 	for (k = 0; k < ex_nr_scenarios; k++) {
@@ -1530,8 +1527,7 @@ static int vh_explore_main(char **patterns, int nr_patterns)
 			continue;
 		n++;
 		if (s->skip) {
-			printf("ok %lu %s # SKIP %s\n", n, s->name, s->skip);
-			skipped++;
+			vh_ktap_result(VH_KTAP_SKIP, s->name, s->skip);
 			continue;
 		}
 		vh_test_reset();
@@ -1540,23 +1536,18 @@ static int vh_explore_main(char **patterns, int nr_patterns)
 		runs += r.runs;
 		distinct += r.distinct;
 		digest = ex_mix(digest ^ r.digest);
-		printf("%s %lu %s\n", r.failed ? "not ok" : "ok", n, s->name);
-		fflush(stdout);
-		if (r.failed)
-			failed++;
-		else
-			passed++;
+		vh_ktap_result(r.failed ? VH_KTAP_FAIL : VH_KTAP_PASS, s->name,
+			       NULL);
 		if (ex_hung)
 			break;
 	}
 	printf("# explore: %lu schedules (%lu distinct) in %.1fs, digest %016llx\n",
 	       runs, distinct, ex_now() - start, (unsigned long long)digest);
-	printf("vma: %d passed, %d failed, %d skipped\n", passed, failed,
-	       skipped);
 	fflush(stdout);
+	failed = vh_ktap_end();
 	if (vh_abandoned())
-		_exit(failed ? 1 : 0);
-	return failed ? 1 : 0;
+		_exit(failed);
+	return failed;
 }
 
 static const struct option ex_options[] = {

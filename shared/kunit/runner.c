@@ -17,6 +17,7 @@
 #include <linux/sched.h>
 #include "../env/report.h"
 #include "test.h"
+#include "ktap.h"
 #include "mode.h"
 #include "../env/env.h"
 
@@ -28,7 +29,9 @@
 #endif
 
 struct vh_test {
-	char *name;
+	char *name;		/* "<table>.<desc>" */
+	const char *table;
+	const char *desc;
 	const char *rule;
 	const void *row;
 	vh_body_t body;
@@ -60,6 +63,8 @@ void vh_register_table(const char *name, const char *rule, const void *rows,
 		t = &vh_tests[vh_nr_tests++];
 		if (asprintf(&t->name, "%s.%s", name, desc) < 0)
 			abort();
+		t->table = name;
+		t->desc = desc;
 		t->rule = rule;
 		t->row = row;
 		t->body = body;
@@ -104,10 +109,7 @@ static void vh_vdiag(const char *prefix, const char *fmt, va_list ap)
 	char buf[1024];
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
-	pthread_mutex_lock(&vh_state_lock);
-	printf("    # %s%s\n", prefix, buf);
-	fflush(stdout);
-	pthread_mutex_unlock(&vh_state_lock);
+	vh_ktap_diag("%s%s", prefix, buf);
 }
 
 static void vh_runner_diag(const char *fmt, va_list ap)
@@ -460,55 +462,59 @@ static bool vh_number(const char *arg, unsigned long *v)
 	return true;
 }
 
-/* The test run: every selected test, one after another, as KTAP. */
+/* The test run: every selected test, one table after another, as KTAP. */
 static int vh_run_tests(bool selected)
 {
-	int passed = 0, failed = 0, skipped = 0, hung = 0, n = 0;
-	size_t i;
+	int nr_tables = 0, ret, hung = 0;
+	size_t i, k;
 
 	for (i = 0; i < vh_nr_tests; i++)
-		if (!selected || vh_tests[i].selected)
-			n++;
-	printf("KTAP version 1\n");
-	printf("# vma: kernel tree %s\n", vh_opts.tree);
-	printf("# seed: %lu (replay with --seed %lu)\n", vh_run_seed,
-	       vh_run_seed);
-	printf("1..%d\n", n);
-	fflush(stdout);
-	n = 0;
-	for (i = 0; i < vh_nr_tests; i++) {
-		struct vh_test *t = &vh_tests[i];
-		enum vh_result r;
+		vh_tests[i].selected |= !selected;
+	for (i = 0; i < vh_nr_tests; i = k) {
+		bool any = false;
 
-		if (selected && !t->selected)
+		for (k = i; k < vh_nr_tests &&
+		     vh_tests[k].table == vh_tests[i].table; k++)
+			any |= vh_tests[k].selected;
+		nr_tables += any;
+	}
+	vh_ktap_begin(nr_tables);
+	for (i = 0; i < vh_nr_tests; i = k) {
+		int n = 0;
+
+		for (k = i; k < vh_nr_tests &&
+		     vh_tests[k].table == vh_tests[i].table; k++)
+			n += vh_tests[k].selected;
+		if (!n)
 			continue;
-		n++;
-		if (t->skip) {
-			printf("ok %d %s # SKIP %s\n", n, t->name, t->skip);
-			skipped++;
-			continue;
-		}
+		vh_ktap_suite_begin(vh_tests[i].table, n);
 		if (vh_verbose)
-			vh_diag("rule: %s", t->rule);
-		r = vh_run_one(t);
-		if (r == VH_PASS) {
-			printf("ok %d %s\n", n, t->name);
-			passed++;
-		} else {
-			printf("not ok %d %s%s\n", n, t->name,
-			       r == VH_HANG ? " # TIMEOUT" : "");
-			failed++;
+			vh_diag("rule: %s", vh_tests[i].rule);
+		for (; i < k; i++) {
+			struct vh_test *t = &vh_tests[i];
+			enum vh_result r;
+
+			if (!t->selected)
+				continue;
+			if (t->skip) {
+				vh_ktap_result(VH_KTAP_SKIP, t->desc, t->skip);
+				continue;
+			}
+			r = vh_run_one(t);
+			if (r != VH_PASS)
+				vh_diag("reproduce: ./vma -t %s --seed %lu",
+					t->name, vh_run_seed);
+			vh_ktap_result(r == VH_PASS ? VH_KTAP_PASS : VH_KTAP_FAIL,
+				       t->desc, r == VH_HANG ? "TIMEOUT" : NULL);
 			hung += r == VH_HANG;
 		}
-		fflush(stdout);
+		vh_ktap_suite_end();
 	}
-	printf("vma: %d passed, %d failed, %d skipped\n", passed, failed,
-	       skipped);
-	fflush(stdout);
+	ret = vh_ktap_end();
 	/* Hung threads cannot be joined; aborted explorer runs are left. */
 	if (hung || vh_abandoned())
-		_exit(failed ? 1 : 0);
-	return failed ? 1 : 0;
+		_exit(ret);
+	return ret;
 }
 
 int main(int argc, char **argv)

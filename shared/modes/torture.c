@@ -21,6 +21,7 @@
 #include <time.h>
 #include "../env/report.h"
 #include "../env/env.h"
+#include "../kunit/ktap.h"
 #include "../kunit/mode.h"
 #include "../kunit/test.h"
 #include "../vma/vma.h"
@@ -196,7 +197,7 @@ static int vh_torture(char **args, int nr_args)
 		return 2;
 	}
 	tt_use_unlocked = VH_UNLOCKED_SKIP == NULL;
-	printf("KTAP version 1\n1..1\n");
+	vh_ktap_begin(1);
 	printf("# torture: %lu reader(s), 1 writer, %lu s, seed %lu, readers use %s\n",
 	       threads, seconds, vh_seed(),
 	       tt_use_unlocked ? "lock_vma_under_rcu() and vma_start_read_unlocked()"
@@ -263,12 +264,12 @@ static int vh_torture(char **args, int nr_args)
 	vh_mm_put(tt_mm);
 	free(readers);
 	if (vh_test_failed()) {
-		printf("not ok 1 torture\nvma: 0 passed, 1 failed, 0 skipped\n");
-		return 1;
+		vh_ktap_result(VH_KTAP_FAIL, "torture", NULL);
+		return vh_ktap_end();
 	}
-	printf("ok 1 torture\nvma: 1 passed, 0 failed, 0 skipped\n");
+	vh_ktap_result(VH_KTAP_PASS, "torture", NULL);
 	vh_env_exit();
-	return 0;
+	return vh_ktap_end();
 }
 
 static struct vh_mode torture_mode = {
