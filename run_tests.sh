@@ -183,7 +183,6 @@ for i in "${!trees[@]}"; do
 		case $cfg in
 		asan) run=("$prog") ;;
 		valgrind) run=(valgrind -q --error-exitcode=99 --leak-check=full
-			--show-leak-kinds=definite --errors-for-leak-kinds=definite
 			"$prog" --timeout 120) ;;
 		tsan) run=(env TSAN_OPTIONS="exitcode=99 $TSAN_OPTS" "$prog") ;;
 		torture) run=(env TSAN_OPTIONS="exitcode=99 $TSAN_OPTS" "$prog"

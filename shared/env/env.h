@@ -24,8 +24,14 @@ void vh_env_init(void);
  */
 void vh_env_exit(void);
 
-/* Wait for every pending RCU callback to run (shared/env/rcu.c). */
-void vh_rcu_barrier(void);
+/*
+ * RCU (shared/env/rcu.c): the callback thread, started and ended with the
+ * environment; every thread of the harness calls vh_rcu_thread_init() once
+ * it is registered with liburcu.
+ */
+void vh_rcu_init(void);
+void vh_rcu_thread_init(void);
+void vh_rcu_exit(void);
 
 /* Tasks (shared/env/task.c). */
 struct task_struct *vh_task_exit(void);

@@ -76,14 +76,14 @@ void dump_mm(const struct mm_struct *mm)
 
 void vh_env_init(void)
 {
+	vh_rcu_init();
 	maple_tree_init();
 	vma_state_init();
 }
 
 void vh_env_exit(void)
 {
-	/* Maple tree nodes still wait for their grace period: free them. */
-	vh_rcu_barrier();
+	vh_rcu_exit();
 	vh_slab_teardown();
 	vh_task_free(vh_task_exit());
 }

@@ -15,6 +15,7 @@
  * waited for as well when no explored thread is inside a read-side section
  * (it then has no reader of ours to wait for), and skipped otherwise.
  */
+#include <pthread.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/bug.h>
@@ -58,7 +59,49 @@ void synchronize_rcu(void)
 	urcu_memb_synchronize_rcu();
 }
 
-void vh_rcu_barrier(void)
+/*
+ * RCU callbacks (the maple tree frees its nodes with call_rcu()) run on one
+ * liburcu callback thread of ours, which every harness thread uses
+ * (vh_rcu_thread_init()).  vh_rcu_exit() runs every pending callback, then
+ * stops and joins that thread, so that nothing of RCU outlives the
+ * environment (liburcu's default callback thread is never joined, and
+ * Valgrind then reports its thread-local storage as possibly lost).  Its
+ * thread id is learnt from a first callback, which runs on it.
+ */
+static struct call_rcu_data *vh_crdp;
+static pthread_t vh_crdp_thread;
+static int vh_crdp_known;
+
+static void vh_crdp_probe(struct rcu_head *head)
+{
+	vh_crdp_thread = pthread_self();
+	__atomic_store_n(&vh_crdp_known, 1, __ATOMIC_RELEASE);
+}
+
+void vh_rcu_init(void)
+{
+	static struct rcu_head probe;
+
+	vh_crdp = create_call_rcu_data(0, -1);
+	if (!vh_crdp)
+		BUG();
+	vh_rcu_thread_init();
+	call_rcu(&probe, vh_crdp_probe);
+	rcu_barrier();
+	if (!__atomic_load_n(&vh_crdp_known, __ATOMIC_ACQUIRE))
+		BUG();
+}
+
+void vh_rcu_thread_init(void)
+{
+	set_thread_call_rcu_data(vh_crdp);
+}
+
+void vh_rcu_exit(void)
 {
 	rcu_barrier();
+	set_thread_call_rcu_data(NULL);
+	call_rcu_data_free(vh_crdp);
+	pthread_join(vh_crdp_thread, NULL);
+	vh_crdp = NULL;
 }

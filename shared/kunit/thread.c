@@ -40,6 +40,7 @@ static void *vh_thread_main(void *arg)
 	struct vh_thread *t = arg;
 
 	rcu_register_thread();
+	vh_rcu_thread_init();
 	__atomic_store_n(&t->task, current, __ATOMIC_RELEASE);
 	__atomic_store_n(&t->started, 1, __ATOMIC_RELEASE);
 	pthread_cleanup_push(vh_thread_cleanup, t);
