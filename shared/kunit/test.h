@@ -78,6 +78,26 @@ static void __attribute__((constructor)) vh_register_##_name(void)	\
  */
 void vh_defer(void (*fn)(void *arg), void *arg);
 
+/**
+ * vh_test_alloc() - zeroed memory that lives until the running test ends
+ * @size:	bytes
+ *
+ * As KUnit's kunit_kzalloc(): freed by a vh_defer() action, so state that
+ * deferred clean-up reads (threads to join, locks to drop) belongs here,
+ * never on the body's stack, which is gone when the actions run.
+ *
+ * Return: the memory (the program aborts if there is none).
+ */
+void *vh_test_alloc(size_t size);
+
+/**
+ * vh_why() - say why the running row expects what it expects
+ * @why:	one line (a string constant, usually the row's .why), or NULL
+ *
+ * Printed as a diagnostic when the test ends, if it failed or with -v.
+ */
+void vh_why(const char *why);
+
 /* Failure of the running test: report and return from the body. */
 void vh_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

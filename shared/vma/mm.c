@@ -99,6 +99,22 @@ int vh_protect(struct mm_struct *mm, unsigned long start, unsigned long end,
 	return 0;
 }
 
+static void vh_test_mm_release(void *arg)
+{
+	struct mm_struct *mm = arg;
+
+	vh_mm_clear(mm);
+	vh_mm_put(mm);
+}
+
+struct mm_struct *vh_test_mm(void)
+{
+	struct mm_struct *mm = vh_mm_new();
+
+	vh_defer(vh_test_mm_release, mm);
+	return mm;
+}
+
 void vh_fixture_init(struct vh_fixture *f)
 {
 	f->mm = vh_mm_new();

@@ -2,7 +2,7 @@
 /*
  * Test helpers built on the kernel's mm/vma.c and mm/mmap_lock.c: address
  * spaces and VMAs set up, changed and torn down through the kernel's own
- * code (shared/mm.c).
+ * code (shared/vma/mm.c, shared/vma/layout.c).
  */
 #ifndef _VH_VMA_KERNEL_H
 #define _VH_VMA_KERNEL_H
@@ -39,10 +39,93 @@ int vh_protect(struct mm_struct *mm, unsigned long start, unsigned long end,
 #define VH_PG(n)	((n) * PAGE_SIZE)
 #define VH_BASE		0x100000UL
 
-/*
- * The common starting point: an address space with one anonymous VMA
- * [VH_BASE, VH_BASE + 8 pages), attached and not locked.
+/**
+ * vh_test_mm() - an empty address space for the running test
+ *
+ * Unmapped and released by a vh_defer() action when the test ends, whether
+ * it passed or an assertion ended it early.  Actions run last first: start
+ * threads and take locks on it after this call, and register their
+ * clean-up after it too, so that they are undone before the address space
+ * is torn down.  For test bodies only (not explorer ops, which run many
+ * times in one test).
+ *
+ * Return: the address space (mm_count 1).
  */
+struct mm_struct *vh_test_mm(void);
+
+/*
+ * Layouts as pictures (shared/vma/layout.c), one character per page from
+ * VH_BASE: a letter is a VMA, upper case read-write (VH_RW), lower case
+ * read-only (VH_RO); '-' or ' ' is a page with nothing mapped.
+ *
+ *	"AAAA--bb"	[0, 4) read-write, a gap, [6, 8) read-only
+ */
+#define VH_LAYOUT_MAX	64	/* pages in a picture */
+
+/**
+ * struct vh_layout_vma - one VMA of a picture
+ * @start:	its first address
+ * @end:	the address after its last page
+ * @flags:	VH_RW or VH_RO
+ * @name:	its letter, in upper case
+ */
+struct vh_layout_vma {
+	unsigned long start, end;
+	vm_flags_t flags;
+	char name;
+};
+
+/**
+ * vh_layout_parse() - the VMAs of a picture, in address order
+ * @layout:	the picture
+ * @vmas:	where they go
+ * @max:	room in @vmas
+ *
+ * Return: how many, or -EINVAL (with one diagnostic line) for a picture
+ * that is not one: another character, a letter in two places or in both
+ * cases, more than @max VMAs or VH_LAYOUT_MAX pages.
+ */
+int vh_layout_parse(const char *layout, struct vh_layout_vma *vmas, int max);
+
+/**
+ * vh_map_layout() - map a picture into an empty range of @mm
+ * @mm:		the address space (mmap_lock not held: this takes it)
+ * @layout:	the picture; distinct letters next to each other must differ
+ *		in case, since VMAs with the same flags would merge
+ *
+ * Each VMA is mapped as mmap() maps anonymous memory (vh_map()).
+ *
+ * Return: 0, or a negative errno with one diagnostic line.
+ */
+int vh_map_layout(struct mm_struct *mm, const char *layout);
+
+/**
+ * vh_layout_is() - does @mm hold exactly the VMAs of a picture?
+ * @mm:		the address space (mmap_lock not held: this read-locks it)
+ * @layout:	the picture expected
+ *
+ * Walks the maple tree: the same VMAs, at the same pages, writable where
+ * the picture has upper case, none outside it, and mm->map_count agreeing.
+ * Letters only tell VMAs apart: "AAbb" and "XXyy" are the same layout.
+ *
+ * Return: true if so; otherwise false, after a diagnostic line drawing
+ * what @mm holds.
+ */
+bool vh_layout_is(struct mm_struct *mm, const char *layout);
+
+/**
+ * vh_layout_span() - the pages marked in a picture of a range
+ * @picture:	e.g. "   **   " for pages [3, 5)
+ * @mark:	the character that marks them
+ * @start:	set to the first marked address
+ * @end:	set to the address after the last marked page
+ *
+ * Return: false if no page, or pages in two places, are marked.
+ */
+bool vh_layout_span(const char *picture, char mark, unsigned long *start,
+		    unsigned long *end);
+
+/* Being replaced by vh_test_mm() and vh_map_layout(). */
 struct vh_fixture {
 	struct mm_struct *mm;
 	struct vm_area_struct *vma;
