@@ -13,68 +13,166 @@
 #include "../shared/kunit/test.h"
 #include "../shared/vma/vma.h"
 
-enum st_op { MAP, UNMAP, PROTECT };
+enum st_op {
+	ST_OP_MAP,		/* mmap(MAP_FIXED) of the range */
+	ST_OP_UNMAP,		/* munmap() of the range */
+	ST_OP_PROTECT,		/* mprotect() of the range */
+};
 
+/*
+ * Layouts are pictures (shared/vma/vma.h): a character per page from
+ * VH_BASE, a letter per VMA, upper case read-write, lower case read-only,
+ * '-' unmapped.  The reader's page is marked '^', the operation's range
+ * '*', each under the layout it refers to.
+ */
 struct st_row {
 	const char *desc;
-	/* Layout: up to three VMAs, [start, end) in pages from VH_BASE. */
-	unsigned long a_start, a_end, b_start, b_end;
-	vm_flags_t a_flags, b_flags;
-	unsigned long read_at;		/* page the reader locks */
+	const char *why;
+	const char *before;		/* the address space at the start */
+	const char *reader;		/* the page the reader locks: '^' */
 	enum st_op op;
-	unsigned long op_start, op_end;	/* pages */
-	vm_flags_t op_flags;
+	const char *range;		/* the pages the op covers: '*' */
+	vm_flags_t flags;		/* ST_OP_MAP: VH_RW or VH_RO */
+	vm_flags_t prot;		/* ST_OP_PROTECT: VH_PROT_RW or _RO */
 	bool waits;			/* the op must wait for the reader */
-	int map_count;			/* VMAs afterwards */
+	const char *after;		/* the address space at the end */
 };
 
 static const struct st_row st_rows[] = {
-	{ "unmap_whole",	0, 8, 0, 0, VH_RW, 0, 2, UNMAP, 0, 8, 0, true, 0 },
-	{ "unmap_head",		0, 8, 0, 0, VH_RW, 0, 5, UNMAP, 0, 2, 0, true, 1 },
-	{ "unmap_tail",		0, 8, 0, 0, VH_RW, 0, 2, UNMAP, 6, 8, 0, true, 1 },
-	{ "unmap_middle_split",	0, 8, 0, 0, VH_RW, 0, 1, UNMAP, 3, 5, 0, true, 2 },
-	{ "unmap_spanning_two",	0, 4, 4, 8, VH_RW, VH_RO, 5, UNMAP, 2, 6, 0,
-	  true, 2 },
-	{ "protect_whole",	0, 8, 0, 0, VH_RW, 0, 2, PROTECT, 0, 8, VH_PROT_RO,
-	  true, 1 },
-	{ "protect_head_split",	0, 8, 0, 0, VH_RW, 0, 6, PROTECT, 0, 4, VH_PROT_RO,
-	  true, 2 },
-	{ "protect_tail_split",	0, 8, 0, 0, VH_RW, 0, 1, PROTECT, 4, 8, VH_PROT_RO,
-	  true, 2 },
-	{ "protect_middle_split", 0, 8, 0, 0, VH_RW, 0, 0, PROTECT, 3, 5, VH_PROT_RO,
-	  true, 3 },
-	{ "protect_merge_prev_expands", 0, 4, 4, 8, VH_RW, VH_RO, 1, PROTECT,
-	  4, 8, VH_PROT_RW, true, 1 },
-	{ "protect_merge_next_removed", 0, 4, 4, 8, VH_RW, VH_RO, 5, PROTECT,
-	  4, 8, VH_PROT_RW, true, 1 },
-	/* The middle VMA [2, 6) read-only: see st_body(). */
-	{ "protect_merge_both", 0, 2, 6, 8, VH_RW, VH_RW, 7, PROTECT,
-	  2, 6, VH_PROT_RW, true, 1 },
-	{ "protect_merge_both_middle_removed", 0, 2, 6, 8, VH_RW, VH_RW, 3,
-	  PROTECT, 2, 6, VH_PROT_RW, true, 1 },
-	{ "map_adjacent_expands", 0, 4, 0, 0, VH_RW, 0, 1, MAP, 4, 8, VH_RW,
-	  true, 1 },
-	{ "map_before_expands",	4, 8, 0, 0, VH_RW, 0, 5, MAP, 0, 4, VH_RW,
-	  true, 1 },
-	/* A new mapping filling the gap merges all three: next is removed. */
-	{ "map_fills_gap_prev_expands", 0, 2, 6, 8, VH_RW, VH_RW, 1, MAP, 2, 6,
-	  VH_RW, true, 1 },
-	{ "map_fills_gap_next_removed", 0, 2, 6, 8, VH_RW, VH_RW, 7, MAP, 2, 6,
-	  VH_RW, true, 1 },
-	{ "map_over_middle",	0, 8, 0, 0, VH_RW, 0, 0, MAP, 2, 6, VH_RO,
-	  true, 3 },
-	{ "map_over_whole",	0, 8, 0, 0, VH_RW, 0, 3, MAP, 0, 8, VH_RO,
-	  true, 1 },
-	/* Controls: not touching the reader's VMA, no wait allowed to hang. */
-	{ "map_elsewhere",	0, 8, 0, 0, VH_RW, 0, 3, MAP, 16, 20, VH_RO,
-	  false, 2 },
-	{ "unmap_other_vma",	0, 4, 6, 8, VH_RW, VH_RW, 1, UNMAP, 6, 8, 0,
-	  false, 1 },
+	{ .desc = "unmap_whole", .op = ST_OP_UNMAP, .waits = true,
+	  .before = "AAAAAAAA",
+	  .reader = "  ^     ",
+	  .range  = "********",
+	  .after  = "" },
+	{ .desc = "unmap_head", .op = ST_OP_UNMAP, .waits = true,
+	  .why = "the VMA shrinks in place: its start moves under the reader",
+	  .before = "AAAAAAAA",
+	  .reader = "     ^  ",
+	  .range  = "**      ",
+	  .after  = "--AAAAAA" },
+	{ .desc = "unmap_tail", .op = ST_OP_UNMAP, .waits = true,
+	  .before = "AAAAAAAA",
+	  .reader = "  ^     ",
+	  .range  = "      **",
+	  .after  = "AAAAAA--" },
+	{ .desc = "unmap_middle_split", .op = ST_OP_UNMAP, .waits = true,
+	  .before = "AAAAAAAA",
+	  .reader = " ^      ",
+	  .range  = "   **   ",
+	  .after  = "AAA--BBB" },
+	{ .desc = "unmap_spanning_two", .op = ST_OP_UNMAP, .waits = true,
+	  .before = "AAAAbbbb",
+	  .reader = "     ^  ",
+	  .range  = "  ****  ",
+	  .after  = "AA----bb" },
+	{ .desc = "protect_whole", .op = ST_OP_PROTECT, .prot = VH_PROT_RO,
+	  .waits = true,
+	  .why = "no split, no merge: only the flags change, still under the VMA write lock",
+	  .before = "AAAAAAAA",
+	  .reader = "  ^     ",
+	  .range  = "********",
+	  .after  = "aaaaaaaa" },
+	{ .desc = "protect_head_split", .op = ST_OP_PROTECT,
+	  .prot = VH_PROT_RO, .waits = true,
+	  .before = "AAAAAAAA",
+	  .reader = "      ^ ",
+	  .range  = "****    ",
+	  .after  = "aaaaBBBB" },
+	{ .desc = "protect_tail_split", .op = ST_OP_PROTECT,
+	  .prot = VH_PROT_RO, .waits = true,
+	  .before = "AAAAAAAA",
+	  .reader = " ^      ",
+	  .range  = "    ****",
+	  .after  = "AAAAbbbb" },
+	{ .desc = "protect_middle_split", .op = ST_OP_PROTECT,
+	  .prot = VH_PROT_RO, .waits = true,
+	  .before = "AAAAAAAA",
+	  .reader = "^       ",
+	  .range  = "   **   ",
+	  .after  = "AAAbbCCC" },
+	{ .desc = "protect_merge_prev_expands", .op = ST_OP_PROTECT,
+	  .prot = VH_PROT_RW, .waits = true,
+	  .why = "the reader's VMA is prev: it expands over next",
+	  .before = "AAAAbbbb",
+	  .reader = " ^      ",
+	  .range  = "    ****",
+	  .after  = "AAAAAAAA" },
+	{ .desc = "protect_merge_next_removed", .op = ST_OP_PROTECT,
+	  .prot = VH_PROT_RW, .waits = true,
+	  .why = "the reader's VMA is the one merged into prev and freed",
+	  .before = "AAAAbbbb",
+	  .reader = "     ^  ",
+	  .range  = "    ****",
+	  .after  = "AAAAAAAA" },
+	{ .desc = "protect_merge_both", .op = ST_OP_PROTECT,
+	  .prot = VH_PROT_RW, .waits = true,
+	  .why = "prev expands over the middle and next: next, the reader's, is removed",
+	  .before = "AAbbbbCC",
+	  .reader = "       ^",
+	  .range  = "  ****  ",
+	  .after  = "AAAAAAAA" },
+	{ .desc = "protect_merge_both_middle_removed", .op = ST_OP_PROTECT,
+	  .prot = VH_PROT_RW, .waits = true,
+	  .before = "AAbbbbCC",
+	  .reader = "   ^    ",
+	  .range  = "  ****  ",
+	  .after  = "AAAAAAAA" },
+	{ .desc = "map_adjacent_expands", .op = ST_OP_MAP, .flags = VH_RW,
+	  .waits = true,
+	  .why = "the new mapping merges into the reader's VMA, which expands",
+	  .before = "AAAA----",
+	  .reader = " ^      ",
+	  .range  = "    ****",
+	  .after  = "AAAAAAAA" },
+	{ .desc = "map_before_expands", .op = ST_OP_MAP, .flags = VH_RW,
+	  .waits = true,
+	  .before = "----AAAA",
+	  .reader = "     ^  ",
+	  .range  = "****    ",
+	  .after  = "AAAAAAAA" },
+	{ .desc = "map_fills_gap_prev_expands", .op = ST_OP_MAP,
+	  .flags = VH_RW, .waits = true,
+	  .why = "a new mapping filling the gap merges all three; next is removed",
+	  .before = "AA----CC",
+	  .reader = " ^      ",
+	  .range  = "  ****  ",
+	  .after  = "AAAAAAAA" },
+	{ .desc = "map_fills_gap_next_removed", .op = ST_OP_MAP,
+	  .flags = VH_RW, .waits = true,
+	  .before = "AA----CC",
+	  .reader = "       ^",
+	  .range  = "  ****  ",
+	  .after  = "AAAAAAAA" },
+	{ .desc = "map_over_middle", .op = ST_OP_MAP, .flags = VH_RO,
+	  .waits = true,
+	  .before = "AAAAAAAA",
+	  .reader = "^       ",
+	  .range  = "  ****  ",
+	  .after  = "AAbbbbCC" },
+	{ .desc = "map_over_whole", .op = ST_OP_MAP, .flags = VH_RO,
+	  .waits = true,
+	  .before = "AAAAAAAA",
+	  .reader = "   ^    ",
+	  .range  = "********",
+	  .after  = "aaaaaaaa" },
+	{ .desc = "map_elsewhere", .op = ST_OP_MAP, .flags = VH_RO,
+	  .why = "control: the op does not touch the reader's VMA, so it must not wait",
+	  .before = "AAAAAAAA",
+	  .reader = "   ^    ",
+	  .range  = "                ****",
+	  .after  = "AAAAAAAA--------bbbb" },
+	{ .desc = "unmap_other_vma", .op = ST_OP_UNMAP,
+	  .why = "control: the op does not touch the reader's VMA, so it must not wait",
+	  .before = "AAAA--BB",
+	  .reader = " ^      ",
+	  .range  = "      **",
+	  .after  = "AAAA" },
 };
 
 struct st_ctx {
 	const struct st_row *row;
 	struct mm_struct *mm;
+	unsigned long start, end;	/* the op's range */
 	int ret;
 	int done;
 };
@@ -83,21 +181,20 @@ static void st_writer(void *arg)
 {
 	struct st_ctx *c = arg;
 	const struct st_row *row = c->row;
-	unsigned long s = VH_BASE + VH_PG(row->op_start);
-	unsigned long e = VH_BASE + VH_PG(row->op_end);
+	unsigned long s = c->start, e = c->end;
 
 	mmap_write_lock(c->mm);
 	switch (row->op) {
-	case MAP:
+	case ST_OP_MAP:
 		/* MAP_FIXED: whatever was there is unmapped first. */
 		c->ret = vh_unmap(c->mm, s, e) ?:
-			 vh_map(c->mm, s, e, row->op_flags);
+			 vh_map(c->mm, s, e, row->flags);
 		break;
-	case UNMAP:
+	case ST_OP_UNMAP:
 		c->ret = vh_unmap(c->mm, s, e);
 		break;
-	case PROTECT:
-		c->ret = vh_protect(c->mm, s, e, row->op_flags);
+	case ST_OP_PROTECT:
+		c->ret = vh_protect(c->mm, s, e, row->prot);
 		break;
 	}
 	__atomic_store_n(&c->done, 1, __ATOMIC_SEQ_CST);
@@ -106,26 +203,17 @@ static void st_writer(void *arg)
 
 static void st_body(const struct st_row *row)
 {
-	struct st_ctx c = { .row = row };
-	unsigned long addr = VH_BASE + VH_PG(row->read_at);
+	struct st_ctx c = { .row = row, .mm = vh_test_mm() };
 	struct vh_vma_snap before, during;
 	struct vm_area_struct *vma;
+	unsigned long addr, unused;
 	struct vh_thread *w;
 	bool blocked;
 
-	c.mm = vh_mm_new();
-	mmap_write_lock(c.mm);
-	VH_ASSERT_EQ(vh_map(c.mm, VH_BASE + VH_PG(row->a_start),
-			    VH_BASE + VH_PG(row->a_end), row->a_flags), 0);
-	if (row->b_end)
-		VH_ASSERT_EQ(vh_map(c.mm, VH_BASE + VH_PG(row->b_start),
-				    VH_BASE + VH_PG(row->b_end), row->b_flags),
-			     0);
-	/* A gap between A and B that PROTECT covers is a read-only VMA. */
-	if (row->op == PROTECT && row->b_end && row->a_end < row->b_start)
-		VH_ASSERT_EQ(vh_map(c.mm, VH_BASE + VH_PG(row->a_end),
-				    VH_BASE + VH_PG(row->b_start), VH_RO), 0);
-	mmap_write_unlock(c.mm);
+	vh_why(row->why);
+	VH_ASSERT(vh_layout_span(row->reader, '^', &addr, &unused));
+	VH_ASSERT(vh_layout_span(row->range, '*', &c.start, &c.end));
+	VH_ASSERT_EQ(vh_map_layout(c.mm, row->before), 0);
 
 	vma = lock_vma_under_rcu(c.mm, addr);
 	VH_ASSERT(vma);
@@ -148,9 +236,7 @@ static void st_body(const struct st_row *row)
 	vh_thread_join(w);
 
 	VH_CHECK_EQ(c.ret, 0);
-	VH_CHECK_EQ(c.mm->map_count, row->map_count);
-	vh_mm_clear(c.mm);
-	vh_mm_put(c.mm);
+	VH_CHECK(vh_layout_is(c.mm, row->after));
 }
 
 VH_TABLE(stability,
