@@ -115,6 +115,28 @@ struct mm_struct *vh_test_mm(void)
 	return mm;
 }
 
+static void vh_test_vma_release(void *arg)
+{
+	struct vm_area_struct *vma = arg;
+
+	if (vma_is_attached(vma)) {
+		mmap_write_lock(vma->vm_mm);
+		vma_start_write(vma);
+		vma_mark_detached(vma);
+		mmap_write_unlock(vma->vm_mm);
+	}
+	vm_area_free(vma);
+}
+
+struct vm_area_struct *vh_test_vma(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma = vm_area_alloc(mm);
+
+	if (vma)
+		vh_defer(vh_test_vma_release, vma);
+	return vma;
+}
+
 void vh_fixture_init(struct vh_fixture *f)
 {
 	f->mm = vh_mm_new();

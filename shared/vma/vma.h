@@ -53,6 +53,17 @@ int vh_protect(struct mm_struct *mm, unsigned long start, unsigned long end,
  */
 struct mm_struct *vh_test_mm(void);
 
+/**
+ * vh_test_vma() - a VMA of @mm from the VMA cache, outside its tree
+ * @mm:		the address space it will belong to
+ *
+ * Freed by a vh_defer() action when the test ends (marked detached first
+ * if the test left it attached).  Register it after vh_test_mm() of @mm.
+ *
+ * Return: the VMA, detached, or NULL.
+ */
+struct vm_area_struct *vh_test_vma(struct mm_struct *mm);
+
 /*
  * Layouts as pictures (shared/vma/layout.c), one character per page from
  * VH_BASE: a letter is a VMA, upper case read-write (VH_RW), lower case
