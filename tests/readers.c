@@ -15,13 +15,14 @@
 #include "../shared/vma/vma.h"
 
 enum rd_writer {
-	WRITE,			/* vma_start_write() */
-	WRITE_KILLABLE,		/* vma_start_write_killable() */
-	DETACH,			/* remove from the tree, vma_mark_detached() */
+	RD_WRITER_WRITE,	/* vma_start_write() */
+	RD_WRITER_KILLABLE,	/* vma_start_write_killable() */
+	RD_WRITER_DETACH,	/* remove from the tree, vma_mark_detached() */
 };
 
 struct rd_row {
 	const char *desc;
+	const char *why;
 	int readers;		/* read locks held when the writer starts */
 	enum rd_writer writer;
 	bool probe;		/* a new reader tries while the writer waits */
@@ -30,17 +31,31 @@ struct rd_row {
 };
 
 static const struct rd_row rd_rows[] = {
-	{ "writer_waits_for_reader",		1, WRITE,	   false, false, 0 },
-	{ "writer_waits_for_last_of_three",	3, WRITE,	   false, false, 0 },
-	{ "killable_writer_waits",		2, WRITE_KILLABLE, false, false, 0 },
-	{ "killable_writer_killed_eintr",	2, WRITE_KILLABLE, false, true,	 -EINTR },
-	{ "no_new_reader_while_excluding",	1, WRITE,	   true,  false, 0 },
-	{ "detach_waits_for_transient_reader",	0, DETACH,	   true,  false, 0 },
+	{ .desc = "writer_waits_for_reader",
+	  .readers = 1, .writer = RD_WRITER_WRITE },
+	{ .desc = "writer_waits_for_last_of_three",
+	  .readers = 3, .writer = RD_WRITER_WRITE,
+	  .why = "only the last vma_end_read() may wake the writer" },
+	{ .desc = "killable_writer_waits",
+	  .readers = 2, .writer = RD_WRITER_KILLABLE },
+	{ .desc = "killable_writer_killed_eintr",
+	  .readers = 2, .writer = RD_WRITER_KILLABLE, .kill = true,
+	  .ret = -EINTR,
+	  .why = "a fatal signal ends the wait: no write lock, the readers keep their references" },
+	{ .desc = "no_new_reader_while_excluding",
+	  .readers = 1, .writer = RD_WRITER_WRITE, .probe = true,
+	  .why = "a waiting writer has set VM_REFCNT_EXCLUDE_READERS_FLAG: a new reader backs off (VMA_LOCK_ABORT)" },
+	{ .desc = "detach_waits_for_transient_reader",
+	  .readers = 0, .writer = RD_WRITER_DETACH, .probe = true,
+	  .why = "a reader that raised vm_refcnt before seeing the write lock still holds up vma_mark_detached()" },
 };
 
+/* On the heap: the deferred rd_unwind() reads it after the body is gone. */
 struct rd_ctx {
 	const struct rd_row *row;
-	struct vh_fixture f;
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;
+	struct vh_thread *writer;	/* until joined */
 	int held;		/* read locks the test still holds */
 	int ret;
 	int returned;
@@ -53,19 +68,19 @@ struct rd_ctx {
 static void rd_writer(void *arg)
 {
 	struct rd_ctx *c = arg;
-	struct vm_area_struct *vma = c->f.vma;
+	struct vm_area_struct *vma = c->vma;
 
-	mmap_write_lock(c->f.mm);
+	mmap_write_lock(c->mm);
 	c->seq_before = vma->vm_lock_seq;
 	switch (c->row->writer) {
-	case WRITE:
+	case RD_WRITER_WRITE:
 		vma_start_write(vma);
 		break;
-	case WRITE_KILLABLE:
+	case RD_WRITER_KILLABLE:
 		c->ret = vma_start_write_killable(vma);
 		break;
-	case DETACH: {
-		VMA_ITERATOR(vmi, c->f.mm, vma->vm_start);
+	case RD_WRITER_DETACH: {
+		VMA_ITERATOR(vmi, c->mm, vma->vm_start);
 
 		vma_start_write(vma);
 		/*
@@ -78,7 +93,7 @@ static void rd_writer(void *arg)
 		vh_event_signal(&c->transient);
 		vma_iter_clear_gfp(&vmi, vma->vm_start, vma->vm_end,
 				   GFP_KERNEL);
-		c->f.mm->map_count--;
+		c->mm->map_count--;
 		vma_mark_detached(vma);
 		break;
 	}
@@ -86,75 +101,106 @@ static void rd_writer(void *arg)
 	c->held_at_return = __atomic_load_n(&c->held, __ATOMIC_SEQ_CST);
 	c->locked_at_return = __is_vma_write_locked(vma);
 	__atomic_store_n(&c->returned, 1, __ATOMIC_SEQ_CST);
-	mmap_write_unlock(c->f.mm);
+	mmap_write_unlock(c->mm);
+}
+
+/* Drop the read locks still held, so that the writer ends; join it. */
+static void rd_unwind(void *arg)
+{
+	struct rd_ctx *c = arg;
+
+	while (__atomic_load_n(&c->held, __ATOMIC_SEQ_CST) > 0) {
+		__atomic_fetch_sub(&c->held, 1, __ATOMIC_SEQ_CST);
+		vma_end_read(c->vma);
+	}
+	if (c->writer)
+		vh_thread_join(c->writer);
+	/* Out of the tree: the address space's teardown will not free it. */
+	if (c->row->writer == RD_WRITER_DETACH && !vma_is_attached(c->vma))
+		vm_area_free(c->vma);
+}
+
+/* A new reader: refused?  If not, its read lock joins those held. */
+static bool rd_probe_refused(struct rd_ctx *c)
+{
+	struct vm_area_struct *got = lock_vma_under_rcu(c->mm, VH_BASE);
+
+	if (got == c->vma)
+		__atomic_fetch_add(&c->held, 1, __ATOMIC_SEQ_CST);
+	else if (got)
+		vma_end_read(got);
+	return !got;
 }
 
 static void rd_body(const struct rd_row *row)
 {
-	struct rd_ctx c = { .row = row };
+	struct rd_ctx *c = vh_test_alloc(sizeof(*c));
 	struct vm_area_struct *vma;
-	struct vh_thread *w;
 	struct task_struct *wt;
 	unsigned int excluded;
 	int i;
 
-	vh_fixture_init(&c.f);
-	vma = c.f.vma;
+	vh_why(row->why);
+	c->row = row;
+	c->mm = vh_test_mm();
+	VH_ASSERT_EQ(vh_map_layout(c->mm, "AAAAAAAA"), 0);
+	c->vma = vma = vma_lookup(c->mm, VH_BASE);
+	vh_defer(rd_unwind, c);
 	for (i = 0; i < row->readers; i++) {
-		VH_ASSERT(lock_vma_under_rcu(c.f.mm, VH_BASE) == vma);
-		c.held++;
+		VH_ASSERT(lock_vma_under_rcu(c->mm, VH_BASE) == vma);
+		c->held++;
 	}
 	vh_vm_events_reset();
 
-	w = vh_thread_start(rd_writer, &c);
-	wt = vh_thread_task(w);
-	if (row->writer == DETACH)
-		vh_event_wait(&c.transient);
+	c->writer = vh_thread_start(rd_writer, c);
+	wt = vh_thread_task(c->writer);
+	if (row->writer == RD_WRITER_DETACH)
+		vh_event_wait(&c->transient);
 	VH_ASSERT(vh_wait_until_sleeping(wt, 0));
-	VH_CHECK(!__atomic_load_n(&c.returned, __ATOMIC_SEQ_CST));
+	VH_CHECK(!__atomic_load_n(&c->returned, __ATOMIC_SEQ_CST));
 
 	/* Attached VMAs exclude to FLAG + 1, detaching ones to FLAG. */
-	excluded = VM_REFCNT_EXCLUDE_READERS_FLAG + c.held +
-		   (row->writer == DETACH ? 0 : 1);
+	excluded = VM_REFCNT_EXCLUDE_READERS_FLAG + c->held +
+		   (row->writer == RD_WRITER_DETACH ? 0 : 1);
 	VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), excluded);
 
 	if (row->probe) {
-		VH_CHECK(lock_vma_under_rcu(c.f.mm, VH_BASE) == NULL);
+		VH_CHECK(rd_probe_refused(c));
 		VH_CHECK_EQ(vh_vm_event(VMA_LOCK_ABORT), 1);
 		VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), excluded);
 	}
 
 	if (row->kill) {
 		vh_task_kill(wt);
-		vh_thread_join(w);
-		w = NULL;
-		VH_CHECK_EQ(c.ret, -EINTR);
-		VH_CHECK(!c.locked_at_return);
-		VH_CHECK_EQ(vma->vm_lock_seq, c.seq_before);
+		vh_thread_join(c->writer);
+		c->writer = NULL;
+		VH_CHECK_EQ(c->ret, -EINTR);
+		VH_CHECK(!c->locked_at_return);
+		VH_CHECK_EQ(vma->vm_lock_seq, c->seq_before);
 		/* The exclusion flag is gone, the readers' counts stay. */
-		VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), 1 + c.held);
+		VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), 1 + c->held);
 	}
 
-	while (c.held > 0) {
-		VH_CHECK(w == NULL || !__atomic_load_n(&c.returned,
-						       __ATOMIC_SEQ_CST));
-		__atomic_fetch_sub(&c.held, 1, __ATOMIC_SEQ_CST);
+	while (c->held > 0) {
+		VH_CHECK(!c->writer || !__atomic_load_n(&c->returned,
+							 __ATOMIC_SEQ_CST));
+		__atomic_fetch_sub(&c->held, 1, __ATOMIC_SEQ_CST);
 		vma_end_read(vma);
 	}
-	if (w)
-		vh_thread_join(w);
+	if (c->writer) {
+		vh_thread_join(c->writer);
+		c->writer = NULL;
+	}
 
-	VH_CHECK_EQ(c.ret, row->ret);
+	VH_CHECK_EQ(c->ret, row->ret);
 	if (!row->kill) {
-		VH_CHECK_EQ(c.held_at_return, 0);
-		VH_CHECK(c.locked_at_return);
+		VH_CHECK_EQ(c->held_at_return, 0);
+		VH_CHECK(c->locked_at_return);
 	}
-	if (row->writer == DETACH) {
+	if (row->writer == RD_WRITER_DETACH) {
 		VH_CHECK(!vma_is_attached(vma));
-		VH_CHECK(lock_vma_under_rcu(c.f.mm, VH_BASE) == NULL);
-		vm_area_free(vma);
+		VH_CHECK(rd_probe_refused(c));
 	}
-	vh_fixture_fini(&c.f);
 }
 
 VH_TABLE(readers,
