@@ -7,42 +7,55 @@
 #include "../shared/kunit/test.h"
 #include "../shared/vma/vma.h"
 
-enum attach_op { ATTACH, DETACH };
+enum at_op {
+	AT_OP_ATTACH,		/* vma_mark_attached() */
+	AT_OP_DETACH,		/* vma_mark_detached() */
+};
 
-struct attach_row {
+struct at_row {
 	const char *desc;
+	const char *why;
 	bool attached;		/* state before */
 	bool write_locked;	/* VMA write lock held for the operation */
-	enum attach_op op;
-	bool expect_warn;	/* the kernel must WARN */
+	enum at_op op;
+	bool warn;		/* the kernel must WARN */
 	bool attached_after;
 };
 
-static const struct attach_row attach_rows[] = {
-	{ "attach_detached",		false, true,  ATTACH, false, true },
-	{ "attach_twice_warns",		true,  true,  ATTACH, true,  true },
-	{ "attach_unlocked_warns",	false, false, ATTACH, true,  true },
-	{ "detach_attached",		true,  true,  DETACH, false, false },
-	{ "detach_unlocked_warns",	true,  false, DETACH, true,  false },
-	{ "detach_detached_warns",	false, true,  DETACH, true,  false },
+static const struct at_row at_rows[] = {
+	{ .desc = "attach_detached", .op = AT_OP_ATTACH,
+	  .write_locked = true, .attached_after = true },
+	{ .desc = "attach_twice_warns", .op = AT_OP_ATTACH,
+	  .attached = true, .write_locked = true, .warn = true,
+	  .attached_after = true },
+	{ .desc = "attach_unlocked_warns", .op = AT_OP_ATTACH,
+	  .warn = true, .attached_after = true,
+	  .why = "vma_assert_write_locked() warns, then the VMA is attached all the same" },
+	{ .desc = "detach_attached", .op = AT_OP_DETACH,
+	  .attached = true, .write_locked = true },
+	{ .desc = "detach_unlocked_warns", .op = AT_OP_DETACH,
+	  .attached = true, .warn = true },
+	{ .desc = "detach_detached_warns", .op = AT_OP_DETACH,
+	  .write_locked = true, .warn = true,
+	  .why = "vma_assert_attached() warns; the put from 0 then waits for readers that never come" },
 };
 
-struct attach_ctx {
-	const struct attach_row *row;
+struct at_ctx {
+	const struct at_row *row;
 	struct mm_struct *mm;
 	struct vm_area_struct *vma;
 	int done;
 };
 
 /* The operation, in a mmap write section of its own. */
-static void attach_op(void *arg)
+static void at_run(void *arg)
 {
-	struct attach_ctx *c = arg;
+	struct at_ctx *c = arg;
 
 	mmap_write_lock(c->mm);
 	if (c->row->write_locked)
 		vma_start_write(c->vma);
-	if (c->row->op == ATTACH)
+	if (c->row->op == AT_OP_ATTACH)
 		vma_mark_attached(c->vma);
 	else
 		vma_mark_detached(c->vma);
@@ -50,14 +63,15 @@ static void attach_op(void *arg)
 	__atomic_store_n(&c->done, 1, __ATOMIC_RELEASE);
 }
 
-static void attach_body(const struct attach_row *row)
+static void at_body(const struct at_row *row)
 {
-	struct mm_struct *mm = vh_mm_new();
-	struct vm_area_struct *vma = vm_area_alloc(mm);
-	struct attach_ctx c = { .row = row, .mm = mm, .vma = vma };
+	struct mm_struct *mm = vh_test_mm();
+	struct vm_area_struct *vma = vh_test_vma(mm);
+	struct at_ctx c = { .row = row, .mm = mm, .vma = vma };
 	struct vh_thread *t;
 	int warns;
 
+	vh_why(row->why);
 	VH_ASSERT(vma);
 	VH_ASSERT(!vma_is_attached(vma));
 	if (row->attached) {
@@ -73,9 +87,8 @@ static void attach_body(const struct attach_row *row)
 	 * detached VMA does); then the test sees it asleep and releases it.
 	 */
 	vh_expect_warn_begin();
-	t = vh_thread_start(attach_op, &c);
-	if (row->expect_warn &&
-	    vh_wait_blocked(vh_thread_task(t), 0, &c.done)) {
+	t = vh_thread_start(at_run, &c);
+	if (row->warn && vh_wait_blocked(vh_thread_task(t), 0, &c.done)) {
 		/* Stuck in __vma_exclude_readers_for_detach(). */
 		refcount_set(&vma->vm_refcnt, VM_REFCNT_EXCLUDE_READERS_FLAG);
 		rcuwait_wake_up(&mm->vma_writer_wait);
@@ -83,23 +96,14 @@ static void attach_body(const struct attach_row *row)
 	vh_thread_join(t);
 	warns = vh_expect_warn_end();
 
-	if (row->expect_warn)
+	if (row->warn)
 		VH_CHECK(warns > 0);
 	else
 		VH_CHECK_EQ(warns, 0);
 	VH_CHECK_EQ(vma_is_attached(vma), row->attached_after);
 	VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), row->attached_after);
-
-	if (vma_is_attached(vma)) {
-		mmap_write_lock(mm);
-		vma_start_write(vma);
-		vma_mark_detached(vma);
-		mmap_write_unlock(mm);
-	}
-	vm_area_free(vma);
-	vh_mm_put(mm);
 }
 
 VH_TABLE(attach,
 	 "vm_refcnt is 1 while attached, 0 when detached; attaching and detaching need the VMA write lock and the opposite state, else WARN",
-	 attach_rows, attach_body);
+	 at_rows, at_body);
