@@ -11,23 +11,28 @@
 #include "../shared/vma/vma.h"
 
 enum rc_reuse {
-	OTHER_MM,	/* reused for a VMA of another mm, at the same address */
-	OTHER_MM_AWAY,	/* ... elsewhere in the other mm */
-	SAME_MM,	/* reused in the same mm at the same address */
+	RC_REUSE_OTHER_MM,	/* for a VMA of another mm, at the same address */
+	RC_REUSE_OTHER_MM_AWAY,	/* ... elsewhere in the other mm */
+	RC_REUSE_SAME_MM,	/* in the same mm at the same address */
 };
 
 struct rc_row {
 	const char *desc;
+	const char *why;
 	enum rc_reuse reuse;
 	bool found;	/* the reader ends up with the recycled VMA */
-	unsigned long abort;
+	unsigned long abort;	/* VMA_LOCK_ABORT events */
 };
 
 static const struct rc_row rc_rows[] = {
-	{ "other_mm_same_address",	OTHER_MM,	false, 1 },
-	{ "other_mm_elsewhere",		OTHER_MM_AWAY,	false, 1 },
-	/* Same mm, same range: a valid VMA for the address, so take it. */
-	{ "same_mm_same_address",	SAME_MM,	true,  0 },
+	{ .desc = "other_mm_same_address", .reuse = RC_REUSE_OTHER_MM,
+	  .abort = 1,
+	  .why = "vma_start_read() sees vm_mm != mm after taking its reference" },
+	{ .desc = "other_mm_elsewhere", .reuse = RC_REUSE_OTHER_MM_AWAY,
+	  .abort = 1 },
+	{ .desc = "same_mm_same_address", .reuse = RC_REUSE_SAME_MM,
+	  .found = true,
+	  .why = "same mm, same range: a valid VMA for the address, so take it" },
 };
 
 struct rc_ctx {
@@ -48,30 +53,29 @@ static void rc_reader(void *arg)
 
 static void rc_body(const struct rc_row *row)
 {
-	struct mm_struct *other = vh_mm_new();
+	struct mm_struct *other = vh_test_mm(), *mm = vh_test_mm(), *target;
 	struct vm_area_struct *reused;
 	struct kmem_cache *cache = vh_vma_cache();
 	unsigned long where = VH_BASE;
-	struct rc_ctx c;
-	struct vh_fixture f;
+	struct rc_ctx c = { .mm = mm };
 	struct vh_thread *r;
-	struct mm_struct *target;
 
-	vh_fixture_init(&f);
-	c = (struct rc_ctx){ .mm = f.mm, .vma = f.vma };
+	vh_why(row->why);
+	VH_ASSERT_EQ(vh_map_layout(mm, "AAAAAAAA"), 0);
+	c.vma = vma_lookup(mm, VH_BASE);
 	vh_vm_events_reset();
 
 	r = vh_thread_start(rc_reader, &c);
 	vh_break_wait(&c.brk);
 
 	/* Free the VMA the reader found... */
-	mmap_write_lock(f.mm);
-	VH_CHECK_EQ(vh_unmap(f.mm, VH_BASE, VH_BASE + VH_PG(8)), 0);
-	mmap_write_unlock(f.mm);
+	mmap_write_lock(mm);
+	VH_CHECK_EQ(vh_unmap(mm, VH_BASE, VH_BASE + VH_PG(8)), 0);
+	mmap_write_unlock(mm);
 
 	/* ...and let the cache hand the same object out again at once. */
-	target = row->reuse == SAME_MM ? f.mm : other;
-	if (row->reuse == OTHER_MM_AWAY)
+	target = row->reuse == RC_REUSE_SAME_MM ? mm : other;
+	if (row->reuse == RC_REUSE_OTHER_MM_AWAY)
 		where = VH_BASE + VH_PG(64);
 	mmap_write_lock(target);
 	VH_CHECK_EQ(vh_map(target, where, where + VH_PG(8), VH_RW), 0);
@@ -83,21 +87,13 @@ static void rc_body(const struct rc_row *row)
 	vh_break_resume(&c.brk);
 	vh_thread_join(r);
 
-	if (row->found) {
-		VH_CHECK(c.got == reused);
-		if (c.got)
-			vma_end_read(c.got);
-	} else {
-		VH_CHECK(c.got == NULL);
-	}
+	VH_CHECK(c.got == (row->found ? reused : NULL));
+	if (c.got)
+		vma_end_read(c.got);
 	/* No reference left behind, the other mm's count restored. */
 	VH_CHECK_EQ(refcount_read(&reused->vm_refcnt), 1);
 	VH_CHECK_EQ(atomic_read(&other->mm_count), 1);
 	VH_CHECK_EQ(vh_vm_event(VMA_LOCK_ABORT), row->abort);
-
-	vh_mm_clear(other);
-	vh_mm_put(other);
-	vh_fixture_fini(&f);
 }
 
 VH_TABLE(recycle,
