@@ -13,73 +13,81 @@
 
 struct sw_row {
 	const char *desc;
+	const char *why;
 	unsigned int start;	/* mm_lock_seq before the first section */
 	bool stale_lock;	/* vm_lock_seq left equal to start + 1 */
 };
 
 static const struct sw_row sw_rows[] = {
-	{ "from_zero",			0,		false },
-	{ "before_wrap",		UINT_MAX - 5,	false },
-	/* The section's sequence is UINT_MAX, the "never locked" value. */
-	{ "section_at_uint_max",	UINT_MAX - 1,	false },
-	{ "across_wrap",		UINT_MAX - 3,	false },
-	/* A lock from 2^32 sections ago looks current: readers refused only. */
-	{ "stale_lock_seen_locked",	UINT_MAX - 3,	true },
+	{ .desc = "from_zero", .start = 0 },
+	{ .desc = "before_wrap", .start = UINT_MAX - 5 },
+	{ .desc = "section_at_uint_max", .start = UINT_MAX - 1,
+	  .why = "the section's sequence is UINT_MAX, the 'never locked' value of vm_lock_seq" },
+	{ .desc = "across_wrap", .start = UINT_MAX - 3 },
+	{ .desc = "stale_lock_seen_locked", .start = UINT_MAX - 3,
+	  .stale_lock = true,
+	  .why = "a lock from 2^32 sections ago looks current: readers refused only" },
 };
 
-/* What a reader on another thread gets: 1 = read-locked, 0 = refused. */
+struct sw_probe {
+	struct mm_struct *mm;
+	bool got;
+};
+
+/* What a reader on another thread gets: read-locked, or refused. */
 static void sw_reader(void *arg)
 {
-	struct vh_fixture *f = arg;
-	struct vm_area_struct *vma = lock_vma_under_rcu(f->mm, VH_BASE);
+	struct sw_probe *p = arg;
+	struct vm_area_struct *vma = lock_vma_under_rcu(p->mm, VH_BASE);
 
-	f->vma = vma ? vma : NULL;
+	p->got = vma;
 	if (vma)
 		vma_end_read(vma);
 }
 
-static bool sw_reader_gets(struct vh_fixture *f)
+static bool sw_reader_gets(struct mm_struct *mm)
 {
-	struct vh_fixture probe = { .mm = f->mm };
-	struct vh_thread *t = vh_thread_start(sw_reader, &probe);
+	struct sw_probe probe = { .mm = mm };
 
-	vh_thread_join(t);
-	return probe.vma != NULL;
+	vh_thread_join(vh_thread_start(sw_reader, &probe));
+	return probe.got;
 }
 
 static void sw_body(const struct sw_row *row)
 {
-	struct vh_fixture f;
+	struct mm_struct *mm = vh_test_mm();
+	struct vm_area_struct *vma;
 	int i;
 
-	vh_fixture_init(&f);
-	f.mm->mm_lock_seq.sequence = row->start;
+	vh_why(row->why);
+	VH_ASSERT_EQ(vh_map_layout(mm, "AAAAAAAA"), 0);
+	vma = vma_lookup(mm, VH_BASE);
+	mm->mm_lock_seq.sequence = row->start;
 	if (row->stale_lock)
-		f.vma->vm_lock_seq = row->start + 1;
+		vma->vm_lock_seq = row->start + 1;
 	else
-		f.vma->vm_lock_seq = UINT_MAX;
+		vma->vm_lock_seq = UINT_MAX;
 
 	for (i = 0; i < 6; i++) {
-		unsigned int seq = f.mm->mm_lock_seq.sequence;
+		unsigned int seq = mm->mm_lock_seq.sequence;
 
 		/* Unlocked: a reader may only be refused falsely. */
-		if (f.vma->vm_lock_seq != seq)
-			VH_CHECK(sw_reader_gets(&f));
-		mmap_write_lock(f.mm);
-		VH_CHECK_EQ(f.mm->mm_lock_seq.sequence, seq + 1);
+		if (vma->vm_lock_seq != seq)
+			VH_CHECK(sw_reader_gets(mm));
+		mmap_write_lock(mm);
+		VH_CHECK_EQ(mm->mm_lock_seq.sequence, seq + 1);
 		/* Never a false "unlocked" once write-locked. */
-		vma_start_write(f.vma);
-		VH_CHECK(__is_vma_write_locked(f.vma));
-		VH_CHECK(!sw_reader_gets(&f));
-		mmap_write_unlock(f.mm);
-		VH_CHECK_EQ(f.mm->mm_lock_seq.sequence, seq + 2);
-		VH_CHECK(sw_reader_gets(&f));
+		vma_start_write(vma);
+		VH_CHECK(__is_vma_write_locked(vma));
+		VH_CHECK(!sw_reader_gets(mm));
+		mmap_write_unlock(mm);
+		VH_CHECK_EQ(mm->mm_lock_seq.sequence, seq + 2);
+		VH_CHECK(sw_reader_gets(mm));
 		if (vh_test_failed()) {
 			vh_diag("at mm_lock_seq %u", seq);
 			break;
 		}
 	}
-	vh_fixture_fini(&f);
 }
 
 VH_TABLE(seqwrap,
