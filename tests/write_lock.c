@@ -10,26 +10,27 @@
 #include "../shared/vma/vma.h"
 
 enum wl_state {
-	ATTACHED,		/* attached, not write-locked */
-	READER,			/* attached, read-locked once (vm_refcnt 2) */
-	LOCKED,			/* write-locked in the current mmap write section */
-	LOCKED_REF,		/* ... and a reader reference on top (vm_refcnt 2) */
-	LOCKED_UNLOCK,		/* write-locked in a section that mmap_write_unlock() ended */
-	LOCKED_DOWNGRADE,	/* ... that mmap_write_downgrade() ended */
+	WL_STATE_ATTACHED,	/* attached, not write-locked */
+	WL_STATE_READER,	/* attached, read-locked once (vm_refcnt 2) */
+	WL_STATE_LOCKED,	/* write-locked in the current mmap write section */
+	WL_STATE_LOCKED_REF,	/* ... and a reader reference on top (vm_refcnt 2) */
+	WL_STATE_LOCKED_UNLOCK,	/* write-locked in a section that mmap_write_unlock() ended */
+	WL_STATE_LOCKED_DOWNGRADE, /* ... that mmap_write_downgrade() ended */
 };
 
-enum wl_mmap { MMAP_NONE, MMAP_READ, MMAP_WRITE };
+enum wl_mmap { WL_MMAP_NONE, WL_MMAP_READ, WL_MMAP_WRITE };
 
 enum wl_op {
-	START_WRITE,
-	START_WRITE_KILLABLE,
-	ASSERT_WRITE_LOCKED,
-	ASSERT_LOCKED,
-	TRY_READ,		/* lock_vma_under_rcu() from this task */
+	WL_OP_START_WRITE,		/* vma_start_write() */
+	WL_OP_START_WRITE_KILLABLE,	/* vma_start_write_killable() */
+	WL_OP_ASSERT_WRITE_LOCKED,	/* vma_assert_write_locked() */
+	WL_OP_ASSERT_LOCKED,		/* vma_assert_locked() */
+	WL_OP_TRY_READ,			/* lock_vma_under_rcu() from this task */
 };
 
 struct wl_row {
 	const char *desc;
+	const char *why;
 	enum wl_state state;
 	enum wl_mmap mmap;	/* mmap_lock held by this task for the op */
 	enum wl_op op;
@@ -41,109 +42,179 @@ struct wl_row {
 };
 
 static const struct wl_row wl_rows[] = {
-	{ "start_write_locks", ATTACHED, MMAP_WRITE, START_WRITE,
-	  false, 0, false, true, 1 },
-	{ "killable_locks", ATTACHED, MMAP_WRITE, START_WRITE_KILLABLE,
-	  false, 0, false, true, 1 },
-	{ "killable_signal_no_readers_locks", ATTACHED, MMAP_WRITE,
-	  START_WRITE_KILLABLE, true, 0, false, true, 1 },
-	{ "killable_signal_reader_eintr", READER, MMAP_WRITE,
-	  START_WRITE_KILLABLE, true, -EINTR, false, false, 2 },
-	{ "locked_shortcut_killable", LOCKED_REF, MMAP_WRITE,
-	  START_WRITE_KILLABLE, true, 0, false, true, 2 },
-	{ "locked_shortcut", LOCKED_REF, MMAP_WRITE, START_WRITE,
-	  false, 0, false, true, 2 },
-	{ "relock_after_unlock", LOCKED_UNLOCK, MMAP_WRITE, START_WRITE,
-	  false, 0, false, true, 1 },
-	{ "unlock_releases", LOCKED_UNLOCK, MMAP_NONE, TRY_READ,
-	  false, 1, false, false, 1 },
-	{ "downgrade_releases", LOCKED_DOWNGRADE, MMAP_READ, TRY_READ,
-	  false, 1, false, false, 1 },
-	{ "locked_read_fails", LOCKED, MMAP_WRITE, TRY_READ,
-	  false, 0, false, true, 1 },
-	/* The kernel warns, then goes on: the VMA stays write-locked. */
-	{ "start_write_no_mmap_lock_warns", ATTACHED, MMAP_NONE, START_WRITE,
-	  false, 0, true, true, 1 },
-	{ "start_write_mmap_read_warns", ATTACHED, MMAP_READ, START_WRITE,
-	  false, 0, true, true, 1 },
-	{ "assert_write_locked", LOCKED, MMAP_WRITE, ASSERT_WRITE_LOCKED,
-	  false, 0, false, true, 1 },
-	{ "assert_write_locked_unlocked_warns", ATTACHED, MMAP_WRITE,
-	  ASSERT_WRITE_LOCKED, false, 0, true, false, 1 },
-	{ "assert_write_locked_old_section_warns", LOCKED_UNLOCK, MMAP_WRITE,
-	  ASSERT_WRITE_LOCKED, false, 0, true, false, 1 },
-	{ "assert_locked_read", READER, MMAP_NONE, ASSERT_LOCKED,
-	  false, 0, false, false, 2 },
-	{ "assert_locked_write", LOCKED, MMAP_WRITE, ASSERT_LOCKED,
-	  false, 0, false, true, 1 },
-	{ "assert_locked_neither_warns", ATTACHED, MMAP_WRITE, ASSERT_LOCKED,
-	  false, 0, true, false, 1 },
+	{ .desc = "start_write_locks",
+	  .state = WL_STATE_ATTACHED, .mmap = WL_MMAP_WRITE,
+	  .op = WL_OP_START_WRITE,
+	  .write_locked = true, .refcnt = 1 },
+	{ .desc = "killable_locks",
+	  .state = WL_STATE_ATTACHED, .mmap = WL_MMAP_WRITE,
+	  .op = WL_OP_START_WRITE_KILLABLE,
+	  .write_locked = true, .refcnt = 1 },
+	{ .desc = "killable_signal_no_readers_locks",
+	  .state = WL_STATE_ATTACHED, .mmap = WL_MMAP_WRITE,
+	  .op = WL_OP_START_WRITE_KILLABLE, .fatal_signal = true,
+	  .write_locked = true, .refcnt = 1,
+	  .why = "with no reader to wait for, a pending signal is never looked at" },
+	{ .desc = "killable_signal_reader_eintr",
+	  .state = WL_STATE_READER, .mmap = WL_MMAP_WRITE,
+	  .op = WL_OP_START_WRITE_KILLABLE, .fatal_signal = true,
+	  .ret = -EINTR, .refcnt = 2,
+	  .why = "waiting for the reader, the killable wait ends on the signal and undoes the lock" },
+	{ .desc = "locked_shortcut_killable",
+	  .state = WL_STATE_LOCKED_REF, .mmap = WL_MMAP_WRITE,
+	  .op = WL_OP_START_WRITE_KILLABLE, .fatal_signal = true,
+	  .write_locked = true, .refcnt = 2,
+	  .why = "already write-locked in this section: returns 0 at once, whatever the readers and signals" },
+	{ .desc = "locked_shortcut",
+	  .state = WL_STATE_LOCKED_REF, .mmap = WL_MMAP_WRITE,
+	  .op = WL_OP_START_WRITE,
+	  .write_locked = true, .refcnt = 2 },
+	{ .desc = "relock_after_unlock",
+	  .state = WL_STATE_LOCKED_UNLOCK, .mmap = WL_MMAP_WRITE,
+	  .op = WL_OP_START_WRITE,
+	  .write_locked = true, .refcnt = 1 },
+	{ .desc = "unlock_releases",
+	  .state = WL_STATE_LOCKED_UNLOCK, .mmap = WL_MMAP_NONE,
+	  .op = WL_OP_TRY_READ,
+	  .ret = 1, .refcnt = 1,
+	  .why = "mmap_write_unlock() ends the section, and every VMA write lock taken in it" },
+	{ .desc = "downgrade_releases",
+	  .state = WL_STATE_LOCKED_DOWNGRADE, .mmap = WL_MMAP_READ,
+	  .op = WL_OP_TRY_READ,
+	  .ret = 1, .refcnt = 1 },
+	{ .desc = "locked_read_fails",
+	  .state = WL_STATE_LOCKED, .mmap = WL_MMAP_WRITE,
+	  .op = WL_OP_TRY_READ,
+	  .write_locked = true, .refcnt = 1 },
+	{ .desc = "start_write_no_mmap_lock_warns",
+	  .state = WL_STATE_ATTACHED, .mmap = WL_MMAP_NONE,
+	  .op = WL_OP_START_WRITE,
+	  .warn = true, .write_locked = true, .refcnt = 1,
+	  .why = "the kernel warns, then goes on: the VMA stays write-locked" },
+	{ .desc = "start_write_mmap_read_warns",
+	  .state = WL_STATE_ATTACHED, .mmap = WL_MMAP_READ,
+	  .op = WL_OP_START_WRITE,
+	  .warn = true, .write_locked = true, .refcnt = 1 },
+	{ .desc = "assert_write_locked",
+	  .state = WL_STATE_LOCKED, .mmap = WL_MMAP_WRITE,
+	  .op = WL_OP_ASSERT_WRITE_LOCKED,
+	  .write_locked = true, .refcnt = 1 },
+	{ .desc = "assert_write_locked_unlocked_warns",
+	  .state = WL_STATE_ATTACHED, .mmap = WL_MMAP_WRITE,
+	  .op = WL_OP_ASSERT_WRITE_LOCKED,
+	  .warn = true, .refcnt = 1 },
+	{ .desc = "assert_write_locked_old_section_warns",
+	  .state = WL_STATE_LOCKED_UNLOCK, .mmap = WL_MMAP_WRITE,
+	  .op = WL_OP_ASSERT_WRITE_LOCKED,
+	  .warn = true, .refcnt = 1,
+	  .why = "vm_lock_seq of an ended section no longer equals mm_lock_seq" },
+	{ .desc = "assert_locked_read",
+	  .state = WL_STATE_READER, .mmap = WL_MMAP_NONE,
+	  .op = WL_OP_ASSERT_LOCKED,
+	  .refcnt = 2 },
+	{ .desc = "assert_locked_write",
+	  .state = WL_STATE_LOCKED, .mmap = WL_MMAP_WRITE,
+	  .op = WL_OP_ASSERT_LOCKED,
+	  .write_locked = true, .refcnt = 1 },
+	{ .desc = "assert_locked_neither_warns",
+	  .state = WL_STATE_ATTACHED, .mmap = WL_MMAP_WRITE,
+	  .op = WL_OP_ASSERT_LOCKED,
+	  .warn = true, .refcnt = 1 },
 };
+
+/* What the test holds, on the heap: wl_unwind() releases it at the end. */
+struct wl_ctx {
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;
+	enum wl_mmap held;	/* mmap_lock */
+	int reads;		/* VMA read locks */
+};
+
+static void wl_unwind(void *arg)
+{
+	struct wl_ctx *c = arg;
+
+	for (; c->reads > 0; c->reads--)
+		vma_end_read(c->vma);
+	if (c->held == WL_MMAP_WRITE)
+		mmap_write_unlock(c->mm);
+	else if (c->held == WL_MMAP_READ)
+		mmap_read_unlock(c->mm);
+	c->held = WL_MMAP_NONE;
+}
 
 static void wl_body(const struct wl_row *row)
 {
+	struct wl_ctx *c = vh_test_alloc(sizeof(*c));
 	struct vm_area_struct *vma, *r;
-	struct vh_fixture f;
-	enum wl_mmap held = MMAP_NONE;
 	unsigned int seq_before;
 	int ret = 0, warns;
 
-	vh_fixture_init(&f);
-	vma = f.vma;
+	vh_why(row->why);
+	c->mm = vh_test_mm();
+	VH_ASSERT_EQ(vh_map_layout(c->mm, "AAAAAAAA"), 0);
+	c->vma = vma = vma_lookup(c->mm, VH_BASE);
+	vh_defer(wl_unwind, c);
 
 	switch (row->state) {
-	case ATTACHED:
+	case WL_STATE_ATTACHED:
 		break;
-	case READER:
-		VH_ASSERT(lock_vma_under_rcu(f.mm, VH_BASE) == vma);
+	case WL_STATE_READER:
+		r = lock_vma_under_rcu(c->mm, VH_BASE);
+		c->reads += !!r;
+		VH_ASSERT(r == vma);
 		break;
-	case LOCKED:
-	case LOCKED_REF:
-		mmap_write_lock(f.mm);
-		held = MMAP_WRITE;
+	case WL_STATE_LOCKED:
+	case WL_STATE_LOCKED_REF:
+		mmap_write_lock(c->mm);
+		c->held = WL_MMAP_WRITE;
 		vma_start_write(vma);
 		/* Legal under mmap_lock, and it ignores the write lock. */
-		if (row->state == LOCKED_REF)
+		if (row->state == WL_STATE_LOCKED_REF) {
 			VH_ASSERT(vma_start_read_locked(vma));
+			c->reads++;
+		}
 		break;
-	case LOCKED_UNLOCK:
-		mmap_write_lock(f.mm);
+	case WL_STATE_LOCKED_UNLOCK:
+		mmap_write_lock(c->mm);
 		vma_start_write(vma);
-		mmap_write_unlock(f.mm);
+		mmap_write_unlock(c->mm);
 		break;
-	case LOCKED_DOWNGRADE:
-		mmap_write_lock(f.mm);
+	case WL_STATE_LOCKED_DOWNGRADE:
+		mmap_write_lock(c->mm);
 		vma_start_write(vma);
-		mmap_write_downgrade(f.mm);
-		held = MMAP_READ;
+		mmap_write_downgrade(c->mm);
+		c->held = WL_MMAP_READ;
 		break;
 	}
-	if (held == MMAP_NONE && row->mmap == MMAP_WRITE)
-		mmap_write_lock(f.mm);
-	else if (held == MMAP_NONE && row->mmap == MMAP_READ)
-		mmap_read_lock(f.mm);
-	else
-		VH_ASSERT(held == row->mmap);
+	if (c->held == WL_MMAP_NONE && row->mmap == WL_MMAP_WRITE) {
+		mmap_write_lock(c->mm);
+		c->held = WL_MMAP_WRITE;
+	} else if (c->held == WL_MMAP_NONE && row->mmap == WL_MMAP_READ) {
+		mmap_read_lock(c->mm);
+		c->held = WL_MMAP_READ;
+	}
+	VH_ASSERT(c->held == row->mmap);
 
 	seq_before = vma->vm_lock_seq;
 	if (row->fatal_signal)
 		vh_task_kill(current);
 	vh_expect_warn_begin();
 	switch (row->op) {
-	case START_WRITE:
+	case WL_OP_START_WRITE:
 		vma_start_write(vma);
 		break;
-	case START_WRITE_KILLABLE:
+	case WL_OP_START_WRITE_KILLABLE:
 		ret = vma_start_write_killable(vma);
 		break;
-	case ASSERT_WRITE_LOCKED:
+	case WL_OP_ASSERT_WRITE_LOCKED:
 		vma_assert_write_locked(vma);
 		break;
-	case ASSERT_LOCKED:
+	case WL_OP_ASSERT_LOCKED:
 		vma_assert_locked(vma);
 		break;
-	case TRY_READ:
-		r = lock_vma_under_rcu(f.mm, VH_BASE);
+	case WL_OP_TRY_READ:
+		r = lock_vma_under_rcu(c->mm, VH_BASE);
 		VH_CHECK(!r || r == vma);
 		ret = !!r;
 		if (r)
@@ -158,19 +229,11 @@ static void wl_body(const struct wl_row *row)
 		VH_CHECK(warns > 0);
 	else
 		VH_CHECK_EQ(warns, 0);
-	VH_CHECK_EQ(vma->vm_lock_seq == f.mm->mm_lock_seq.sequence,
+	VH_CHECK_EQ(vma->vm_lock_seq == c->mm->mm_lock_seq.sequence,
 		    row->write_locked);
 	VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), row->refcnt);
 	if (ret == -EINTR)
 		VH_CHECK_EQ(vma->vm_lock_seq, seq_before);
-
-	if (row->state == LOCKED_REF || row->state == READER)
-		vma_end_read(vma);
-	if (row->mmap == MMAP_WRITE)
-		mmap_write_unlock(f.mm);
-	else if (row->mmap == MMAP_READ)
-		mmap_read_unlock(f.mm);
-	vh_fixture_fini(&f);
 }
 
 VH_TABLE(write_lock,
