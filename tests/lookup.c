@@ -15,38 +15,66 @@
 #include "../shared/vma/vma.h"
 
 enum lk_window {
-	NONE,		/* no interference */
-	WRITE_LOCKED,	/* the VMA is write-locked before the lookup */
-	LOCK,		/* window: a writer write-locks the VMA (and holds it) */
-	UNMAP,		/* window: the VMA is unmapped */
-	REPLACE,	/* window: unmapped and the range mapped anew */
-	UNMAP_PART,	/* window: the part holding the address is unmapped */
-	SHRINK,		/* window: the VMA shrinks below the address */
+	LK_WINDOW_NONE,		/* no interference */
+	LK_WINDOW_WRITE_LOCKED,	/* the VMA is write-locked before the lookup */
+	/* From here on, the reader stops at a breakpoint: in its window... */
+	LK_WINDOW_LOCK,		/* a writer write-locks the VMA (and holds it) */
+	LK_WINDOW_UNMAP,	/* the VMA is unmapped */
+	LK_WINDOW_REPLACE,	/* unmapped and the range mapped anew */
+	LK_WINDOW_UNMAP_PART,	/* the part holding the address is unmapped */
+	LK_WINDOW_SHRINK,	/* the VMA shrinks below the address */
 };
 
-enum lk_result { NOTHING, ORIGINAL, REPLACEMENT };
+enum lk_result {
+	LK_RESULT_NOTHING,	/* NULL */
+	LK_RESULT_ORIGINAL,	/* the VMA of the fixture */
+	LK_RESULT_REPLACEMENT,	/* the VMA mapped in its place */
+};
 
+/* The address space is one VMA, "AAAAAAAA" (shared/vma/vma.h). */
 struct lk_row {
 	const char *desc;
+	const char *why;
 	unsigned long addr;	/* page offset from VH_BASE */
 	enum lk_window window;
 	enum lk_result result;
-	unsigned long abort, miss;
+	unsigned long abort, miss;	/* VMA_LOCK_ABORT, VMA_LOCK_MISS */
 };
 
 static const struct lk_row lk_rows[] = {
-	{ "found",			2,  NONE,	  ORIGINAL,    0, 0 },
-	{ "found_last_page",		7,  NONE,	  ORIGINAL,    0, 0 },
-	{ "gap_no_vma",			8,  NONE,	  NOTHING,     1, 0 },
-	{ "below_first_vma",		-1, NONE,	  NOTHING,     1, 0 },
-	{ "write_locked_aborts",	2,  WRITE_LOCKED, NOTHING,     1, 0 },
-	{ "locked_in_window_aborts",	2,  LOCK,	  NOTHING,     1, 0 },
-	{ "detached_in_window_misses",	2,  UNMAP,	  NOTHING,     1, 1 },
-	{ "replaced_in_window_retries",	2,  REPLACE,	  REPLACEMENT, 0, 1 },
-	/* munmap() removes the original object: the reader sees it detached. */
-	{ "part_unmapped_in_window",	6,  UNMAP_PART,	  NOTHING,     1, 1 },
-	/* mprotect() of the lower half shrinks the original object in place. */
-	{ "shrunk_below_address_aborts", 6, SHRINK,	  NOTHING,     1, 0 },
+	{ .desc = "found", .addr = 2,
+	  .window = LK_WINDOW_NONE, .result = LK_RESULT_ORIGINAL },
+	{ .desc = "found_last_page", .addr = 7,
+	  .window = LK_WINDOW_NONE, .result = LK_RESULT_ORIGINAL },
+	{ .desc = "gap_no_vma", .addr = 8,
+	  .window = LK_WINDOW_NONE, .result = LK_RESULT_NOTHING,
+	  .abort = 1 },
+	{ .desc = "below_first_vma", .addr = -1,	/* the page below */
+	  .window = LK_WINDOW_NONE, .result = LK_RESULT_NOTHING,
+	  .abort = 1 },
+	{ .desc = "write_locked_aborts", .addr = 2,
+	  .window = LK_WINDOW_WRITE_LOCKED, .result = LK_RESULT_NOTHING,
+	  .abort = 1 },
+	{ .desc = "locked_in_window_aborts", .addr = 2,
+	  .window = LK_WINDOW_LOCK, .result = LK_RESULT_NOTHING,
+	  .abort = 1,
+	  .why = "the reference is taken, then vm_lock_seq is checked again: the write lock shows" },
+	{ .desc = "detached_in_window_misses", .addr = 2,
+	  .window = LK_WINDOW_UNMAP, .result = LK_RESULT_NOTHING,
+	  .abort = 1, .miss = 1,
+	  .why = "a detached VMA is a miss (retry); the retry finds nothing, an abort" },
+	{ .desc = "replaced_in_window_retries", .addr = 2,
+	  .window = LK_WINDOW_REPLACE, .result = LK_RESULT_REPLACEMENT,
+	  .miss = 1,
+	  .why = "the original is detached (a miss); the retry finds its replacement" },
+	{ .desc = "part_unmapped_in_window", .addr = 6,
+	  .window = LK_WINDOW_UNMAP_PART, .result = LK_RESULT_NOTHING,
+	  .abort = 1, .miss = 1,
+	  .why = "munmap() removes the original object: the reader sees it detached" },
+	{ .desc = "shrunk_below_address_aborts", .addr = 6,
+	  .window = LK_WINDOW_SHRINK, .result = LK_RESULT_NOTHING,
+	  .abort = 1,
+	  .why = "mprotect() of the lower half shrinks the original object in place: it no longer holds the address" },
 };
 
 struct lk_ctx {
@@ -72,16 +100,17 @@ static void lk_reader(void *arg)
 static void lk_body(const struct lk_row *row)
 {
 	struct lk_ctx c = { .addr = VH_BASE + VH_PG(row->addr) };
-	struct vm_area_struct *vma, *absorb = NULL, *now;
-	struct vh_fixture f;
+	struct mm_struct *mm = vh_test_mm();
+	struct vm_area_struct *vma, *now;
 	struct vh_thread *r;
 
-	vh_fixture_init(&f);
-	vma = f.vma;
-	c.mm = f.mm;
-	c.use_brk = row->window >= LOCK;
-	if (row->window == WRITE_LOCKED) {
-		mmap_write_lock(f.mm);
+	vh_why(row->why);
+	VH_ASSERT_EQ(vh_map_layout(mm, "AAAAAAAA"), 0);
+	vma = vma_lookup(mm, VH_BASE);
+	c.mm = mm;
+	c.use_brk = row->window >= LK_WINDOW_LOCK;
+	if (row->window == LK_WINDOW_WRITE_LOCKED) {
+		mmap_write_lock(mm);
 		vma_start_write(vma);
 	}
 	vh_vm_events_reset();
@@ -89,27 +118,27 @@ static void lk_body(const struct lk_row *row)
 	r = vh_thread_start(lk_reader, &c);
 	if (c.use_brk) {
 		vh_break_wait(&c.brk);
-		mmap_write_lock(f.mm);
+		mmap_write_lock(mm);
 		switch (row->window) {
-		case LOCK:
+		case LK_WINDOW_LOCK:
 			vma_start_write(vma);
 			break;
-		case UNMAP:
-		case REPLACE:
-			VH_CHECK_EQ(vh_unmap(f.mm, VH_BASE, VH_BASE + VH_PG(8)),
+		case LK_WINDOW_UNMAP:
+		case LK_WINDOW_REPLACE:
+			VH_CHECK_EQ(vh_unmap(mm, VH_BASE, VH_BASE + VH_PG(8)),
 				    0);
 			/* Keep the freed object from being the new VMA. */
-			absorb = vm_area_alloc(f.mm);
-			if (row->window == REPLACE)
-				VH_CHECK_EQ(vh_map(f.mm, VH_BASE,
+			vh_test_vma(mm);
+			if (row->window == LK_WINDOW_REPLACE)
+				VH_CHECK_EQ(vh_map(mm, VH_BASE,
 						   VH_BASE + VH_PG(8), VH_RW), 0);
 			break;
-		case UNMAP_PART:
-			VH_CHECK_EQ(vh_unmap(f.mm, VH_BASE + VH_PG(4),
+		case LK_WINDOW_UNMAP_PART:
+			VH_CHECK_EQ(vh_unmap(mm, VH_BASE + VH_PG(4),
 					     VH_BASE + VH_PG(8)), 0);
 			break;
-		case SHRINK:
-			VH_CHECK_EQ(vh_protect(f.mm, VH_BASE,
+		case LK_WINDOW_SHRINK:
+			VH_CHECK_EQ(vh_protect(mm, VH_BASE,
 					       VH_BASE + VH_PG(4), VH_PROT_RO), 0);
 			VH_CHECK_EQ(vma->vm_end, VH_BASE + VH_PG(4));
 			VH_CHECK(vma_is_attached(vma));
@@ -117,23 +146,23 @@ static void lk_body(const struct lk_row *row)
 		default:
 			break;
 		}
-		if (row->window != LOCK)
-			mmap_write_unlock(f.mm);
+		if (row->window != LK_WINDOW_LOCK)
+			mmap_write_unlock(mm);
 		vh_break_resume(&c.brk);
 	}
 	vh_thread_join(r);
-	if (row->window == LOCK || row->window == WRITE_LOCKED)
-		mmap_write_unlock(f.mm);
+	if (row->window == LK_WINDOW_LOCK || row->window == LK_WINDOW_WRITE_LOCKED)
+		mmap_write_unlock(mm);
 
-	now = vma_lookup(f.mm, VH_BASE);
+	now = vma_lookup(mm, VH_BASE);
 	switch (row->result) {
-	case NOTHING:
+	case LK_RESULT_NOTHING:
 		VH_CHECK(c.got == NULL);
 		break;
-	case ORIGINAL:
+	case LK_RESULT_ORIGINAL:
 		VH_CHECK(c.got == vma);
 		break;
-	case REPLACEMENT:
+	case LK_RESULT_REPLACEMENT:
 		VH_CHECK(c.got && c.got == now && c.got != vma);
 		break;
 	}
@@ -146,9 +175,6 @@ static void lk_body(const struct lk_row *row)
 	VH_CHECK_EQ(vh_vm_event(VMA_LOCK_MISS), row->miss);
 	VH_CHECK_EQ(vh_vm_event(VMA_LOCK_SUCCESS), 0);
 	VH_CHECK_EQ(vh_vm_event(VMA_LOCK_RETRY), 0);
-	if (absorb)
-		vm_area_free(absorb);
-	vh_fixture_fini(&f);
 }
 
 VH_TABLE(lookup,
@@ -161,30 +187,34 @@ VH_TABLE(lookup,
  * read-locked, or the address space changed so that a VMA may now sit in
  * the gap before it, it falls back to mmap_read_lock() (waiting for the
  * writer).  Either way the walk returns every VMA, in order, read-locked.
- * The layout is three VMAs [0, 2) [4, 6) [8, 10) (pages from VH_BASE); the
- * reader stops, by breakpoint, right before it takes the second one.
+ * The layout is three VMAs, "AA--BB--CC" (shared/vma/vma.h); the reader
+ * stops, by breakpoint, right before it takes the second one.
  */
 enum ln_window {
-	LN_NONE,
-	LN_LOCKED,	/* the second VMA is write-locked before the walk */
-	LN_REPLACE,	/* window: the second VMA is unmapped and mapped anew */
-	LN_GAP,		/* window: a VMA appears in the gap before it */
-	LN_KILLED,	/* write-locked, and the reader is killed in the fallback */
+	LN_WINDOW_NONE,
+	LN_WINDOW_LOCKED,	/* the second VMA is write-locked before the walk */
+	LN_WINDOW_REPLACE,	/* window: the second VMA is unmapped and mapped anew */
+	LN_WINDOW_GAP,		/* window: a VMA appears in the gap before it */
+	LN_WINDOW_KILLED,	/* write-locked, and the reader is killed in the fallback */
 };
 
 struct ln_row {
 	const char *desc;
+	const char *why;
 	enum ln_window window;
 	int n;		/* VMAs the walk returns */
 	int err;	/* how the walk ends: 0 (NULL) or an errno */
 };
 
 static const struct ln_row ln_rows[] = {
-	{ "walk_all",			LN_NONE,    3, 0 },
-	{ "locked_falls_back",		LN_LOCKED,  3, 0 },
-	{ "detached_retries",		LN_REPLACE, 3, 0 },
-	{ "gap_filled_falls_back",	LN_GAP,	    4, 0 },
-	{ "killed_in_fallback_eintr",	LN_KILLED,  1, -EINTR },
+	{ .desc = "walk_all", .window = LN_WINDOW_NONE, .n = 3 },
+	{ .desc = "locked_falls_back", .window = LN_WINDOW_LOCKED, .n = 3,
+	  .why = "a write-locked VMA cannot be read-locked: the walk waits under mmap_read_lock()" },
+	{ .desc = "detached_retries", .window = LN_WINDOW_REPLACE, .n = 3 },
+	{ .desc = "gap_filled_falls_back", .window = LN_WINDOW_GAP, .n = 4,
+	  .why = "the address space changed under the walk, so the gap is looked at again under mmap_lock" },
+	{ .desc = "killed_in_fallback_eintr", .window = LN_WINDOW_KILLED,
+	  .n = 1, .err = -EINTR },
 };
 
 struct ln_ctx {
@@ -222,49 +252,44 @@ static void ln_reader(void *arg)
 static void ln_body(const struct ln_row *row)
 {
 	struct ln_ctx c = { };
-	struct vm_area_struct *v[3], *absorb = NULL, *want[4];
-	struct mm_struct *mm = vh_mm_new();
+	struct vm_area_struct *v[3], *want[4];
+	struct mm_struct *mm = vh_test_mm();
 	struct vh_thread *r;
 	int i, n = 0;
 
+	vh_why(row->why);
 	c.mm = mm;
-	mmap_write_lock(mm);
-	for (i = 0; i < 3; i++) {
-		unsigned long s = VH_BASE + VH_PG(4 * i);
-
-		VH_ASSERT_EQ(vh_map(mm, s, s + VH_PG(2), VH_RW), 0);
-		v[i] = vma_lookup(mm, s);
-	}
-	/* New VMAs are write-locked until their mmap write section ends. */
-	mmap_write_unlock(mm);
-	if (row->window == LN_LOCKED || row->window == LN_KILLED) {
+	VH_ASSERT_EQ(vh_map_layout(mm, "AA--BB--CC"), 0);
+	for (i = 0; i < 3; i++)
+		v[i] = vma_lookup(mm, VH_BASE + VH_PG(4 * i));
+	if (row->window == LN_WINDOW_LOCKED || row->window == LN_WINDOW_KILLED) {
 		mmap_write_lock(mm);
 		vma_start_write(v[1]);
 		/* The reader reaches mmap_read_lock(): the fallback. */
 		c.stop_at = &mm->mmap_lock;
-	} else if (row->window != LN_NONE) {
+	} else if (row->window != LN_WINDOW_NONE) {
 		c.stop_at = &v[1]->vm_refcnt.refs.counter;
 	}
 
 	r = vh_thread_start(ln_reader, &c);
 	if (c.stop_at) {
 		vh_break_wait(&c.brk);
-		if (row->window == LN_KILLED) {
+		if (row->window == LN_WINDOW_KILLED) {
 			/* SIGKILL while it waits for mmap_lock: -EINTR. */
 			vh_task_kill(vh_thread_task(r));
 			vh_break_resume(&c.brk);
 			vh_thread_join(r);
 			r = NULL;
-		} else if (row->window != LN_LOCKED) {
+		} else if (row->window != LN_WINDOW_LOCKED) {
 			mmap_write_lock(mm);
 		}
-		if (row->window == LN_REPLACE) {
+		if (row->window == LN_WINDOW_REPLACE) {
 			VH_CHECK_EQ(vh_unmap(mm, VH_BASE + VH_PG(4),
 					     VH_BASE + VH_PG(6)), 0);
-			absorb = vm_area_alloc(mm);
+			vh_test_vma(mm);
 			VH_CHECK_EQ(vh_map(mm, VH_BASE + VH_PG(4),
 					   VH_BASE + VH_PG(6), VH_RW), 0);
-		} else if (row->window == LN_GAP) {
+		} else if (row->window == LN_WINDOW_GAP) {
 			VH_CHECK_EQ(vh_map(mm, VH_BASE + VH_PG(2),
 					   VH_BASE + VH_PG(3), VH_RO), 0);
 		}
@@ -276,11 +301,11 @@ static void ln_body(const struct ln_row *row)
 		vh_thread_join(r);
 
 	want[n++] = v[0];
-	if (row->window == LN_GAP)
+	if (row->window == LN_WINDOW_GAP)
 		want[n++] = vma_lookup(mm, VH_BASE + VH_PG(2));
 	want[n++] = vma_lookup(mm, VH_BASE + VH_PG(4));
 	want[n++] = v[2];
-	if (row->window == LN_KILLED)
+	if (row->window == LN_WINDOW_KILLED)
 		n = 1;
 	VH_CHECK_EQ(n, row->n);
 	VH_CHECK_EQ(c.n, row->n);
@@ -290,12 +315,8 @@ static void ln_body(const struct ln_row *row)
 		VH_CHECK_EQ(refcount_read(&c.got[i]->vm_refcnt), 2);
 		vma_end_read(c.got[i]);
 	}
-	if (row->window == LN_REPLACE)
+	if (row->window == LN_WINDOW_REPLACE)
 		VH_CHECK(want[1] != v[1]);
-	if (absorb)
-		vm_area_free(absorb);
-	vh_mm_clear(mm);
-	vh_mm_put(mm);
 }
 
 VH_TABLE(lock_next_vma,
@@ -310,40 +331,41 @@ struct rl_row {
 };
 
 static const struct rl_row rl_rows[] = {
-	{ "under_mmap_read_lock",	false, false },
-	{ "under_mmap_write_lock",	true,  false },
-	{ "ignores_vma_write_lock",	true,  true },
+	{ .desc = "under_mmap_read_lock" },
+	{ .desc = "under_mmap_write_lock", .write = true },
+	{ .desc = "ignores_vma_write_lock", .write = true, .vma_locked = true },
 };
 
 static void rl_body(const struct rl_row *row)
 {
-	struct vh_fixture f;
+	struct mm_struct *mm = vh_test_mm();
+	struct vm_area_struct *vma;
 	int warns;
 
-	vh_fixture_init(&f);
+	VH_ASSERT_EQ(vh_map_layout(mm, "AAAAAAAA"), 0);
+	vma = vma_lookup(mm, VH_BASE);
 	if (row->write)
-		mmap_write_lock(f.mm);
+		mmap_write_lock(mm);
 	else
-		mmap_read_lock(f.mm);
+		mmap_read_lock(mm);
 	if (row->vma_locked)
-		vma_start_write(f.vma);
+		vma_start_write(vma);
 	vh_expect_warn_begin();
-	VH_CHECK(vma_start_read_locked(f.vma));
+	VH_CHECK(vma_start_read_locked(vma));
 	warns = vh_expect_warn_end();
 	VH_CHECK_EQ(warns, 0);
-	VH_CHECK_EQ(refcount_read(&f.vma->vm_refcnt), 2);
+	VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), 2);
 	if (row->write)
-		mmap_write_unlock(f.mm);
+		mmap_write_unlock(mm);
 	else
-		mmap_read_unlock(f.mm);
+		mmap_read_unlock(mm);
 	/* The read lock outlives mmap_lock, as its callers use it. */
 	vh_expect_warn_begin();
-	vma_assert_locked(f.vma);
+	vma_assert_locked(vma);
 	VH_CHECK_EQ(vh_expect_warn_end(), 0);
-	VH_CHECK_EQ(refcount_read(&f.vma->vm_refcnt), 2);
-	vma_end_read(f.vma);
-	VH_CHECK_EQ(refcount_read(&f.vma->vm_refcnt), 1);
-	vh_fixture_fini(&f);
+	VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), 2);
+	vma_end_read(vma);
+	VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), 1);
 }
 
 VH_TABLE(start_read_locked,
