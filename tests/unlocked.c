@@ -14,18 +14,23 @@
 #include "../shared/kunit/test.h"
 #include "../shared/vma/vma.h"
 
-
 enum ul_writer {
-	NONE,		/* nobody else */
-	HOLDS,		/* a writer holds the VMA write-locked, then lets go */
-	UNMAPS,		/* ... and unmaps it before letting go */
-	REPLACES,	/* ... unmaps it and maps the range anew */
+	UL_WRITER_NONE,		/* nobody else */
+	UL_WRITER_HOLDS,	/* a writer holds the VMA write-locked, then lets go */
+	UL_WRITER_UNMAPS,	/* ... and unmaps it before letting go */
+	UL_WRITER_REPLACES,	/* ... unmaps it and maps the range anew */
 };
 
-enum ul_result { NOTHING, ORIGINAL, NEW };
+enum ul_result {
+	UL_RESULT_NOTHING,	/* NULL */
+	UL_RESULT_ORIGINAL,	/* the VMA of the fixture */
+	UL_RESULT_NEW,		/* the VMA mapped in its place */
+};
 
+/* The address space is one VMA, "AAAAAAAA" (shared/vma/vma.h). */
 struct ul_row {
 	const char *desc;
+	const char *why;
 	unsigned long addr;	/* page offset from VH_BASE */
 	enum ul_writer writer;
 	enum ul_result result;
@@ -33,11 +38,22 @@ struct ul_row {
 };
 
 static const struct ul_row ul_rows[] = {
-	{ "found",			3, NONE,     ORIGINAL, false },
-	{ "no_vma",			9, NONE,     NOTHING,  true },
-	{ "waits_for_writer",		3, HOLDS,    ORIGINAL, true },
-	{ "unmapped_by_writer",		3, UNMAPS,   NOTHING,  true },
-	{ "replaced_by_writer",		3, REPLACES, NEW,      true },
+	{ .desc = "found", .addr = 3,
+	  .writer = UL_WRITER_NONE, .result = UL_RESULT_ORIGINAL },
+	{ .desc = "no_vma", .addr = 9,
+	  .writer = UL_WRITER_NONE, .result = UL_RESULT_NOTHING,
+	  .fallback = true,
+	  .why = "a failed lockless lookup is confirmed under mmap_read_lock() before NULL is returned" },
+	{ .desc = "waits_for_writer", .addr = 3,
+	  .writer = UL_WRITER_HOLDS, .result = UL_RESULT_ORIGINAL,
+	  .fallback = true,
+	  .why = "a write-locked VMA is waited for under mmap_read_lock(), not failed" },
+	{ .desc = "unmapped_by_writer", .addr = 3,
+	  .writer = UL_WRITER_UNMAPS, .result = UL_RESULT_NOTHING,
+	  .fallback = true },
+	{ .desc = "replaced_by_writer", .addr = 3,
+	  .writer = UL_WRITER_REPLACES, .result = UL_RESULT_NEW,
+	  .fallback = true },
 };
 
 struct ul_ctx {
@@ -63,41 +79,44 @@ static void ul_reader(void *arg)
 static void ul_body(const struct ul_row *row)
 {
 	struct ul_ctx c = { .addr = VH_BASE + VH_PG(row->addr) };
-	struct vh_fixture f;
+	struct mm_struct *mm = vh_test_mm();
+	struct vm_area_struct *vma;
 	struct vh_thread *r;
 
-	vh_fixture_init(&f);
-	c.mm = f.mm;
-	c.stop = row->writer != NONE;
-	if (row->writer != NONE) {
-		mmap_write_lock(f.mm);
-		vma_start_write(f.vma);
+	vh_why(row->why);
+	VH_ASSERT_EQ(vh_map_layout(mm, "AAAAAAAA"), 0);
+	vma = vma_lookup(mm, VH_BASE);
+	c.mm = mm;
+	c.stop = row->writer != UL_WRITER_NONE;
+	if (row->writer != UL_WRITER_NONE) {
+		mmap_write_lock(mm);
+		vma_start_write(vma);
 	}
 	r = vh_thread_start(ul_reader, &c);
-	if (row->writer != NONE) {
+	if (row->writer != UL_WRITER_NONE) {
 		/* The lockless attempt failed: the reader takes mmap_lock. */
 		vh_break_wait(&c.brk);
-		if (row->writer >= UNMAPS)
-			VH_CHECK_EQ(vh_unmap(f.mm, VH_BASE, VH_BASE + VH_PG(8)),
+		if (row->writer >= UL_WRITER_UNMAPS)
+			VH_CHECK_EQ(vh_unmap(mm, VH_BASE, VH_BASE + VH_PG(8)),
 				    0);
-		if (row->writer == REPLACES)
-			VH_CHECK_EQ(vh_map(f.mm, VH_BASE, VH_BASE + VH_PG(8),
+		if (row->writer == UL_WRITER_REPLACES)
+			VH_CHECK_EQ(vh_map(mm, VH_BASE, VH_BASE + VH_PG(8),
 					   VH_RW), 0);
-		mmap_write_unlock(f.mm);
+		mmap_write_unlock(mm);
 		vh_break_resume(&c.brk);
 	}
 	vh_thread_join(r);
 
 	VH_CHECK(!c.mmap_held_after);
 	switch (row->result) {
-	case NOTHING:
+	case UL_RESULT_NOTHING:
 		VH_CHECK(c.got == NULL);
 		break;
-	case ORIGINAL:
-		VH_CHECK(c.got == f.vma);
+	case UL_RESULT_ORIGINAL:
+		VH_CHECK(c.got == vma);
 		break;
-	case NEW:
-		VH_CHECK(c.got && c.got == vma_lookup(f.mm, c.addr));
+	case UL_RESULT_NEW:
+		VH_CHECK(c.got && c.got == vma_lookup(mm, c.addr));
 		break;
 	}
 	if (c.got) {
@@ -106,7 +125,6 @@ static void ul_body(const struct ul_row *row)
 		vma_end_read(c.got);
 		VH_CHECK_EQ(refcount_read(&c.got->vm_refcnt), 1);
 	}
-	vh_fixture_fini(&f);
 }
 
 VH_TABLE_SKIP(start_read_unlocked,
@@ -120,7 +138,7 @@ struct ul_churn_row {
 };
 
 static const struct ul_churn_row ul_churn_rows[] = {
-	{ "progress_under_churn", 500 },
+	{ .desc = "progress_under_churn", .lookups = 500 },
 };
 
 struct ul_churn {
@@ -150,7 +168,7 @@ static void ul_churn_writer(void *arg)
 
 static void ul_churn_body(const struct ul_churn_row *row)
 {
-	struct ul_churn c = { .mm = vh_mm_new() };
+	struct ul_churn c = { .mm = vh_test_mm() };
 	struct vh_thread *w;
 	int i;
 
@@ -174,8 +192,6 @@ static void ul_churn_body(const struct ul_churn_row *row)
 	vh_thread_join(w);
 	if (vh_verbose)
 		vh_diag("%lu found, %lu empty", c.found, c.empty);
-	vh_mm_clear(c.mm);
-	vh_mm_put(c.mm);
 }
 
 VH_TABLE_SKIP(start_read_unlocked_churn,
