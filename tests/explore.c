@@ -23,46 +23,48 @@
 #include "../shared/vma/vma.h"
 
 enum xp_reader {
-	LOOKUP,		/* lock_vma_under_rcu() */
-	NEXT,		/* lock_next_vma() over the whole address space */
-	UNLOCKED,	/* vma_start_read_unlocked() */
+	XP_READER_LOOKUP,	/* lock_vma_under_rcu() */
+	XP_READER_NEXT,		/* lock_next_vma() over the whole address space */
+	XP_READER_UNLOCKED,	/* vma_start_read_unlocked() */
 };
 
 enum xp_writer {
-	LOCK,		/* vma_start_write(), change, mmap_write_unlock() */
-	DOWNGRADE,	/* ... mmap_write_downgrade(), then read-lock it */
-	RELOCK,		/* LOCK twice */
-	UNMAP,		/* munmap() of the range */
-	PROTECT,	/* mprotect() of the range */
-	MAP,		/* mmap() of the (empty) range */
-	REPLACE,	/* munmap() and mmap() of the range, one lock section */
-	RECYCLE,	/* munmap(), then mmap() the range in another mm */
+	XP_WRITER_LOCK,		/* vma_start_write(), change, mmap_write_unlock() */
+	XP_WRITER_DOWNGRADE,	/* ... mmap_write_downgrade(), then read-lock it */
+	XP_WRITER_RELOCK,	/* LOCK twice */
+	XP_WRITER_UNMAP,	/* munmap() of the range */
+	XP_WRITER_PROTECT,	/* mprotect() of the range */
+	XP_WRITER_MAP,		/* mmap() of the (empty) range */
+	XP_WRITER_REPLACE,	/* munmap() and mmap() of the range, one lock section */
+	XP_WRITER_RECYCLE,	/* munmap(), then mmap() the range in another mm */
 };
 
-/* Pages from VH_BASE. */
-#define XP_ADDR(pg)	(VH_BASE + VH_PG(pg))
-
-struct xp_map {
-	unsigned long start, end;	/* pages; end 0: none */
-	vm_flags_t flags;
-};
-
+/*
+ * Layouts are pictures (shared/vma/vma.h): a character per page from
+ * VH_BASE, a letter per VMA, upper case read-write, lower case read-only,
+ * '-' unmapped.  The reader's page is marked '^', the writer's range '*',
+ * each under the layout it refers to.
+ */
 struct xp_row {
 	const char *desc;
-	struct xp_map map[3];	/* the address space at the start */
+	const char *why;
+	const char *before;	/* the address space at the start */
 	enum xp_reader reader;
 	int readers;		/* 1 or 2 reader threads */
-	unsigned long read_at;	/* page looked up (LOOKUP, UNLOCKED) */
+	const char *read_at;	/* XP_READER_LOOKUP, _UNLOCKED: the page, '^' */
 	enum xp_writer writer;
-	/* The writer's range in pages (LOCK...: the page of its VMA). */
-	unsigned long start, end;
-	vm_flags_t flags;	/* PROTECT: new protection; MAP: flags */
+	const char *range;	/* the writer's pages, '*' (LOCK...: its VMA) */
+	vm_flags_t flags;	/* MAP, REPLACE, RECYCLE: VH_RW or VH_RO */
+	vm_flags_t prot;	/* PROTECT: VH_PROT_RW or VH_PROT_RO */
 	bool always_mapped;	/* read_at is mapped at every instant */
-	int map_count;		/* VMAs afterwards */
+	const char *after;	/* the address space at the end */
 };
 
 struct xp_ctx {
 	const struct xp_row *row;
+	unsigned long addr;		/* the reader's (LOOKUP, UNLOCKED) */
+	unsigned long start, end;	/* the writer's range */
+	unsigned long first, last;	/* starts of the first and last VMA */
 	struct mm_struct *mm, *other;
 	struct vm_area_struct *vma;	/* the one the writer works on */
 	struct vm_area_struct *recycled;
@@ -125,7 +127,6 @@ static void xp_hold(struct xp_ctx *c, int r, struct vm_area_struct *vma,
 static void xp_walk(struct xp_ctx *c, int r)
 {
 	VMA_ITERATOR(vmi, c->mm, 0);
-	const struct xp_map *map = c->row->map;
 	struct vm_area_struct *vma = NULL;
 	bool first = false, last = false;
 	unsigned long addr = 0;
@@ -140,8 +141,8 @@ static void xp_walk(struct xp_ctx *c, int r)
 			vh_fail(__FILE__, __LINE__,
 				"lock_next_vma() from %#lx returned [%#lx-%#lx)",
 				addr, vma->vm_start, vma->vm_end);
-		first |= vma->vm_start == XP_ADDR(map[0].start);
-		last |= vma->vm_start == XP_ADDR(map[2].start);
+		first |= vma->vm_start == c->first;
+		last |= vma->vm_start == c->last;
 		addr = vma->vm_end;
 		xp_hold(c, r, vma, vma->vm_start, vma->vm_end);
 	}
@@ -156,14 +157,14 @@ static void xp_walk(struct xp_ctx *c, int r)
 static void xp_reader(struct xp_ctx *c, int r)
 {
 	const struct xp_row *row = c->row;
-	unsigned long addr = XP_ADDR(row->read_at);
+	unsigned long addr = c->addr;
 	struct vm_area_struct *vma;
 
 	switch (row->reader) {
-	case NEXT:
+	case XP_READER_NEXT:
 		xp_walk(c, r);
 		return;
-	case LOOKUP:
+	case XP_READER_LOOKUP:
 		vma = lock_vma_under_rcu(c->mm, addr);
 		break;
 	default:
@@ -213,15 +214,15 @@ static void xp_writer(void *arg)
 {
 	struct xp_ctx *c = arg;
 	const struct xp_row *row = c->row;
-	unsigned long s = XP_ADDR(row->start), e = XP_ADDR(row->end);
+	unsigned long s = c->start, e = c->end;
 	struct vm_area_struct *vma;
 
 	mmap_write_lock(c->mm);
 	switch (row->writer) {
-	case LOCK:
+	case XP_WRITER_LOCK:
 		xp_write_lock(c);
 		break;
-	case DOWNGRADE:
+	case XP_WRITER_DOWNGRADE:
 		xp_write_lock(c);
 		mmap_write_downgrade(c->mm);
 		/* The VMA write lock went with the downgrade. */
@@ -231,26 +232,26 @@ static void xp_writer(void *arg)
 			vma_end_read(vma);
 		mmap_read_unlock(c->mm);
 		return;
-	case RELOCK:
+	case XP_WRITER_RELOCK:
 		xp_write_lock(c);
 		mmap_write_unlock(c->mm);
 		mmap_write_lock(c->mm);
 		xp_write_lock(c);
 		break;
-	case UNMAP:
+	case XP_WRITER_UNMAP:
 		VH_CHECK_EQ(vh_unmap(c->mm, s, e), 0);
 		break;
-	case PROTECT:
-		VH_CHECK_EQ(vh_protect(c->mm, s, e, row->flags), 0);
+	case XP_WRITER_PROTECT:
+		VH_CHECK_EQ(vh_protect(c->mm, s, e, row->prot), 0);
 		break;
-	case MAP:
+	case XP_WRITER_MAP:
 		VH_CHECK_EQ(vh_map(c->mm, s, e, row->flags), 0);
 		break;
-	case REPLACE:
+	case XP_WRITER_REPLACE:
 		VH_CHECK_EQ(vh_unmap(c->mm, s, e), 0);
 		VH_CHECK_EQ(vh_map(c->mm, s, e, row->flags), 0);
 		break;
-	case RECYCLE:
+	case XP_WRITER_RECYCLE:
 		VH_CHECK_EQ(vh_unmap(c->mm, s, e), 0);
 		mmap_write_unlock(c->mm);
 		/* The cache hands the freed VMA out again at once. */
@@ -282,35 +283,36 @@ static void xp_setup(void *ctx, const void *rowp)
 {
 	struct xp_ctx *c = ctx;
 	const struct xp_row *row = rowp;
-	struct mm_struct *mm = vh_mm_new();
-
-	int i;
+	struct vh_layout_vma v[VH_LAYOUT_MAX];
+	int n = vh_layout_parse(row->before, v, VH_LAYOUT_MAX);
+	unsigned long unused;
 
 	c->row = row;
-	c->mm = mm;
-	mmap_write_lock(mm);
-	for (i = 0; i < 3 && row->map[i].end; i++)
-		VH_CHECK_EQ(vh_map(mm, XP_ADDR(row->map[i].start),
-				   XP_ADDR(row->map[i].end),
-				   row->map[i].flags), 0);
-	c->vma = vma_lookup(mm, XP_ADDR(row->start));
-	mmap_write_unlock(mm);
-	if (row->writer <= RELOCK || row->writer == RECYCLE)
+	c->mm = vh_mm_new();
+	VH_CHECK(n > 0);
+	VH_CHECK(vh_layout_span(row->range, '*', &c->start, &c->end));
+	if (row->reader != XP_READER_NEXT)
+		VH_CHECK(vh_layout_span(row->read_at, '^', &c->addr, &unused));
+	if (n > 0) {
+		c->first = v[0].start;
+		c->last = v[n - 1].start;
+	}
+	VH_CHECK_EQ(vh_map_layout(c->mm, row->before), 0);
+	c->vma = vma_lookup(c->mm, c->start);
+	if (row->writer <= XP_WRITER_RELOCK || row->writer == XP_WRITER_RECYCLE)
 		VH_CHECK(c->vma);
-	if (row->writer == RECYCLE)
+	if (row->writer == XP_WRITER_RECYCLE)
 		c->other = vh_mm_new();
 }
 
-/* Count the VMAs of @mm, checking that none keeps a reference. */
-static int xp_count_vmas(struct mm_struct *mm)
+/* Check that no VMA of @mm keeps a reference. */
+static void xp_check_refs(struct mm_struct *mm)
 {
 	VMA_ITERATOR(vmi, mm, 0);
 	struct vm_area_struct *vma;
-	int n = 0;
 
 	mmap_read_lock(mm);
 	for_each_vma(vmi, vma) {
-		n++;
 		if (refcount_read(&vma->vm_refcnt) != 1)
 			vh_fail(__FILE__, __LINE__,
 				"[%#lx-%#lx) ends with vm_refcnt %u: a reference was left behind",
@@ -318,15 +320,14 @@ static int xp_count_vmas(struct mm_struct *mm)
 				refcount_read(&vma->vm_refcnt));
 	}
 	mmap_read_unlock(mm);
-	return n;
 }
 
 static void xp_check(void *ctx)
 {
 	struct xp_ctx *c = ctx;
 
-	VH_CHECK_EQ(xp_count_vmas(c->mm), c->row->map_count);
-	VH_CHECK_EQ(c->mm->map_count, c->row->map_count);
+	xp_check_refs(c->mm);
+	VH_CHECK(vh_layout_is(c->mm, c->row->after));
 	if (c->other) {
 		/* The reader must not have kept the other mm or the VMA. */
 		VH_CHECK(c->recycled == c->vma);
@@ -356,66 +357,158 @@ static const struct vh_explore_ops xp_ops = {
 	.teardown = xp_teardown,
 };
 
-/* Layouts: [start, end) in pages, flags. */
-#define ONE	{ { 0, 8, VH_RW } }
-#define HALF	{ { 0, 4, VH_RW } }
-#define THREE	{ { 0, 2, VH_RW }, { 4, 6, VH_RW }, { 8, 10, VH_RW } }
-#define RW_RO	{ { 0, 4, VH_RW }, { 4, 8, VH_RO } }
-#define RO_RW	{ { 0, 4, VH_RO }, { 4, 8, VH_RW } }
-#define HOLE	{ { 0, 2, VH_RW }, { 4, 8, VH_RW } }
-#define RW_RO_RW { { 0, 2, VH_RW }, { 2, 6, VH_RO }, { 6, 8, VH_RW } }
-
 static const struct xp_row xp_rows[] = {
-	/*
-	 * desc, layout, reader, readers, read_at, writer, start, end, flags,
-	 * always_mapped, map_count
-	 */
-	{ "reader_vs_writer",	   ONE,   LOOKUP, 1, 2, LOCK,	   0, 0, 0,
-	  true, 1 },
-	{ "two_readers_vs_writer", ONE,   LOOKUP, 2, 2, LOCK,	   0, 0, 0,
-	  true, 1 },
-	{ "reader_vs_downgrade",   ONE,   LOOKUP, 1, 2, DOWNGRADE, 0, 0, 0,
-	  true, 1 },
-	{ "reader_vs_relock",	   ONE,   LOOKUP, 1, 2, RELOCK,	   0, 0, 0,
-	  true, 1 },
-	{ "reader_vs_munmap",	   ONE,   LOOKUP, 1, 2, UNMAP,	   0, 8, 0,
-	  false, 0 },
-	{ "reader_vs_munmap_part", ONE,   LOOKUP, 1, 6, UNMAP,	   4, 8, 0,
-	  false, 1 },
-	{ "reader_vs_split",	   ONE,   LOOKUP, 1, 4, PROTECT,   3, 5,
-	  VH_PROT_RO, true, 3 },
-	/* The VMA shrinks in place to [0, 4): no longer the reader's. */
-	{ "reader_vs_shrink",	   ONE,   LOOKUP, 1, 6, PROTECT,   0, 4,
-	  VH_PROT_RO, true, 2 },
-	{ "reader_vs_merge",	   HALF,  LOOKUP, 1, 1, MAP,	   4, 8, VH_RW,
-	  true, 1 },
-	/* mprotect() merges: prev expands, next is removed or expands. */
-	{ "reader_vs_merge_prev",  RW_RO, LOOKUP, 1, 1, PROTECT,   4, 8,
-	  VH_PROT_RW, true, 1 },
-	{ "reader_vs_merge_removed", RW_RO, LOOKUP, 1, 5, PROTECT, 4, 8,
-	  VH_PROT_RW, true, 1 },
-	{ "reader_vs_merge_next",  RO_RW, LOOKUP, 1, 5, PROTECT,   0, 4,
-	  VH_PROT_RW, true, 1 },
-	/* ... prev expands into part of the middle VMA, which shrinks. */
-	{ "reader_vs_merge_middle", RW_RO, LOOKUP, 1, 7, PROTECT,  4, 6,
-	  VH_PROT_RW, true, 2 },
-	{ "reader_vs_merge_both",  RW_RO_RW, LOOKUP, 1, 7, PROTECT, 2, 6,
-	  VH_PROT_RW, true, 1 },
-	/* mmap() of the hole: prev expands over it and over next. */
-	{ "reader_vs_fill_hole",   HOLE,  LOOKUP, 1, 5, MAP,	   2, 4, VH_RW,
-	  true, 1 },
-	{ "reader_vs_replace",	   ONE,   LOOKUP, 1, 2, REPLACE,   0, 8, VH_RW,
-	  true, 1 },
-	{ "reader_vs_recycle",	   ONE,   LOOKUP, 1, 2, RECYCLE,   0, 8, VH_RW,
-	  false, 0 },
-	{ "next_vs_writer",	   THREE, NEXT,   1, 0, LOCK,	   4, 0, 0,
-	  true, 3 },
-	{ "next_vs_munmap",	   THREE, NEXT,   1, 0, UNMAP,	   4, 6, 0,
-	  false, 2 },
-	{ "next_vs_split",	   THREE, NEXT,   1, 0, PROTECT,   4, 5,
-	  VH_PROT_RO, true, 4 },
-	{ "next_vs_map_gap",	   THREE, NEXT,   1, 0, MAP,	   2, 4, VH_RO,
-	  true, 4 },
+	{ .desc = "reader_vs_writer",
+	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
+	  .writer = XP_WRITER_LOCK,
+	  .before  = "AAAAAAAA",
+	  .read_at = "  ^     ",
+	  .range   = "********",
+	  .after   = "AAAAAAAA" },
+	{ .desc = "two_readers_vs_writer",
+	  .reader = XP_READER_LOOKUP, .readers = 2, .always_mapped = true,
+	  .writer = XP_WRITER_LOCK,
+	  .why = "the writer must wait for both and be woken by the last",
+	  .before  = "AAAAAAAA",
+	  .read_at = "  ^     ",
+	  .range   = "********",
+	  .after   = "AAAAAAAA" },
+	{ .desc = "reader_vs_downgrade",
+	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
+	  .writer = XP_WRITER_DOWNGRADE,
+	  .before  = "AAAAAAAA",
+	  .read_at = "  ^     ",
+	  .range   = "********",
+	  .after   = "AAAAAAAA" },
+	{ .desc = "reader_vs_relock",
+	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
+	  .writer = XP_WRITER_RELOCK,
+	  .before  = "AAAAAAAA",
+	  .read_at = "  ^     ",
+	  .range   = "********",
+	  .after   = "AAAAAAAA" },
+	{ .desc = "reader_vs_munmap",
+	  .reader = XP_READER_LOOKUP, .readers = 1,
+	  .writer = XP_WRITER_UNMAP,
+	  .before  = "AAAAAAAA",
+	  .read_at = "  ^     ",
+	  .range   = "********",
+	  .after   = "" },
+	{ .desc = "reader_vs_munmap_part",
+	  .reader = XP_READER_LOOKUP, .readers = 1,
+	  .writer = XP_WRITER_UNMAP,
+	  .before  = "AAAAAAAA",
+	  .read_at = "      ^ ",
+	  .range   = "    ****",
+	  .after   = "AAAA" },
+	{ .desc = "reader_vs_split",
+	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
+	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RO,
+	  .before  = "AAAAAAAA",
+	  .read_at = "    ^   ",
+	  .range   = "   **   ",
+	  .after   = "AAAbbCCC" },
+	{ .desc = "reader_vs_shrink",
+	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
+	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RO,
+	  .why = "the VMA shrinks in place to [0, 4): no longer the reader's",
+	  .before  = "AAAAAAAA",
+	  .read_at = "      ^ ",
+	  .range   = "****    ",
+	  .after   = "aaaaBBBB" },
+	{ .desc = "reader_vs_merge",
+	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
+	  .writer = XP_WRITER_MAP, .flags = VH_RW,
+	  .before  = "AAAA",
+	  .read_at = " ^      ",
+	  .range   = "    ****",
+	  .after   = "AAAAAAAA" },
+	{ .desc = "reader_vs_merge_prev",
+	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
+	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RW,
+	  .why = "mprotect() merges: prev, the reader's, expands",
+	  .before  = "AAAAbbbb",
+	  .read_at = " ^      ",
+	  .range   = "    ****",
+	  .after   = "AAAAAAAA" },
+	{ .desc = "reader_vs_merge_removed",
+	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
+	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RW,
+	  .why = "mprotect() merges: next, the reader's, is removed",
+	  .before  = "AAAAbbbb",
+	  .read_at = "     ^  ",
+	  .range   = "    ****",
+	  .after   = "AAAAAAAA" },
+	{ .desc = "reader_vs_merge_next",
+	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
+	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RW,
+	  .why = "mprotect() merges: next, the reader's, expands down",
+	  .before  = "aaaaBBBB",
+	  .read_at = "     ^  ",
+	  .range   = "****    ",
+	  .after   = "AAAAAAAA" },
+	{ .desc = "reader_vs_merge_middle",
+	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
+	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RW,
+	  .why = "prev expands into part of the middle VMA, which shrinks",
+	  .before  = "AAAAbbbb",
+	  .read_at = "       ^",
+	  .range   = "    **  ",
+	  .after   = "AAAAAAbb" },
+	{ .desc = "reader_vs_merge_both",
+	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
+	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RW,
+	  .before  = "AAbbbbCC",
+	  .read_at = "       ^",
+	  .range   = "  ****  ",
+	  .after   = "AAAAAAAA" },
+	{ .desc = "reader_vs_fill_hole",
+	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
+	  .writer = XP_WRITER_MAP, .flags = VH_RW,
+	  .why = "mmap() of the hole: prev expands over it and over next",
+	  .before  = "AA--BBBB",
+	  .read_at = "     ^  ",
+	  .range   = "  **    ",
+	  .after   = "AAAAAAAA" },
+	{ .desc = "reader_vs_replace",
+	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
+	  .writer = XP_WRITER_REPLACE, .flags = VH_RW,
+	  .before  = "AAAAAAAA",
+	  .read_at = "  ^     ",
+	  .range   = "********",
+	  .after   = "AAAAAAAA" },
+	{ .desc = "reader_vs_recycle",
+	  .reader = XP_READER_LOOKUP, .readers = 1,
+	  .writer = XP_WRITER_RECYCLE, .flags = VH_RW,
+	  .why = "the freed VMA is handed out again at once, to another mm",
+	  .before  = "AAAAAAAA",
+	  .read_at = "  ^     ",
+	  .range   = "********",
+	  .after   = "" },
+	{ .desc = "next_vs_writer",
+	  .reader = XP_READER_NEXT, .readers = 1, .always_mapped = true,
+	  .writer = XP_WRITER_LOCK,
+	  .before  = "AA--BB--CC",
+	  .range   = "    **    ",
+	  .after   = "AA--BB--CC" },
+	{ .desc = "next_vs_munmap",
+	  .reader = XP_READER_NEXT, .readers = 1,
+	  .writer = XP_WRITER_UNMAP,
+	  .before  = "AA--BB--CC",
+	  .range   = "    **    ",
+	  .after   = "AA------CC" },
+	{ .desc = "next_vs_split",
+	  .reader = XP_READER_NEXT, .readers = 1, .always_mapped = true,
+	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RO,
+	  .before  = "AA--BB--CC",
+	  .range   = "    *     ",
+	  .after   = "AA--bC--DD" },
+	{ .desc = "next_vs_map_gap",
+	  .reader = XP_READER_NEXT, .readers = 1, .always_mapped = true,
+	  .writer = XP_WRITER_MAP, .flags = VH_RO,
+	  .before  = "AA--BB--CC",
+	  .range   = "  **      ",
+	  .after   = "AAbbCC--DD" },
 };
 
 VH_EXPLORE_TABLE(explore,
@@ -423,12 +516,28 @@ VH_EXPLORE_TABLE(explore,
 		 xp_rows, xp_ops);
 
 static const struct xp_row xp_unlocked_rows[] = {
-	{ "unlocked_vs_writer",	   ONE,   UNLOCKED, 1, 2, LOCK,	   0, 0, 0,
-	  true, 1 },
-	{ "unlocked_vs_munmap",	   ONE,   UNLOCKED, 1, 2, UNMAP,   0, 8, 0,
-	  false, 0 },
-	{ "unlocked_vs_replace",   ONE,   UNLOCKED, 1, 2, REPLACE, 0, 8, VH_RW,
-	  true, 1 },
+	{ .desc = "unlocked_vs_writer",
+	  .reader = XP_READER_UNLOCKED, .readers = 1, .always_mapped = true,
+	  .writer = XP_WRITER_LOCK,
+	  .before  = "AAAAAAAA",
+	  .read_at = "  ^     ",
+	  .range   = "********",
+	  .after   = "AAAAAAAA" },
+	{ .desc = "unlocked_vs_munmap",
+	  .reader = XP_READER_UNLOCKED, .readers = 1,
+	  .writer = XP_WRITER_UNMAP,
+	  .before  = "AAAAAAAA",
+	  .read_at = "  ^     ",
+	  .range   = "********",
+	  .after   = "" },
+	{ .desc = "unlocked_vs_replace",
+	  .reader = XP_READER_UNLOCKED, .readers = 1, .always_mapped = true,
+	  .writer = XP_WRITER_REPLACE, .flags = VH_RW,
+	  .why = "the range is mapped at every instant the reader can see: it must never get NULL",
+	  .before  = "AAAAAAAA",
+	  .read_at = "  ^     ",
+	  .range   = "********",
+	  .after   = "AAAAAAAA" },
 };
 
 VH_EXPLORE_TABLE_SKIP(explore_unlocked,
