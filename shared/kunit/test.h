@@ -6,12 +6,27 @@
  * that runs a row.  VH_TABLE() registers every row as its own KTAP test,
  * named "<table>.<desc>", and states in one line the kernel rule the table
  * checks (printed with -v and --list).  Adding a case is adding a row.
+ * Rows use designated initialisers (fields left out are zero), enum
+ * constants carry the table's prefix, and a row may say in one line why it
+ * expects what it expects (.why, handed to vh_why()).  What the body sets
+ * up it hands to vh_defer() (or gets from helpers that do, such as
+ * vh_test_mm()), so that an assertion ending the body early leaks nothing.
  *
- *	struct attach_row { const char *desc; bool attached; int expect; };
- *	static const struct attach_row attach_rows[] = { ... };
- *	static void attach_body(const struct attach_row *row) { ... }
+ *	enum at_op { AT_OP_ATTACH, AT_OP_DETACH };
+ *	struct at_row { const char *desc, *why; enum at_op op; bool warn; };
+ *	static const struct at_row at_rows[] = {
+ *		{ .desc = "attach_twice_warns", .op = AT_OP_ATTACH,
+ *		  .warn = true, .why = "vma_assert_detached() fails" },
+ *	};
+ *	static void at_body(const struct at_row *row)
+ *	{
+ *		struct mm_struct *mm = vh_test_mm();
+ *
+ *		vh_why(row->why);
+ *		...
+ *	}
  *	VH_TABLE(attach, "vma_mark_attached() needs the VMA write lock",
- *		 attach_rows, attach_body);
+ *		 at_rows, at_body);
  */
 #ifndef _VH_TEST_H
 #define _VH_TEST_H

@@ -137,21 +137,6 @@ struct vm_area_struct *vh_test_vma(struct mm_struct *mm)
 	return vma;
 }
 
-void vh_fixture_init(struct vh_fixture *f)
-{
-	f->mm = vh_mm_new();
-	mmap_write_lock(f->mm);
-	WARN_ON(vh_map(f->mm, VH_BASE, VH_BASE + VH_PG(8), VH_RW));
-	f->vma = vma_lookup(f->mm, VH_BASE);
-	mmap_write_unlock(f->mm);
-}
-
-void vh_fixture_fini(struct vh_fixture *f)
-{
-	vh_mm_clear(f->mm);
-	vh_mm_put(f->mm);
-}
-
 void vh_vma_snap(struct vm_area_struct *vma, struct vh_vma_snap *s)
 {
 	s->start = READ_ONCE(vma->vm_start);

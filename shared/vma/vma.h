@@ -136,14 +136,6 @@ bool vh_layout_is(struct mm_struct *mm, const char *layout);
 bool vh_layout_span(const char *picture, char mark, unsigned long *start,
 		    unsigned long *end);
 
-/* Being replaced by vh_test_mm() and vh_map_layout(). */
-struct vh_fixture {
-	struct mm_struct *mm;
-	struct vm_area_struct *vma;
-};
-void vh_fixture_init(struct vh_fixture *f);
-void vh_fixture_fini(struct vh_fixture *f);
-
 /*
  * What a reader relies on staying put while it holds a VMA read-locked:
  * its range, offset, flags, anon_vma, mm and file.
