@@ -90,7 +90,7 @@ int vh_layout_parse(const char *layout, struct vh_layout_vma *vmas, int max)
 bool vh_layout_span(const char *picture, char mark, unsigned long *start,
 		    unsigned long *end)
 {
-	const char *first = strchr(picture, mark);
+	const char *first = picture ? strchr(picture, mark) : NULL;
 	const char *p = first;
 
 	if (!first)
@@ -164,12 +164,12 @@ static bool vh_layout_draw(struct mm_struct *mm, char *buf)
 
 bool vh_layout_is(struct mm_struct *mm, const char *layout)
 {
+	VMA_ITERATOR(vmi, mm, 0);
 	struct vh_layout_vma v[VH_LAYOUT_MAX];
 	int n = vh_layout_parse(layout, v, VH_LAYOUT_MAX), i = 0;
-	VMA_ITERATOR(vmi, mm, 0);
 	struct vm_area_struct *vma;
 	char found[VH_LAYOUT_MAX + 1];
-	bool same = n >= 0;
+	bool same = true;
 
 	if (n < 0)
 		return false;

@@ -131,7 +131,8 @@ bool vh_layout_is(struct mm_struct *mm, const char *layout);
  * @start:	set to the first marked address
  * @end:	set to the address after the last marked page
  *
- * Return: false if no page, or pages in two places, are marked.
+ * Return: false if no page, or pages in two places, are marked (or
+ * @picture is NULL).
  */
 bool vh_layout_span(const char *picture, char mark, unsigned long *start,
 		    unsigned long *end);
