@@ -176,7 +176,8 @@ $(GEN)/vma_env.h: $(O)/.config $(BUILDIN)/kextract.py $(BUILDIN)/env.names \
 	$(Q)python3 $(BUILDIN)/kextract.py --guard _VH_VMA_ENV_H \
 		--names $(BUILDIN)/env.names --kdir $(KTREE) \
 		--env $(REPO)/vma_internal.h --cc "$(CC) $(CFLAGS_K)" \
-		--compare $(UPSTREAM_DIR) --notes $(GEN)/vma_env.notes -o $@
+		--compare $(UPSTREAM_DIR) --notes $(GEN)/vma_env.notes \
+		--clash $(UPSTREAM_DIR)/shared.c $(GEN)/upstream_clash.h -o $@
 
 $(GEN)/probes.h: $(O)/.config $(PROBES) $(GEN)/vma_env.h
 	@echo "  GEN     $(notdir $@)"

@@ -56,6 +56,13 @@ static struct anon_vma *upstream_anon_vma(struct anon_vma *anon_vma)
 #include <ksrc/mm/vma_init.c>
 #include <ksrc/mm/vma_exec.c>
 #include <ksrc/mm/vma.c>
+
+/*
+ * Its shared.c may define its own copies of functions the environment has
+ * (7.2's defines vma_set_range()): those are renamed
+ * (build/gen/upstream_clash.h).
+ */
+#include "upstream_clash.h"
 #include <ksrc/tools/testing/vma/shared.c>
 
 /* The two helpers shared.h declares for upstream's main.c to define. */
