@@ -281,6 +281,7 @@ class Header:
         self.path = path
         self.items = []         # [kind, text, line, names, cond]
         self.defs = {}          # name -> [item index]
+        self.lines = read(path).split("\n")
         self.macros = {}        # function-like macro -> (params, body)
         raw = list(split_items(read(path)))
         guard = self._guard(raw)
@@ -464,13 +465,25 @@ def closure(headers, wanted, provided, live, notes):
 
 
 def emit(headers, keep):
-    """The kept items with their enclosing conditionals, empty ones pruned."""
+    """The kept items with their enclosing conditionals, empty ones pruned.
+
+    Items are written as the header has them, comments included, each
+    preceded by a #line directive unless it follows on from the previous one.
+    """
     out = []
     for h in headers:
-        lines = _render(h, _tree(h), keep)
-        if lines:
-            out.append("/* From %s */" % h.rel)
-            out.extend(lines)
+        chunks = _render(h, _tree(h), keep)
+        if not chunks:
+            continue
+        out.append("/* From %s */" % h.rel)
+        at = None
+        for line, text in chunks:
+            if at is not None and 0 <= line - at <= 2:
+                out.extend([""] * (line - at))
+            else:
+                out.append("#line %d \"%s\"" % (line, h.path))
+            out.append(text)
+            at = line + text.count("\n") + 1
     return out
 
 
@@ -526,11 +539,26 @@ def _render(h, nodes, keep):
 
 
 def _item_lines(h, idx):
-    return ["#line %d \"%s\"" % (h.items[idx][2], h.path), h.items[idx][1]]
+    """[(line, text)] of an item: its original text where that holds no
+    comment cut in half, else the text with comments blanked."""
+    kind, text, line = h.items[idx][:3]
+    orig = "\n".join(h.lines[line - 1:line - 1 + text.count("\n") + 1])
+    if normalise(strip_comments(orig)) == normalise(text):
+        text = orig
+    return [(line, text.rstrip())]
+
+
+def is_stub(text):
+    """A function that does nothing or returns a constant: a stub, not a
+    copy."""
+    if not is_function(text):
+        return False
+    body = normalise(text[text.find("{"):])
+    return bool(re.match(r"\{(return[\w\-]*;)?\}$", body))
 
 
 def normalise(text):
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+", "", text)
 
 
 def compare(headers, keep, tree_dir):
@@ -541,7 +569,7 @@ def compare(headers, keep, tree_dir):
             if not f.endswith(".h"):
                 continue
             for kind, text, _ in split_items(read(os.path.join(root, f))):
-                if is_definition(kind, text):
+                if is_definition(kind, text) and not is_stub(text):
                     for name in names_of(kind, text):
                         copies.setdefault(name, []).append(normalise(text))
     differ = []
