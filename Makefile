@@ -111,7 +111,7 @@ MAPLE_OBJS := $(addprefix $(O)/maple/,maple-shim.o linux.o slab.o \
 # kernel tree's tools/testing/vma, upstream's tests/*.c sit next to them and
 # belong to the upstream suite instead.
 TABLES := attach_detach explore lookup readers recycle seqwrap stability \
-	unlocked write_lock
+	unlocked vm_flags vma_alloc write_lock
 ENV_SRCS := $(wildcard $(REPO)/shared/*/*.c)
 TEST_SRCS := $(patsubst %,$(REPO)/tests/%.c,$(TABLES))
 ENV_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(ENV_SRCS))
