@@ -23,8 +23,9 @@ name, from the headers' own text in the kernel tree, at build time:
     compiler messages and WARN()s in extracted code point into the tree.
 
 With --compare DIR, the tool also reports the extracted definitions whose
-copy in DIR's headers (upstream's tools/testing/vma, where it exists)
-differs from the real header: a note, never an input.
+copy in DIR/include/*.h (upstream's tools/testing/vma, where it exists)
+differs from the real header, leaving out upstream's stubs (functions that
+do nothing or return a constant): a note, never an input.
 """
 
 import argparse
@@ -561,17 +562,17 @@ def normalise(text):
     return re.sub(r"\s+", "", text)
 
 
-def compare(headers, keep, tree_dir):
-    """Extracted definitions whose copy under tree_dir differs."""
+def compare(headers, keep, test_dir):
+    """Extracted definitions whose copy in test_dir/include/*.h differs."""
     copies = {}
-    for root, _, files in os.walk(tree_dir):
-        for f in sorted(files):
-            if not f.endswith(".h"):
-                continue
-            for kind, text, _ in split_items(read(os.path.join(root, f))):
-                if is_definition(kind, text) and not is_stub(text):
-                    for name in names_of(kind, text):
-                        copies.setdefault(name, []).append(normalise(text))
+    inc = os.path.join(test_dir, "include")
+    for f in sorted(os.listdir(inc)) if os.path.isdir(inc) else []:
+        if not f.endswith(".h"):
+            continue
+        for kind, text, _ in split_items(read(os.path.join(inc, f))):
+            if is_definition(kind, text) and not is_stub(text):
+                for name in names_of(kind, text):
+                    copies.setdefault(name, []).append(normalise(text))
     differ = []
     for h in headers:
         real = {}
