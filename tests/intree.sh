@@ -4,9 +4,9 @@
 # The harness sitting in a kernel tree at tools/testing/vma, both ways:
 # copied over the tree's own tools/testing/vma (upstream's files stay next
 # to ours) and replacing it.  Each layout is a scratch copy of the tree
-# (hard links; every file we put there replaces its link, never writes
-# through it), built with a plain "make" (KDIR defaults to ../../..) and run
-# with "./vma".  Run by run_tests.sh; standalone:
+# (hard links: tar unlinks a file before it extracts one over it, so
+# nothing is written through a link), built with a plain "make" (KDIR
+# defaults to ../../..) and run with "./vma".  Run by run_tests.sh; standalone:
 # tests/intree.sh [KDIR] [JOBS] (the tree defaults to scripts/kdir.sh's).
 #
 # Output is KTAP with the closing "vma: N passed, M failed, K skipped".
@@ -36,7 +36,7 @@ result() {
 copy_harness() {
 	tar -C "$repo" --exclude=./build --exclude=./.git --exclude=./vma \
 		--exclude='./vma-*' --exclude='*.o' --exclude='*.d' -cf - . |
-		tar -C "$1" --unlink-first -xf -
+		tar -C "$1" -xf -
 }
 
 echo "KTAP version 1"
