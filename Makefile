@@ -125,8 +125,8 @@ KERNEL_OBJS := $(patsubst %.c,$(O)/kernel/%.o,$(KERNEL_FILES))
 # The tree's own suite (upstream's tools/testing/vma: shared.[ch] and
 # tests/*.c, minus our tables when we sit there), if it has one.
 UPSTREAM_DIR := $(KTREE)/tools/testing/vma
-UPSTREAM_TESTS := $(filter-out $(TEST_SRCS) $(REPO)/tests/upstream.c,$(sort \
-	$(wildcard $(UPSTREAM_DIR)/tests/*.c)))
+UPSTREAM_TESTS := $(filter-out $(addprefix %/,$(notdir $(TEST_SRCS)) \
+	upstream.c),$(sort $(wildcard $(UPSTREAM_DIR)/tests/*.c)))
 ifeq ($(and $(UPSTREAM_TESTS),$(wildcard $(UPSTREAM_DIR)/shared.c),$(wildcard \
 	$(UPSTREAM_DIR)/shared.h)),)
 UPSTREAM_SKIP := -DVH_UPSTREAM_SKIP='"the tree has no tools/testing/vma suite (shared.[ch], tests/*.c)"'

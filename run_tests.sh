@@ -131,7 +131,8 @@ if ! ((quick)); then
 	else
 		# Reused while the tree and the fixture tooling are unchanged.
 		key=$( (echo "$tree"
-			cd "$tree" && find mm include/linux tools/testing/vma -type f \
+			cd "$tree" && find mm include/linux tools/testing/vma \
+				-path tools/testing/vma/build -prune -o -type f \
 				-printf '%T@ %p\n' | sort | tail -n 1
 			cat "$repo/scripts/mkfixture.sh" "$repo"/scripts/fixtures/*) |
 			sha1sum | cut -c1-12)

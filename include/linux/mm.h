@@ -29,9 +29,12 @@
 struct mmu_gather {
 	struct mm_struct *mm;
 };
-#define free_pgd_range(tlb, ...)	do { (void)(tlb); } while (0)
-#define free_pgtables(tlb, ...)		do { (void)(tlb); } while (0)
-#define unmap_vmas(tlb, ...)		do { (void)(tlb); } while (0)
+static inline void vh_no_page_tables(int unused, ...)
+{
+}
+#define free_pgd_range(...)		vh_no_page_tables(0, __VA_ARGS__)
+#define free_pgtables(...)		vh_no_page_tables(0, __VA_ARGS__)
+#define unmap_vmas(...)			vh_no_page_tables(0, __VA_ARGS__)
 /* As if every page table moved: mm/vma_exec.c checks the length. */
 #define move_page_tables(pmc)		((pmc)->len_in)
 #define lru_add_drain()			do { } while (0)
