@@ -47,10 +47,14 @@ static inline void fput(struct file *f)
 }
 
 /* The VMA interval tree of a mapping is not modelled (7.3, then older). */
-#define mapping_rmap_tree_insert(vma, mapping)	do { } while (0)
-#define mapping_rmap_tree_remove(vma, mapping)	do { } while (0)
-#define vma_interval_tree_insert(vma, root)	do { } while (0)
-#define vma_interval_tree_remove(vma, root)	do { } while (0)
+#define mapping_rmap_tree_insert(vma, mapping) \
+	do { (void)(vma); (void)(mapping); } while (0)
+#define mapping_rmap_tree_remove(vma, mapping) \
+	do { (void)(vma); (void)(mapping); } while (0)
+#define vma_interval_tree_insert(vma, root) \
+	do { (void)(vma); (void)(root); } while (0)
+#define vma_interval_tree_remove(vma, root) \
+	do { (void)(vma); (void)(root); } while (0)
 
 /* No DAX, no shmem, no writeback device. */
 #define vma_is_dax(vma)			((void)(vma), false)

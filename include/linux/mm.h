@@ -38,18 +38,21 @@ static inline void vh_no_page_tables(int unused, ...)
 /* As if every page table moved: mm/vma_exec.c checks the length. */
 #define move_page_tables(pmc)		((pmc)->len_in)
 #define lru_add_drain()			do { } while (0)
-#define arch_unmap(mm, start, end)	do { } while (0)
+#define arch_unmap(mm, start, end) \
+	do { (void)(mm); (void)(start); (void)(end); } while (0)
 
 /* Limits and permissions (mm/mmap.c, security/): all granted. */
-#define may_expand_vm(mm, flags, npages)	((void)(mm), true)
-#define mlock_future_ok(mm, flags, bytes)	((void)(mm), true)
-#define security_vm_enough_memory_mm(mm, pages)	((void)(mm), 0)
-#define capable(cap)				true
+#define may_expand_vm(mm, flags, npages) \
+	((void)(mm), (void)(flags), (void)(npages), true)
+#define mlock_future_ok(mm, flags, bytes) \
+	((void)(mm), (void)(flags), (void)(bytes), true)
+#define security_vm_enough_memory_mm(mm, pages) ((void)(mm), (void)(pages), 0)
+#define capable(cap)				((void)(cap), true)
 
 /* File mappings (mm/util.c): linux/fs.h. */
 #define mmap_action_prepare(desc, ...)		((void)(desc), 0)
 #define mmap_action_complete(vma, ...)		((void)(vma), 0)
-#define compat_vma_mmap(file, vma)		((void)(file), -EINVAL)
+#define compat_vma_mmap(file, vma)	((void)(file), (void)(vma), -EINVAL)
 
 #ifndef VH_ENV_PROBE
 #include "vma_env.h"

@@ -39,9 +39,13 @@ struct anon_vma_chain {
 };
 
 /* The reverse-map trees are not modelled (7.3 names, then older ones). */
-#define anon_rmap_tree_insert(avc, anon_vma)		do { } while (0)
-#define anon_rmap_tree_remove(avc, anon_vma)		do { } while (0)
-#define anon_vma_interval_tree_insert(avc, root)	do { } while (0)
-#define anon_vma_interval_tree_remove(avc, root)	do { } while (0)
+#define anon_rmap_tree_insert(avc, anon_vma) \
+	do { (void)(avc); (void)(anon_vma); } while (0)
+#define anon_rmap_tree_remove(avc, anon_vma) \
+	do { (void)(avc); (void)(anon_vma); } while (0)
+#define anon_vma_interval_tree_insert(avc, root) \
+	do { (void)(avc); (void)(root); } while (0)
+#define anon_vma_interval_tree_remove(avc, root) \
+	do { (void)(avc); (void)(root); } while (0)
 
 #endif /* _LINUX_RMAP_H */
