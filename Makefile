@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Builds the kernel's mm/vma_init.c, mm/vma_exec.c, mm/vma.c, mm/mmap_lock.c
-# and lib/maple_tree.c from KDIR, unchanged, against the stubs in include/
-# and the environment in shared/, and links them with the tests into ./vma.
+# and lib/maple_tree.c from KDIR, unchanged, against the stubs in include/,
+# the definitions extracted from KDIR's own headers (scripts/build/) and the
+# environment in shared/, and links them with the tests into ./vma.
 #
 #   make [KDIR=/path/to/linux] [O=builddir] [SANITIZE=0] [TSAN=1] [CC=clang]
 #        [COVERAGE=1] [V=1]
@@ -16,6 +17,7 @@ COVERAGE ?= 0
 BENCH ?= 0
 PROG ?= $(REPO)/vma
 KDIR_SCRIPT ?= $(REPO)/scripts/kdir.sh
+BUILDIN := $(REPO)/scripts/build
 SHELL := /bin/bash
 
 ifeq ($(V),1)
@@ -62,10 +64,10 @@ ARCHFLAGS := -DCONFIG_MMU -DCONFIG_DEBUG_VM -DCONFIG_64BIT -DCONFIG_PHYS_ADDR_T_
 
 # Stubs first, then generated headers and links to the few real kernel
 # headers we use, then the kernel's own userspace shims.
-# (tools/testing/vma comes early so that tools/testing/shared's quoted
-# "../../include/linux/kernel.h" resolves to tools/include, as upstream.)
-INCLUDES := -I$(REPO)/include -I$(REPO) -I$(KTREE)/tools/testing/vma \
-	-I$(GEN) -I$(GEN)/kinc -I$(KTREE)/tools/testing/shared \
+# (tools/testing/shared comes early so that its quoted
+# "../../include/linux/kernel.h" resolves to tools/include.)
+INCLUDES := -I$(REPO)/include -I$(REPO) -I$(KTREE)/tools/testing/shared \
+	-I$(GEN) -I$(GEN)/kinc \
 	-I$(KTREE)/tools/include \
 	-I$(KTREE)/tools/arch/x86/include
 
@@ -99,15 +101,19 @@ LDFLAGS += $(SANFLAGS)
 
 # Maple tree and its helpers, built as tools/testing/vma builds them.
 MAPLE_CFLAGS := $(BASE_CFLAGS) -I$(KTREE)/tools/testing/shared \
-	-I$(KTREE)/tools/testing/vma -I$(GEN) -I$(KTREE)/tools/include \
+	-I$(GEN) -I$(KTREE)/tools/include \
 	-I$(KTREE)/tools/arch/x86/include -I$(KTREE)/lib -w
 MAPLE_OBJS := $(addprefix $(O)/maple/,maple-shim.o linux.o slab.o \
 	find_bit.o bitmap.o hweight.o vsprintf.o xarray-shared.o \
 	radix-tree.o idr.o)
 
-# The harness, room by room (shared/*/), and our tables.
+# The harness, room by room (shared/*/), and our tables, by name: in a
+# kernel tree's tools/testing/vma, upstream's tests/*.c sit next to them and
+# belong to the upstream suite instead.
+TABLES := attach_detach explore lookup readers recycle seqwrap stability \
+	unlocked vm_flags vma_alloc write_lock
 ENV_SRCS := $(wildcard $(REPO)/shared/*/*.c)
-TEST_SRCS := $(filter-out $(REPO)/tests/upstream.c,$(wildcard $(REPO)/tests/*.c))
+TEST_SRCS := $(patsubst %,$(REPO)/tests/%.c,$(TABLES))
 ENV_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(ENV_SRCS))
 TEST_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(TEST_SRCS)) $(O)/tests/upstream.o
 
@@ -116,9 +122,26 @@ KERNEL_FILES := mm/mmap_lock.c mm/vma.c mm/vma_init.c mm/vma_exec.c \
 	lib/refcount.c
 KERNEL_OBJS := $(patsubst %.c,$(O)/kernel/%.o,$(KERNEL_FILES))
 
+# The tree's own suite (upstream's tools/testing/vma: shared.[ch] and
+# tests/*.c, minus our tables when we sit there), if it has one.
+UPSTREAM_DIR := $(KTREE)/tools/testing/vma
+UPSTREAM_TESTS := $(filter-out $(addprefix %/,$(notdir $(TEST_SRCS)) \
+	upstream.c),$(sort $(wildcard $(UPSTREAM_DIR)/tests/*.c)))
+ifeq ($(and $(UPSTREAM_TESTS),$(wildcard $(UPSTREAM_DIR)/shared.c),$(wildcard \
+	$(UPSTREAM_DIR)/shared.h)),)
+UPSTREAM_SKIP := -DVH_UPSTREAM_SKIP='"the tree has no tools/testing/vma suite (shared.[ch], tests/*.c)"'
+UPSTREAM_TESTS :=
+endif
+
+# Compile probes (scripts/build/probes/NAME.c): VH_HAVE_NAME where the
+# tree's API compiles as the probe uses it.
+PROBES := $(sort $(wildcard $(BUILDIN)/probes/*.c))
+ENV_HEADERS := $(REPO)/vma_internal.h $(shell find $(REPO)/include \
+	-name '*.h' 2>/dev/null)
+
 GENERATED := $(GEN)/.links $(GEN)/vma_env.h $(GEN)/generated/bit-length.h \
 	$(GEN)/generated/map-shift.h $(GEN)/generated/autoconf.h \
-	$(GEN)/upstream_tests.h $(GEN)/upstream_main.h
+	$(GEN)/upstream_tests.h $(GEN)/probes.h
 
 .PHONY: all clean help
 all: $(PROG)
@@ -131,7 +154,7 @@ $(PROG): $(KERNEL_OBJS) $(ENV_OBJS) $(TEST_OBJS) $(MAPLE_OBJS)
 $(O)/.config: ;
 
 # Links to the real kernel headers the build uses, and to the tree itself.
-$(GEN)/.links: $(O)/.config $(REPO)/scripts/real-headers
+$(GEN)/.links: $(O)/.config $(BUILDIN)/real-headers
 	@mkdir -p $(GEN)/kinc
 	$(Q)rm -rf $(GEN)/kinc $(GEN)/ksrc && mkdir -p $(GEN)/kinc && \
 	ln -s $(KTREE) $(GEN)/ksrc && \
@@ -139,31 +162,33 @@ $(GEN)/.links: $(O)/.config $(REPO)/scripts/real-headers
 		case "$$h" in ''|\#*) continue;; esac; \
 		mkdir -p $(GEN)/kinc/$$(dirname $$h); \
 		ln -s $(KTREE)/include/$$h $(GEN)/kinc/$$h; \
-	done < $(REPO)/scripts/real-headers
+	done < $(BUILDIN)/real-headers
 	@touch $@
 
-# Definitions of mm.h and of the tree's own VMA test shims that cannot be
-# reached by including a real header: extracted, never copied.
-$(GEN)/vma_env.h: $(O)/.config $(REPO)/scripts/kextract.py \
-		$(REPO)/scripts/env-deny $(REPO)/scripts/real-headers
+# What mm.h and the other headers that cannot be included whole define
+# inline, taken by name from the tree's headers (scripts/build/env.names),
+# minus what the environment defines itself.  Where upstream's test copies
+# of these helpers exist, the build notes those that differ from the tree.
+$(GEN)/vma_env.h: $(O)/.config $(BUILDIN)/kextract.py $(BUILDIN)/env.names \
+		$(ENV_HEADERS) $(GEN)/.links $(GEN)/generated/bit-length.h \
+		$(GEN)/generated/map-shift.h $(GEN)/generated/autoconf.h
 	@echo "  GEN     $(notdir $@)"
-	@mkdir -p $(GEN)
-	$(Q)python3 $(REPO)/scripts/kextract.py --guard _VH_VMA_ENV_H \
-		$$(sed -e '/^#/d' -e '/^$$/d' \
-			-e 's|^|--defined-in $(KTREE)/include/|' \
-			$(REPO)/scripts/real-headers) \
-		--deny $(REPO)/scripts/env-deny \
-		--from $(KTREE)/tools/testing/vma/include/stubs.h \
-		--from $(KTREE)/tools/testing/vma/include/dup.h \
-		--from $(KTREE)/tools/testing/vma/include/custom.h \
-		-o $@
+	$(Q)python3 $(BUILDIN)/kextract.py --guard _VH_VMA_ENV_H \
+		--names $(BUILDIN)/env.names --kdir $(KTREE) \
+		--env $(REPO)/vma_internal.h --cc "$(CC) $(CFLAGS_K)" \
+		--compare $(UPSTREAM_DIR) --notes $(GEN)/vma_env.notes \
+		--clash $(UPSTREAM_DIR)/shared.c $(GEN)/upstream_clash.h -o $@
 
-$(GEN)/upstream_main.h: $(O)/.config $(REPO)/scripts/kextract.py \
-		$(REPO)/scripts/upstream-main-names
+$(GEN)/probes.h: $(O)/.config $(PROBES) $(GEN)/vma_env.h
 	@echo "  GEN     $(notdir $@)"
-	$(Q)python3 $(REPO)/scripts/kextract.py --guard _VH_UPSTREAM_MAIN_H \
-		--only $(REPO)/scripts/upstream-main-names \
-		--from $(KTREE)/tools/testing/vma/main.c -o $@
+	$(Q)for p in $(PROBES); do \
+		n=$$(basename $$p .c | tr a-z A-Z); \
+		if $(CC) $(CFLAGS_K) -fsyntax-only $$p 2>/dev/null; then \
+			echo "#define VH_HAVE_$$n 1"; \
+		else \
+			echo "/* VH_HAVE_$$n: no */"; \
+		fi; \
+	done > $@.tmp && mv $@.tmp $@
 
 $(GEN)/generated/bit-length.h $(GEN)/generated/map-shift.h \
 $(GEN)/generated/autoconf.h: $(O)/.config
@@ -175,15 +200,14 @@ $(GEN)/generated/autoconf.h: $(O)/.config
 	$(Q)cp $(KTREE)/tools/testing/shared/autoconf.h \
 		$(GEN)/generated/autoconf.h
 
-# The upstream suite: one include and one runner per tests/*.c of the tree.
+# The upstream suite: one include and one runner per upstream tests/*.c.
 $(GEN)/upstream_tests.h: $(O)/.config
 	@mkdir -p $(GEN)
-	$(Q)for f in $(KTREE)/tools/testing/vma/tests/*.c; do \
-		n=$$(basename $$f .c); \
-		echo "#include <ksrc/tools/testing/vma/tests/$$n.c>"; \
+	$(Q)for f in $(UPSTREAM_TESTS); do \
+		echo "#include \"$$f\""; \
 	done > $@.tmp && \
 	echo '#define VH_UPSTREAM_RUNNERS \' >> $@.tmp && \
-	for f in $(KTREE)/tools/testing/vma/tests/*.c; do \
+	for f in $(UPSTREAM_TESTS); do \
 		grep -o '^\(static \)\?void run_[a-z_]*_tests' $$f | \
 			sed 's/^.*void \(.*\)/	X(\1) \\/'; \
 	done >> $@.tmp && echo >> $@.tmp && mv $@.tmp $@
@@ -207,7 +231,7 @@ $(O)/tests/upstream.o: $(REPO)/tests/upstream.c $(GENERATED)
 	@mkdir -p $(dir $@)
 	@echo "  CC      tests/upstream.c"
 	$(Q)$(CC) $(CFLAGS_K) $(if $(filter 1,$(SANITIZE)),-fno-sanitize=null) \
-		-MMD -MP -c $< -o $@.tmp
+		$(UPSTREAM_SKIP) -MMD -MP -c $< -o $@.tmp
 	$(Q)objcopy -w --localize-symbol='*' $@.tmp $@ && rm -f $@.tmp
 
 $(O)/%.o: $(REPO)/%.c $(GENERATED)

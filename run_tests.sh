@@ -4,7 +4,8 @@
 # run_tests.sh - the whole pre-submission matrix: build and run the suite
 # in each configuration (ASan+UBSan, Valgrind memcheck, ThreadSanitizer and a
 # short torture run under it) on the kernel tree
-# and on the series fixture tree made from it, then print one table.
+# and on the series fixture tree made from it, the bad-input tests and both
+# in-tree layouts (tests/cli.sh, tests/intree.sh), then print one table.
 #
 #   ./run_tests.sh [--kdir PATH] [--patch FILE]... [--quick] [--jobs N]
 #                  [--keep] [--cc CC] [-t PATTERN]
@@ -130,7 +131,8 @@ if ! ((quick)); then
 	else
 		# Reused while the tree and the fixture tooling are unchanged.
 		key=$( (echo "$tree"
-			cd "$tree" && find mm include/linux tools/testing/vma -type f \
+			cd "$tree" && find mm include/linux tools/testing/vma \
+				-path tools/testing/vma/build -prune -o -type f \
 				-printf '%T@ %p\n' | sort | tail -n 1
 			cat "$repo/scripts/mkfixture.sh" "$repo"/scripts/fixtures/*) |
 			sha1sum | cut -c1-12)
@@ -238,6 +240,21 @@ if ! ((${#patches[@]})) && ! ((quick)); then
 	((f == 0)) || grep -B1 '^not ok' "$repo/build/cli.ktap" | sed 's/^/    /' >&2
 	total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
 	rows+=("$(printf '%-10s %-14s %7d %7d %7d %8s  %s' cli "${labels[0]}" \
+		"$p" "$f" "$s" "$(elapsed "$t0")" "")")
+
+	# In a kernel tree at tools/testing/vma, over upstream's and instead.
+	say "intree: both in-tree layouts, on scratch copies of the tree"
+	t0=$EPOCHREALTIME
+	set +e
+	tests/intree.sh "${trees[0]}" "$jobs" >"$repo/build/intree.ktap" 2>&1
+	set -e
+	read -r p f s < <(sed -nE 's/^vma: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' \
+		"$repo/build/intree.ktap" | tail -n 1)
+	p=${p:-0} f=${f:-1} s=${s:-0}
+	((f == 0)) || bad=1
+	((f == 0)) || grep -B1 '^not ok' "$repo/build/intree.ktap" | sed 's/^/    /' >&2
+	total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
+	rows+=("$(printf '%-10s %-14s %7d %7d %7d %8s  %s' intree "${labels[0]}" \
 		"$p" "$f" "$s" "$(elapsed "$t0")" "")")
 fi
 

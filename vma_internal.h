@@ -4,8 +4,9 @@
  * mm/vma.c includes by a quoted path, is empty once this has been seen).
  *
  * Order: the harness's stubs of kernel headers, the real kernel headers
- * (mm_types.h, mmap_lock.h, ...), then the definitions extracted at build
- * time from the tree (build/gen/vma_env.h).
+ * (mm_types.h, mmap_lock.h, ...), then linux/mm.h: the harness's stubs of
+ * what the kernel defines out of line, then the definitions extracted at
+ * build time from the tree's headers (build/gen/vma_env.h).
  */
 #ifndef __MM_VMA_INTERNAL_H
 #define __MM_VMA_INTERNAL_H
@@ -31,9 +32,11 @@
 #include <linux/vmstat.h>
 #include <linux/mm_types.h>
 #include <linux/mmap_lock.h>
+#include <linux/rmap.h>
+#include <linux/fs.h>
 
+/* Last: tools/'s pfn.h includes linux/mm.h. */
+#include <linux/pfn.h>
 #include <linux/mm.h>
-
-#include "vma_env.h"
 
 #endif /* __MM_VMA_INTERNAL_H */

@@ -169,11 +169,14 @@ validate() {
 		! grep -q '^VERSION = ' "$t/Makefile" 2>/dev/null; then
 		die "$what $t is not a kernel tree (no top-level Makefile with VERSION, or no mm/)"
 	fi
+	if ! grep -qw vm_refcnt "$t/include/linux/mm_types.h" 2>/dev/null; then
+		die "$what $t is too old: no refcount-based per-VMA lock (vm_refcnt in include/linux/mm_types.h)"
+	fi
 	if ! [[ -f $t/mm/mmap_lock.c && -f $t/include/linux/mmap_lock.h ]] ||
 		! grep -q '__vma_start_write' "$t/mm/mmap_lock.c" 2>/dev/null; then
 		die "$what $t is too old: no per-VMA lock code (__vma_start_write in mm/mmap_lock.c, include/linux/mmap_lock.h)"
 	fi
-	for f in lib/maple_tree.c tools/testing/vma; do
+	for f in lib/maple_tree.c tools/testing/shared tools/include; do
 		[[ -e $t/$f ]] || die "$what $t is not usable: $f is missing"
 	done
 }

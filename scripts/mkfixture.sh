@@ -13,9 +13,11 @@ set -euo pipefail
 
 # What we copy from SRC, if present.
 PARTS=(mm include lib tools arch/x86/include scripts Documentation/mm Makefile)
-# Where CONFIG_PER_VMA_LOCK is resolved, and where none may be left.
-EDIT_DIRS=(mm include tools/testing/vma)
-CHECK_DIRS=(mm include/linux tools/testing/vma)
+# Where CONFIG_PER_VMA_LOCK is resolved, and where none may be left (in
+# tools/testing/vma, upstream's files only: the harness may sit there).
+EDIT_DIRS=(mm include tools/testing/vma/include tools/testing/vma/vma_internal.h)
+CHECK_DIRS=(mm include/linux tools/testing/vma/include
+	tools/testing/vma/vma_internal.h)
 SYM=CONFIG_PER_VMA_LOCK
 fixtures=$(CDPATH="" cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)/fixtures
 
@@ -55,16 +57,23 @@ parent=$(CDPATH="" cd -- "$parent" 2>/dev/null && pwd -P) || die "cannot enter $
 dst=$parent/$(basename -- "$dst")
 tmp=$(mktemp -d "$parent/.$(basename -- "$dst").tmp.XXXXXX") ||
 	die "cannot create a temp dir in $parent"
+# Where the harness sits in SRC (tools/testing/vma), not its build output.
+src=$(CDPATH="" cd -- "$src" && pwd -P)
+repo=$(CDPATH="" cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
+excl=()
+case $repo/ in
+"$src"/*) excl=(--exclude="./${repo#"$src"/}/build") ;;
+esac
 for part in "${PARTS[@]}"; do
 	[[ -e $src/$part ]] || continue
-	mkdir -p "$tmp/$(dirname "$part")"
-	cp -a -- "$src/$part" "$tmp/$part" || die "cannot copy $src/$part"
+	tar -C "$src" "${excl[@]}" -cf - "./$part" | tar -C "$tmp" -xf - ||
+		die "cannot copy $src/$part"
 done
 
 cd "$tmp"
 dirs=()
 for d in "${EDIT_DIRS[@]}"; do
-	[[ -d $d ]] && dirs+=("$d")
+	[[ -e $d ]] && dirs+=("$d")
 done
 files=()
 if ((${#dirs[@]})); then
@@ -87,7 +96,7 @@ done
 # Nothing may be left.
 check=()
 for d in "${CHECK_DIRS[@]}"; do
-	[[ -d $d ]] && check+=("$d")
+	[[ -e $d ]] && check+=("$d")
 done
 if ((${#check[@]})); then
 	left=$(grep -rnw -- "$SYM" "${check[@]}" | head -n 1 || true)

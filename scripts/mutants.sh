@@ -38,6 +38,11 @@ merge_no_prev_lock|mm/vma.c|s/\t\tvma_start_write\(prev\);\n(\t\tvmg->target = p
 expand_no_write_lock|mm/vma.c|s/(mmap_assert_write_locked\(vmg->mm\);\n)\tvma_start_write\(target\);/$1/
 expand_no_next_lock|mm/vma.c|s/\t\tvma_start_write\(next\);\n(\t\tvmg->__remove_next = true;)/$1/
 munmap_no_write_lock|mm/vma.c|s/\t\tvma_start_write\(next\);\n(\t\tmas_set\(mas_detach, vms->vma_count\+\+\);)/$1/
+flags_set_no_write_lock|include/linux/mm.h|s/(void vm_flags_set\(struct vm_area_struct \*vma,\n\t+vm_flags_t flags\)\n\{\n)\tvma_start_write\(vma\);\n/$1/
+flags_clear_no_write_lock|include/linux/mm.h|s/(void vm_flags_clear\(struct vm_area_struct \*vma,\n[^{]*\{\n(?:.*\n)??)\tvma_start_write\(vma\);\n/$1/
+flags_mod_no_write_lock|include/linux/mm.h|s/(void vm_flags_mod\(struct vm_area_struct \*vma,\n[^{]*\{\n)\tvma_start_write\(vma\);\n/$1/
+vma_init_no_lock_init|include/linux/mm.h|s/(INIT_LIST_HEAD\(&vma->anon_vma_chain\);\n)\tvma_lock_init\(vma, false\);\n/$1/
+dup_no_lock_init|mm/vma_init.c|s/\tvma_lock_init\(new, true\);\n//
 LIST
 )
 

@@ -70,7 +70,7 @@ sleep 1
 
 echo "KTAP version 1"
 echo "# kernel tree $kdir"
-echo "1..17"
+echo "1..18"
 
 # The kernel tree argument.
 expect_fail kdir_missing 'KDIR /nonexistent does not exist' \
@@ -83,6 +83,12 @@ rm "$work/old/mm/mmap_lock.c"
 grep -v __vma_start_write "$kdir/mm/mmap_lock.c" >"$work/old/mm/mmap_lock.c"
 expect_fail kdir_too_old 'too old: no per-VMA lock code' \
 	make -s -C "$repo" KDIR="$work/old" O="$work/b2"
+cp -al "$kdir" "$work/norefcnt"
+rm "$work/norefcnt/include/linux/mm_types.h"
+sed 's/vm_refcnt/vm_lock/g' "$kdir/include/linux/mm_types.h" \
+	>"$work/norefcnt/include/linux/mm_types.h"
+expect_fail kdir_no_vm_refcnt 'too old: no refcount-based per-VMA lock \(vm_refcnt' \
+	make -s -C "$repo" KDIR="$work/norefcnt" O="$work/b2"
 expect_fail run_tests_kdir_missing 'KDIR /nonexistent does not exist' \
 	"$repo/run_tests.sh" --quick --kdir /nonexistent
 

@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shadows include/linux/mm.h.  The tools/ version supplies the page-size
- * basics; everything mm/ needs beyond them is the VMA environment of
- * vma_internal.h (extracted from the tree, plus the harness models).
+ * Shadows include/linux/mm.h.  What the kernel's mm.h (and the headers it
+ * stands for here: mm/internal.h, ksm.h, mman.h, fs.h, ...) defines inline
+ * comes from the tree itself: build/gen/vma_env.h, extracted by name at
+ * build time (scripts/build/env.names).  This file adds, before it, what
+ * those headers only declare and the kernel defines in files the harness
+ * does not compile (page tables, TLB, reverse map, memory accounting):
+ * short stubs, mostly macros so that they fit every kernel version's
+ * signature.  The few that need the VMA flags are functions in
+ * shared/env/kernel_stubs.c, declared by the tree's own prototypes.
  */
 #ifndef _VH_LINUX_MM_H
 #define _VH_LINUX_MM_H
@@ -10,5 +16,46 @@
 #include <linux/gfp.h>
 #include_next <linux/mm.h>
 #include "../../vma_internal.h"
+
+/* x86-64 with 4-level page tables (arch/x86/include/asm/page_64_types.h). */
+#define TASK_SIZE_MAX		((1UL << 47) - PAGE_SIZE)
+#define DEFAULT_MAP_WINDOW	TASK_SIZE_MAX
+#define TASK_SIZE		TASK_SIZE_MAX
+#define TASK_SIZE_LOW		TASK_SIZE_MAX
+#define STACK_TOP		TASK_SIZE_LOW
+#define STACK_TOP_MAX		TASK_SIZE_MAX
+
+/* Page tables and TLB (mm/memory.c, mm/mremap.c): there are none. */
+struct mmu_gather {
+	struct mm_struct *mm;
+};
+static inline void vh_no_page_tables(int unused, ...)
+{
+}
+#define free_pgd_range(...)		vh_no_page_tables(0, __VA_ARGS__)
+#define free_pgtables(...)		vh_no_page_tables(0, __VA_ARGS__)
+#define unmap_vmas(...)			vh_no_page_tables(0, __VA_ARGS__)
+/* As if every page table moved: mm/vma_exec.c checks the length. */
+#define move_page_tables(pmc)		((pmc)->len_in)
+#define lru_add_drain()			do { } while (0)
+#define arch_unmap(mm, start, end) \
+	do { (void)(mm); (void)(start); (void)(end); } while (0)
+
+/* Limits and permissions (mm/mmap.c, security/): all granted. */
+#define may_expand_vm(mm, flags, npages) \
+	((void)(mm), (void)(flags), (void)(npages), true)
+#define mlock_future_ok(mm, flags, bytes) \
+	((void)(mm), (void)(flags), (void)(bytes), true)
+#define security_vm_enough_memory_mm(mm, pages) ((void)(mm), (void)(pages), 0)
+#define capable(cap)				((void)(cap), true)
+
+/* File mappings (mm/util.c): linux/fs.h. */
+#define mmap_action_prepare(desc, ...)		((void)(desc), 0)
+#define mmap_action_complete(vma, ...)		((void)(vma), 0)
+#define compat_vma_mmap(file, vma)	((void)(file), (void)(vma), -EINVAL)
+
+#ifndef VH_ENV_PROBE
+#include "vma_env.h"
+#endif
 
 #endif /* _VH_LINUX_MM_H */

@@ -40,6 +40,8 @@
 typedef unsigned long pgoff_t;
 typedef unsigned long pgprotval_t;
 typedef struct pgprot { pgprotval_t pgprot; } pgprot_t;
+#define pgprot_val(x)		((x).pgprot)
+#define __pgprot(x)		((pgprot_t) { (x) })
 typedef struct { unsigned long pgd; } pgd_t;
 typedef struct page *pgtable_t;
 typedef struct { unsigned long ctx_id; } mm_context_t;
@@ -71,6 +73,19 @@ struct futex_mm_data { };
 struct percpu_counter {
 	s64 count;
 };
+
+static inline void percpu_counter_add_batch(struct percpu_counter *fbc,
+					    s64 amount, s32 batch)
+{
+	__atomic_fetch_add(&fbc->count, amount, __ATOMIC_RELAXED);
+}
+
+static inline s64 percpu_counter_read_positive(struct percpu_counter *fbc)
+{
+	s64 ret = __atomic_load_n(&fbc->count, __ATOMIC_RELAXED);
+
+	return ret > 0 ? ret : 0;
+}
 
 typedef struct cpumask {
 	unsigned long bits[1];

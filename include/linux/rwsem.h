@@ -44,6 +44,7 @@ void vh_rwsem_assert_held(const struct rw_semaphore *sem, bool write,
 
 #define down_read_nested(sem, subclass)		down_read(sem)
 #define down_write_nested(sem, subclass)	down_write(sem)
+#define down_write_nest_lock(sem, nest)		down_write(sem)
 #define up_read_non_owner(sem)			up_read(sem)
 #define rwsem_assert_held(sem)						\
 	vh_rwsem_assert_held(sem, false, __FILE__, __LINE__)

@@ -84,6 +84,7 @@ void vh_env_init(void)
 void vh_env_exit(void)
 {
 	vh_rcu_exit();
+	vh_anon_vmas_free();
 	vh_slab_teardown();
 	vh_task_free(vh_task_exit());
 }

@@ -49,8 +49,13 @@ int vh_map(struct mm_struct *mm, unsigned long start, unsigned long end,
 	unsigned long ret;
 
 	current->mm = mm;
+#ifdef VH_HAVE_MMAP_REGION_VMA_FLAGS
 	ret = mmap_region(NULL, start, end - start, legacy_to_vma_flags(flags),
 			  start >> PAGE_SHIFT, NULL);
+#else
+	ret = mmap_region(NULL, start, end - start, flags, start >> PAGE_SHIFT,
+			  NULL);
+#endif
 	return IS_ERR_VALUE(ret) ? (int)ret : 0;
 }
 

@@ -10,6 +10,7 @@
 #include <linux/mm.h>
 #include <ksrc/mm/vma.h>
 #include "../env/env.h"
+#include "probes.h"
 
 /* A new address space (mm_count 1), and its release. */
 struct mm_struct *vh_mm_new(void);

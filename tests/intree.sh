@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The harness sitting in a kernel tree at tools/testing/vma, both ways:
+# copied over the tree's own tools/testing/vma (upstream's files stay next
+# to ours) and replacing it.  Each layout is a scratch copy of the tree
+# (hard links: tar unlinks a file before it extracts one over it, so
+# nothing is written through a link), built with a plain "make" (KDIR
+# defaults to ../../..) and run with "./vma".  Run by run_tests.sh; standalone:
+# tests/intree.sh [KDIR] [JOBS] (the tree defaults to scripts/kdir.sh's).
+#
+# Output is KTAP with the closing "vma: N passed, M failed, K skipped".
+set -uo pipefail
+
+repo=$(CDPATH='' cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
+kdir=${1:-$("$repo/scripts/kdir.sh" --quiet)} || exit 2
+jobs=${2:-2}
+mkdir -p "$repo/build"
+work=$(mktemp -d "$repo/build/intree.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+n=0 passed=0 failed=0 skipped=0
+result() {
+	n=$((n + 1))
+	if [[ $2 == yes ]]; then
+		echo "ok $n intree.$1"
+		passed=$((passed + 1))
+	else
+		echo "    # $3"
+		echo "not ok $n intree.$1"
+		failed=$((failed + 1))
+	fi
+}
+
+# The harness's own files (not its build output), copied into $1.
+copy_harness() {
+	tar -C "$repo" --exclude=./build --exclude=./.git --exclude=./vma \
+		--exclude='./vma-*' --exclude='*.o' --exclude='*.d' -cf - . |
+		tar -C "$1" -xf -
+}
+
+echo "KTAP version 1"
+echo "# kernel tree $kdir"
+echo "1..6"
+case $repo/ in
+"$kdir"/*)
+	# Our files could not be told from upstream's there.
+	for t in overlay_make_vma overlay_upstream_runs overlay_own_tables \
+		replace_make_vma replace_upstream_skipped tree_untouched; do
+		n=$((n + 1))
+		echo "ok $n intree.$t # SKIP the harness already sits in this tree"
+	done
+	echo "vma: 0 passed, 0 failed, $n skipped"
+	exit 0
+	;;
+esac
+touch "$work/stamp"
+sleep 1
+
+for layout in overlay replace; do
+	t=$work/$layout
+	cp -al "$kdir" "$t"
+	dir=$t/tools/testing/vma
+	if [[ $layout == replace ]]; then
+		rm -rf "$dir"
+	fi
+	mkdir -p "$dir"
+	copy_harness "$dir"
+	if ! (cd "$dir" && env -u KDIR -u O make -s -j"$jobs") \
+		>"$work/$layout.build" 2>&1; then
+		result "${layout}_make_vma" no \
+			"make failed: $(grep -m1 -E 'error|vma: ' "$work/$layout.build")"
+		continue
+	fi
+	(cd "$dir" && ./vma) >"$work/$layout.ktap" 2>&1
+	rc=$?
+	sum=$(grep -E '^vma: [0-9]+ passed' "$work/$layout.ktap" | tail -n 1)
+	if ((rc == 0)) && [[ -n $sum ]]; then
+		result "${layout}_make_vma" yes ""
+	else
+		result "${layout}_make_vma" no \
+			"./vma exit $rc: ${sum:-no summary}; $(grep -m3 '^not ok' "$work/$layout.ktap" | paste -sd' ')"
+	fi
+	echo "# $layout: ${sum:-no summary}"
+	if [[ $layout == overlay ]]; then
+		if grep -q '^ok [0-9]* upstream\.[a-z_]*$' "$work/$layout.ktap"; then
+			result overlay_upstream_runs yes ""
+		else
+			result overlay_upstream_runs no "no upstream test ran"
+		fi
+		if grep -qE '^(not )?ok [0-9]+ [a-z_]+\.' "$work/$layout.ktap" &&
+			! grep -qE '^(not )?ok [0-9]+ (merge|mmap|vma)\.' \
+				"$work/$layout.ktap"; then
+			result overlay_own_tables yes ""
+		else
+			result overlay_own_tables no \
+				"upstream's tests/*.c taken as our tables"
+		fi
+	else
+		if grep -q '^ok [0-9]* upstream\.suite # SKIP' "$work/$layout.ktap"; then
+			result replace_upstream_skipped yes ""
+		else
+			result replace_upstream_skipped no \
+				"upstream's suite not reported as skipped"
+		fi
+	fi
+done
+
+changed=$(cd "$kdir" && find . -newer "$work/stamp" -print 2>/dev/null |
+	head -n 5)
+if [[ -n $changed ]]; then
+	result tree_untouched no "files changed in the tree: $changed"
+else
+	result tree_untouched yes ""
+fi
+
+echo "vma: $passed passed, $failed failed, $skipped skipped"
+((failed == 0))

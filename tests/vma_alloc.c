@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A VMA's start: vm_area_alloc() (mm/vma_init.c, with the tree's vma_init()
+ * from include/linux/mm.h) and vm_area_dup().  Either gives a detached VMA
+ * whose lock is initialised by vma_lock_init(): no reader reference, and a
+ * vm_lock_seq of UINT_MAX, which no mmap write section has until the
+ * sequence wraps.  The slab cache is SLAB_TYPESAFE_BY_RCU and hands a freed
+ * VMA out again at once, so a VMA freed while write-locked in the current
+ * section comes back with that section's sequence unless it is reset.
+ */
+#include <limits.h>
+#include "../shared/kunit/test.h"
+#include "../shared/vma/vma.h"
+
+enum va_how {
+	VA_ALLOC,		/* vm_area_alloc() */
+	VA_ALLOC_RECYCLED,	/* ... of a VMA just freed, write-locked */
+	VA_DUP_RECYCLED,	/* vm_area_dup() of the fixture's VMA, ditto */
+};
+
+struct va_row {
+	const char *desc;
+	enum va_how how;
+};
+
+static const struct va_row va_rows[] = {
+	{ .desc = "alloc_detached_unlocked", .how = VA_ALLOC },
+	{ .desc = "alloc_recycled_detached_unlocked",
+	  .how = VA_ALLOC_RECYCLED },
+	{ .desc = "dup_recycled_detached_unlocked", .how = VA_DUP_RECYCLED },
+};
+
+static void va_body(const struct va_row *row)
+{
+	struct mm_struct *mm = vh_test_mm();
+	struct vm_area_struct *vma, *old = NULL, *mapped;
+	int warns;
+
+	VH_ASSERT_EQ(vh_map_layout(mm, "AAAAAAAA"), 0);
+	mapped = vma_lookup(mm, VH_BASE);
+	VH_ASSERT(mapped);
+	mmap_write_lock(mm);
+	if (row->how != VA_ALLOC) {
+		/* Write-locked in this section, then freed. */
+		old = vm_area_alloc(mm);
+		VH_ASSERT(old);
+		vma_start_write(old);
+		VH_ASSERT(__is_vma_write_locked(old));
+		vm_area_free(old);
+	}
+	if (row->how == VA_DUP_RECYCLED) {
+		vma_start_write(mapped);
+		vma = vm_area_dup(mapped);
+	} else {
+		vma = vm_area_alloc(mm);
+	}
+	VH_ASSERT(vma);
+	if (old && vma != old)
+		vh_diag("the slab did not recycle the VMA at once");
+
+	VH_CHECK(vma->vm_mm == mm);
+	VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), 0);
+	vh_expect_warn_begin();
+	vma_assert_detached(vma);
+	warns = vh_expect_warn_end();
+	VH_CHECK_EQ(warns, 0);
+	if (vma->vm_lock_seq != UINT_MAX)
+		vh_fail(__FILE__, __LINE__,
+			"vm_lock_seq of a new VMA is %u, not UINT_MAX: its lock was not initialised (vma_lock_init())",
+			vma->vm_lock_seq);
+	if (__is_vma_write_locked(vma))
+		vh_fail(__FILE__, __LINE__,
+			"a new VMA is write-locked in a section it never took the lock in (stale vm_lock_seq %u)",
+			vma->vm_lock_seq);
+
+	vm_area_free(vma);
+	mmap_write_unlock(mm);
+}
+
+VH_TABLE(vma_alloc,
+	 "a new VMA (vm_area_alloc(), vm_area_dup()) is detached and its lock initialised by vma_lock_init(): not write-locked, whatever the slab object held before",
+	 va_rows, va_body);
