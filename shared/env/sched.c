@@ -58,6 +58,11 @@ void vh_explore_thread_enter(struct vh_ex_thread *x)
 	vh_sched_ops->thread_enter(x);
 }
 
+void vh_explore_thread_exiting(void)
+{
+	vh_sched_ops->thread_exiting();
+}
+
 void vh_explore_thread_exit(void)
 {
 	vh_sched_ops->thread_exit();

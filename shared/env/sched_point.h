@@ -68,11 +68,14 @@ void vh_explore_rcu_qs(void);
  * thread, or the first one started while a schedule begins, gets a slot
  * from vh_explore_thread_new() (NULL otherwise); the new thread calls
  * vh_explore_thread_enter() before running its function and
- * vh_explore_thread_exit() after its last scheduling point.
+ * vh_explore_thread_exit() after its last scheduling point;
+ * vh_explore_thread_exiting() when it starts its clean-up (an aborted run
+ * then lets it finish that instead of exiting it).
  * vh_explore_join() blocks until the slot's thread has exited.
  */
 struct vh_ex_thread *vh_explore_thread_new(void *handle);
 void vh_explore_thread_enter(struct vh_ex_thread *x);
+void vh_explore_thread_exiting(void);
 void vh_explore_thread_exit(void);
 void vh_explore_join(struct vh_ex_thread *x);
 
@@ -85,6 +88,7 @@ void vh_explore_join(struct vh_ex_thread *x);
  * @rcu_qs:		implements vh_explore_rcu_qs()
  * @thread_new:		implements vh_explore_thread_new()
  * @thread_enter:	implements vh_explore_thread_enter()
+ * @thread_exiting:	implements vh_explore_thread_exiting()
  * @thread_exit:	implements vh_explore_thread_exit()
  * @join:		implements vh_explore_join()
  *
@@ -98,6 +102,7 @@ struct vh_sched_ops {
 	void (*rcu_qs)(void);
 	struct vh_ex_thread *(*thread_new)(void *handle);
 	void (*thread_enter)(struct vh_ex_thread *x);
+	void (*thread_exiting)(void);
 	void (*thread_exit)(void);
 	void (*join)(struct vh_ex_thread *x);
 };

@@ -150,6 +150,7 @@ struct vh_ex_thread {
 	void *pc;			/* where it last decided (tracing) */
 	bool joined;			/* vh_thread_join() took care of it */
 	bool unwinding;			/* exiting because the run aborted */
+	bool exiting;			/* in its clean-up (thread.c) */
 	unsigned long rcu_qs;		/* read-side critical sections left */
 };
 
@@ -505,18 +506,23 @@ static void ex_abort(void)
 /*
  * The run is aborted: leave the read-side critical sections (so that grace
  * periods elsewhere can end) and exit; thread.c's clean-up then calls
- * vh_explore_thread_exit().  Called with ex_lock held; does not return.
+ * vh_explore_thread_exit().  A thread already in that clean-up (its
+ * synchronize_rcu() in vh_task_exit() can block) is not exited again: it
+ * returns, unwinding, and finishes its clean-up.  Called with ex_lock held;
+ * returns (with it held) only then.
  */
-static __noreturn void ex_unwind(struct vh_ex_thread *me)
+static void ex_unwind(struct vh_ex_thread *me)
 {
 	struct task_struct *t = me->task;
 
 	me->unwinding = true;
-	pthread_mutex_unlock(&ex_lock);
 	while (t && t->rcu_depth > 0) {
 		t->rcu_depth--;
 		urcu_memb_read_unlock();
 	}
+	if (me->exiting)
+		return;
+	pthread_mutex_unlock(&ex_lock);
 	vh_thread_exit_current();
 }
 
@@ -527,6 +533,8 @@ static void ex_wait_turn(struct vh_ex_thread *me)
 	if (ex.abort)
 		ex_unwind(me);
 }
+
+static bool ex_in_reader(const struct vh_ex_thread *t);
 
 static void ex_deadlock(int self)
 {
@@ -543,6 +551,12 @@ static void ex_deadlock(int self)
 			n += snprintf(buf + n, sizeof(buf) - n, " T%d in %s",
 				      i, t->what);
 	}
+	/* Who a synchronize_rcu() waits for. */
+	for (i = 0; i < ex.nr && n < sizeof(buf); i++)
+		if (ex_in_reader(&ex.thr[i]))
+			n += snprintf(buf + n, sizeof(buf) - n,
+				      "; T%d holds the RCU read lock (depth %d)",
+				      i, ex.thr[i].task->rcu_depth);
 	ex_failf(self, "%s", buf);
 }
 
@@ -580,11 +594,10 @@ static void ex_switch(struct vh_ex_thread *me)
 static void ex_point(struct vh_ex_thread *me)
 {
 	pthread_mutex_lock(&ex_lock);
-	if (!me->unwinding) {
-		if (ex.abort)
-			ex_unwind(me);
+	if (!me->unwinding && ex.abort)
+		ex_unwind(me);
+	if (!me->unwinding)
 		ex_switch(me);
-	}
 	pthread_mutex_unlock(&ex_lock);
 }
 
@@ -601,9 +614,9 @@ static void ex_block(vh_ready_t ready, const void *arg, const char *what)
 	struct vh_ex_thread *me = vh_ex_self;
 
 	pthread_mutex_lock(&ex_lock);
+	if (!me->unwinding && ex.abort)
+		ex_unwind(me);
 	if (!me->unwinding) {
-		if (ex.abort)
-			ex_unwind(me);
 		me->state = EX_BLOCKED;
 		me->ready = ready;
 		me->ready_arg = arg;
@@ -705,6 +718,16 @@ static void ex_thread_enter(struct vh_ex_thread *x)
 	vh_ex_self = x;
 	x->task = current;
 	ex_wait_turn(x);
+	pthread_mutex_unlock(&ex_lock);
+}
+
+static void ex_thread_exiting(void)
+{
+	struct vh_ex_thread *me = vh_ex_self;
+
+	pthread_mutex_lock(&ex_lock);
+	if (me)
+		me->exiting = true;
 	pthread_mutex_unlock(&ex_lock);
 }
 
@@ -1586,6 +1609,7 @@ static const struct vh_sched_ops ex_sched_ops = {
 	.rcu_qs = ex_rcu_qs,
 	.thread_new = ex_thread_new,
 	.thread_enter = ex_thread_enter,
+	.thread_exiting = ex_thread_exiting,
 	.thread_exit = ex_thread_exit,
 	.join = ex_join,
 };

@@ -27,6 +27,8 @@ static void vh_thread_cleanup(void *arg)
 {
 	struct vh_thread *t = arg;
 
+	if (t->ex)
+		vh_explore_thread_exiting();
 	vh_task_exit();
 	rcu_unregister_thread();
 	if (t->ex)
