@@ -41,6 +41,7 @@ struct task_struct {
 	pthread_cond_t sleep_cond;
 	unsigned long nr_sleeps;	/* times schedule() really slept */
 	int rcu_depth;			/* rcu_read_lock() nesting */
+	unsigned long rcu_sections;	/* outermost rcu_read_lock()s */
 	int nr_read_held;		/* rwsems read-held by this task */
 	const void *read_held[8];
 };

@@ -22,12 +22,16 @@
 #include "env.h"
 #include "report.h"
 #include "sched_point.h"
+#include "deadlock.h"
 
 void rcu_read_lock(void)
 {
+	struct task_struct *t = current;
+
 	vh_sched_point(NULL);
 	urcu_memb_read_lock();
-	current->rcu_depth++;
+	if (!t->rcu_depth++)
+		t->rcu_sections++;
 }
 
 void rcu_read_unlock(void)
@@ -50,13 +54,18 @@ int rcu_read_lock_held(void)
 
 void synchronize_rcu(void)
 {
+	struct vh_wait w = { .what = "synchronize_rcu()" };
+
 	/* A grace period cannot end inside our own read-side section. */
 	if (WARN_ON(current->rcu_depth > 0))
 		return;
 	vh_sched_point(NULL);
 	if (vh_explored() && !vh_explore_rcu_sync())
 		return;
+	/* Deadlock detection: who the grace period waits for. */
+	vh_wait_rcu_begin(&w);
 	urcu_memb_synchronize_rcu();
+	vh_wait_end();
 }
 
 /*

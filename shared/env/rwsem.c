@@ -7,7 +7,9 @@
  * Killable waits give up with -EINTR once a fatal signal is pending.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 #include <linux/kernel.h>
 #include <linux/rwsem.h>
@@ -16,6 +18,7 @@
 #include <linux/bug.h>
 #include "report.h"
 #include "sched_point.h"
+#include "deadlock.h"
 
 void init_rwsem(struct rw_semaphore *sem)
 {
@@ -60,12 +63,17 @@ static bool vh_read_held_by_me(const struct rw_semaphore *sem)
 	return false;
 }
 
-/* Under the explorer: what a waiter waits for (see vh_rwsem_wait()). */
+/*
+ * What a waiter waits for: under the explorer (see vh_rwsem_wait()), and
+ * for deadlock detection (its wait, for the whole of the caller's loop).
+ */
 struct vh_rwsem_waiter {
 	const struct rw_semaphore *sem;
 	struct task_struct *task;
 	bool write;
 	bool killable;
+	bool waiting;		/* wait begun */
+	struct vh_wait wait;
 };
 
 static bool vh_rwsem_ready(const void *arg)
@@ -78,6 +86,62 @@ static bool vh_rwsem_ready(const void *arg)
 	if (w->write)
 		return !sem->owner && !sem->readers;
 	return !sem->owner && !sem->writers_waiting;
+}
+
+/* Deadlock detection: may the waiter go on? */
+static bool vh_rwsem_wait_ready(const struct vh_wait *w)
+{
+	const struct vh_rwsem_waiter *rw =
+		container_of(w, struct vh_rwsem_waiter, wait);
+	struct rw_semaphore *sem = (struct rw_semaphore *)rw->sem;
+	bool ready;
+
+	if (pthread_mutex_trylock(&sem->lock))
+		return true;
+	ready = vh_rwsem_ready(rw);
+	pthread_mutex_unlock(&sem->lock);
+	return ready;
+}
+
+static void vh_rwsem_wait_describe(const struct vh_wait *w, char *buf,
+				   size_t size)
+{
+	const struct vh_rwsem_waiter *rw =
+		container_of(w, struct vh_rwsem_waiter, wait);
+	const struct rw_semaphore *sem = rw->sem;
+	char who[256];
+	size_t n;
+
+	if (sem->owner)
+		vh_dl_task_name(sem->owner, who, sizeof(who));
+	else
+		vh_dl_rwsem_readers(sem, who, sizeof(who));
+	n = snprintf(buf, size, " on rw_semaphore %p, held for %s by %s",
+		     sem, sem->owner ? "write" : "read",
+		     who[0] ? who : "nobody");
+	if (n < size && sem->writers_waiting - rw->write > 0)
+		snprintf(buf + n, size - n, "; %d other writer(s) waiting",
+			 sem->writers_waiting - rw->write);
+}
+
+/* Before the first real wait of the caller's loop. */
+static void vh_rwsem_wait_begin(struct vh_rwsem_waiter *rw)
+{
+	if (rw->waiting || vh_explored())
+		return;
+	rw->waiting = true;
+	rw->wait = (struct vh_wait){
+		.what = rw->write ? "down_write()" : "down_read()",
+		.ready = vh_rwsem_wait_ready,
+		.describe = vh_rwsem_wait_describe,
+	};
+	vh_wait_begin(&rw->wait);
+}
+
+static void vh_rwsem_wait_end(struct vh_rwsem_waiter *rw)
+{
+	if (rw->waiting)
+		vh_wait_end();
 }
 
 /*
@@ -119,6 +183,9 @@ static int vh_rwsem_wait(struct rw_semaphore *sem, bool killable, bool write)
 
 static int __down_read(struct rw_semaphore *sem, bool killable, bool try)
 {
+	struct vh_rwsem_waiter rw = {
+		.sem = sem, .task = current, .killable = killable,
+	};
 	int ret = 0;
 
 	vh_sched_point(sem);
@@ -129,6 +196,7 @@ static int __down_read(struct rw_semaphore *sem, bool killable, bool try)
 			ret = -EBUSY;
 			goto out;
 		}
+		vh_rwsem_wait_begin(&rw);
 		ret = vh_rwsem_wait(sem, killable, false);
 		if (ret)
 			goto out;
@@ -136,12 +204,16 @@ static int __down_read(struct rw_semaphore *sem, bool killable, bool try)
 	sem->readers++;
 	vh_read_held_add(sem);
 out:
+	vh_rwsem_wait_end(&rw);
 	pthread_mutex_unlock(&sem->lock);
 	return ret;
 }
 
 static int __down_write(struct rw_semaphore *sem, bool killable, bool try)
 {
+	struct vh_rwsem_waiter rw = {
+		.sem = sem, .task = current, .write = true, .killable = killable,
+	};
 	int ret = 0;
 
 	vh_sched_point(sem);
@@ -153,10 +225,12 @@ static int __down_write(struct rw_semaphore *sem, bool killable, bool try)
 	}
 	sem->writers_waiting++;
 	while (sem->owner || sem->readers) {
+		vh_rwsem_wait_begin(&rw);
 		ret = vh_rwsem_wait(sem, killable, true);
 		if (ret)
 			break;
 	}
+	vh_rwsem_wait_end(&rw);
 	sem->writers_waiting--;
 	if (!ret)
 		sem->owner = current;

@@ -6,6 +6,7 @@
  * finish_rcuwait()), written from the kernel's documented contract.
  */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <linux/atomic.h>
 #include <linux/sched.h>
@@ -15,6 +16,7 @@
 #include "env.h"
 #include "report.h"
 #include "sched_point.h"
+#include "deadlock.h"
 
 static __thread struct task_struct *vh_task;
 static int vh_next_pid = 1;
@@ -89,14 +91,49 @@ static bool vh_task_awake(const void *arg)
 	return t->__state == TASK_RUNNING || vh_signal_wakes(t);
 }
 
+/* Deadlock detection: may a task sleeping in schedule() go on? */
+static bool vh_sleep_ready(const struct vh_wait *w)
+{
+	struct task_struct *t = (struct task_struct *)w->obj;
+	bool ready;
+
+	if (pthread_mutex_trylock(&t->sleep_lock))
+		return true;
+	ready = vh_task_awake(t);
+	pthread_mutex_unlock(&t->sleep_lock);
+	return ready;
+}
+
+static void vh_sleep_describe(const struct vh_wait *w, char *buf,
+			      size_t size)
+{
+	const struct task_struct *t = w->obj;
+	int s = t->__state;
+
+	snprintf(buf, size, " (%s) with no wake-up pending",
+		 s == TASK_KILLABLE ? "TASK_KILLABLE" :
+		 s == TASK_UNINTERRUPTIBLE ? "TASK_UNINTERRUPTIBLE" :
+		 s == TASK_INTERRUPTIBLE ? "TASK_INTERRUPTIBLE" : "?");
+}
+
 void schedule(void)
 {
 	struct task_struct *t = current;
+	struct vh_wait w = {
+		.what = "schedule()", .ready = vh_sleep_ready,
+		.describe = vh_sleep_describe, .obj = t,
+	};
+	bool waited = false;
 
 	vh_sched_point(t);
 	pthread_mutex_lock(&t->sleep_lock);
-	if (t->__state != TASK_RUNNING && !vh_signal_wakes(t))
+	if (t->__state != TASK_RUNNING && !vh_signal_wakes(t)) {
 		t->nr_sleeps++;
+		if (!vh_explored()) {
+			vh_wait_begin(&w);
+			waited = true;
+		}
+	}
 	while (t->__state != TASK_RUNNING && !vh_signal_wakes(t)) {
 		if (!vh_explored()) {
 			pthread_cond_wait(&t->sleep_cond, &t->sleep_lock);
@@ -107,6 +144,8 @@ void schedule(void)
 		pthread_mutex_lock(&t->sleep_lock);
 	}
 	t->__state = TASK_RUNNING;
+	if (waited)
+		vh_wait_end();
 	pthread_mutex_unlock(&t->sleep_lock);
 }
 

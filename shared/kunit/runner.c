@@ -20,6 +20,7 @@
 #include "ktap.h"
 #include "mode.h"
 #include "../env/env.h"
+#include "../env/deadlock.h"
 
 #ifndef VH_KTREE
 #define VH_KTREE "?"
@@ -309,33 +310,88 @@ static void vh_test_done(void)
 	pthread_mutex_unlock(&vh_done_lock);
 }
 
-enum vh_result { VH_PASS, VH_FAIL, VH_HANG };
+/*
+ * HANG: the watchdog fired (a livelock, or a wait the deadlock detection
+ * does not see); STUCK: every task of the test is blocked for good.  Either
+ * way tasks stay behind in kernel code, holding what they hold.
+ */
+enum vh_result { VH_PASS, VH_FAIL, VH_HANG, VH_STUCK };
+
+/* Each line of @report as a diagnostic, indented under @head. */
+static void vh_diag_report(const char *head, const char *report)
+{
+	const char *p = report, *nl;
+
+	vh_diag("%s", head);
+	for (; p && *p; p = nl + 1) {
+		nl = strchrnul(p, '\n');
+		vh_diag("  %.*s", (int)(nl - p), p);
+		if (!*nl)
+			break;
+	}
+}
+
+/* Every task of the test is blocked: fail it, or let a harness wait end. */
+static enum vh_deadlock vh_check_deadlock(void)
+{
+	enum vh_deadlock dl;
+	char *report;
+
+	dl = vh_deadlock_check(&report);
+	if (dl == VH_DL_STUCK) {
+		pthread_mutex_lock(&vh_state_lock);
+		vh_failed = true;
+		pthread_mutex_unlock(&vh_state_lock);
+		vh_diag_report("DEADLOCK: every task of the test is blocked and none can be woken:",
+			       report);
+	} else if (dl == VH_DL_GAVE_UP && vh_verbose) {
+		vh_diag_report("every task of the test is blocked; vh_wait_blocked() gives up:",
+			       report);
+	}
+	free(report);
+	return dl;
+}
 
 static enum vh_result vh_run_one(struct vh_test *t)
 {
-	struct timespec deadline;
+	struct timespec start, now, slice;
 	struct vh_thread *th;
-	int err = 0;
 
 	vh_failed = false;
 	vh_expect_depth = 0;
 	vh_rand_state = (vh_run_seed ^ vh_hash(t->name)) | 1;
 	vh_done = false;
+	vh_deadlock_new_test();
 	th = vh_thread_start_notify(vh_test_thread, t, vh_test_done);
 
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += vh_opts.timeout_s;
+	/* Wait, looking for a deadlock every few milliseconds. */
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	pthread_mutex_lock(&vh_done_lock);
-	while (!vh_done && err != ETIMEDOUT)
-		err = pthread_cond_timedwait(&vh_done_cond, &vh_done_lock,
-					     &deadline);
-	pthread_mutex_unlock(&vh_done_lock);
-	if (!vh_done) {
-		vh_diag("watchdog: %s still running after %us (hang or lost wake-up)",
-			t->name, vh_opts.timeout_s);
-		vh_thread_abandon(th);
-		return VH_HANG;
+	while (!vh_done) {
+		clock_gettime(CLOCK_REALTIME, &slice);
+		slice.tv_nsec += 5 * 1000 * 1000;
+		if (slice.tv_nsec >= 1000000000) {
+			slice.tv_sec++;
+			slice.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&vh_done_cond, &vh_done_lock, &slice);
+		if (vh_done)
+			break;
+		pthread_mutex_unlock(&vh_done_lock);
+		if (vh_check_deadlock() == VH_DL_STUCK) {
+			vh_thread_abandon(th);
+			return VH_STUCK;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= (time_t)vh_opts.timeout_s) {
+			vh_diag("watchdog: %s still running after %us (a livelock, or a hang outside the environment's waits)",
+				t->name, vh_opts.timeout_s);
+			vh_thread_abandon(th);
+			return VH_HANG;
+		}
+		pthread_mutex_lock(&vh_done_lock);
 	}
+	pthread_mutex_unlock(&vh_done_lock);
 	vh_thread_join(th);
 	return vh_test_failed() ? VH_FAIL : VH_PASS;
 }
@@ -466,6 +522,7 @@ static bool vh_number(const char *arg, unsigned long *v)
 static int vh_run_tests(bool selected)
 {
 	int nr_tables = 0, ret, hung = 0;
+	char *stuck = NULL;
 	size_t i, k;
 
 	for (i = 0; i < vh_nr_tests; i++)
@@ -496,8 +553,9 @@ static int vh_run_tests(bool selected)
 
 			if (!t->selected)
 				continue;
-			if (t->skip) {
-				vh_ktap_result(VH_KTAP_SKIP, t->desc, t->skip);
+			if (t->skip || stuck) {
+				vh_ktap_result(VH_KTAP_SKIP, t->desc,
+					       t->skip ?: stuck);
 				continue;
 			}
 			r = vh_run_one(t);
@@ -506,7 +564,16 @@ static int vh_run_tests(bool selected)
 					t->name, vh_run_seed);
 			vh_ktap_result(r == VH_PASS ? VH_KTAP_PASS : VH_KTAP_FAIL,
 				       t->desc, r == VH_HANG ? "TIMEOUT" : NULL);
-			hung += r == VH_HANG;
+			/*
+			 * Its tasks stay blocked in kernel code, holding
+			 * locks, RCU read-side sections, references: later
+			 * tests would wait on them.  They are not run.
+			 */
+			if ((r == VH_HANG || r == VH_STUCK) && !stuck &&
+			    asprintf(&stuck, "not run: tasks of %s are stuck in kernel code",
+				     t->name) < 0)
+				abort();
+			hung += r == VH_HANG || r == VH_STUCK;
 		}
 		vh_ktap_suite_end();
 	}

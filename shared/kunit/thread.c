@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Harness threads, handshakes and sleep detection (shared/test.h). */
 #include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <time.h>
@@ -11,6 +13,10 @@
 #include "mode.h"
 #include "../env/env.h"
 #include "../env/sched_point.h"
+#include "../env/deadlock.h"
+
+#define vh_container_of(ptr, type, member)				\
+	((type *)((char *)(ptr) - offsetof(type, member)))
 
 
 struct vh_thread {
@@ -20,6 +26,7 @@ struct vh_thread {
 	void (*done)(void);
 	struct task_struct *task;
 	int started;
+	int exited;			/* ran its clean-up */
 	struct vh_ex_thread *ex;	/* slot, when run by the explorer */
 };
 
@@ -30,6 +37,8 @@ static void vh_thread_cleanup(void *arg)
 	if (t->ex)
 		vh_explore_thread_exiting();
 	vh_task_exit();
+	vh_dl_task_exit();
+	__atomic_store_n(&t->exited, 1, __ATOMIC_RELEASE);
 	rcu_unregister_thread();
 	if (t->ex)
 		vh_explore_thread_exit();
@@ -43,6 +52,7 @@ static void *vh_thread_main(void *arg)
 
 	rcu_register_thread();
 	vh_rcu_thread_init();
+	vh_dl_task_start(t->fn);
 	__atomic_store_n(&t->task, current, __ATOMIC_RELEASE);
 	__atomic_store_n(&t->started, 1, __ATOMIC_RELEASE);
 	pthread_cleanup_push(vh_thread_cleanup, t);
@@ -80,11 +90,45 @@ struct vh_thread *vh_thread_start(void (*fn)(void *arg), void *arg)
 	return vh_thread_start_notify(fn, arg, NULL);
 }
 
+/* Deadlock detection: a join, a handshake, waiting for a task to sleep. */
+static bool vh_join_ready(const struct vh_wait *w)
+{
+	const struct vh_thread *t = w->obj;
+
+	return __atomic_load_n(&t->exited, __ATOMIC_ACQUIRE);
+}
+
+static void vh_join_describe(const struct vh_wait *w, char *buf, size_t size)
+{
+	const struct vh_thread *t = w->obj;
+	char name[96];
+
+	vh_dl_task_name(t->task, name, sizeof(name));
+	snprintf(buf, size, " for %s", name);
+}
+
+static bool vh_event_ready_real(const struct vh_wait *w)
+{
+	const struct vh_event *e = w->obj;
+
+	return __atomic_load_n(&e->done, __ATOMIC_ACQUIRE);
+}
+
 void vh_thread_join(struct vh_thread *t)
 {
-	if (t->ex && vh_explored())
+	struct vh_wait w = {
+		.what = "vh_thread_join()", .ready = vh_join_ready,
+		.describe = vh_join_describe, .obj = t,
+	};
+
+	if (t->ex && vh_explored()) {
 		vh_explore_join(t->ex);
-	pthread_join(t->tid, NULL);
+		pthread_join(t->tid, NULL);
+	} else {
+		vh_wait_begin(&w);
+		pthread_join(t->tid, NULL);
+		vh_wait_end();
+	}
 	vh_task_free(t->task);
 	free(t);
 }
@@ -124,6 +168,7 @@ struct vh_blocked_wait {
 	struct task_struct *p;
 	unsigned long nr_sleeps;
 	const int *done;
+	struct vh_wait wait;	/* for deadlock detection */
 };
 
 static bool vh_task_asleep(struct task_struct *p, unsigned long nr_sleeps)
@@ -145,33 +190,72 @@ static bool vh_event_ready(const void *arg)
 	return e->done;
 }
 
+/* Deadlock detection: has @p gone to sleep (or is the test done)? */
+static bool vh_blocked_ready_real(const struct vh_wait *w)
+{
+	const struct vh_blocked_wait *bw =
+		vh_container_of(w, const struct vh_blocked_wait, wait);
+	bool ready;
+
+	if (bw->done && __atomic_load_n(bw->done, __ATOMIC_ACQUIRE))
+		return true;
+	if (pthread_mutex_trylock(&bw->p->sleep_lock))
+		return true;
+	ready = vh_task_asleep(bw->p, bw->nr_sleeps);
+	pthread_mutex_unlock(&bw->p->sleep_lock);
+	return ready;
+}
+
+static void vh_blocked_describe(const struct vh_wait *w, char *buf,
+				size_t size)
+{
+	const struct vh_blocked_wait *bw =
+		vh_container_of(w, const struct vh_blocked_wait, wait);
+	char name[96];
+
+	vh_dl_task_name(bw->p, name, sizeof(name));
+	snprintf(buf, size, " for %s to sleep in schedule()", name);
+}
+
 bool vh_wait_blocked(struct task_struct *p, unsigned long nr_sleeps,
 		     const int *done)
 {
+	struct vh_blocked_wait dw = {
+		.p = p, .nr_sleeps = nr_sleeps, .done = done,
+		.wait = {
+			.what = "vh_wait_blocked()",
+			.ready = vh_blocked_ready_real,
+			.describe = vh_blocked_describe,
+			.can_give_up = true,
+		},
+	};
 	struct timespec start;
 
 	if (vh_explored()) {
-		struct vh_blocked_wait w = { p, nr_sleeps, done };
-
-		vh_explore_block(vh_blocked_ready, &w, __func__);
+		vh_explore_block(vh_blocked_ready, &dw, __func__);
 		return !(done && *done) && vh_task_asleep(p, nr_sleeps);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
+	vh_wait_begin(&dw.wait);
 	for (;;) {
 		bool asleep;
 
 		if (done && __atomic_load_n(done, __ATOMIC_ACQUIRE))
-			return false;
+			break;
 		pthread_mutex_lock(&p->sleep_lock);
-		asleep = p->nr_sleeps > nr_sleeps &&
-			 p->__state != TASK_RUNNING;
+		asleep = vh_task_asleep(p, nr_sleeps);
 		pthread_mutex_unlock(&p->sleep_lock);
-		if (asleep)
+		if (asleep) {
+			vh_wait_end();
 			return true;
-		if (vh_deadline_passed(&start))
-			return false;
+		}
+		/* Every task is blocked and @p will never sleep: give up. */
+		if (vh_wait_gave_up(&dw.wait) || vh_deadline_passed(&start))
+			break;
 		vh_pause();
 	}
+	vh_wait_end();
+	return false;
 }
 
 bool vh_wait_until_sleeping(struct task_struct *p, unsigned long nr_sleeps)
@@ -187,10 +271,17 @@ void vh_event_signal(struct vh_event *e)
 
 void vh_event_wait(struct vh_event *e)
 {
+	struct vh_wait w = {
+		.what = "vh_event_wait()", .ready = vh_event_ready_real,
+		.obj = e,
+	};
+
 	if (vh_explored()) {
 		vh_explore_block(vh_event_ready, e, __func__);
 		return;
 	}
+	vh_wait_begin(&w);
 	while (!__atomic_load_n(&e->done, __ATOMIC_ACQUIRE))
 		vh_pause();
+	vh_wait_end();
 }
