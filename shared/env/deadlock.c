@@ -393,7 +393,8 @@ static void vh_dl_print_stack(struct vh_buf *b, struct vh_dl_task *t)
 				*file++ = 0;
 			vh_buf_printf(b, "      #%d %s %s\n", shown++, f,
 				      file ? vh_dl_short(file) : "");
-			if (!strcmp(f, "vh_thread_main"))
+			/* Below: the thread pool (shared/kunit/thread.c). */
+			if (!strcmp(f, "vh_thread_run"))
 				return;
 		}
 	}

@@ -73,5 +73,7 @@ struct vh_thread *vh_thread_start_notify(void (*fn)(void *arg), void *arg,
 					 void (*done)(void));
 void vh_thread_exit_current(void) __attribute__((noreturn));
 void vh_thread_abandon(struct vh_thread *t);
+/* End and join the idle pthreads of the thread pool (at the end of a run). */
+void vh_thread_pool_drain(void);
 
 #endif /* _VH_MODE_H */

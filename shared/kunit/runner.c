@@ -21,6 +21,7 @@
 #include "mode.h"
 #include "../env/env.h"
 #include "../env/deadlock.h"
+#include "parallel.h"
 
 #ifndef VH_KTREE
 #define VH_KTREE "?"
@@ -315,7 +316,7 @@ static void vh_test_done(void)
  * does not see); STUCK: every task of the test is blocked for good.  Either
  * way tasks stay behind in kernel code, holding what they hold.
  */
-enum vh_result { VH_PASS, VH_FAIL, VH_HANG, VH_STUCK };
+enum vh_result { VH_PASS, VH_FAIL, VH_HANG, VH_STUCK, VH_SKIP };
 
 /* Each line of @report as a diagnostic, indented under @head. */
 static void vh_diag_report(const char *head, const char *report)
@@ -352,7 +353,26 @@ static enum vh_deadlock vh_check_deadlock(void)
 	return dl;
 }
 
+static bool vh_durations;	/* --durations */
+
+static enum vh_result vh_run_one_timed(struct vh_test *t);
+
+/* With --durations, each test's wall time as a diagnostic. */
 static enum vh_result vh_run_one(struct vh_test *t)
+{
+	struct timespec a, b;
+	enum vh_result r;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	r = vh_run_one_timed(t);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	if (vh_durations)
+		vh_diag("duration: %.3fs", (b.tv_sec - a.tv_sec) +
+			(b.tv_nsec - a.tv_nsec) / 1e9);
+	return r;
+}
+
+static enum vh_result vh_run_one_timed(struct vh_test *t)
 {
 	struct timespec start, now, slice;
 	struct vh_thread *th;
@@ -420,6 +440,9 @@ static void vh_usage(FILE *f)
 "  -s, --seed N         seed for randomised tests (default: time)\n"
 "  -v, --verbose        print diagnostics of passing tests too\n"
 "      --timeout S      per-test watchdog in seconds (default 30)\n"
+"      --durations      print each test's wall time (# duration: S)\n"
+"  -j, --jobs N         run tests in N worker processes (default: the number\n"
+"                       of CPUs; 1: all in this process)\n"
 "      --threads N      threads of --torture and --bench (default 4)\n"
 "      --seconds S      duration of --torture and --bench (default 10)\n");
 	for (i = 0; i < vh_nr_modes; i++)
@@ -454,7 +477,8 @@ static bool vh_select(const char *patterns)
 }
 
 /* getopt values of the runner's own options, and of the mode flags. */
-enum { VH_OPT_TIMEOUT = 256, VH_OPT_THREADS, VH_OPT_SECONDS, VH_OPT_MODE };
+enum { VH_OPT_TIMEOUT = 256, VH_OPT_THREADS, VH_OPT_SECONDS, VH_OPT_DURATIONS,
+       VH_OPT_MODE };
 
 static const struct option vh_options[] = {
 	{ "test", required_argument, NULL, 't' },
@@ -462,6 +486,8 @@ static const struct option vh_options[] = {
 	{ "seed", required_argument, NULL, 's' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "timeout", required_argument, NULL, VH_OPT_TIMEOUT },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "durations", no_argument, NULL, VH_OPT_DURATIONS },
 	{ "threads", required_argument, NULL, VH_OPT_THREADS },
 	{ "seconds", required_argument, NULL, VH_OPT_SECONDS },
 	{ "help", no_argument, NULL, 'h' },
@@ -584,6 +610,170 @@ static int vh_run_tests(bool selected)
 	return ret;
 }
 
+/*
+ * The test run in worker processes (-j, parallel.h): the same tests, the
+ * same per-test seeds and the same KTAP, in the same order; a test that
+ * leaves tasks stuck only costs its worker.
+ */
+static struct vh_test **vh_sel;
+static int vh_nr_sel, vh_worker_status;
+
+static unsigned long vh_jobs;
+
+static bool vh_parallel(bool selected)
+{
+	size_t i;
+	int runnable = 0;
+
+	if (!vh_jobs) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		vh_jobs = cpus > 0 ? (cpus < 64 ? cpus : 64) : 1;
+	}
+	vh_sel = calloc(vh_nr_tests + 1, sizeof(*vh_sel));
+	if (!vh_sel)
+		abort();
+	for (i = 0; i < vh_nr_tests; i++) {
+		if (selected && !vh_tests[i].selected)
+			continue;
+		vh_sel[vh_nr_sel++] = &vh_tests[i];
+		runnable += !vh_tests[i].skip;
+	}
+	return vh_jobs > 1 && runnable > 1;
+}
+
+static void vh_worker_init(void)
+{
+	rcu_register_thread();
+	vh_env_init();
+}
+
+static int vh_worker_run(int i)
+{
+	if (vh_sel[i]->skip)
+		return VH_SKIP;
+	vh_test_reset();
+	return vh_run_one(vh_sel[i]);
+}
+
+static bool vh_worker_fatal(int r)
+{
+	return r == VH_HANG || r == VH_STUCK || vh_abandoned();
+}
+
+static int vh_worker_exit(void)
+{
+	vh_thread_pool_drain();
+	vh_env_exit();
+	rcu_unregister_thread();
+	return 0;
+}
+
+/*
+ * What a worker printed, as diagnostics at the current level: its own
+ * diagnostics ("# ...", indented to whatever level the worker thought it
+ * was at) and anything else (a sanitizer's report, messages on stderr).
+ */
+static void vh_print_output(const char *out)
+{
+	const char *p, *nl, *q;
+
+	for (p = out; *p; p = nl + 1) {
+		nl = strchrnul(p, '\n');
+		for (q = p; q + 4 <= nl && !strncmp(q, "    ", 4); q += 4)
+			;
+		if (q + 2 <= nl && q[0] == '#' && q[1] == ' ')
+			p = q + 2;
+		if (nl > p)
+			vh_ktap_diag("%.*s", (int)(nl - p), p);
+		if (!*nl)
+			break;
+	}
+}
+
+/*
+ * Tasks stuck in kernel code cost a worker each, and their reports (stacks)
+ * take a while: after a few, the tests not started yet are not run.
+ */
+#define VH_MAX_STUCK	3
+static int vh_nr_stuck;
+static char *vh_stuck_why;
+
+static bool vh_job_stop(int i, int r)
+{
+	if (r != VH_HANG && r != VH_STUCK && r != -1)
+		return false;
+	if (++vh_nr_stuck < VH_MAX_STUCK)
+		return false;
+	if (asprintf(&vh_stuck_why, "not run: %d tests left tasks stuck in kernel code or crashed (the last: %s)",
+		     vh_nr_stuck, vh_sel[i]->name) < 0)
+		abort();
+	return true;
+}
+
+static void vh_job_done(int i, int r, const char *out, const char *why)
+{
+	struct vh_test *t = vh_sel[i];
+	int n = 0, k;
+
+	if (!i || vh_sel[i - 1]->table != t->table) {
+		for (k = i; k < vh_nr_sel && vh_sel[k]->table == t->table; k++)
+			n++;
+		vh_ktap_suite_begin(t->table, n);
+		if (vh_verbose)
+			vh_diag("rule: %s", t->rule);
+	}
+	vh_print_output(out);
+	if (why)
+		vh_diag("%s", why);
+	if (r == VH_SKIP || r == -2) {
+		vh_ktap_result(VH_KTAP_SKIP, t->desc,
+			       r == VH_SKIP ? t->skip : vh_stuck_why);
+	} else {
+		if (r != VH_PASS)
+			vh_diag("reproduce: ./vma -t %s --seed %lu", t->name,
+				vh_run_seed);
+		vh_ktap_result(r == VH_PASS ? VH_KTAP_PASS : VH_KTAP_FAIL,
+			       t->desc, r == VH_HANG ? "TIMEOUT" : NULL);
+	}
+	if (i + 1 == vh_nr_sel || vh_sel[i + 1]->table != t->table)
+		vh_ktap_suite_end();
+}
+
+static void vh_worker_ended(int status, const char *out)
+{
+	vh_print_output(out);
+	if (status) {
+		vh_diag("a worker process ended with status %d (a sanitizer or Valgrind report above?)",
+			status);
+		vh_worker_status = vh_worker_status ?: status;
+	}
+}
+
+static const struct vh_par_ops vh_par_ops = {
+	.worker_init = vh_worker_init,
+	.run = vh_worker_run,
+	.fatal = vh_worker_fatal,
+	.worker_exit = vh_worker_exit,
+	.stop = vh_job_stop,
+	.done = vh_job_done,
+	.worker_ended = vh_worker_ended,
+};
+
+static int vh_run_parallel(void)
+{
+	int nr_tables = 0, ret, i;
+
+	for (i = 0; i < vh_nr_sel; i++)
+		nr_tables += !i || vh_sel[i - 1]->table != vh_sel[i]->table;
+	vh_ktap_begin(nr_tables);
+	vh_par_run(vh_nr_sel, vh_jobs, &vh_par_ops);
+	ret = vh_ktap_end();
+	/* The workers were checked; nothing here is worth a leak scan. */
+	fflush(stdout);
+	_exit(ret ?: vh_worker_status);
+}
+
 int main(int argc, char **argv)
 {
 	const struct vh_mode *mode = NULL, *used = NULL;
@@ -596,7 +786,7 @@ int main(int argc, char **argv)
 	vh_run_seed = (unsigned long)time(NULL);
 	vh_build_options();
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":t:ls:vh", vh_all_options,
+	while ((c = getopt_long(argc, argv, ":t:ls:vhj:", vh_all_options,
 				&idx)) != -1) {
 		switch (c) {
 		case 't':
@@ -621,6 +811,18 @@ int main(int argc, char **argv)
 			else
 				vh_opts.seconds = v;
 			vh_opts.seconds_set |= c == VH_OPT_SECONDS;
+			break;
+		case 'j':
+			if (!vh_number(optarg, &v))
+				return 2;
+			if (!v || v > 64) {
+				fprintf(stderr, "vma: --jobs needs a number from 1 to 64\n");
+				return 2;
+			}
+			vh_jobs = v;
+			break;
+		case VH_OPT_DURATIONS:
+			vh_durations = true;
 			break;
 		case 'v':
 			vh_verbose++;
@@ -678,11 +880,15 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	/* Workers bring the environment up themselves. */
+	if (!mode && vh_parallel(selected))
+		return vh_run_parallel();
 	rcu_register_thread();
 	vh_env_init();
 	if (mode)
 		return mode->run(argv + optind, argc - optind);
 	ret = vh_run_tests(selected);
+	vh_thread_pool_drain();
 	vh_env_exit();
 	rcu_unregister_thread();
 	return ret;
