@@ -5,13 +5,18 @@
 #
 # Usage: scripts/mutants.sh [-k] [NAME...]
 #
-# For each mutant below (all of them, or those named), make a scratch copy
-# of the kernel tree (hard links, then the one edited file replaced), plant
-# the bug with a perl substitution, build the harness against the copy and
-# run ./vma.  A mutant is "caught" when the run fails; the failing tests are
-# listed.  The tree itself (KDIR or the default) is never written.  A
-# substitution that no longer matches the tree is reported as "stale".
-# -k keeps the scratch trees.  Exit status: 1 if any mutant survived.
+# Makes one scratch copy of the kernel tree (hard links) and builds the
+# harness against it once.  Then, for each mutant below (all of them, or
+# those named), plants the bug in a fresh copy of the one file it edits
+# (a perl substitution), and runs `make && ./vma` as a developer would
+# after editing that file, timed; then puts the file back and rebuilds.  A
+# mutant is "caught" when the build or the run fails; the failing tests
+# are listed, with the seconds `make && ./vma` took, and the slowest
+# verdict is printed at the end.  The tree itself (KDIR or the default) is
+# never written.  A substitution that no longer matches the tree is
+# reported as "stale".  -k keeps the scratch tree and the logs.  Exit
+# status: 1 if any mutant survived or was stale, 2 if the unmodified tree
+# does not build.
 set -euo pipefail
 
 repo=$(CDPATH='' cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -30,6 +35,7 @@ detach_no_wait|include/linux/mmap_lock.h|s/\t__vma_exclude_readers_for_detach\(v
 attach_no_assert|include/linux/mmap_lock.h|s/(void vma_mark_attached\(struct vm_area_struct \*vma\)\n\{\n)\tvma_assert_write_locked\(vma\);/$1/
 write_locked_compare_wraps|include/linux/mmap_lock.h|s/return vma->vm_lock_seq == __vma_raw_mm_seqnum\(vma\);/return vma->vm_lock_seq >= __vma_raw_mm_seqnum(vma);/
 downgrade_keeps_locks|include/linux/mmap_lock.h|s/(__mmap_lock_trace_acquire_returned\(mm, false, true\);\n)\tvma_end_write_all\(mm\);/$1/
+rcu_leak_on_seq_retry|mm/mmap_lock.c|s/(vma_refcount_put\(vma\);\n\t\tvma = NULL;\n\t\t)goto err;/${1}return NULL;/
 reader_limit_broken|mm/mmap_lock.c|s/(__refcount_inc_not_zero_limited_acquire\(&vma->vm_refcnt, &oldcnt,\n\s*)VM_REFCNT_LIMIT\)/${1}INT_MAX)/
 split_no_write_lock|mm/vma.c|s/\tvma_start_write\(vma\);\n(\tvma_start_write\(new\);)/$1/
 merge_no_middle_lock|mm/vma.c|s/(we will be adjusting middle. \*\/\n)\tvma_start_write\(middle\);/$1/
@@ -56,32 +62,52 @@ want=" $* "
 src=$(KDIR=${KDIR:-} "$repo/scripts/kdir.sh")
 work=$(mktemp -d "${TMPDIR:-/tmp}/vma-mutants.XXXXXX")
 ((keep)) || trap 'rm -rf "$work"' EXIT
-survived=0
+tree=$work/tree
+cp -al "$src" "$tree"
+build=(make -s -j"$(nproc)" -C "$repo" KDIR="$tree" O="$work/build"
+	PROG="$work/vma")
+if ! "${build[@]}" >"$work/base.build" 2>&1; then
+	echo "mutants: the unmodified tree does not build, see $work/base.build"
+	exit 2
+fi
+
+# A fresh copy (a new mtime, so that make rebuilds what depends on it).
+fresh() {
+	rm -f "$tree/$1"
+	cp "$src/$1" "$tree/$1"
+}
+
+survived=0 slowest=0 slowest_name=""
 while IFS='|' read -r name file subst; do
 	[[ -n $name ]] || continue
 	[[ $want == "  " || $want == *" $name "* ]] || continue
-	tree=$work/$name
-	cp -al "$src" "$tree"
-	rm "$tree/$file"
-	cp "$src/$file" "$tree/$file"
+	fresh "$file"
 	perl -0777 -pi -e "$subst" "$tree/$file"
 	if cmp -s "$src/$file" "$tree/$file"; then
 		echo "mutant $name: stale (substitution does not match $file)"
 		survived=1
+		fresh "$file"
 		continue
 	fi
-	if ! make -s -j"$(nproc)" -C "$repo" KDIR="$tree" O="$work/build-$name" \
-		PROG="$work/vma-$name" >"$work/$name.build" 2>&1; then
-		echo "mutant $name: caught at build time"
-		continue
-	fi
-	if "$work/vma-$name" --timeout 5 >"$work/$name.out" 2>&1; then
-		echo "mutant $name: SURVIVED"
+	t0=$EPOCHREALTIME
+	if ! "${build[@]}" >"$work/$name.build" 2>&1; then
+		verdict="caught at build time"
+	elif "$work/vma" >"$work/$name.out" 2>&1; then
+		verdict="SURVIVED"
 		survived=1
 	else
-		echo "mutant $name: caught by $(grep -o 'reproduce: ./vma -t [^ ]*' \
+		verdict="caught by $(grep -o 'reproduce: ./vma -t [^ ]*' \
 			"$work/$name.out" | awk '{print $4}' | paste -sd' ')"
 	fi
+	secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b - a}')
+	echo "mutant $name: $verdict (make && ./vma: ${secs}s)"
+	if awk -v a="$secs" -v b="$slowest" 'BEGIN{exit !(a > b)}'; then
+		slowest=$secs slowest_name=$name
+	fi
+	# Back to the unmodified tree, untimed.
+	fresh "$file"
+	"${build[@]}" >>"$work/$name.build" 2>&1 || true
 done <<<"$MUTANTS"
-((keep)) && echo "scratch trees and logs kept in $work"
+[[ -z $slowest_name ]] || echo "slowest verdict: $slowest_name, ${slowest}s"
+((keep)) && echo "scratch tree and logs kept in $work"
 exit $survived
