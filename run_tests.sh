@@ -8,7 +8,8 @@
 # in-tree layouts (tests/cli.sh, tests/intree.sh), then print one table.
 #
 #   ./run_tests.sh [--kdir PATH] [--patch FILE]... [--quick] [--jobs N]
-#                  [--keep] [--cc CC] [-t PATTERN]
+#                  [--rows N] [--row-timeout S] [--keep] [--cc CC]
+#                  [-t PATTERN] [--coverage | --timings]
 #
 # --kdir PATH   use this tree (never modified) instead of the default one
 # --patch FILE  apply FILE (diff, git format-patch output or an mbox of a
@@ -17,6 +18,12 @@
 #               patch does not apply
 # --quick       ASan+UBSan on the given tree only
 # --jobs N      parallel make jobs (default: number of CPUs)
+# --rows N      configurations built and run at the same time (default:
+#               number of CPUs)
+# --row-timeout S  a configuration whose run gives no result within S
+#               seconds (default 900) is killed and reported as such
+# --timings     instead of the matrix: scripts/timings.sh (build and run
+#               times next to the tree's own tools/testing/vma)
 # --keep        keep scratch trees and print where they are
 # --cc CC       compiler (default: $CC or cc)
 # --coverage    instead of the matrix: a gcov build on the given tree, then
@@ -37,6 +44,9 @@ patches=()
 quick=0
 coverage=0
 jobs=$(nproc 2>/dev/null || echo 2)
+rows_par=$jobs
+row_timeout=900
+timings=0
 keep=0
 cc=${CC:-cc}
 tests=()
@@ -49,14 +59,19 @@ while (($#)); do
 	--quick) quick=1 ;;
 	--coverage) coverage=1 quick=1 ;;
 	--jobs) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--jobs needs a number"; jobs=$2; shift ;;
+	--rows) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--rows needs a number"; rows_par=$2; shift ;;
+	--row-timeout) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--row-timeout needs a number"; row_timeout=$2; shift ;;
+	--timings) timings=1 ;;
 	--keep) keep=1 ;;
 	--cc) [[ $# -ge 2 ]] || die "--cc needs a compiler"; cc=$2; shift ;;
 	-t) [[ $# -ge 2 ]] || die "-t needs a pattern"; tests+=(-t "$2"); shift ;;
-	-h | --help) sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '3,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) die "unknown option '$1' (try --help)" ;;
 	esac
 	shift
 done
+
+((timings)) && exec "$repo/scripts/timings.sh" --jobs "$jobs"
 
 # What a step needs from Debian, installed when we can (root with apt).
 command -v "$cc" >/dev/null || die "compiler '$cc' not found"
@@ -154,79 +169,147 @@ TSAN_OPTS=${TSAN_OPTIONS:-}
 
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b - a}'; }
 
+# Each row writes build/rows/<tree>-<n>: "passed failed skipped", then its
+# line of the table.  A row that crashes, hangs or is killed still gets one.
+rowdir=$repo/build/rows
+rm -rf "$rowdir"
+mkdir -p "$rowdir"
+
+# One configuration (@2, the @3rd of configs) on tree @1.
+run_cfg() {
+	local i=$1 cfg=$2 key=$1-$3 t=${trees[$1]} out prog log ktap t0 rc res note
+	local p f s mflags run
+	# The torture row runs the TSan build.
+	out=$repo/build/${cfg/torture/tsan}-$i
+	prog=$out/vma
+	log=$repo/build/$cfg-$i.log
+	ktap=$repo/build/$cfg-$i.ktap
+	mkdir -p "$out"
+	t0=$EPOCHREALTIME
+	case $cfg in
+	asan) mflags=(SANITIZE=1) ;;
+	valgrind) mflags=(SANITIZE=0) ;;
+	tsan | torture) mflags=(TSAN=1) ;;
+	coverage) mflags=(SANITIZE=0 COVERAGE=1)
+		find "$out" -name '*.gcda' -delete 2>/dev/null || true ;;
+	esac
+	say "$cfg on ${labels[$i]}: building"
+	if ! make -s -j"$jobs" KDIR="$t" O="$out" PROG="$prog" CC="$cc" \
+		"${mflags[@]}" >"$log" 2>&1; then
+		printf '0 1 0\n%-10s %-14s %7s %7s %7s %8.1f  build failed: %s\n' \
+			"$cfg" "${labels[$i]}" - - - "$(elapsed "$t0")" "$log" \
+			>"$rowdir/$key"
+		return
+	fi
+	say "$cfg on ${labels[$i]}: running"
+	case $cfg in
+	asan) run=("$prog" "${tests[@]}") ;;
+	valgrind) run=(valgrind -q --error-exitcode=99 --leak-check=full
+		"$prog" --timeout 120 "${tests[@]}") ;;
+	tsan) run=(env TSAN_OPTIONS="exitcode=99 $TSAN_OPTS" "$prog"
+		"${tests[@]}") ;;
+	torture) run=(env TSAN_OPTIONS="exitcode=99 $TSAN_OPTS" "$prog"
+		--torture --threads 2 --seconds 5) ;;
+	coverage) run=("$prog" "${tests[@]}") ;;
+	esac
+	timeout -k 10 "$row_timeout" "${run[@]}" >"$ktap" 2>>"$log"
+	rc=$?
+	res=$(grep -E '^vma: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' \
+		"$ktap" | tail -n1)
+	read -r p f s < <(sed -E 's/^vma: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/' <<<"${res:-vma: 0 passed, 0 failed, 0 skipped}")
+	note=""
+	if ((rc == 124 || rc == 137)) && [[ -z $res ]]; then
+		note="killed: no result within ${row_timeout}s, see $ktap"
+		f=$((f + 1))
+	elif [[ -z $res ]]; then
+		if ((rc > 128)); then
+			note="crashed (signal $((rc - 128))), see $ktap and $log"
+		else
+			note="crashed (exit $rc), see $ktap and $log"
+		fi
+		f=$((f + 1))
+	elif ((rc == 99)); then
+		note="$cfg reports, see $ktap and $log"
+		f=$((f + 1))
+	elif ((rc != 0 && f == 0)); then
+		note="exit $rc, see $ktap and $log"
+		f=1
+	elif ((f)); then
+		note="see $ktap"
+	fi
+	printf '%d %d %d\n%-10s %-14s %7d %7d %7d %8.1f  %s\n' "$p" "$f" "$s" \
+		"$cfg" "${labels[$i]}" "$p" "$f" "$s" "$(elapsed "$t0")" \
+		"$note" >"$rowdir/$key"
+	if ((f)); then
+		grep -E '^ *not ok|ASSERTION|WARN at|BUG at|DEADLOCK|reproduce:' "$ktap" |
+			head -n 20 | sed "s/^/    $cfg-$i: /" >&2 || true
+	fi
+}
+
+# The rows that share a build, one after the other.
+run_chain() {
+	local i=$1 c
+
+	shift
+	for c; do
+		run_cfg "$i" "${configs[$c]}" "$c"
+	done
+}
+
+# Rows run $rows_par at a time; an interrupt still prints the table.
+interrupted=0
+trap 'interrupted=1; say "interrupted"; kill $(jobs -p) 2>/dev/null' INT TERM HUP
+set +e
+running=0
+for i in "${!trees[@]}"; do
+	chains=()
+	for c in "${!configs[@]}"; do
+		case ${configs[$c]} in
+		torture) ;;
+		tsan) chains+=("$c $(for k in "${!configs[@]}"; do
+			[[ ${configs[$k]} == torture ]] && echo "$k"; done)") ;;
+		*) chains+=("$c") ;;
+		esac
+	done
+	for chain in "${chains[@]}"; do
+		((interrupted)) && break
+		# shellcheck disable=SC2086 # a list of config numbers
+		run_chain "$i" $chain &
+		running=$((running + 1))
+		if ((running >= rows_par)); then
+			wait -n
+			running=$((running - 1))
+		fi
+	done
+done
+while ((running > 0)) && ! ((interrupted)); do
+	wait -n
+	running=$((running - 1))
+done
+wait
+set -e
+
 rows=()
 total_p=0 total_f=0 total_s=0 bad=0
 for i in "${!trees[@]}"; do
-	t=${trees[$i]}
-	for cfg in "${configs[@]}"; do
-		# The torture row runs the TSan build.
-		out=$repo/build/${cfg/torture/tsan}-$i
-		prog=$out/vma
-		log=$repo/build/$cfg-$i.log
-		mkdir -p "$out"
-		t0=$EPOCHREALTIME
-		case $cfg in
-		asan) mflags=(SANITIZE=1) ;;
-		valgrind) mflags=(SANITIZE=0) ;;
-		tsan | torture) mflags=(TSAN=1) ;;
-		coverage) mflags=(SANITIZE=0 COVERAGE=1)
-			find "$out" -name '*.gcda' -delete 2>/dev/null || true ;;
-		esac
-		say "$cfg on ${labels[$i]}: building"
-		if ! make -s -j"$jobs" KDIR="$t" O="$out" PROG="$prog" CC="$cc" \
-			"${mflags[@]}" >"$log" 2>&1; then
-			rows+=("$(printf '%-10s %-14s %7s %7s %7s %8.1f  build failed: %s' \
-				"$cfg" "${labels[$i]}" - - - \
-				"$(elapsed "$t0")" "$log")")
-			bad=1
-			continue
-		fi
-		say "$cfg on ${labels[$i]}: running"
-		case $cfg in
-		asan) run=("$prog") ;;
-		valgrind) run=(valgrind -q --error-exitcode=99 --leak-check=full
-			"$prog" --timeout 120) ;;
-		tsan) run=(env TSAN_OPTIONS="exitcode=99 $TSAN_OPTS" "$prog") ;;
-		torture) run=(env TSAN_OPTIONS="exitcode=99 $TSAN_OPTS" "$prog"
-			--torture --threads 2 --seconds 5) ;;
-		coverage) run=("$prog") ;;
-		esac
-		set +e
-		if [[ $cfg == torture ]]; then
-			"${run[@]}" >"$repo/build/$cfg-$i.ktap" 2>>"$log"
+	for c in "${!configs[@]}"; do
+		if [[ -s $rowdir/$i-$c ]]; then
+			read -r p f s <"$rowdir/$i-$c"
+			rows+=("$(sed -n 2p "$rowdir/$i-$c")")
 		else
-			"${run[@]}" "${tests[@]}" >"$repo/build/$cfg-$i.ktap" 2>>"$log"
-		fi
-		rc=$?
-		set -e
-		res=$(grep -E '^vma: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' \
-			"$repo/build/$cfg-$i.ktap" | tail -n1)
-		read -r p f s < <(sed -E 's/^vma: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/' <<<"${res:-vma: 0 passed, 0 failed, 0 skipped}")
-		note=""
-		if [[ -z $res ]]; then
-			note="crashed (exit $rc), see $log"
-			f=$((f + 1))
-		elif ((rc == 99)); then
-			note="$cfg reports, see $log"
-			f=$((f + 1))
-		elif ((rc != 0 && f == 0)); then
-			note="exit $rc, see $log"
-			f=1
+			p=0 f=1 s=0
+			rows+=("$(printf '%-10s %-14s %7s %7s %7s %8s  %s' \
+				"${configs[$c]}" "${labels[$i]}" - - - - \
+				"$( ((interrupted)) && echo "not finished: interrupted" ||
+					echo "no result: its run died, see build/${configs[$c]}-$i.log")")")
 		fi
 		((f == 0)) || bad=1
 		total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
-		rows+=("$(printf '%-10s %-14s %7d %7d %7d %8.1f  %s' "$cfg" \
-			"${labels[$i]}" "$p" "$f" "$s" \
-			"$(elapsed "$t0")" "$note")")
-		if ((f)); then
-			grep -E '^ *not ok|ASSERTION|WARN at|BUG at|reproduce:' "$repo/build/$cfg-$i.ktap" |
-				head -n 20 | sed 's/^/    /' >&2 || true
-		fi
 	done
 done
 
 # Bad input, end to end (the harness itself, so only without --patch).
-if ! ((${#patches[@]})) && ! ((quick)); then
+if ! ((${#patches[@]})) && ! ((quick)) && ! ((interrupted)); then
 	say "cli: bad-input tests"
 	t0=$EPOCHREALTIME
 	set +e
@@ -259,7 +342,7 @@ if ! ((${#patches[@]})) && ! ((quick)); then
 fi
 
 # Coverage of the code under test, merged over every translation unit.
-if ((coverage)); then
+if ((coverage)) && ! ((interrupted)); then
 	info=$repo/build/coverage.info
 	lcov -q --capture --directory "$repo/build/coverage-0" \
 		--rc lcov_branch_coverage=1 -o "$info" >"$repo/build/lcov.log" 2>&1 ||
