@@ -13,19 +13,25 @@
 #include "../shared/kunit/test.h"
 #include "../shared/vma/vma.h"
 
-enum vf_op { VF_SET, VF_CLEAR, VF_MOD, VF_RESET };
+enum vf_op {
+	VF_OP_SET,		/* vm_flags_set() */
+	VF_OP_CLEAR,		/* vm_flags_clear() */
+	VF_OP_MOD,		/* vm_flags_mod() */
+	VF_OP_RESET,		/* vm_flags_reset() */
+};
 
 static const char *const vf_name[] = {
-	[VF_SET] = "vm_flags_set()",
-	[VF_CLEAR] = "vm_flags_clear()",
-	[VF_MOD] = "vm_flags_mod()",
-	[VF_RESET] = "vm_flags_reset()",
+	[VF_OP_SET] = "vm_flags_set()",
+	[VF_OP_CLEAR] = "vm_flags_clear()",
+	[VF_OP_MOD] = "vm_flags_mod()",
+	[VF_OP_RESET] = "vm_flags_reset()",
 };
 
 struct vf_row {
 	const char *desc;
+	const char *why;
 	enum vf_op op;
-	vm_flags_t set;		/* flags set (VF_RESET: the new flags) */
+	vm_flags_t set;		/* flags set (VF_OP_RESET: the new flags) */
 	vm_flags_t clear;	/* flags cleared */
 	bool reader;		/* the test holds a read lock meanwhile */
 	bool locked;		/* the setter write-locks the VMA first */
@@ -33,22 +39,24 @@ struct vf_row {
 };
 
 static const struct vf_row vf_rows[] = {
-	{ .desc = "set_waits_for_reader", .op = VF_SET,
-	  .set = VM_SEQ_READ, .reader = true },
-	{ .desc = "clear_waits_for_reader", .op = VF_CLEAR,
+	{ .desc = "set_waits_for_reader", .op = VF_OP_SET,
+	  .set = VM_SEQ_READ, .reader = true,
+	  .why = "the setters call vma_start_write() first, which waits for the reader" },
+	{ .desc = "clear_waits_for_reader", .op = VF_OP_CLEAR,
 	  .clear = VM_MAYWRITE, .reader = true },
-	{ .desc = "mod_waits_for_reader", .op = VF_MOD,
+	{ .desc = "mod_waits_for_reader", .op = VF_OP_MOD,
 	  .set = VM_SEQ_READ, .clear = VM_MAYWRITE, .reader = true },
-	{ .desc = "set_write_locks", .op = VF_SET, .set = VM_SEQ_READ },
-	{ .desc = "clear_write_locks", .op = VF_CLEAR, .clear = VM_MAYWRITE },
-	{ .desc = "mod_write_locks", .op = VF_MOD,
+	{ .desc = "set_write_locks", .op = VF_OP_SET, .set = VM_SEQ_READ },
+	{ .desc = "clear_write_locks", .op = VF_OP_CLEAR, .clear = VM_MAYWRITE },
+	{ .desc = "mod_write_locks", .op = VF_OP_MOD,
 	  .set = VM_SEQ_READ, .clear = VM_MAYWRITE },
-	{ .desc = "set_already_locked", .op = VF_SET, .set = VM_SEQ_READ,
+	{ .desc = "set_already_locked", .op = VF_OP_SET, .set = VM_SEQ_READ,
 	  .locked = true },
-	{ .desc = "reset_locked", .op = VF_RESET, .set = VH_RO,
+	{ .desc = "reset_locked", .op = VF_OP_RESET, .set = VH_RO,
 	  .locked = true },
-	{ .desc = "reset_unlocked_warns", .op = VF_RESET, .set = VH_RO,
-	  .warn = true },
+	{ .desc = "reset_unlocked_warns", .op = VF_OP_RESET, .set = VH_RO,
+	  .warn = true,
+	  .why = "vm_flags_reset() asserts the write lock (vma_assert_write_locked()) instead of taking it" },
 };
 
 struct vf_ctx {
@@ -71,16 +79,16 @@ static void vf_setter(void *arg)
 		vma_start_write(vma);
 	vh_expect_warn_begin();
 	switch (row->op) {
-	case VF_SET:
+	case VF_OP_SET:
 		vm_flags_set(vma, row->set);
 		break;
-	case VF_CLEAR:
+	case VF_OP_CLEAR:
 		vm_flags_clear(vma, row->clear);
 		break;
-	case VF_MOD:
+	case VF_OP_MOD:
 		vm_flags_mod(vma, row->set, row->clear);
 		break;
-	case VF_RESET:
+	case VF_OP_RESET:
 		vm_flags_reset(vma, row->set);
 		break;
 	}
@@ -97,12 +105,13 @@ static void vf_body(const struct vf_row *row)
 	vm_flags_t before, expect;
 	struct vh_thread *t;
 
+	vh_why(row->why);
 	c.mm = vh_test_mm();
 	VH_ASSERT_EQ(vh_map_layout(c.mm, "AAAAAAAA"), 0);
 	vma = c.vma = vma_lookup(c.mm, VH_BASE);
 	VH_ASSERT(vma);
 	before = vma->vm_flags;
-	if (row->op == VF_RESET)
+	if (row->op == VF_OP_RESET)
 		expect = row->set;
 	else
 		expect = (before | row->set) & ~row->clear;
@@ -124,7 +133,7 @@ static void vf_body(const struct vf_row *row)
 	vh_thread_join(t);
 
 	VH_CHECK_EQ(vma->vm_flags, expect);
-	if (row->op == VF_RESET)
+	if (row->op == VF_OP_RESET)
 		VH_CHECK_EQ(c.locked_at_return, row->locked);
 	else if (!c.locked_at_return)
 		vh_fail(__FILE__, __LINE__,

@@ -13,46 +13,76 @@
 #include "../shared/vma/vma.h"
 
 enum va_how {
-	VA_ALLOC,		/* vm_area_alloc() */
-	VA_ALLOC_RECYCLED,	/* ... of a VMA just freed, write-locked */
-	VA_DUP_RECYCLED,	/* vm_area_dup() of the fixture's VMA, ditto */
+	VA_HOW_ALLOC,		/* vm_area_alloc() */
+	VA_HOW_ALLOC_RECYCLED,	/* ... of a VMA just freed, write-locked */
+	VA_HOW_DUP_RECYCLED,	/* vm_area_dup() of the fixture's VMA, ditto */
 };
 
 struct va_row {
 	const char *desc;
+	const char *why;
 	enum va_how how;
 };
 
 static const struct va_row va_rows[] = {
-	{ .desc = "alloc_detached_unlocked", .how = VA_ALLOC },
+	{ .desc = "alloc_detached_unlocked", .how = VA_HOW_ALLOC },
 	{ .desc = "alloc_recycled_detached_unlocked",
-	  .how = VA_ALLOC_RECYCLED },
-	{ .desc = "dup_recycled_detached_unlocked", .how = VA_DUP_RECYCLED },
+	  .how = VA_HOW_ALLOC_RECYCLED,
+	  .why = "the recycled object held this section's vm_lock_seq: vma_lock_init() must reset it" },
+	{ .desc = "dup_recycled_detached_unlocked",
+	  .how = VA_HOW_DUP_RECYCLED,
+	  .why = "vm_area_dup() copies the VMA, but not its lock state" },
 };
+
+/* On the heap: va_unwind() releases what the body still holds. */
+struct va_ctx {
+	struct mm_struct *mm;
+	bool locked;			/* mmap_lock, for write */
+	struct vm_area_struct *old;	/* allocated, not yet freed */
+	struct vm_area_struct *vma;	/* the new VMA */
+};
+
+static void va_unwind(void *arg)
+{
+	struct va_ctx *c = arg;
+
+	if (c->old)
+		vm_area_free(c->old);
+	if (c->vma)
+		vm_area_free(c->vma);
+	if (c->locked)
+		mmap_write_unlock(c->mm);
+}
 
 static void va_body(const struct va_row *row)
 {
-	struct mm_struct *mm = vh_test_mm();
+	struct va_ctx *c = vh_test_alloc(sizeof(*c));
 	struct vm_area_struct *vma, *old = NULL, *mapped;
+	struct mm_struct *mm;
 	int warns;
 
+	vh_why(row->why);
+	c->mm = mm = vh_test_mm();
 	VH_ASSERT_EQ(vh_map_layout(mm, "AAAAAAAA"), 0);
 	mapped = vma_lookup(mm, VH_BASE);
 	VH_ASSERT(mapped);
+	vh_defer(va_unwind, c);
 	mmap_write_lock(mm);
-	if (row->how != VA_ALLOC) {
+	c->locked = true;
+	if (row->how != VA_HOW_ALLOC) {
 		/* Write-locked in this section, then freed. */
-		old = vm_area_alloc(mm);
+		old = c->old = vm_area_alloc(mm);
 		VH_ASSERT(old);
 		vma_start_write(old);
 		VH_ASSERT(__is_vma_write_locked(old));
 		vm_area_free(old);
+		c->old = NULL;
 	}
-	if (row->how == VA_DUP_RECYCLED) {
+	if (row->how == VA_HOW_DUP_RECYCLED) {
 		vma_start_write(mapped);
-		vma = vm_area_dup(mapped);
+		vma = c->vma = vm_area_dup(mapped);
 	} else {
-		vma = vm_area_alloc(mm);
+		vma = c->vma = vm_area_alloc(mm);
 	}
 	VH_ASSERT(vma);
 	if (old && vma != old)
@@ -72,9 +102,6 @@ static void va_body(const struct va_row *row)
 		vh_fail(__FILE__, __LINE__,
 			"a new VMA is write-locked in a section it never took the lock in (stale vm_lock_seq %u)",
 			vma->vm_lock_seq);
-
-	vm_area_free(vma);
-	mmap_write_unlock(mm);
 }
 
 VH_TABLE(vma_alloc,
