@@ -4,11 +4,36 @@
 # and lib/maple_tree.c from KDIR, unchanged, against the stubs in include/,
 # the definitions extracted from KDIR's own headers (scripts/build/) and the
 # environment in shared/, and links them with the tests into ./vma.
-#
-#   make [KDIR=/path/to/linux] [O=builddir] [SANITIZE=0] [TSAN=1] [CC=clang]
-#        [COVERAGE=1] [V=1]
+# Parsing it has no side effect: installing what the build needs and
+# fetching the default tree happen in a recipe ($(TREE_MK) below).  The
+# variables it takes are listed once, in HELP, which make help prints.
 
+define HELP
+usage: make [VARIABLE=value ...] [all | clean | help]
+  KDIR=path    the kernel tree (default: the tree around this directory when
+               it sits at tools/testing/vma, else Debian's linux-source-7.3,
+               fetched once into ~/.cache/vma-harness); never written
+  O=dir        where every output goes (default: build/, and ./vma; with
+               O=, the binary is dir/vma)
+  SANITIZE=0   no ASan/UBSan (for Valgrind; default 1)
+  TSAN=1       ThreadSanitizer instead of ASan
+  BENCH=1      -O2, no sanitizers (for ./vma --bench)
+  COVERAGE=1   gcov instrumentation (run_tests.sh --coverage)
+  CC=cc        the compiler; LLVM=1 is CC=clang
+  CCACHE=      build without ccache even where it is installed
+  EXTRA_CFLAGS=... more compiler flags
+  V=1          print the commands
+endef
+export HELP
+
+.DEFAULT_GOAL := all
 REPO := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+ifeq ($(LLVM),1)
+CC := clang
+endif
+ifeq ($(origin O),command line)
+PROG ?= $(abspath $(O))/vma
+endif
 O ?= $(REPO)/build
 override O := $(abspath $(O))
 SANITIZE ?= 1
@@ -27,35 +52,47 @@ Q := @
 endif
 
 NODEPS := $(filter clean help,$(MAKECMDGOALS))
+# make -n prints what it would do and does nothing, the set-up included.
+DRYRUN := $(findstring n,$(firstword -$(MAKEFLAGS)))
 
 ifeq ($(NODEPS),)
-# Resolve (and if needed fetch) the kernel tree; one line on failure.
-$(shell mkdir -p $(O))
-KTREE := $(shell KDIR='$(KDIR)' $(KDIR_SCRIPT) 2>$(O)/.kdir.msg)
-ifeq ($(KTREE),)
-$(error $(shell tail -n 1 $(O)/.kdir.msg))
-endif
-$(shell cat $(O)/.kdir.msg >&2)
-
-# liburcu and python3, installed when we can (scripts/need.sh).
-NEED_MSG := $(shell CC='$(CC)' $(REPO)/scripts/need.sh liburcu-dev python3 \
-	2>&1 >/dev/null | grep -v installing)
-ifneq ($(NEED_MSG),)
-$(error $(NEED_MSG))
+# Which tree: named while parsing, with no side effect; a KDIR that is no
+# usable tree is one line here.
+KRESOLVE := $(shell KDIR='$(KDIR)' $(KDIR_SCRIPT) --resolve 2>&1)
+ifneq ($(filter vma:%,$(firstword $(KRESOLVE))),)
+$(error $(KRESOLVE))
 endif
 
-# 7.3 still guards the per-VMA lock code; the series removes the guard.
-PVL_DEFINE := $(shell grep -qw CONFIG_PER_VMA_LOCK \
-	$(KTREE)/mm/mmap_lock.c $(KTREE)/include/linux/mmap_lock.h \
-	&& echo -DCONFIG_PER_VMA_LOCK)
-# The seed series adds vma_start_read_unlocked(); test it where it exists.
-HAVE_UNLOCKED := $(shell grep -qw vma_start_read_unlocked \
-	$(KTREE)/include/linux/mmap_lock.h && echo -DVH_HAVE_START_READ_UNLOCKED)
+# What the build needs to know of the tree (KTREE, KVERSION, the lock
+# guard) is written by a recipe into $(TREE_MK), after installing what the
+# build needs (scripts/need.sh) and fetching the default tree if it is not
+# there yet; make then reads it and starts over.  A failure is written there
+# as the one line to stop with, and set-up is tried again on the next make.
+TREE_MK := $(O)/tree/$(shell printf %s '$(KRESOLVE)' | md5sum | cut -c1-16).mk
+-include $(TREE_MK)
+ifeq ($(DRYRUN),)
+ifneq ($(KTREE_FAILED),)
+ifneq ($(MAKE_RESTARTS),)
+$(error $(KTREE_FAILED))
+endif
+endif
+$(TREE_MK): $(KDIR_SCRIPT) $(REPO)/scripts/need.sh $(wildcard \
+		$(KRESOLVE)/Makefile $(KRESOLVE)/mm/mmap_lock.c \
+		$(KRESOLVE)/include/linux/mmap_lock.h) $(if $(KTREE_FAILED),FORCE)
+	@mkdir -p $(dir $@)
+	@echo "  SETUP   kernel tree and packages"
+	$(Q)if CC='$(CC)' $(REPO)/scripts/need.sh liburcu-dev python3 \
+		2>$@.err && \
+	    KDIR='$(KDIR)' $(KDIR_SCRIPT) --mk >$@.tmp 2>>$@.err; then \
+		cat $@.err >&2; mv $@.tmp $@; \
+	else \
+		echo "KTREE_FAILED := $$(grep '^vma:' $@.err | tail -n 1)" >$@; \
+	fi; rm -f $@.tmp $@.err
+endif
 endif
 
-KVERSION := $(shell awk '/^VERSION =/{v=$$3} /^PATCHLEVEL =/{p=$$3} \
-	/^SUBLEVEL =/{s=$$3} /^EXTRAVERSION =/{e=$$3} \
-	END{print v "." p "." s e}' $(KTREE)/Makefile 2>/dev/null)
+.PHONY: FORCE
+FORCE:
 
 GEN := $(O)/gen
 ARCHFLAGS := -DCONFIG_MMU -DCONFIG_DEBUG_VM -DCONFIG_64BIT -DCONFIG_PHYS_ADDR_T_64BIT \
@@ -157,9 +194,6 @@ all: $(PROG)
 $(PROG): $(KERNEL_OBJS) $(ENV_OBJS) $(TEST_OBJS) $(MAPLE_OBJS)
 	@echo "  LD      $(notdir $@)"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-# $(O)/.config records the tree and flags of the last build (see below).
-$(O)/.config: ;
 
 # Links to the real kernel headers the build uses, and to the tree itself.
 $(GEN)/.links: $(O)/.config $(BUILDIN)/real-headers
@@ -276,17 +310,20 @@ clean:
 	rm -rf $(O) $(PROG)
 
 help:
-	@sed -n '3,9p' $(REPO)/Makefile
+	@echo "$$HELP"
 
-# Rebuild everything when the tree or the configuration changes: the old
-# objects and their dependency files (which name the old tree) go first.
+# Everything is rebuilt when the tree or the configuration changes:
+# $(O)/.config holds both, and is rewritten only when they differ.  The
+# dependency files are read only when they describe this configuration.
+CONFIG_STAMP := $(strip $(KTREE) $(CC) $(CFLAGS_K) $(SANFLAGS))
+CONFIG_STAMP_Q := '$(subst ','\'',$(CONFIG_STAMP))'
+$(O)/.config: FORCE
+	@mkdir -p $(O)
+	@[ "$$(cat $@ 2>/dev/null)" = $(CONFIG_STAMP_Q) ] || \
+		echo $(CONFIG_STAMP_Q) > $@
 ifeq ($(NODEPS),)
-CONFIG_STAMP := $(KTREE) $(CC) $(CFLAGS_K) $(SANFLAGS)
-ifeq ($(shell cat $(O)/.config 2>/dev/null),$(strip $(CONFIG_STAMP)))
+ifeq ($(shell cat $(O)/.config 2>/dev/null),$(CONFIG_STAMP))
 -include $(shell find $(O)/kernel $(O)/shared $(O)/tests $(O)/maple \
 	-name '*.d' 2>/dev/null)
-else
-$(shell rm -rf $(O)/kernel $(O)/shared $(O)/tests $(O)/maple $(GEN); \
-	mkdir -p $(O); echo '$(strip $(CONFIG_STAMP))' > $(O)/.config)
 endif
 endif

@@ -89,8 +89,7 @@ for p in "${patches[@]}"; do
 done
 
 tree=$(KDIR=$kdir scripts/kdir.sh --quiet) || exit 2
-ver=$(awk '/^VERSION =/{v=$3} /^PATCHLEVEL =/{p=$3} /^SUBLEVEL =/{s=$3}
-	END{print v "." p "." s}' "$tree/Makefile")
+ver=$(KDIR=$tree scripts/kdir.sh --version)
 say "kernel tree $tree (Linux $ver)"
 
 scratch=""

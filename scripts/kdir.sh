@@ -3,7 +3,7 @@
 #
 # kdir.sh - find, check and if needed fetch the kernel tree to build from.
 #
-# Usage: scripts/kdir.sh [--quiet]
+# Usage: scripts/kdir.sh [--quiet | --resolve | --mk | --version]
 #
 # The tree is, in this order:
 #   1. $KDIR, if set and non-empty (only ever read, never written);
@@ -16,6 +16,12 @@
 # "vma: kernel tree ..." line goes to stderr (not with --quiet). Progress
 # of a fetch goes to stderr. Any failure is one "vma: ..." line on stderr
 # and exit code 1.
+#
+# --resolve names the tree with no side effect: it neither fetches nor
+# checks the default tree (the Makefile calls it while parsing).  --mk
+# prints, after the fetch and checks, what the Makefile needs to know of
+# the tree, as make variables; --version prints the tree's version, which
+# is computed here only.
 set -euo pipefail
 
 PKG=linux-source-7.3
@@ -28,11 +34,16 @@ say() { echo "vma: $*" >&2; }
 die() { say "$@"; exit 1; }
 
 quiet=0
+mode=path
+usage="usage: scripts/kdir.sh [--quiet | --resolve | --mk | --version]"
 for arg in "$@"; do
 	case $arg in
 	--quiet) quiet=1 ;;
-	-h | --help) echo "usage: scripts/kdir.sh [--quiet]"; exit 0 ;;
-	*) die "usage: scripts/kdir.sh [--quiet] (unknown argument '$arg')" ;;
+	--resolve) mode=resolve quiet=1 ;;
+	--mk) mode=mk quiet=1 ;;
+	--version) mode=version quiet=1 ;;
+	-h | --help) echo "$usage"; exit 0 ;;
+	*) die "$usage (unknown argument '$arg')" ;;
 	esac
 done
 
@@ -212,13 +223,33 @@ else
 	else
 		die "no kernel tree: set KDIR=/path/to/linux or VMA_CACHE_DIR"
 	fi
-	[[ -f $cache/$PKG.stamp && -d $cache/$PKG ]] || fetch_default "$cache"
 	tree=$cache/$PKG
 	what="cached tree"
+	if [[ $mode == resolve ]]; then
+		echo "$tree"
+		exit 0
+	fi
+	[[ -f $cache/$PKG.stamp && -d $cache/$PKG ]] || fetch_default "$cache"
 fi
 
 validate "$tree" "$what"
 tree=$(CDPATH='' cd -- "$tree" 2>/dev/null && pwd -P) || die "$what $tree is not accessible"
 
-echo "$tree"
+case $mode in
+version) kversion "$tree" ;;
+mk)
+	# 7.3 still guards the lock code with CONFIG_PER_VMA_LOCK (the series
+	# removes the guard, and adds vma_start_read_unlocked()).
+	echo "KTREE := $tree"
+	echo "KVERSION := $(kversion "$tree")"
+	if grep -qw CONFIG_PER_VMA_LOCK "$tree/mm/mmap_lock.c" \
+		"$tree/include/linux/mmap_lock.h"; then
+		echo "PVL_DEFINE := -DCONFIG_PER_VMA_LOCK"
+	fi
+	if grep -qw vma_start_read_unlocked "$tree/include/linux/mmap_lock.h"; then
+		echo "HAVE_UNLOCKED := -DVH_HAVE_START_READ_UNLOCKED"
+	fi
+	;;
+*) echo "$tree" ;;
+esac
 ((quiet)) || say "kernel tree $tree (Linux $(kversion "$tree"))"
