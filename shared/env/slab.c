@@ -4,7 +4,10 @@
  * SLAB_TYPESAFE_BY_RCU cache keeps freed objects on a LIFO free list, so the
  * next allocation reuses the object just freed, exactly the case RCU readers
  * of such a cache must survive.  Its memory is returned to libc only when the
- * cache is destroyed, after a grace period.
+ * cache is destroyed, after a grace period.  For the race detector, freeing
+ * an object is a release that its next allocation acquires, as SLUB's
+ * free lists are; the accesses of the object's past life are not
+ * forgotten (an RCU reader may still be at them).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +16,7 @@
 #include <linux/rcupdate.h>
 #include <linux/bug.h>
 #include "env.h"
+#include "kcsan.h"
 #include "report.h"
 
 struct vh_kmem_cache {
@@ -75,6 +79,7 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 		s->free_list = *vh_freeptr(s, obj);
 		*vh_freeptr(s, obj) = NULL;
 		s->reused++;
+		vh_kcsan_acquire(obj);
 	}
 	pthread_mutex_unlock(&s->lock);
 
@@ -116,6 +121,7 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 	}
 	/* Type-safe: reusable at once, memory valid for RCU readers. */
 	pthread_mutex_lock(&s->lock);
+	vh_kcsan_release(obj);
 	*vh_freeptr(s, obj) = s->free_list;
 	s->free_list = obj;
 	pthread_mutex_unlock(&s->lock);

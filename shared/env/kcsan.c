@@ -1,0 +1,1910 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The data-race detector of make KCSAN=1: a happens-before runtime for the
+ * kernel's memory model, behind the compiler's ThreadSanitizer
+ * instrumentation, as the kernel's KCSAN is (kernel/kcsan/; read for its
+ * contract, not copied).
+ *
+ * Instrumentation.  The kernel units (mm/mmap_lock.c, mm/vma*.c,
+ * lib/refcount.c) are compiled with scripts/Makefile.kcsan's flags: every
+ * plain access calls __tsan_readN()/__tsan_writeN() (clang: also
+ * __tsan_read_writeN() for compound ones), every volatile access
+ * (READ_ONCE(), WRITE_ONCE()) __tsan_volatile_readN()/_writeN(), and
+ * block copies __tsan_read_range()/_write_range().  Those land here.  The
+ * harness units are compiled the same way, but the build renames their
+ * __tsan_*() calls to vh_h__tsan_*() (objcopy --redefine-sym): the kernel's
+ * inline lock code they contain (mmap_write_unlock() in a test, say) must
+ * still count as the kernel's marked accesses for the memory model, while
+ * the harness's own accesses are not checked.  The stubs perform atomic
+ * operations and fences through vh_kcsan_*() (shared/env/kcsan.h) in every
+ * unit, and the environment models its locks, RCU, wake-ups and threads
+ * with the same calls.
+ *
+ * Happens-before.  Each thread has a vector clock, and each of its accesses
+ * is stamped with its slot and its own component (its epoch).  Access @c
+ * happens before access @a of thread T when T's clock has reached c's
+ * epoch in c's slot.  The clocks only grow through what the code does,
+ * following the LKMM (tools/memory-model) and C11 where they agree:
+ *
+ *  - an acquire (load, RMW, smp_load_acquire()) takes the clock stored
+ *    with the location (its "sync clock"); a release (store, RMW,
+ *    smp_store_release()) puts the thread's clock there and starts a new
+ *    epoch; an RMW without release keeps what earlier releases stored;
+ *  - a fence is not a synchronisation by itself (fences do not synchronise
+ *    with each other): smp_wmb(), smp_mb() and release fences record the
+ *    clock at the fence, and the thread's later relaxed marked stores carry
+ *    that clock; smp_rmb(), smp_mb() and acquire fences make the thread's
+ *    later reads happen after what its earlier marked loads read;
+ *  - marked loads (READ_ONCE(), relaxed atomics) order the thread's later
+ *    stores, not its later loads: the control and address dependencies of
+ *    the LKMM, and the control dependency the refcount API documents,
+ *    which the runtime cannot see and assumes.  So each thread has two
+ *    clocks: @r orders its later reads, @w its later writes;
+ *  - value-returning RMWs without suffix are fully ordered: smp_mb()
+ *    before and after;
+ *  - the environment adds what it models: rwsem release and acquire,
+ *    wake_up_process() and the return from schedule(), RCU grace periods
+ *    (after every reader that was in a read-side critical section at the
+ *    start of synchronize_rcu(), and every one that had already left),
+ *    slab free and reallocation, thread start and join.
+ *
+ * The rule.  As KCSAN's: two accesses race when they conflict (same
+ * bytes, at least one writes), neither happens before the other, and not
+ * both are atomic.  Atomic, as in the kernel's default configuration
+ * (KCSAN_ASSUME_PLAIN_WRITES_ATOMIC): marked accesses, accesses inside
+ * kcsan_nestable_atomic_begin()/_end() or kcsan_atomic_next() regions,
+ * and aligned plain writes up to the word size that are not compound.
+ * Accesses in data_race() are not checked.  ASSERT_EXCLUSIVE_WRITER() and
+ * ASSERT_EXCLUSIVE_ACCESS() report any write (any access) not ordered with
+ * them, marked or not.
+ *
+ * Seqlock readers.  KCSAN marks the next KCSAN_SEQLOCK_REGION_MAX accesses
+ * after a seqcount read as atomic, because a matching read_seqcount_retry()
+ * will discard whatever a concurrent writer changed.  Happens-before can do
+ * better: such an access is recorded as atomic (a writer that comes later
+ * is what the retry is for), but checked as plain against the writes
+ * before it; a race found there is held back, dropped when the thread
+ * reaches the retry (kcsan_atomic_next(0)) and reported when the thread
+ * ends without one.  So a seqcount read used as an acquire with no retry,
+ * as vma_start_read() uses raw_read_seqcount(), is checked.
+ *
+ * Shadow memory.  Per 8-byte granule, a short list of cells (who, epoch,
+ * bytes, kind, where); an access checks the cells it overlaps and replaces
+ * those it makes redundant.  Granules live in 4 KiB pages found through an
+ * open-addressing table; each page has a lock, which also covers the sync
+ * clocks of its addresses, and atomic operations are performed under it.
+ * Freed memory is forgotten (free() is wrapped); SLAB_TYPESAFE_BY_RCU
+ * objects are not freed, so a new owner's initialisation is checked
+ * against the old readers' accesses; a thread's stack is forgotten when a
+ * new thread starts on it.
+ *
+ * Limits.  At most KC_MAX_THREADS threads at once (a slot is reused after
+ * its thread was joined, and a new thread in it counts as ordered after
+ * the old one).  A granule keeps at most KC_MAX_CELLS cells (older ones
+ * are evicted and counted).  smp_wmb() orders the thread's earlier reads
+ * as well as its writes, and is cumulative; both are stronger than the
+ * LKMM.  The compiler's instrumentation sees no dependency, so the
+ * dependency ordering of marked loads is assumed, not checked.
+ */
+#ifdef VH_KCSAN
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <execinfo.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/kernel.h>
+#include <linux/sched.h>
+#include "kcsan.h"
+#include "report.h"
+#include "sched_point.h"
+
+#define KC_MAX_THREADS	64		/* threads alive at once */
+#define KC_GRAN_SHIFT	3		/* 8-byte granules */
+#define KC_PAGE_SHIFT	12
+#define KC_PAGE_GRANS	(1 << (KC_PAGE_SHIFT - KC_GRAN_SHIFT))
+#define KC_MAX_CELLS	16		/* per granule */
+#define KC_TABLE_SHIFT	20		/* shadow pages (8 MiB of pointers) */
+#define KC_MAX_DEFERRED	8		/* held-back races per thread */
+/* Sync objects of the environment live apart from real addresses. */
+#define KC_ENV_TAG	(1UL << 63)
+
+#ifndef VH_KCSAN_KTREE
+#define VH_KCSAN_KTREE	"/nonexistent"
+#endif
+#ifndef VH_KCSAN_REPO
+#define VH_KCSAN_REPO	"/nonexistent"
+#endif
+
+/* Vector clocks. */
+
+struct kc_clock {
+	uint32_t c[KC_MAX_THREADS];
+};
+
+/* Slots handed out so far: no clock has a non-zero entry beyond. */
+static int kc_nr_slots;
+
+static int kc_slots(void)
+{
+	return __atomic_load_n(&kc_nr_slots, __ATOMIC_ACQUIRE);
+}
+
+static void kc_join(struct kc_clock *d, const struct kc_clock *s)
+{
+	int i, n = kc_slots();
+
+	for (i = 0; i < n; i++)
+		if (s->c[i] > d->c[i])
+			d->c[i] = s->c[i];
+}
+
+/* Threads. */
+
+/* A race held for reporting: this thread's access and the other one. */
+struct kc_access {
+	uintptr_t addr;
+	unsigned int size;
+	unsigned int flags;		/* KC_R, KC_W, ... below */
+	void *pc, *pc1;			/* where, and the caller */
+	uint32_t pid;
+};
+
+struct kc_race {
+	struct kc_access a;		/* this thread's access */
+	struct kc_access c;		/* the one it races with */
+};
+
+struct kc_thread {
+	int slot;
+	uint32_t epoch;			/* == r.c[slot] == w.c[slot] */
+	uint32_t pid;
+	struct kc_clock r;		/* what the thread's later reads follow */
+	struct kc_clock w;		/* ... and its later writes */
+	struct kc_clock rel;		/* the clock at the last release fence */
+	/* What marked loads read since the last acquire fence. */
+	struct kc_clock pend;
+	bool has_rel, has_pend;
+	/* Annotations (kcsan-checks.h). */
+	int disabled;			/* kcsan_disable_current() */
+	int nest;			/* kcsan_nestable_atomic_begin() */
+	bool flat;			/* kcsan_flat_atomic_begin() */
+	int atomic_next;		/* kcsan_atomic_next() */
+	/* Seqlock read sections: races held back until a retry. */
+	int nr_deferred;
+	struct kc_race deferred[KC_MAX_DEFERRED];
+	/* RCU: read-side nesting, and the grace periods waiting for us. */
+	int rcu_depth;
+	/* The thread's stack, whose accesses are its own. */
+	uintptr_t stack_lo, stack_hi;
+	/* Explorer: accesses left that are scheduling points in this run. */
+	unsigned long points;
+	bool reporting;
+	/* Races this thread reported (its test failed): not again. */
+	int nr_reported;
+	void *reported[8][2];
+};
+
+static __thread struct kc_thread *kc_self;
+static pthread_mutex_t kc_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint32_t kc_slot_epoch[KC_MAX_THREADS];	/* last epoch of each slot */
+static uint64_t kc_slot_used;			/* one bit per slot */
+static unsigned long kc_access_points;
+
+static void kc_die(const char *msg)
+{
+	fprintf(stderr, "vma: KCSAN: %s\n", msg);
+	abort();
+}
+
+static void *kc_zalloc(size_t n)
+{
+	void *p = calloc(1, n);
+
+	if (!p)
+		kc_die("out of memory");
+	return p;
+}
+
+static void kc_tick(struct kc_thread *t)
+{
+	t->epoch++;
+	t->r.c[t->slot] = t->epoch;
+	t->w.c[t->slot] = t->epoch;
+}
+
+static void kc_stack_of_self(uintptr_t *lo, uintptr_t *hi)
+{
+	pthread_attr_t attr;
+	void *addr = NULL;
+	size_t size = 0;
+
+	*lo = *hi = 0;
+	if (pthread_getattr_np(pthread_self(), &attr))
+		return;
+	if (!pthread_attr_getstack(&attr, &addr, &size)) {
+		*lo = (uintptr_t)addr;
+		*hi = (uintptr_t)addr + size;
+	}
+	pthread_attr_destroy(&attr);
+}
+
+static void kc_forget(uintptr_t lo, uintptr_t hi);
+
+/* A slot for the calling thread, its clock starting at @start (or zero). */
+static struct kc_thread *kc_thread_new(const struct kc_clock *start)
+{
+	struct kc_thread *t = kc_zalloc(sizeof(*t));
+	int s;
+
+	pthread_mutex_lock(&kc_lock);
+	if (kc_slot_used == ~0ULL) {
+		pthread_mutex_unlock(&kc_lock);
+		kc_die("more than 64 threads at once");
+	}
+	s = __builtin_ctzll(~kc_slot_used);
+	kc_slot_used |= 1ULL << s;
+	if (s >= kc_nr_slots)
+		__atomic_store_n(&kc_nr_slots, s + 1, __ATOMIC_RELEASE);
+	t->slot = s;
+	t->epoch = kc_slot_epoch[s];
+	pthread_mutex_unlock(&kc_lock);
+
+	if (start) {
+		t->r = *start;
+		t->w = *start;
+	}
+	kc_tick(t);
+	t->pid = current->pid;
+	t->points = kc_access_points;
+	kc_stack_of_self(&t->stack_lo, &t->stack_hi);
+	/* A stack of a thread that is gone, with its accesses. */
+	kc_forget(t->stack_lo, t->stack_hi);
+	kc_self = t;
+	return t;
+}
+
+static struct kc_thread *kc_thread(void)
+{
+	struct kc_thread *t = kc_self;
+
+	return t ? t : kc_thread_new(NULL);
+}
+
+/* Shadow memory. */
+
+#define KC_R	0x01	/* reads */
+#define KC_W	0x02	/* writes */
+#define KC_A	0x04	/* atomic for the race rule */
+#define KC_MARKED 0x08	/* marked in the source (for reports) */
+#define KC_AW	0x10	/* ASSERT_EXCLUSIVE_WRITER() */
+#define KC_AA	0x20	/* ASSERT_EXCLUSIVE_ACCESS() */
+#define KC_SPEC	0x40	/* in a seqlock read section */
+#define KC_ASSERT (KC_AW | KC_AA)
+
+struct kc_cell {
+	uint32_t epoch;
+	uint32_t pid;
+	uint8_t slot;
+	uint8_t off;		/* in the granule */
+	uint8_t size;
+	uint8_t flags;
+	void *pc, *pc1;
+};
+
+struct kc_gran {
+	unsigned int n, cap;
+	struct kc_cell cell[];
+};
+
+struct kc_sync {
+	uintptr_t addr;
+	struct kc_sync *next;
+	bool set;		/* clk holds a release */
+	struct kc_clock clk;
+};
+
+struct kc_page {
+	uintptr_t base;
+	int lock;
+	struct kc_sync *sync;
+	struct kc_gran *gran[KC_PAGE_GRANS];
+};
+
+static struct kc_page **kc_table;
+static unsigned long kc_nr_pages, kc_evictions, kc_nr_reports, kc_checks;
+
+static uint64_t kc_hash(uintptr_t x)
+{
+	x ^= x >> 31;
+	x *= 0x7fb5d329728ea185ULL;
+	x ^= x >> 27;
+	x *= 0x81dadef4bc2dd44dULL;
+	return x ^ (x >> 33);
+}
+
+static void kc_table_init(void)
+{
+	struct kc_page **t = kc_zalloc(sizeof(*t) << KC_TABLE_SHIFT);
+	struct kc_page **none = NULL;
+
+	if (!__atomic_compare_exchange_n(&kc_table, &none, t, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		__real_free(t);
+}
+
+/* The shadow page of @addr; NULL if it has none and !@create. */
+static struct kc_page *kc_page(uintptr_t addr, bool create)
+{
+	uintptr_t base = addr >> KC_PAGE_SHIFT << KC_PAGE_SHIFT;
+	size_t mask = (1UL << KC_TABLE_SHIFT) - 1;
+	size_t i = kc_hash(base >> KC_PAGE_SHIFT) & mask;
+	struct kc_page **table = __atomic_load_n(&kc_table, __ATOMIC_ACQUIRE);
+	struct kc_page *pg, *new = NULL;
+
+	if (!table) {
+		if (!create)
+			return NULL;
+		kc_table_init();
+		table = __atomic_load_n(&kc_table, __ATOMIC_ACQUIRE);
+	}
+	for (;; i = (i + 1) & mask) {
+		pg = __atomic_load_n(&table[i], __ATOMIC_ACQUIRE);
+		if (pg && pg->base == base)
+			break;
+		if (pg)
+			continue;
+		if (!create)
+			return NULL;
+		if (!new) {
+			new = kc_zalloc(sizeof(*new));
+			new->base = base;
+		}
+		if (__atomic_compare_exchange_n(&table[i], &pg, new, false,
+						__ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE)) {
+			if (__atomic_add_fetch(&kc_nr_pages, 1,
+					       __ATOMIC_RELAXED) >
+			    (3UL << KC_TABLE_SHIFT) / 4)
+				kc_die("shadow table full");
+			return new;
+		}
+		if (pg->base == base)
+			break;
+	}
+	if (new)
+		__real_free(new);
+	return pg;
+}
+
+static void kc_page_lock(struct kc_page *pg)
+{
+	int spins = 0;
+
+	while (__atomic_exchange_n(&pg->lock, 1, __ATOMIC_ACQUIRE)) {
+		while (__atomic_load_n(&pg->lock, __ATOMIC_RELAXED))
+			if (++spins > 100)
+				sched_yield();
+	}
+}
+
+static void kc_page_unlock(struct kc_page *pg)
+{
+	__atomic_store_n(&pg->lock, 0, __ATOMIC_RELEASE);
+}
+
+/* The sync clock of @addr on its (locked) page. */
+static struct kc_sync *kc_sync(struct kc_page *pg, uintptr_t addr,
+			       bool create)
+{
+	struct kc_sync *s;
+
+	for (s = pg->sync; s; s = s->next)
+		if (s->addr == addr)
+			return s;
+	if (!create)
+		return NULL;
+	s = kc_zalloc(sizeof(*s));
+	s->addr = addr;
+	s->next = pg->sync;
+	pg->sync = s;
+	return s;
+}
+
+/* Forget the accesses and sync clocks of [lo, hi). */
+static void kc_forget(uintptr_t lo, uintptr_t hi)
+{
+	uintptr_t p;
+
+	if (lo >= hi || !__atomic_load_n(&kc_table, __ATOMIC_ACQUIRE))
+		return;
+	for (p = lo >> KC_PAGE_SHIFT << KC_PAGE_SHIFT; p < hi;
+	     p += 1UL << KC_PAGE_SHIFT) {
+		struct kc_page *pg = kc_page(p, false);
+		struct kc_sync **sp;
+		uintptr_t g;
+
+		if (!pg)
+			continue;
+		kc_page_lock(pg);
+		for (g = p > lo ? p : lo & ~7UL;
+		     g < hi && g < p + (1UL << KC_PAGE_SHIFT); g += 8) {
+			struct kc_gran **gp = &pg->gran[(g - p) >> KC_GRAN_SHIFT];
+			struct kc_gran *gr = *gp;
+			unsigned int i, j;
+
+			if (!gr)
+				continue;
+			/* Whole granules go; of a partial one, its cells there. */
+			for (i = j = 0; i < gr->n; i++) {
+				uintptr_t s = g + gr->cell[i].off;
+
+				if (s + gr->cell[i].size <= lo || s >= hi)
+					gr->cell[j++] = gr->cell[i];
+			}
+			gr->n = j;
+			if (!j) {
+				*gp = NULL;
+				__real_free(gr);
+			}
+		}
+		for (sp = &pg->sync; *sp;) {
+			struct kc_sync *s = *sp;
+
+			if (s->addr >= lo && s->addr < hi) {
+				*sp = s->next;
+				__real_free(s);
+			} else {
+				sp = &s->next;
+			}
+		}
+		kc_page_unlock(pg);
+	}
+}
+
+/* The race rule. */
+
+/*
+ * Which of @t's clocks must cover cell @c for it to happen before access
+ * flags @af: bit 0 the read clock, bit 1 the write clock; 0 if the two do
+ * not conflict or may race (both atomic).
+ */
+static unsigned int kc_conflict(unsigned int af, unsigned int cf)
+{
+	if ((af & KC_ASSERT) && (cf & KC_ASSERT))
+		return 0;
+	if (af & KC_ASSERT)
+		return (af & KC_AA) || (cf & KC_W) ? 3 : 0;
+	if (cf & KC_ASSERT) {
+		if (!(cf & KC_AA) && !(af & KC_W))
+			return 0;
+		return (af & KC_W ? 2 : 0) | (af & KC_R ? 1 : 0);
+	}
+	if ((af & KC_A) && (cf & KC_A))
+		return 0;
+	return ((af & KC_R) && (cf & KC_W) ? 1 : 0) | (af & KC_W ? 2 : 0);
+}
+
+static bool kc_covers(const struct kc_thread *t, const struct kc_cell *c,
+		      unsigned int need)
+{
+	if ((need & 1) && t->r.c[c->slot] < c->epoch)
+		return false;
+	if ((need & 2) && t->w.c[c->slot] < c->epoch)
+		return false;
+	return true;
+}
+
+/*
+ * Access @af, which happens after cell @c and covers its bytes, makes @c
+ * redundant when every later access that races with @c races with it too.
+ */
+static bool kc_dominates(unsigned int af, unsigned int cf)
+{
+	if ((af | cf) & KC_ASSERT)
+		return false;
+	return ((af & KC_W) || !(cf & KC_W)) && (!(af & KC_A) || (cf & KC_A));
+}
+
+static void kc_cell_fill(struct kc_cell *c, const struct kc_thread *t,
+			 unsigned int off, unsigned int size,
+			 unsigned int flags, void *pc, void *pc1)
+{
+	c->epoch = t->epoch;
+	c->pid = t->pid;
+	c->slot = t->slot;
+	c->off = off;
+	c->size = size;
+	c->flags = flags;
+	c->pc = pc;
+	c->pc1 = pc1;
+}
+
+static void kc_access_of_cell(struct kc_access *a, uintptr_t g,
+			      const struct kc_cell *c)
+{
+	a->addr = g + c->off;
+	a->size = c->size;
+	a->flags = c->flags;
+	a->pc = c->pc;
+	a->pc1 = c->pc1;
+	a->pid = c->pid;
+}
+
+/*
+ * Check [g + off, g + off + size) against its granule's cells on the locked
+ * page @pg and record the access; the first race found goes to @race.
+ */
+static bool kc_check_locked(struct kc_thread *t, struct kc_page *pg,
+			    uintptr_t g, unsigned int off, unsigned int size,
+			    unsigned int flags, void *pc, void *pc1,
+			    struct kc_race *race)
+{
+	struct kc_gran **gp = &pg->gran[(g - pg->base) >> KC_GRAN_SHIFT];
+	struct kc_gran *gr = *gp;
+	/* A seqlock reader's access is recorded atomic, checked plain. */
+	unsigned int cflags = flags & KC_SPEC ? flags & ~KC_A : flags;
+	bool raced = false;
+	unsigned int i, j;
+
+	if (gr) {
+		for (i = j = 0; i < gr->n; i++) {
+			struct kc_cell *c = &gr->cell[i];
+
+			if (c->off + c->size > off && off + size > c->off) {
+				bool mine = c->slot == t->slot;
+				unsigned int need;
+
+				need = mine ? 0 : kc_conflict(cflags, c->flags);
+				if (need && !kc_covers(t, c, need) && !raced) {
+					raced = true;
+					kc_access_of_cell(&race->c, g, c);
+				}
+				/* Made redundant by this access: drop it. */
+				if (off <= c->off &&
+				    c->off + c->size <= off + size &&
+				    (mine || kc_covers(t, c, 3)) &&
+				    kc_dominates(flags, c->flags))
+					continue;
+			}
+			gr->cell[j++] = *c;
+		}
+		gr->n = j;
+	}
+	if (!gr || gr->n == gr->cap) {
+		if (gr && gr->cap == KC_MAX_CELLS) {
+			/* Full: the oldest cell goes. */
+			memmove(&gr->cell[0], &gr->cell[1],
+				(gr->n - 1) * sizeof(gr->cell[0]));
+			gr->n--;
+			kc_evictions++;
+		} else {
+			unsigned int cap = gr ? 2 * gr->cap : 2;
+
+			gr = __real_realloc(gr, sizeof(*gr) +
+					    cap * sizeof(gr->cell[0]));
+			if (!gr)
+				kc_die("out of memory");
+			if (!*gp)
+				gr->n = 0;
+			gr->cap = cap;
+			*gp = gr;
+		}
+	}
+	kc_cell_fill(&gr->cell[gr->n++], t, off, size, flags, pc, pc1);
+	if (raced) {
+		race->a.addr = g + off;
+		race->a.size = size;
+		race->a.flags = flags;
+		race->a.pc = pc;
+		race->a.pc1 = pc1;
+		race->a.pid = t->pid;
+	}
+	return raced;
+}
+
+static void kc_race_found(struct kc_thread *t, struct kc_race *race);
+
+/* Check and record an access of any size and alignment. */
+static void kc_check(struct kc_thread *t, uintptr_t addr, size_t size,
+		     unsigned int flags, void *pc, void *pc1)
+{
+	struct kc_race race;
+	bool raced = false;
+
+	__atomic_fetch_add(&kc_checks, 1, __ATOMIC_RELAXED);
+	while (size) {
+		uintptr_t g = addr & ~7UL;
+		unsigned int off = addr & 7;
+		unsigned int n = size < 8 - off ? size : 8 - off;
+		struct kc_page *pg = kc_page(g, true);
+		struct kc_race r;
+
+		kc_page_lock(pg);
+		if (kc_check_locked(t, pg, g, off, n, flags, pc, pc1, &r) &&
+		    !raced) {
+			race = r;
+			raced = true;
+		}
+		kc_page_unlock(pg);
+		addr += n;
+		size -= n;
+	}
+	if (raced)
+		kc_race_found(t, &race);
+}
+
+/* The memory model. */
+
+static bool kc_acquires(int mo)
+{
+	return mo == __ATOMIC_ACQUIRE || mo == __ATOMIC_CONSUME ||
+	       mo == __ATOMIC_ACQ_REL || mo == __ATOMIC_SEQ_CST;
+}
+
+static bool kc_releases(int mo)
+{
+	return mo == __ATOMIC_RELEASE || mo == __ATOMIC_ACQ_REL ||
+	       mo == __ATOMIC_SEQ_CST;
+}
+
+/* A load of @s (NULL: nothing was released there) with order @mo. */
+static void kc_model_load(struct kc_thread *t, const struct kc_sync *s,
+			  int mo)
+{
+	if (!s || !s->set)
+		return;
+	kc_join(&t->w, &s->clk);	/* dependencies order later stores */
+	if (kc_acquires(mo)) {
+		kc_join(&t->r, &s->clk);
+	} else {
+		kc_join(&t->pend, &s->clk);
+		t->has_pend = true;
+	}
+}
+
+/* A store to @s with order @mo; @rmw: it continues the release sequence. */
+static void kc_model_store(struct kc_thread *t, struct kc_sync *s, int mo,
+			   bool rmw)
+{
+	if (kc_releases(mo)) {
+		if (!rmw || !s->set)
+			memset(&s->clk, 0, sizeof(s->clk));
+		kc_join(&s->clk, &t->r);
+		kc_join(&s->clk, &t->w);
+		s->set = true;
+	} else if (!rmw) {
+		/* A relaxed store carries the last release fence, if any. */
+		s->set = t->has_rel;
+		if (t->has_rel)
+			s->clk = t->rel;
+	} else if (t->has_rel) {
+		if (!s->set)
+			memset(&s->clk, 0, sizeof(s->clk));
+		kc_join(&s->clk, &t->rel);
+		s->set = true;
+	}
+}
+
+static void kc_fence(struct kc_thread *t, enum vh_kcsan_fence kind)
+{
+	if (kind == VH_KCSAN_MB || kind == VH_KCSAN_RMB ||
+	    kind == VH_KCSAN_ACQUIRE) {
+		if (t->has_pend) {
+			kc_join(&t->r, &t->pend);
+			memset(&t->pend, 0, sizeof(t->pend));
+			t->has_pend = false;
+		}
+	}
+	if (kind == VH_KCSAN_MB || kind == VH_KCSAN_WMB ||
+	    kind == VH_KCSAN_RELEASE) {
+		t->rel = t->r;
+		kc_join(&t->rel, &t->w);
+		t->has_rel = true;
+		kc_tick(t);
+	}
+}
+
+/* Is @addr on the calling thread's own stack? */
+static bool kc_on_stack(const struct kc_thread *t, uintptr_t addr)
+{
+	return addr >= t->stack_lo && addr < t->stack_hi;
+}
+
+/*
+ * Under the explorer, an access to shared memory may be a scheduling
+ * point (vh_kcsan_set_access_points()).
+ */
+static void kc_point(struct kc_thread *t, uintptr_t addr)
+{
+	if (t->points && vh_explored() && !kc_on_stack(t, addr)) {
+		t->points--;
+		vh_sched_point((const void *)addr);
+	}
+}
+
+/*
+ * An atomic operation of @size bytes at @p: check it as an atomic access,
+ * perform @op under the page lock, and apply its memory order.
+ */
+enum kc_aop { KC_LOAD, KC_STORE, KC_RMW, KC_CMPXCHG };
+
+static uint64_t kc_atomic(enum kc_aop aop, volatile void *p, int size,
+			  enum vh_kcsan_op op, uint64_t v, uint64_t *expected,
+			  int mo, int fail_mo, void *pc, void *pc1, bool *okp)
+{
+	struct kc_thread *t = kc_thread();
+	uintptr_t addr = (uintptr_t)p;
+	unsigned int flags = KC_A | KC_MARKED;
+	struct kc_page *pg = kc_page(addr, true);
+	struct kc_race race;
+	struct kc_sync *s;
+	uint64_t old = 0;
+	bool raced = false, ok = true;
+
+	kc_point(t, addr);
+	flags |= aop == KC_LOAD ? KC_R : aop == KC_STORE ? KC_W : KC_R | KC_W;
+	/* Fully ordered: smp_mb() before (a failed cmpxchg is unordered). */
+	if (mo == __ATOMIC_SEQ_CST && aop != KC_LOAD && aop != KC_STORE)
+		kc_fence(t, VH_KCSAN_MB);
+
+	kc_page_lock(pg);
+	if (!t->disabled && (addr & 7) + size <= 8 && !kc_on_stack(t, addr))
+		raced = kc_check_locked(t, pg, addr & ~7UL, addr & 7, size,
+					flags, pc, pc1, &race);
+	s = kc_sync(pg, addr, aop != KC_LOAD);
+
+#define KC_DO(type)							\
+	do {								\
+		volatile type *q = (volatile type *)p;			\
+		type e;							\
+									\
+		switch (aop) {						\
+		case KC_LOAD:						\
+			old = __atomic_load_n(q, __ATOMIC_SEQ_CST);	\
+			break;						\
+		case KC_STORE:						\
+			__atomic_store_n(q, (type)v, __ATOMIC_SEQ_CST);	\
+			break;						\
+		case KC_CMPXCHG:					\
+			e = (type)*expected;				\
+			ok = __atomic_compare_exchange_n(q, &e, (type)v, \
+				false, __ATOMIC_SEQ_CST,		\
+				__ATOMIC_SEQ_CST);			\
+			old = e;					\
+			*expected = e;					\
+			break;						\
+		case KC_RMW:						\
+			switch (op) {					\
+			case VH_KCSAN_XCHG:				\
+				old = __atomic_exchange_n(q, (type)v,	\
+					__ATOMIC_SEQ_CST);		\
+				break;					\
+			case VH_KCSAN_ADD:				\
+				old = __atomic_fetch_add(q, (type)v,	\
+					__ATOMIC_SEQ_CST);		\
+				break;					\
+			case VH_KCSAN_SUB:				\
+				old = __atomic_fetch_sub(q, (type)v,	\
+					__ATOMIC_SEQ_CST);		\
+				break;					\
+			case VH_KCSAN_AND:				\
+				old = __atomic_fetch_and(q, (type)v,	\
+					__ATOMIC_SEQ_CST);		\
+				break;					\
+			case VH_KCSAN_OR:				\
+				old = __atomic_fetch_or(q, (type)v,	\
+					__ATOMIC_SEQ_CST);		\
+				break;					\
+			case VH_KCSAN_XOR:				\
+				old = __atomic_fetch_xor(q, (type)v,	\
+					__ATOMIC_SEQ_CST);		\
+				break;					\
+			}						\
+			break;						\
+		}							\
+	} while (0)
+
+	switch (size) {
+	case 1:
+		KC_DO(uint8_t);
+		break;
+	case 2:
+		KC_DO(uint16_t);
+		break;
+	case 4:
+		KC_DO(uint32_t);
+		break;
+	default:
+		KC_DO(uint64_t);
+		break;
+	}
+#undef KC_DO
+
+	if (aop == KC_LOAD)
+		kc_model_load(t, s, mo);
+	else if (aop == KC_STORE)
+		kc_model_store(t, s, mo, false);
+	else if (!ok)
+		kc_model_load(t, s, fail_mo);
+	else {
+		kc_model_load(t, s, mo);
+		kc_model_store(t, s, mo, true);
+	}
+	kc_page_unlock(pg);
+
+	if (kc_releases(aop == KC_CMPXCHG && !ok ? fail_mo : mo) &&
+	    aop != KC_LOAD)
+		kc_tick(t);
+	/* ... and smp_mb() after. */
+	if (mo == __ATOMIC_SEQ_CST && ok && aop != KC_LOAD &&
+	    aop != KC_STORE)
+		kc_fence(t, VH_KCSAN_MB);
+	if (raced)
+		kc_race_found(t, &race);
+	if (okp)
+		*okp = ok;
+	return old;
+}
+
+/*
+ * A plain or volatile access of kernel code: check it, and let a marked
+ * one take part in the memory model as a relaxed atomic of its size.
+ */
+static void kc_plain(uintptr_t addr, size_t size, unsigned int ktype,
+		     void *pc, void *pc1)
+{
+	struct kc_thread *t = kc_thread();
+	bool write = ktype & KCSAN_ACCESS_WRITE;
+	unsigned int flags = write ? KC_W : KC_R;
+	bool marked;
+
+	if (ktype & KCSAN_ACCESS_COMPOUND)
+		flags |= KC_R | KC_W;
+	/* KCSAN's is_atomic(), in its order. */
+	marked = (ktype & KCSAN_ACCESS_ATOMIC) || t->nest || t->flat;
+	if (marked) {
+		flags |= KC_A | KC_MARKED;
+	} else if (write && !(ktype & KCSAN_ACCESS_COMPOUND) &&
+		   size <= sizeof(long) && !(addr & (size - 1))) {
+		/* KCSAN_ASSUME_PLAIN_WRITES_ATOMIC, the kernel's default. */
+		flags |= KC_A;
+	} else if (t->atomic_next > 0) {
+		t->atomic_next--;
+		flags |= KC_A | KC_SPEC;
+	}
+
+	if (!t->disabled && !kc_on_stack(t, addr)) {
+		kc_check(t, addr, size, flags, pc, pc1);
+		kc_point(t, addr);
+	}
+	if (marked && size <= 8) {
+		struct kc_page *pg = kc_page(addr, write);
+		struct kc_sync *s;
+
+		if (!pg)
+			return;
+		kc_page_lock(pg);
+		s = kc_sync(pg, addr, write && t->has_rel);
+		if (write && s)
+			kc_model_store(t, s, __ATOMIC_RELAXED, false);
+		else if (!write)
+			kc_model_load(t, s, __ATOMIC_RELAXED);
+		kc_page_unlock(pg);
+	}
+}
+
+/* Reports. */
+
+/* A source position: function, file and line, innermost first. */
+struct kc_frame {
+	char fn[96];
+	char file[160];
+	int line;
+	bool kernel;		/* kernel code (not a stub, not harness) */
+};
+
+struct kc_sym {
+	int nr;
+	struct kc_frame f[12];
+};
+
+static char kc_exe[4096];
+static uintptr_t kc_base;	/* load address to subtract, for PIE */
+
+static void kc_sym_init(void)
+{
+	Dl_info info;
+	ssize_t n;
+
+	if (kc_exe[0])
+		return;
+	n = readlink("/proc/self/exe", kc_exe, sizeof(kc_exe) - 1);
+	if (n <= 0) {
+		snprintf(kc_exe, sizeof(kc_exe), "?");
+		return;
+	}
+	kc_exe[n] = 0;
+	if (dladdr((void *)kc_sym_init, &info) && info.dli_fbase &&
+	    ((const Elf64_Ehdr *)info.dli_fbase)->e_type == ET_DYN)
+		kc_base = (uintptr_t)info.dli_fbase;
+}
+
+/* Shorten a path the compiler recorded: relative to the tree or repo. */
+static void kc_copy(char *out, size_t size, const char *in)
+{
+	size_t n = strlen(in);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, in, n);
+	out[n] = 0;
+}
+
+static void kc_short_path(const char *in, char *out, size_t size,
+			  bool *kernel)
+{
+	static const char ktree[] = VH_KCSAN_KTREE "/";
+	static const char repo[] = VH_KCSAN_REPO "/";
+
+	const char *kinc = strstr(in, "/gen/kinc/");
+	const char *ksrc = strstr(in, "/gen/ksrc/");
+	const char *env = strstr(in, "/gen/vma_env.h");
+
+	*kernel = false;
+	if (kinc) {
+		kc_copy(out, size, "include/");
+		kc_copy(out + 8, size - 8, kinc + 10);
+		*kernel = true;
+	} else if (ksrc) {
+		kc_copy(out, size, ksrc + 10);
+		*kernel = strncmp(out, "tools/", 6) != 0;
+	} else if (env) {
+		/* Extracted from the tree's tools/testing/vma/include/. */
+		kc_copy(out, size, env + 5);
+		*kernel = true;
+	} else if (!strncmp(in, ktree, sizeof(ktree) - 1)) {
+		kc_copy(out, size, in + sizeof(ktree) - 1);
+		*kernel = strncmp(out, "tools/", 6) != 0;
+	} else if (!strncmp(in, repo, sizeof(repo) - 1)) {
+		kc_copy(out, size, in + sizeof(repo) - 1);
+	} else {
+		kc_copy(out, size, in);
+	}
+}
+
+/*
+ * Symbolise @n return addresses with addr2line (inline frames included).
+ * Each address is looked up at address - 1, inside the call.
+ */
+static void kc_symbolize(void *const *pcs, int n, struct kc_sym *out)
+{
+	char cmd[8192], line[1024];
+	size_t len;
+	FILE *f;
+	int i, cur = -1;
+
+	memset(out, 0, n * sizeof(*out));
+	kc_sym_init();
+	len = snprintf(cmd, sizeof(cmd), "addr2line -a -f -i -C -e '%s'",
+		       kc_exe);
+	for (i = 0; i < n && len < sizeof(cmd) - 32; i++)
+		len += snprintf(cmd + len, sizeof(cmd) - len, " %#lx",
+				(unsigned long)((uintptr_t)pcs[i] - 1 -
+						kc_base));
+	len += snprintf(cmd + len, sizeof(cmd) - len, " 2>/dev/null");
+	f = popen(cmd, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		struct kc_sym *s;
+		struct kc_frame *fr;
+		char *colon;
+
+		line[strcspn(line, "\n")] = 0;
+		if (!strncmp(line, "0x", 2)) {
+			cur++;
+			continue;
+		}
+		if (cur < 0 || cur >= n)
+			continue;
+		s = &out[cur];
+		if (s->nr == (int)ARRAY_SIZE(s->f))
+			continue;
+		fr = &s->f[s->nr];
+		kc_copy(fr->fn, sizeof(fr->fn), line);
+		if (!fgets(line, sizeof(line), f))
+			break;
+		line[strcspn(line, "\n")] = 0;
+		line[strcspn(line, " ")] = 0;	/* " (discriminator N)" */
+		colon = strrchr(line, ':');
+		if (colon) {
+			*colon = 0;
+			fr->line = atoi(colon + 1);
+		}
+		kc_short_path(line, fr->file, sizeof(fr->file), &fr->kernel);
+		s->nr++;
+	}
+	pclose(f);
+}
+
+/* The innermost kernel function of @s, else its innermost one. */
+static const struct kc_frame *kc_kernel_frame(const struct kc_sym *s)
+{
+	int i;
+
+	for (i = 0; i < s->nr; i++)
+		if (s->f[i].kernel)
+			return &s->f[i];
+	return s->nr ? &s->f[0] : NULL;
+}
+
+static void kc_print_frames(const struct kc_sym *s, int *budget)
+{
+	int i;
+
+	for (i = 0; i < s->nr && *budget > 0; i++, (*budget)--) {
+		const struct kc_frame *f = &s->f[i];
+
+		vh_diag(" %s %s:%d%s", f->fn, f->file, f->line,
+			f->kernel ? "" : " [harness]");
+	}
+}
+
+static const char *kc_kind(unsigned int flags)
+{
+	if (flags & KC_AA)
+		return "assert no accesses";
+	if (flags & KC_AW)
+		return "assert no writes";
+	if ((flags & KC_R) && (flags & KC_W))
+		return flags & KC_MARKED ? "read-write (marked)" : "read-write";
+	if (flags & KC_W)
+		return flags & KC_MARKED ? "write (marked)" : "write";
+	return flags & KC_MARKED ? "read (marked)" : "read";
+}
+
+/*
+ * Races already reported.  The first report of a race (a pair of places)
+ * is in full; after that it is one line, once per thread: a test's threads
+ * are its own, so each test that meets the race fails, and a thread that
+ * loops does not say it again.
+ */
+struct kc_seen {
+	void *pc_a, *pc_c;
+};
+
+static struct kc_seen kc_seen[256];
+static int kc_nr_seen;
+
+static bool kc_same_pair(void *a1, void *c1, void *a2, void *c2)
+{
+	return (a1 == a2 && c1 == c2) || (a1 == c2 && c1 == a2);
+}
+
+/* Returns 0: new, 1: reported before, 2: reported by this thread. */
+static int kc_seen_check(struct kc_thread *t, void *pc_a, void *pc_c)
+{
+	int i, ret = 0;
+
+	for (i = 0; i < t->nr_reported; i++)
+		if (kc_same_pair(t->reported[i][0], t->reported[i][1],
+				 pc_a, pc_c))
+			return 2;
+	if (t->nr_reported < (int)ARRAY_SIZE(t->reported)) {
+		t->reported[t->nr_reported][0] = pc_a;
+		t->reported[t->nr_reported][1] = pc_c;
+		t->nr_reported++;
+	}
+	pthread_mutex_lock(&kc_lock);
+	for (i = 0; i < kc_nr_seen && !ret; i++)
+		if (kc_same_pair(kc_seen[i].pc_a, kc_seen[i].pc_c, pc_a, pc_c))
+			ret = 1;
+	if (!ret && kc_nr_seen < (int)ARRAY_SIZE(kc_seen))
+		kc_seen[kc_nr_seen++] = (struct kc_seen){ pc_a, pc_c };
+	pthread_mutex_unlock(&kc_lock);
+	return ret;
+}
+
+static void kc_report(struct kc_thread *t, const struct kc_race *race,
+		      void *const *stack, int depth)
+{
+	void *pcs[2 + 64];
+	struct kc_sym *sym;
+	const struct kc_frame *fa, *fc;
+	const char *na, *nc, *first, *second;
+	char what[256] = "";
+	bool assert = (race->a.flags | race->c.flags) & KC_ASSERT;
+	int i, n = 0, budget, seen;
+
+	seen = kc_seen_check(t, race->a.pc, race->c.pc);
+	if (seen == 2)
+		return;
+	__atomic_fetch_add(&kc_nr_reports, 1, __ATOMIC_RELAXED);
+
+	/* This access (its whole stack), then the other (where, caller). */
+	for (i = 0; i < depth && n < 64; i++)
+		pcs[n++] = stack[i];
+	pcs[n++] = race->c.pc;
+	pcs[n++] = race->c.pc1;
+	sym = kc_zalloc(n * sizeof(*sym));
+	kc_symbolize(pcs, n, sym);
+
+	/* This access's stack starts at its own pc, inside its frame. */
+	for (i = 0; i < depth; i++)
+		if (stack[i] == race->a.pc)
+			break;
+	if (i == depth)
+		i = 0;
+	fa = kc_kernel_frame(&sym[i]);
+	fc = kc_kernel_frame(&sym[n - 2]);
+	na = fa ? fa->fn : "?";
+	nc = fc ? fc->fn : "?";
+	first = strcmp(na, nc) <= 0 ? na : nc;
+	second = first == na ? nc : na;
+
+	vh_report("KCSAN", fa ? fa->file : "?", fa ? fa->line : 0,
+		  "%s in %s / %s%s", assert ? "assert: race" : "data-race",
+		  first, second, seen ? " (as reported above)" : "");
+	if (seen)
+		goto out;
+	if (vh_kcsan_describe &&
+	    !vh_kcsan_describe((const void *)race->a.addr, what, sizeof(what)))
+		what[0] = 0;
+
+	vh_diag("==================================================================");
+	vh_diag("BUG: KCSAN: %s in %s / %s", assert ? "assert: race" :
+		"data-race", first, second);
+	vh_diag("%s", "");
+	vh_diag("%s to %#lx of %u bytes by task %u:", kc_kind(race->a.flags),
+		(unsigned long)race->a.addr, race->a.size, race->a.pid);
+	budget = 16;
+	for (; i < depth && budget > 0; i++)
+		kc_print_frames(&sym[i], &budget);
+	vh_diag("%s", "");
+	vh_diag("%s to %#lx of %u bytes by task %u:", kc_kind(race->c.flags),
+		(unsigned long)race->c.addr, race->c.size, race->c.pid);
+	budget = 8;
+	kc_print_frames(&sym[n - 2], &budget);
+	if (race->c.pc1)
+		kc_print_frames(&sym[n - 1], &budget);
+	vh_diag("%s", "");
+	if (what[0])
+		vh_diag("%s", what);
+	vh_diag("no acquire, release, lock, grace period or thread start/join orders the two accesses");
+	vh_diag("==================================================================");
+out:
+	__real_free(sym);
+}
+
+static void kc_race_found(struct kc_thread *t, struct kc_race *race)
+{
+	void *stack[64];
+	int depth;
+
+	if (t->reporting)
+		return;
+	/* Seqlock read sections: wait for the retry (see the top). */
+	if ((race->a.flags & KC_SPEC) && !(race->c.flags & KC_ASSERT)) {
+		if (t->nr_deferred < KC_MAX_DEFERRED)
+			t->deferred[t->nr_deferred++] = *race;
+		return;
+	}
+	t->reporting = true;
+	depth = backtrace(stack, 64);
+	kc_report(t, race, stack, depth);
+	t->reporting = false;
+}
+
+/* Races of a seqlock read section that no retry validated. */
+static void kc_flush_deferred(struct kc_thread *t)
+{
+	int i;
+
+	for (i = 0; i < t->nr_deferred; i++) {
+		struct kc_race *race = &t->deferred[i];
+		void *stack[2] = { race->a.pc, race->a.pc1 };
+
+		vh_diag("KCSAN: a race in a seqcount read section that no read_seqcount_retry() validated:");
+		t->reporting = true;
+		kc_report(t, race, stack, 2);
+		t->reporting = false;
+	}
+	t->nr_deferred = 0;
+}
+
+/* The interface of kcsan.h. */
+
+/*
+ * Where an access is: the return address into the instrumented function,
+ * and its caller's (walking the frame pointers the build keeps, within the
+ * thread's stack).
+ */
+#define KC_PC	__builtin_return_address(0)
+#define KC_PC1	kc_caller(__builtin_frame_address(0))
+
+static void *kc_caller(void *fp)
+{
+	const struct kc_thread *t = kc_self;
+	void **frame = fp, **up;
+
+	if (!t || !frame)
+		return NULL;
+	up = frame[0];
+	if ((uintptr_t)up <= (uintptr_t)frame ||
+	    (uintptr_t)up + 2 * sizeof(void *) > t->stack_hi)
+		return NULL;
+	return up[1];
+}
+
+uint64_t vh_kcsan_load(const volatile void *p, int size, int mo)
+{
+	return kc_atomic(KC_LOAD, (volatile void *)p, size, 0, 0, NULL, mo,
+			 mo, KC_PC, KC_PC1, NULL);
+}
+
+void vh_kcsan_store(volatile void *p, int size, uint64_t v, int mo)
+{
+	kc_atomic(KC_STORE, p, size, 0, v, NULL, mo, mo, KC_PC, KC_PC1,
+		  NULL);
+}
+
+uint64_t vh_kcsan_rmw(volatile void *p, int size, enum vh_kcsan_op op,
+		      uint64_t v, int mo)
+{
+	return kc_atomic(KC_RMW, p, size, op, v, NULL, mo, mo, KC_PC, KC_PC1,
+			 NULL);
+}
+
+bool vh_kcsan_cmpxchg(volatile void *p, int size, uint64_t *old,
+		      uint64_t new, int mo, int fail_mo)
+{
+	bool ok;
+
+	kc_atomic(KC_CMPXCHG, p, size, 0, new, old, mo, fail_mo, KC_PC, KC_PC1,
+		  &ok);
+	return ok;
+}
+
+void vh_kcsan_fence(enum vh_kcsan_fence kind)
+{
+	kc_fence(kc_thread(), kind);
+}
+
+/* Sync objects of the environment: a lock word, as the kernel's. */
+void vh_kcsan_release(const void *obj)
+{
+	struct kc_thread *t = kc_thread();
+	uintptr_t key = (uintptr_t)obj | KC_ENV_TAG;
+	struct kc_page *pg = kc_page(key, true);
+
+	kc_page_lock(pg);
+	kc_model_store(t, kc_sync(pg, key, true), __ATOMIC_RELEASE, true);
+	kc_page_unlock(pg);
+	kc_tick(t);
+}
+
+void vh_kcsan_acquire(const void *obj)
+{
+	struct kc_thread *t = kc_thread();
+	uintptr_t key = (uintptr_t)obj | KC_ENV_TAG;
+	struct kc_page *pg = kc_page(key, false);
+
+	if (!pg)
+		return;
+	kc_page_lock(pg);
+	kc_model_load(t, kc_sync(pg, key, false), __ATOMIC_ACQUIRE);
+	kc_page_unlock(pg);
+}
+
+/*
+ * RCU.  kc_rcu_done joins the clocks of every read-side critical section
+ * that ended; a grace period registers with the readers inside one when
+ * it begins and collects each one's clock when it leaves.
+ */
+struct kc_gp {
+	struct kc_clock clk;
+	uint64_t waiting;		/* slots still in their section */
+	struct kc_gp *next;
+};
+
+static struct kc_clock kc_rcu_done;
+static struct kc_gp *kc_gps;
+static uint64_t kc_in_reader;		/* slots in a read-side section */
+
+void vh_kcsan_rcu_read_lock(void)
+{
+	struct kc_thread *t = kc_thread();
+
+	if (t->rcu_depth++)
+		return;
+	pthread_mutex_lock(&kc_lock);
+	kc_in_reader |= 1ULL << t->slot;
+	pthread_mutex_unlock(&kc_lock);
+}
+
+void vh_kcsan_rcu_read_unlock(void)
+{
+	struct kc_thread *t = kc_thread();
+	struct kc_gp *gp;
+
+	if (t->rcu_depth <= 0 || --t->rcu_depth)
+		return;
+	pthread_mutex_lock(&kc_lock);
+	kc_in_reader &= ~(1ULL << t->slot);
+	kc_join(&kc_rcu_done, &t->r);
+	kc_join(&kc_rcu_done, &t->w);
+	for (gp = kc_gps; gp; gp = gp->next) {
+		if (!(gp->waiting & (1ULL << t->slot)))
+			continue;
+		gp->waiting &= ~(1ULL << t->slot);
+		kc_join(&gp->clk, &t->r);
+		kc_join(&gp->clk, &t->w);
+	}
+	pthread_mutex_unlock(&kc_lock);
+	kc_tick(t);
+}
+
+void vh_kcsan_gp_begin(struct vh_kcsan_gp *g)
+{
+	struct kc_thread *t = kc_thread();
+	struct kc_gp *gp = kc_zalloc(sizeof(*gp));
+
+	pthread_mutex_lock(&kc_lock);
+	gp->clk = kc_rcu_done;
+	gp->waiting = kc_in_reader & ~(1ULL << t->slot);
+	gp->next = kc_gps;
+	kc_gps = gp;
+	pthread_mutex_unlock(&kc_lock);
+	g->state = gp;
+}
+
+void vh_kcsan_gp_end(struct vh_kcsan_gp *g)
+{
+	struct kc_thread *t = kc_thread();
+	struct kc_gp *gp = g->state, **pp;
+
+	if (!gp)
+		return;
+	pthread_mutex_lock(&kc_lock);
+	for (pp = &kc_gps; *pp; pp = &(*pp)->next) {
+		if (*pp == gp) {
+			*pp = gp->next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&kc_lock);
+	kc_join(&t->r, &gp->clk);
+	kc_join(&t->w, &gp->clk);
+	__real_free(gp);
+	g->state = NULL;
+}
+
+/*
+ * Threads.  The token carries the parent's clock to the child, and the
+ * child's final clock to the joiner, which frees it and the child's slot.
+ */
+struct kc_token {
+	struct kc_clock clk;
+	int slot;
+	bool ended;
+};
+
+void *vh_kcsan_thread_fork(void)
+{
+	struct kc_thread *t = kc_thread();
+	struct kc_token *tok = kc_zalloc(sizeof(*tok));
+
+	tok->clk = t->r;
+	kc_join(&tok->clk, &t->w);
+	tok->slot = -1;
+	kc_tick(t);
+	return tok;
+}
+
+void vh_kcsan_thread_begin(void *token)
+{
+	struct kc_token *tok = token;
+
+	kc_thread_new(tok ? &tok->clk : NULL);
+}
+
+void vh_kcsan_thread_end(void *token)
+{
+	struct kc_token *tok = token;
+	struct kc_thread *t = kc_self;
+
+	if (!t)
+		return;
+	kc_flush_deferred(t);
+	pthread_mutex_lock(&kc_lock);
+	kc_slot_epoch[t->slot] = t->epoch;
+	/* Unwound inside a read-side section (an aborted explorer run). */
+	kc_in_reader &= ~(1ULL << t->slot);
+	pthread_mutex_unlock(&kc_lock);
+	if (tok) {
+		tok->clk = t->r;
+		kc_join(&tok->clk, &t->w);
+		tok->slot = t->slot;
+		tok->ended = true;
+	}
+	kc_self = NULL;
+	__real_free(t);
+}
+
+void vh_kcsan_thread_join(void *token)
+{
+	struct kc_token *tok = token;
+	struct kc_thread *me;
+
+	if (!tok)
+		return;
+	me = kc_thread();
+	if (tok->ended) {
+		kc_join(&me->r, &tok->clk);
+		kc_join(&me->w, &tok->clk);
+		pthread_mutex_lock(&kc_lock);
+		kc_slot_used &= ~(1ULL << tok->slot);
+		pthread_mutex_unlock(&kc_lock);
+	}
+	__real_free(tok);
+}
+
+void vh_kcsan_forget(const void *p, size_t size)
+{
+	kc_forget((uintptr_t)p, (uintptr_t)p + size);
+}
+
+void vh_kcsan_set_access_points(unsigned long n)
+{
+	kc_access_points = n;
+}
+
+unsigned long vh_kcsan_reports(void)
+{
+	return __atomic_load_n(&kc_nr_reports, __ATOMIC_RELAXED);
+}
+
+void vh_kcsan_summary(char *buf, size_t size)
+{
+	snprintf(buf, size,
+		 "KCSAN: %lu data race(s) reported; %lu plain accesses checked, %lu shadow pages, %lu cells evicted",
+		 __atomic_load_n(&kc_nr_reports, __ATOMIC_RELAXED),
+		 __atomic_load_n(&kc_checks, __ATOMIC_RELAXED),
+		 __atomic_load_n(&kc_nr_pages, __ATOMIC_RELAXED),
+		 __atomic_load_n(&kc_evictions, __ATOMIC_RELAXED));
+}
+
+/* Annotations. */
+
+void kcsan_disable_current(void)
+{
+	kc_thread()->disabled++;
+}
+
+void kcsan_enable_current(void)
+{
+	kc_thread()->disabled--;
+}
+
+void kcsan_nestable_atomic_begin(void)
+{
+	kc_thread()->nest++;
+}
+
+void kcsan_nestable_atomic_end(void)
+{
+	struct kc_thread *t = kc_thread();
+
+	if (--t->nest < 0) {
+		t->nest = 0;
+		vh_report("WARN", __FILE__, __LINE__, "unbalanced %s()",
+			  __func__);
+	}
+}
+
+void kcsan_flat_atomic_begin(void)
+{
+	kc_thread()->flat = true;
+}
+
+void kcsan_flat_atomic_end(void)
+{
+	kc_thread()->flat = false;
+}
+
+void kcsan_atomic_next(int n)
+{
+	struct kc_thread *t = kc_thread();
+
+	t->atomic_next = n;
+	/* read_seqcount_retry(): the section's reads are validated. */
+	if (!n)
+		t->nr_deferred = 0;
+}
+
+void __kcsan_check_access(const volatile void *ptr, size_t size, int ktype)
+{
+	unsigned int flags;
+	struct kc_thread *t = kc_thread();
+
+	if (t->disabled)
+		return;
+	if (ktype & KCSAN_ACCESS_ASSERT)
+		flags = ktype & KCSAN_ACCESS_WRITE ? KC_AA : KC_AW;
+	else
+		flags = ktype & KCSAN_ACCESS_WRITE ? KC_W : KC_R;
+	if (ktype & KCSAN_ACCESS_ATOMIC)
+		flags |= KC_A | KC_MARKED;
+	kc_check(t, (uintptr_t)ptr, size, flags, KC_PC, KC_PC1);
+}
+
+/* The compiler's instrumentation of the kernel units. */
+
+void __tsan_init(void)
+{
+}
+
+void __tsan_func_entry(void *pc)
+{
+}
+
+void __tsan_func_exit(void)
+{
+}
+
+#define KC_PLAIN(size)							\
+void __tsan_read##size(void *p);					\
+void __tsan_read##size(void *p)						\
+{									\
+	kc_plain((uintptr_t)p, size, 0, KC_PC, KC_PC1);			\
+}									\
+void __tsan_write##size(void *p);					\
+void __tsan_write##size(void *p)					\
+{									\
+	kc_plain((uintptr_t)p, size, KCSAN_ACCESS_WRITE, KC_PC, KC_PC1); \
+}									\
+void __tsan_read_write##size(void *p);					\
+void __tsan_read_write##size(void *p)					\
+{									\
+	kc_plain((uintptr_t)p, size,					\
+		 KCSAN_ACCESS_WRITE | KCSAN_ACCESS_COMPOUND, KC_PC, KC_PC1); \
+}									\
+void __tsan_unaligned_read##size(void *p);				\
+void __tsan_unaligned_read##size(void *p)				\
+{									\
+	kc_plain((uintptr_t)p, size, 0, KC_PC, KC_PC1);			\
+}									\
+void __tsan_unaligned_write##size(void *p);				\
+void __tsan_unaligned_write##size(void *p)				\
+{									\
+	kc_plain((uintptr_t)p, size, KCSAN_ACCESS_WRITE, KC_PC, KC_PC1); \
+}									\
+void __tsan_volatile_read##size(void *p);				\
+void __tsan_volatile_read##size(void *p)				\
+{									\
+	kc_plain((uintptr_t)p, size, KCSAN_ACCESS_ATOMIC, KC_PC, KC_PC1); \
+}									\
+void __tsan_volatile_write##size(void *p);				\
+void __tsan_volatile_write##size(void *p)				\
+{									\
+	kc_plain((uintptr_t)p, size,					\
+		 KCSAN_ACCESS_WRITE | KCSAN_ACCESS_ATOMIC, KC_PC, KC_PC1); \
+}									\
+void __tsan_unaligned_volatile_read##size(void *p);			\
+void __tsan_unaligned_volatile_read##size(void *p)			\
+{									\
+	kc_plain((uintptr_t)p, size, KCSAN_ACCESS_ATOMIC, KC_PC, KC_PC1); \
+}									\
+void __tsan_unaligned_volatile_write##size(void *p);			\
+void __tsan_unaligned_volatile_write##size(void *p)			\
+{									\
+	kc_plain((uintptr_t)p, size,					\
+		 KCSAN_ACCESS_WRITE | KCSAN_ACCESS_ATOMIC, KC_PC, KC_PC1); \
+}
+
+KC_PLAIN(1)
+KC_PLAIN(2)
+KC_PLAIN(4)
+KC_PLAIN(8)
+KC_PLAIN(16)
+
+void __tsan_read_range(void *p, unsigned long size);
+void __tsan_read_range(void *p, unsigned long size)
+{
+	kc_plain((uintptr_t)p, size, 0, KC_PC, KC_PC1);
+}
+
+void __tsan_write_range(void *p, unsigned long size);
+void __tsan_write_range(void *p, unsigned long size)
+{
+	kc_plain((uintptr_t)p, size, KCSAN_ACCESS_WRITE, KC_PC, KC_PC1);
+}
+
+/*
+ * Atomic builtins in instrumented code.  The stubs call vh_kcsan_*()
+ * directly; these are for __atomic_*() the kernel code itself uses.
+ */
+#define KC_ATOMIC(bits, type)						\
+type __tsan_atomic##bits##_load(const volatile type *p, int mo);	\
+type __tsan_atomic##bits##_load(const volatile type *p, int mo)		\
+{									\
+	return kc_atomic(KC_LOAD, (volatile void *)p, sizeof(type), 0, 0, \
+			 NULL, mo, mo, KC_PC, KC_PC1, NULL);		\
+}									\
+void __tsan_atomic##bits##_store(volatile type *p, type v, int mo);	\
+void __tsan_atomic##bits##_store(volatile type *p, type v, int mo)	\
+{									\
+	kc_atomic(KC_STORE, p, sizeof(type), 0, v, NULL, mo, mo, KC_PC,	\
+		  KC_PC1, NULL);					\
+}									\
+KC_ATOMIC_RMW(bits, type, exchange, VH_KCSAN_XCHG)			\
+KC_ATOMIC_RMW(bits, type, fetch_add, VH_KCSAN_ADD)			\
+KC_ATOMIC_RMW(bits, type, fetch_sub, VH_KCSAN_SUB)			\
+KC_ATOMIC_RMW(bits, type, fetch_and, VH_KCSAN_AND)			\
+KC_ATOMIC_RMW(bits, type, fetch_or, VH_KCSAN_OR)			\
+KC_ATOMIC_RMW(bits, type, fetch_xor, VH_KCSAN_XOR)			\
+int __tsan_atomic##bits##_compare_exchange_strong(volatile type *p,	\
+		type *exp, type new, int mo, int fail_mo);		\
+int __tsan_atomic##bits##_compare_exchange_strong(volatile type *p,	\
+		type *exp, type new, int mo, int fail_mo)		\
+{									\
+	uint64_t e = *exp;						\
+	bool ok;							\
+									\
+	kc_atomic(KC_CMPXCHG, p, sizeof(type), 0, new, &e, mo, fail_mo, \
+		  KC_PC, KC_PC1, &ok);					\
+	*exp = e;							\
+	return ok;							\
+}									\
+int __tsan_atomic##bits##_compare_exchange_weak(volatile type *p,	\
+		type *exp, type new, int mo, int fail_mo);		\
+int __tsan_atomic##bits##_compare_exchange_weak(volatile type *p,	\
+		type *exp, type new, int mo, int fail_mo)		\
+{									\
+	uint64_t e = *exp;						\
+	bool ok;							\
+									\
+	kc_atomic(KC_CMPXCHG, p, sizeof(type), 0, new, &e, mo, fail_mo, \
+		  KC_PC, KC_PC1, &ok);					\
+	*exp = e;							\
+	return ok;							\
+}									\
+type __tsan_atomic##bits##_compare_exchange_val(volatile type *p,	\
+		type exp, type new, int mo, int fail_mo);		\
+type __tsan_atomic##bits##_compare_exchange_val(volatile type *p,	\
+		type exp, type new, int mo, int fail_mo)		\
+{									\
+	uint64_t e = exp;						\
+									\
+	kc_atomic(KC_CMPXCHG, p, sizeof(type), 0, new, &e, mo, fail_mo, \
+		  KC_PC, KC_PC1, NULL);					\
+	return e;							\
+}
+
+#define KC_ATOMIC_RMW(bits, type, name, op)				\
+type __tsan_atomic##bits##_##name(volatile type *p, type v, int mo);	\
+type __tsan_atomic##bits##_##name(volatile type *p, type v, int mo)	\
+{									\
+	return kc_atomic(KC_RMW, p, sizeof(type), op, v, NULL, mo, mo,	\
+			 KC_PC, KC_PC1, NULL);				\
+}
+
+KC_ATOMIC(8, uint8_t)
+KC_ATOMIC(16, uint16_t)
+KC_ATOMIC(32, uint32_t)
+KC_ATOMIC(64, uint64_t)
+
+void __tsan_atomic_thread_fence(int mo);
+void __tsan_atomic_thread_fence(int mo)
+{
+	struct kc_thread *t = kc_thread();
+
+	if (mo == __ATOMIC_SEQ_CST || mo == __ATOMIC_ACQ_REL)
+		kc_fence(t, VH_KCSAN_MB);
+	else if (kc_acquires(mo))
+		kc_fence(t, VH_KCSAN_ACQUIRE);
+	else if (kc_releases(mo))
+		kc_fence(t, VH_KCSAN_RELEASE);
+}
+
+void __tsan_atomic_signal_fence(int mo);
+void __tsan_atomic_signal_fence(int mo)
+{
+}
+
+/*
+ * The harness units' instrumentation, renamed to vh_h__tsan_*() by the
+ * build.  Their own accesses are not checked; the kernel's marked accesses
+ * inlined there (a seqcount write side, READ_ONCE()) still take part in
+ * the memory model, and atomics the harness performs by itself do not.
+ */
+static void kc_harness_access(uintptr_t addr, size_t size, bool write,
+			      bool marked)
+{
+	struct kc_thread *t = kc_self;
+	struct kc_page *pg;
+	struct kc_sync *s;
+
+	if (!marked && (!t || !(t->nest || t->flat)))
+		return;
+	if (size > 8)
+		return;
+	if (!t)
+		t = kc_thread();
+	pg = kc_page(addr, write && t->has_rel);
+	if (!pg)
+		return;
+	kc_page_lock(pg);
+	s = kc_sync(pg, addr, write && t->has_rel);
+	if (write && s)
+		kc_model_store(t, s, __ATOMIC_RELAXED, false);
+	else if (!write)
+		kc_model_load(t, s, __ATOMIC_RELAXED);
+	kc_page_unlock(pg);
+}
+
+#define KC_HARNESS(size)						\
+void vh_h__tsan_read##size(void *p);					\
+void vh_h__tsan_read##size(void *p)					\
+{									\
+	kc_harness_access((uintptr_t)p, size, false, false);		\
+}									\
+void vh_h__tsan_write##size(void *p);					\
+void vh_h__tsan_write##size(void *p)					\
+{									\
+	kc_harness_access((uintptr_t)p, size, true, false);		\
+}									\
+void vh_h__tsan_read_write##size(void *p);				\
+void vh_h__tsan_read_write##size(void *p)				\
+{									\
+	kc_harness_access((uintptr_t)p, size, false, false);		\
+	kc_harness_access((uintptr_t)p, size, true, false);		\
+}									\
+void vh_h__tsan_unaligned_read##size(void *p);				\
+void vh_h__tsan_unaligned_read##size(void *p)				\
+{									\
+}									\
+void vh_h__tsan_unaligned_write##size(void *p);				\
+void vh_h__tsan_unaligned_write##size(void *p)				\
+{									\
+}									\
+void vh_h__tsan_volatile_read##size(void *p);				\
+void vh_h__tsan_volatile_read##size(void *p)				\
+{									\
+	kc_harness_access((uintptr_t)p, size, false, true);		\
+}									\
+void vh_h__tsan_volatile_write##size(void *p);				\
+void vh_h__tsan_volatile_write##size(void *p)				\
+{									\
+	kc_harness_access((uintptr_t)p, size, true, true);		\
+}									\
+void vh_h__tsan_unaligned_volatile_read##size(void *p);		\
+void vh_h__tsan_unaligned_volatile_read##size(void *p)			\
+{									\
+}									\
+void vh_h__tsan_unaligned_volatile_write##size(void *p);		\
+void vh_h__tsan_unaligned_volatile_write##size(void *p)		\
+{									\
+}
+
+KC_HARNESS(1)
+KC_HARNESS(2)
+KC_HARNESS(4)
+KC_HARNESS(8)
+KC_HARNESS(16)
+
+void vh_h__tsan_read_range(void *p, unsigned long size);
+void vh_h__tsan_read_range(void *p, unsigned long size)
+{
+}
+
+void vh_h__tsan_write_range(void *p, unsigned long size);
+void vh_h__tsan_write_range(void *p, unsigned long size)
+{
+}
+
+void vh_h__tsan_init(void);
+void vh_h__tsan_init(void)
+{
+}
+
+void vh_h__tsan_func_entry(void *pc);
+void vh_h__tsan_func_entry(void *pc)
+{
+}
+
+void vh_h__tsan_func_exit(void);
+void vh_h__tsan_func_exit(void)
+{
+}
+
+#define KC_H_ATOMIC(bits, type)						\
+type vh_h__tsan_atomic##bits##_load(const volatile type *p, int mo);	\
+type vh_h__tsan_atomic##bits##_load(const volatile type *p, int mo)	\
+{									\
+	return __atomic_load_n(p, __ATOMIC_SEQ_CST);			\
+}									\
+void vh_h__tsan_atomic##bits##_store(volatile type *p, type v, int mo); \
+void vh_h__tsan_atomic##bits##_store(volatile type *p, type v, int mo)	\
+{									\
+	__atomic_store_n(p, v, __ATOMIC_SEQ_CST);			\
+}									\
+KC_H_RMW(bits, type, exchange, __atomic_exchange_n)			\
+KC_H_RMW(bits, type, fetch_add, __atomic_fetch_add)			\
+KC_H_RMW(bits, type, fetch_sub, __atomic_fetch_sub)			\
+KC_H_RMW(bits, type, fetch_and, __atomic_fetch_and)			\
+KC_H_RMW(bits, type, fetch_or, __atomic_fetch_or)			\
+KC_H_RMW(bits, type, fetch_xor, __atomic_fetch_xor)			\
+int vh_h__tsan_atomic##bits##_compare_exchange_strong(volatile type *p, \
+		type *exp, type new, int mo, int fail_mo);		\
+int vh_h__tsan_atomic##bits##_compare_exchange_strong(volatile type *p, \
+		type *exp, type new, int mo, int fail_mo)		\
+{									\
+	return __atomic_compare_exchange_n(p, exp, new, false,		\
+			__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);		\
+}									\
+int vh_h__tsan_atomic##bits##_compare_exchange_weak(volatile type *p,	\
+		type *exp, type new, int mo, int fail_mo);		\
+int vh_h__tsan_atomic##bits##_compare_exchange_weak(volatile type *p,	\
+		type *exp, type new, int mo, int fail_mo)		\
+{									\
+	return __atomic_compare_exchange_n(p, exp, new, true,		\
+			__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);		\
+}									\
+type vh_h__tsan_atomic##bits##_compare_exchange_val(volatile type *p,	\
+		type exp, type new, int mo, int fail_mo);		\
+type vh_h__tsan_atomic##bits##_compare_exchange_val(volatile type *p,	\
+		type exp, type new, int mo, int fail_mo)		\
+{									\
+	__atomic_compare_exchange_n(p, &exp, new, false,		\
+			__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);		\
+	return exp;							\
+}
+
+#define KC_H_RMW(bits, type, name, fn)					\
+type vh_h__tsan_atomic##bits##_##name(volatile type *p, type v, int mo); \
+type vh_h__tsan_atomic##bits##_##name(volatile type *p, type v, int mo)	\
+{									\
+	return fn(p, v, __ATOMIC_SEQ_CST);				\
+}
+
+KC_H_ATOMIC(8, uint8_t)
+KC_H_ATOMIC(16, uint16_t)
+KC_H_ATOMIC(32, uint32_t)
+KC_H_ATOMIC(64, uint64_t)
+
+void vh_h__tsan_atomic_thread_fence(int mo);
+void vh_h__tsan_atomic_thread_fence(int mo)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+void vh_h__tsan_atomic_signal_fence(int mo);
+void vh_h__tsan_atomic_signal_fence(int mo)
+{
+}
+
+/* free() and realloc(), wrapped at link time: freed memory is forgotten. */
+void __wrap_free(void *p);
+void __wrap_free(void *p)
+{
+	if (p)
+		vh_kcsan_forget(p, malloc_usable_size(p));
+	__real_free(p);
+}
+
+void *__wrap_realloc(void *p, size_t n);
+void *__wrap_realloc(void *p, size_t n)
+{
+	if (p)
+		vh_kcsan_forget(p, malloc_usable_size(p));
+	return __real_realloc(p, n);
+}
+
+#endif /* VH_KCSAN */
