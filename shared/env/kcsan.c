@@ -100,6 +100,7 @@
 #include <unistd.h>
 #include <linux/kernel.h>
 #include <linux/sched.h>
+#include "env.h"
 #include "kcsan.h"
 #include "report.h"
 #include "sched_point.h"
@@ -869,7 +870,9 @@ static void kc_plain(uintptr_t addr, size_t size, unsigned int ktype,
 	/* KCSAN's is_atomic(), in its order. */
 	marked = (ktype & KCSAN_ACCESS_ATOMIC) || t->nest || t->flat;
 	if (marked) {
-		flags |= KC_A | KC_MARKED;
+		flags |= KC_A;
+		if (ktype & KCSAN_ACCESS_ATOMIC)
+			flags |= KC_MARKED;
 	} else if (write && !(ktype & KCSAN_ACCESS_COMPOUND) &&
 		   size <= sizeof(long) && !(addr & (size - 1))) {
 		/* KCSAN_ASSUME_PLAIN_WRITES_ATOMIC, the kernel's default. */
@@ -906,7 +909,8 @@ struct kc_frame {
 	char fn[96];
 	char file[160];
 	int line;
-	bool kernel;		/* kernel code (not a stub, not harness) */
+	bool kernel;		/* the tree's kernel code */
+	bool tools;		/* the tree's userspace shims (tools/) */
 };
 
 struct kc_sym {
@@ -947,7 +951,7 @@ static void kc_copy(char *out, size_t size, const char *in)
 }
 
 static void kc_short_path(const char *in, char *out, size_t size,
-			  bool *kernel)
+			  bool *kernel, bool *tools)
 {
 	static const char ktree[] = VH_KCSAN_KTREE "/";
 	static const char repo[] = VH_KCSAN_REPO "/";
@@ -956,21 +960,23 @@ static void kc_short_path(const char *in, char *out, size_t size,
 	const char *ksrc = strstr(in, "/gen/ksrc/");
 	const char *env = strstr(in, "/gen/vma_env.h");
 
-	*kernel = false;
+	*kernel = *tools = false;
 	if (kinc) {
 		kc_copy(out, size, "include/");
 		kc_copy(out + 8, size - 8, kinc + 10);
 		*kernel = true;
 	} else if (ksrc) {
 		kc_copy(out, size, ksrc + 10);
-		*kernel = strncmp(out, "tools/", 6) != 0;
+		*tools = !strncmp(out, "tools/", 6);
+		*kernel = !*tools;
 	} else if (env) {
 		/* Extracted from the tree's tools/testing/vma/include/. */
 		kc_copy(out, size, env + 5);
 		*kernel = true;
 	} else if (!strncmp(in, ktree, sizeof(ktree) - 1)) {
 		kc_copy(out, size, in + sizeof(ktree) - 1);
-		*kernel = strncmp(out, "tools/", 6) != 0;
+		*tools = !strncmp(out, "tools/", 6);
+		*kernel = !*tools;
 	} else if (!strncmp(in, repo, sizeof(repo) - 1)) {
 		kc_copy(out, size, in + sizeof(repo) - 1);
 	} else {
@@ -1027,7 +1033,8 @@ static void kc_symbolize(void *const *pcs, int n, struct kc_sym *out)
 			*colon = 0;
 			fr->line = atoi(colon + 1);
 		}
-		kc_short_path(line, fr->file, sizeof(fr->file), &fr->kernel);
+		kc_short_path(line, fr->file, sizeof(fr->file), &fr->kernel,
+			      &fr->tools);
 		s->nr++;
 	}
 	pclose(f);
@@ -1044,16 +1051,26 @@ static const struct kc_frame *kc_kernel_frame(const struct kc_sym *s)
 	return s->nr ? &s->f[0] : NULL;
 }
 
-static void kc_print_frames(const struct kc_sym *s, int *budget)
+/*
+ * Print the frames of @s, innermost first, while @budget lasts; false once
+ * the stack reaches the harness's own machinery (the runner, the explorer,
+ * thread start-up), where the interesting part is over.
+ */
+static bool kc_print_frames(const struct kc_sym *s, int *budget)
 {
 	int i;
 
 	for (i = 0; i < s->nr && *budget > 0; i++, (*budget)--) {
 		const struct kc_frame *f = &s->f[i];
 
+		if (!strncmp(f->file, "shared/kunit/", 13) ||
+		    !strncmp(f->file, "shared/explore/", 15) ||
+		    !strncmp(f->fn, "??", 2))
+			return false;
 		vh_diag(" %s %s:%d%s", f->fn, f->file, f->line,
-			f->kernel ? "" : " [harness]");
+			f->kernel ? "" : f->tools ? " [tools]" : " [harness]");
 	}
+	return true;
 }
 
 static const char *kc_kind(unsigned int flags)
@@ -1153,8 +1170,7 @@ static void kc_report(struct kc_thread *t, const struct kc_race *race,
 		  first, second, seen ? " (as reported above)" : "");
 	if (seen)
 		goto out;
-	if (vh_kcsan_describe &&
-	    !vh_kcsan_describe((const void *)race->a.addr, what, sizeof(what)))
+	if (!vh_env_describe((const void *)race->a.addr, what, sizeof(what)))
 		what[0] = 0;
 
 	vh_diag("==================================================================");
@@ -1165,7 +1181,8 @@ static void kc_report(struct kc_thread *t, const struct kc_race *race,
 		(unsigned long)race->a.addr, race->a.size, race->a.pid);
 	budget = 16;
 	for (; i < depth && budget > 0; i++)
-		kc_print_frames(&sym[i], &budget);
+		if (!kc_print_frames(&sym[i], &budget))
+			break;
 	vh_diag("%s", "");
 	vh_diag("%s to %#lx of %u bytes by task %u:", kc_kind(race->c.flags),
 		(unsigned long)race->c.addr, race->c.size, race->c.pid);

@@ -128,12 +128,6 @@ unsigned long vh_kcsan_reports(void);
 void vh_kcsan_summary(char *buf, size_t size);
 
 /*
- * Naming the field a race is on (harness, shared/vma/): write what @addr
- * is into @buf, or return false.  Optional.
- */
-bool vh_kcsan_describe(const void *addr, char *buf, size_t size) __weak;
-
-/*
  * free() and realloc() are wrapped at link time (-Wl,--wrap): freed memory
  * is forgotten.  The runtime's own memory goes through the real ones.
  */

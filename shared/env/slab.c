@@ -164,6 +164,32 @@ struct kmem_cache *vh_kmem_cache_find(const char *name)
 	return s;
 }
 
+bool vh_kmem_cache_object(const void *addr, const char **name,
+			  const void **base)
+{
+	struct vh_kmem_cache *s;
+	unsigned long i;
+	bool found = false;
+
+	pthread_mutex_lock(&vh_caches_lock);
+	for (s = vh_caches; s && !found; s = s->next) {
+		pthread_mutex_lock(&s->lock);
+		for (i = 0; i < s->nr_chunks && !found; i++) {
+			const char *o = s->chunks[i];
+
+			if ((const char *)addr >= o &&
+			    (const char *)addr < o + s->size) {
+				*name = s->name;
+				*base = o;
+				found = true;
+			}
+		}
+		pthread_mutex_unlock(&s->lock);
+	}
+	pthread_mutex_unlock(&vh_caches_lock);
+	return found;
+}
+
 unsigned long vh_kmem_cache_reused(struct kmem_cache *s)
 {
 	return __atomic_load_n(&s->reused, __ATOMIC_RELAXED);
