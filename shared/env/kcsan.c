@@ -748,7 +748,6 @@ static uint64_t kc_atomic(enum kc_aop aop, volatile void *p, int size,
 	uint64_t old = 0;
 	bool raced = false, ok = true;
 
-	kc_point(t, addr);
 	flags |= aop == KC_LOAD ? KC_R : aop == KC_STORE ? KC_W : KC_R | KC_W;
 	/* Fully ordered: smp_mb() before (a failed cmpxchg is unordered). */
 	if (mo == __ATOMIC_SEQ_CST && aop != KC_LOAD && aop != KC_STORE)
