@@ -135,8 +135,13 @@ CFLAGS_K := $(BASE_CFLAGS) $(ARCHFLAGS) $(INCLUDES)
 LDLIBS := -lurcu -lpthread
 LDFLAGS += $(SANFLAGS)
 
-# Maple tree and its helpers, built as tools/testing/vma builds them.
-MAPLE_CFLAGS := $(BASE_CFLAGS) -I$(KTREE)/tools/testing/shared \
+# Maple tree and its helpers, built as tools/testing/vma builds them
+# (under KCSAN=1, with its RCU publication visible to the race detector:
+# include/maple/kcsan-rcu.h).
+MAPLE_CFLAGS := $(BASE_CFLAGS) \
+	$(if $(filter 1,$(KCSAN)),-DVH_KCSAN \
+		-include $(REPO)/include/maple/kcsan-rcu.h) \
+	-I$(KTREE)/tools/testing/shared \
 	-I$(GEN) -I$(KTREE)/tools/include \
 	-I$(KTREE)/tools/arch/x86/include -I$(KTREE)/lib -w
 MAPLE_OBJS := $(addprefix $(O)/maple/,maple-shim.o linux.o slab.o \

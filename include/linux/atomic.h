@@ -101,6 +101,11 @@ static inline vtype pfx##_fetch_sub_release(vtype i, atype *v)		\
 	vh_sched_point(&v->counter);						\
 	return __vh_rmw(&v->counter, SUB, i, __VH_RELEASE);	\
 }									\
+static inline vtype pfx##_fetch_sub_relaxed(vtype i, atype *v)		\
+{									\
+	vh_sched_point(&v->counter);					\
+	return __vh_rmw(&v->counter, SUB, i, __VH_RELAXED);		\
+}									\
 static inline vtype pfx##_fetch_sub(vtype i, atype *v)			\
 {									\
 	vh_sched_point(&v->counter);						\

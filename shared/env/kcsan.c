@@ -314,7 +314,7 @@ struct kc_page {
 	uintptr_t base;
 	int lock;
 	struct kc_sync *sync;
-	struct kc_gran *gran[KC_PAGE_GRANS];
+	struct kc_gran **gran;		/* KC_PAGE_GRANS, once needed */
 };
 
 static struct kc_page **kc_table;
@@ -434,6 +434,7 @@ static void kc_forget(uintptr_t lo, uintptr_t hi)
 			continue;
 		kc_page_lock(pg);
 		for (g = p > lo ? p : lo & ~7UL;
+		     pg->gran &&
 		     g < hi && g < p + (1UL << KC_PAGE_SHIFT); g += 8) {
 			struct kc_gran **gp = &pg->gran[(g - p) >> KC_GRAN_SHIFT];
 			struct kc_gran *gr = *gp;
@@ -507,7 +508,15 @@ static bool kc_covers(const struct kc_thread *t, const struct kc_cell *c,
  */
 static bool kc_dominates(unsigned int af, unsigned int cf)
 {
-	if ((af | cf) & KC_ASSERT)
+	if (cf & KC_ASSERT) {
+		/* An assertion as wide, or a write that races with anything. */
+		if (af & KC_AA)
+			return true;
+		if (af & KC_AW)
+			return !(cf & KC_AA);
+		return (af & KC_W) && !(af & KC_A);
+	}
+	if (af & KC_ASSERT)
 		return false;
 	return ((af & KC_W) || !(cf & KC_W)) && (!(af & KC_A) || (cf & KC_A));
 }
@@ -546,13 +555,16 @@ static bool kc_check_locked(struct kc_thread *t, struct kc_page *pg,
 			    unsigned int flags, void *pc, void *pc1,
 			    struct kc_race *race)
 {
-	struct kc_gran **gp = &pg->gran[(g - pg->base) >> KC_GRAN_SHIFT];
-	struct kc_gran *gr = *gp;
+	struct kc_gran **gp, *gr;
 	/* A seqlock reader's access is recorded atomic, checked plain. */
 	unsigned int cflags = flags & KC_SPEC ? flags & ~KC_A : flags;
 	bool raced = false;
 	unsigned int i, j;
 
+	if (!pg->gran)
+		pg->gran = kc_zalloc(KC_PAGE_GRANS * sizeof(*pg->gran));
+	gp = &pg->gran[(g - pg->base) >> KC_GRAN_SHIFT];
+	gr = *gp;
 	if (gr) {
 		for (i = j = 0; i < gr->n; i++) {
 			struct kc_cell *c = &gr->cell[i];

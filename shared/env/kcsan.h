@@ -21,7 +21,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <linux/compiler.h>
 
 /* Access types, as include/linux/kcsan-checks.h numbers them. */
 #define KCSAN_ACCESS_WRITE	(1 << 0)
