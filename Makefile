@@ -281,9 +281,11 @@ $(O)/tests/upstream.o: $(REPO)/tests/upstream.c $(GENERATED)
 		$(KCSAN_RENAME)
 
 # The race detector's runtime is not instrumented.
-$(O)/shared/env/kcsan.o: KCSAN_CFLAGS :=
-$(O)/shared/env/kcsan.o: KCSAN_RENAME :=
-$(O)/shared/env/kcsan.o: CFLAGS_K += -DVH_KCSAN_KTREE='"$(KTREE)"' \
+KCSAN_RUNTIME := $(addprefix $(O)/shared/env/,kcsan.o kcsan_abi.o \
+	kcsan_report.o)
+$(KCSAN_RUNTIME): KCSAN_CFLAGS :=
+$(KCSAN_RUNTIME): KCSAN_RENAME :=
+$(O)/shared/env/kcsan_report.o: CFLAGS_K += -DVH_KCSAN_KTREE='"$(KTREE)"' \
 	-DVH_KCSAN_REPO='"$(REPO)"'
 
 $(O)/%.o: $(REPO)/%.c $(GENERATED)

@@ -48,6 +48,8 @@ void vh_mm_track(struct mm_struct *mm);
 bool vh_env_describe(const void *addr, char *buf, size_t size);
 
 /* Tasks (shared/env/task.c). */
+/** vh_task_pid() - the calling thread's task's pid; 0 before it has one */
+int vh_task_pid(void);
 struct task_struct *vh_task_exit(void);
 void vh_task_free(struct task_struct *t);
 /** vh_task_kill() - deliver SIGKILL to @p, waking it if it sleeps killably */

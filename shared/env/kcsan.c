@@ -88,111 +88,27 @@
  */
 #ifdef VH_KCSAN
 
-#include <dlfcn.h>
-#include <elf.h>
-#include <execinfo.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <linux/kernel.h>
-#include <linux/sched.h>
 #include "env.h"
-#include "kcsan.h"
+#include "kcsan_int.h"
 #include "report.h"
 #include "sched_point.h"
 
-#define KC_MAX_THREADS	64		/* threads alive at once */
 #define KC_GRAN_SHIFT	3		/* 8-byte granules */
 #define KC_PAGE_SHIFT	12
 #define KC_PAGE_GRANS	(1 << (KC_PAGE_SHIFT - KC_GRAN_SHIFT))
 #define KC_MAX_CELLS	16		/* per granule */
 #define KC_TABLE_SHIFT	20		/* shadow pages (8 MiB of pointers) */
-#define KC_MAX_DEFERRED	8		/* held-back races per thread */
 /* Sync objects of the environment live apart from real addresses. */
 #define KC_ENV_TAG	(1UL << 63)
 
-#ifndef VH_KCSAN_KTREE
-#define VH_KCSAN_KTREE	"/nonexistent"
-#endif
-#ifndef VH_KCSAN_REPO
-#define VH_KCSAN_REPO	"/nonexistent"
-#endif
-
-/* Vector clocks. */
-
-struct kc_clock {
-	uint32_t c[KC_MAX_THREADS];
-};
-
-/* Slots handed out so far: no clock has a non-zero entry beyond. */
-static int kc_nr_slots;
-
-static int kc_slots(void)
-{
-	return __atomic_load_n(&kc_nr_slots, __ATOMIC_ACQUIRE);
-}
-
-static void kc_join(struct kc_clock *d, const struct kc_clock *s)
-{
-	int i, n = kc_slots();
-
-	for (i = 0; i < n; i++)
-		if (s->c[i] > d->c[i])
-			d->c[i] = s->c[i];
-}
-
-/* Threads. */
-
-/* A race held for reporting: this thread's access and the other one. */
-struct kc_access {
-	uintptr_t addr;
-	unsigned int size;
-	unsigned int flags;		/* KC_R, KC_W, ... below */
-	void *pc, *pc1;			/* where, and the caller */
-	uint32_t pid;
-};
-
-struct kc_race {
-	struct kc_access a;		/* this thread's access */
-	struct kc_access c;		/* the one it races with */
-};
-
-struct kc_thread {
-	int slot;
-	uint32_t epoch;			/* == r.c[slot] == w.c[slot] */
-	uint32_t pid;
-	struct kc_clock r;		/* what the thread's later reads follow */
-	struct kc_clock w;		/* ... and its later writes */
-	struct kc_clock rel;		/* the clock at the last release fence */
-	/* What marked loads read since the last acquire fence. */
-	struct kc_clock pend;
-	bool has_rel, has_pend;
-	/* Annotations (kcsan-checks.h). */
-	int disabled;			/* kcsan_disable_current() */
-	int nest;			/* kcsan_nestable_atomic_begin() */
-	bool flat;			/* kcsan_flat_atomic_begin() */
-	int atomic_next;		/* kcsan_atomic_next() */
-	/* Seqlock read sections: races held back until a retry. */
-	int nr_deferred;
-	struct kc_race deferred[KC_MAX_DEFERRED];
-	/* RCU: read-side nesting, and the grace periods waiting for us. */
-	int rcu_depth;
-	/* The thread's stack, whose accesses are its own. */
-	uintptr_t stack_lo, stack_hi;
-	/* Explorer: accesses left that are scheduling points in this run. */
-	unsigned long points;
-	bool reporting;
-	/* Races this thread reported (its test failed): not again. */
-	int nr_reported;
-	void *reported[8][2];
-};
-
-static __thread struct kc_thread *kc_self;
-static pthread_mutex_t kc_lock = PTHREAD_MUTEX_INITIALIZER;
+__thread struct kc_thread *kc_self;
+pthread_mutex_t kc_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint32_t kc_slot_epoch[KC_MAX_THREADS];	/* last epoch of each slot */
 static uint64_t kc_slot_used;			/* one bit per slot */
 static unsigned long kc_access_points;
@@ -203,7 +119,7 @@ static void kc_die(const char *msg)
 	abort();
 }
 
-static void *kc_zalloc(size_t n)
+void *kc_zalloc(size_t n)
 {
 	void *p = calloc(1, n);
 
@@ -235,7 +151,7 @@ static void kc_stack_of_self(uintptr_t *lo, uintptr_t *hi)
 	pthread_attr_destroy(&attr);
 }
 
-static void kc_forget(uintptr_t lo, uintptr_t hi);
+void kc_forget(uintptr_t lo, uintptr_t hi);
 
 /* A slot for the calling thread, its clock starting at @start (or zero). */
 static struct kc_thread *kc_thread_new(const struct kc_clock *start)
@@ -261,7 +177,7 @@ static struct kc_thread *kc_thread_new(const struct kc_clock *start)
 		t->w = *start;
 	}
 	kc_tick(t);
-	t->pid = current->pid;
+	t->pid = vh_task_pid();
 	t->points = kc_access_points;
 	kc_stack_of_self(&t->stack_lo, &t->stack_hi);
 	/* A stack of a thread that is gone, with its accesses. */
@@ -270,7 +186,7 @@ static struct kc_thread *kc_thread_new(const struct kc_clock *start)
 	return t;
 }
 
-static struct kc_thread *kc_thread(void)
+struct kc_thread *kc_thread(void)
 {
 	struct kc_thread *t = kc_self;
 
@@ -279,14 +195,6 @@ static struct kc_thread *kc_thread(void)
 
 /* Shadow memory. */
 
-#define KC_R	0x01	/* reads */
-#define KC_W	0x02	/* writes */
-#define KC_A	0x04	/* atomic for the race rule */
-#define KC_MARKED 0x08	/* marked in the source (for reports) */
-#define KC_AW	0x10	/* ASSERT_EXCLUSIVE_WRITER() */
-#define KC_AA	0x20	/* ASSERT_EXCLUSIVE_ACCESS() */
-#define KC_SPEC	0x40	/* in a seqlock read section */
-#define KC_ASSERT (KC_AW | KC_AA)
 
 struct kc_cell {
 	uint32_t epoch;
@@ -318,7 +226,8 @@ struct kc_page {
 };
 
 static struct kc_page **kc_table;
-static unsigned long kc_nr_pages, kc_evictions, kc_nr_reports, kc_checks;
+static unsigned long kc_nr_pages, kc_evictions, kc_checks;
+unsigned long kc_nr_reports;
 
 static uint64_t kc_hash(uintptr_t x)
 {
@@ -418,7 +327,7 @@ static struct kc_sync *kc_sync(struct kc_page *pg, uintptr_t addr,
 }
 
 /* Forget the accesses and sync clocks of [lo, hi). */
-static void kc_forget(uintptr_t lo, uintptr_t hi)
+void kc_forget(uintptr_t lo, uintptr_t hi)
 {
 	uintptr_t p;
 
@@ -621,10 +530,8 @@ static bool kc_check_locked(struct kc_thread *t, struct kc_page *pg,
 	return raced;
 }
 
-static void kc_race_found(struct kc_thread *t, struct kc_race *race);
-
 /* Check and record an access of any size and alignment. */
-static void kc_check(struct kc_thread *t, uintptr_t addr, size_t size,
+void kc_check(struct kc_thread *t, uintptr_t addr, size_t size,
 		     unsigned int flags, void *pc, void *pc1)
 {
 	struct kc_race race;
@@ -654,13 +561,13 @@ static void kc_check(struct kc_thread *t, uintptr_t addr, size_t size,
 
 /* The memory model. */
 
-static bool kc_acquires(int mo)
+bool kc_acquires(int mo)
 {
 	return mo == __ATOMIC_ACQUIRE || mo == __ATOMIC_CONSUME ||
 	       mo == __ATOMIC_ACQ_REL || mo == __ATOMIC_SEQ_CST;
 }
 
-static bool kc_releases(int mo)
+bool kc_releases(int mo)
 {
 	return mo == __ATOMIC_RELEASE || mo == __ATOMIC_ACQ_REL ||
 	       mo == __ATOMIC_SEQ_CST;
@@ -704,7 +611,7 @@ static void kc_model_store(struct kc_thread *t, struct kc_sync *s, int mo,
 	}
 }
 
-static void kc_fence(struct kc_thread *t, enum vh_kcsan_fence kind)
+void kc_fence(struct kc_thread *t, enum vh_kcsan_fence kind)
 {
 	if (kind == VH_KCSAN_MB || kind == VH_KCSAN_RMB ||
 	    kind == VH_KCSAN_ACQUIRE) {
@@ -745,9 +652,7 @@ static void kc_point(struct kc_thread *t, uintptr_t addr)
  * An atomic operation of @size bytes at @p: check it as an atomic access,
  * perform @op under the page lock, and apply its memory order.
  */
-enum kc_aop { KC_LOAD, KC_STORE, KC_RMW, KC_CMPXCHG };
-
-static uint64_t kc_atomic(enum kc_aop aop, volatile void *p, int size,
+uint64_t kc_atomic(enum kc_aop aop, volatile void *p, int size,
 			  enum vh_kcsan_op op, uint64_t v, uint64_t *expected,
 			  int mo, int fail_mo, void *pc, void *pc1, bool *okp)
 {
@@ -761,10 +666,6 @@ static uint64_t kc_atomic(enum kc_aop aop, volatile void *p, int size,
 	bool raced = false, ok = true;
 
 	flags |= aop == KC_LOAD ? KC_R : aop == KC_STORE ? KC_W : KC_R | KC_W;
-	/* Fully ordered: smp_mb() before (a failed cmpxchg is unordered). */
-	if (mo == __ATOMIC_SEQ_CST && aop != KC_LOAD && aop != KC_STORE)
-		kc_fence(t, VH_KCSAN_MB);
-
 	kc_page_lock(pg);
 	if (!t->disabled && (addr & 7) + size <= 8 && !kc_on_stack(t, addr))
 		raced = kc_check_locked(t, pg, addr & ~7UL, addr & 7, size,
@@ -853,7 +754,11 @@ static uint64_t kc_atomic(enum kc_aop aop, volatile void *p, int size,
 	if (kc_releases(aop == KC_CMPXCHG && !ok ? fail_mo : mo) &&
 	    aop != KC_LOAD)
 		kc_tick(t);
-	/* ... and smp_mb() after. */
+	/*
+	 * A fully ordered RMW (that succeeded) is smp_mb() on both sides:
+	 * its release published what came before, and the fence after it
+	 * orders what follows.
+	 */
 	if (mo == __ATOMIC_SEQ_CST && ok && aop != KC_LOAD &&
 	    aop != KC_STORE)
 		kc_fence(t, VH_KCSAN_MB);
@@ -868,7 +773,7 @@ static uint64_t kc_atomic(enum kc_aop aop, volatile void *p, int size,
  * A plain or volatile access of kernel code: check it, and let a marked
  * one take part in the memory model as a relaxed atomic of its size.
  */
-static void kc_plain(uintptr_t addr, size_t size, unsigned int ktype,
+void kc_plain(uintptr_t addr, size_t size, unsigned int ktype,
 		     void *pc, void *pc1)
 {
 	struct kc_thread *t = kc_thread();
@@ -913,362 +818,8 @@ static void kc_plain(uintptr_t addr, size_t size, unsigned int ktype,
 	}
 }
 
-/* Reports. */
-
-/* A source position: function, file and line, innermost first. */
-struct kc_frame {
-	char fn[96];
-	char file[160];
-	int line;
-	bool kernel;		/* the tree's kernel code */
-	bool tools;		/* the tree's userspace shims (tools/) */
-};
-
-struct kc_sym {
-	int nr;
-	struct kc_frame f[12];
-};
-
-static char kc_exe[4096];
-static uintptr_t kc_base;	/* load address to subtract, for PIE */
-
-static void kc_sym_init(void)
-{
-	Dl_info info;
-	ssize_t n;
-
-	if (kc_exe[0])
-		return;
-	n = readlink("/proc/self/exe", kc_exe, sizeof(kc_exe) - 1);
-	if (n <= 0) {
-		snprintf(kc_exe, sizeof(kc_exe), "?");
-		return;
-	}
-	kc_exe[n] = 0;
-	if (dladdr((void *)kc_sym_init, &info) && info.dli_fbase &&
-	    ((const Elf64_Ehdr *)info.dli_fbase)->e_type == ET_DYN)
-		kc_base = (uintptr_t)info.dli_fbase;
-}
-
-/* Shorten a path the compiler recorded: relative to the tree or repo. */
-static void kc_copy(char *out, size_t size, const char *in)
-{
-	size_t n = strlen(in);
-
-	if (n >= size)
-		n = size - 1;
-	memcpy(out, in, n);
-	out[n] = 0;
-}
-
-static void kc_short_path(const char *in, char *out, size_t size,
-			  bool *kernel, bool *tools)
-{
-	static const char ktree[] = VH_KCSAN_KTREE "/";
-	static const char repo[] = VH_KCSAN_REPO "/";
-
-	const char *kinc = strstr(in, "/gen/kinc/");
-	const char *ksrc = strstr(in, "/gen/ksrc/");
-	const char *env = strstr(in, "/gen/vma_env.h");
-
-	*kernel = *tools = false;
-	if (kinc) {
-		kc_copy(out, size, "include/");
-		kc_copy(out + 8, size - 8, kinc + 10);
-		*kernel = true;
-	} else if (ksrc) {
-		kc_copy(out, size, ksrc + 10);
-		*tools = !strncmp(out, "tools/", 6);
-		*kernel = !*tools;
-	} else if (env) {
-		/* Extracted from the tree's tools/testing/vma/include/. */
-		kc_copy(out, size, env + 5);
-		*kernel = true;
-	} else if (!strncmp(in, ktree, sizeof(ktree) - 1)) {
-		kc_copy(out, size, in + sizeof(ktree) - 1);
-		*tools = !strncmp(out, "tools/", 6);
-		*kernel = !*tools;
-	} else if (!strncmp(in, repo, sizeof(repo) - 1)) {
-		kc_copy(out, size, in + sizeof(repo) - 1);
-	} else {
-		kc_copy(out, size, in);
-	}
-}
-
-/*
- * Symbolise @n return addresses with addr2line (inline frames included).
- * Each address is looked up at address - 1, inside the call.
- */
-static void kc_symbolize(void *const *pcs, int n, struct kc_sym *out)
-{
-	char cmd[8192], line[1024];
-	size_t len;
-	FILE *f;
-	int i, cur = -1;
-
-	memset(out, 0, n * sizeof(*out));
-	kc_sym_init();
-	len = snprintf(cmd, sizeof(cmd), "addr2line -a -f -i -C -e '%s'",
-		       kc_exe);
-	for (i = 0; i < n && len < sizeof(cmd) - 32; i++)
-		len += snprintf(cmd + len, sizeof(cmd) - len, " %#lx",
-				(unsigned long)((uintptr_t)pcs[i] - 1 -
-						kc_base));
-	len += snprintf(cmd + len, sizeof(cmd) - len, " 2>/dev/null");
-	f = popen(cmd, "r");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		struct kc_sym *s;
-		struct kc_frame *fr;
-		char *colon;
-
-		line[strcspn(line, "\n")] = 0;
-		if (!strncmp(line, "0x", 2)) {
-			cur++;
-			continue;
-		}
-		if (cur < 0 || cur >= n)
-			continue;
-		s = &out[cur];
-		if (s->nr == (int)ARRAY_SIZE(s->f))
-			continue;
-		fr = &s->f[s->nr];
-		kc_copy(fr->fn, sizeof(fr->fn), line);
-		if (!fgets(line, sizeof(line), f))
-			break;
-		line[strcspn(line, "\n")] = 0;
-		line[strcspn(line, " ")] = 0;	/* " (discriminator N)" */
-		colon = strrchr(line, ':');
-		if (colon) {
-			*colon = 0;
-			fr->line = atoi(colon + 1);
-		}
-		kc_short_path(line, fr->file, sizeof(fr->file), &fr->kernel,
-			      &fr->tools);
-		s->nr++;
-	}
-	pclose(f);
-}
-
-/* The innermost kernel function of @s, else its innermost one. */
-static const struct kc_frame *kc_kernel_frame(const struct kc_sym *s)
-{
-	int i;
-
-	for (i = 0; i < s->nr; i++)
-		if (s->f[i].kernel)
-			return &s->f[i];
-	return s->nr ? &s->f[0] : NULL;
-}
-
-/*
- * Print the frames of @s, innermost first, while @budget lasts; false once
- * the stack reaches the harness's own machinery (the runner, the explorer,
- * thread start-up), where the interesting part is over.
- */
-static bool kc_print_frames(const struct kc_sym *s, int *budget)
-{
-	int i;
-
-	for (i = 0; i < s->nr && *budget > 0; i++, (*budget)--) {
-		const struct kc_frame *f = &s->f[i];
-
-		if (!strncmp(f->file, "shared/kunit/", 13) ||
-		    !strncmp(f->file, "shared/explore/", 15) ||
-		    !strncmp(f->fn, "??", 2))
-			return false;
-		vh_diag(" %s %s:%d%s", f->fn, f->file, f->line,
-			f->kernel ? "" : f->tools ? " [tools]" : " [harness]");
-	}
-	return true;
-}
-
-static const char *kc_kind(unsigned int flags)
-{
-	if (flags & KC_AA)
-		return "assert no accesses";
-	if (flags & KC_AW)
-		return "assert no writes";
-	if ((flags & KC_R) && (flags & KC_W))
-		return flags & KC_MARKED ? "read-write (marked)" : "read-write";
-	if (flags & KC_W)
-		return flags & KC_MARKED ? "write (marked)" : "write";
-	return flags & KC_MARKED ? "read (marked)" : "read";
-}
-
-/*
- * Races already reported.  The first report of a race (a pair of places)
- * is in full; after that it is one line, once per thread: a test's threads
- * are its own, so each test that meets the race fails, and a thread that
- * loops does not say it again.
- */
-struct kc_seen {
-	void *pc_a, *pc_c;
-};
-
-static struct kc_seen kc_seen[256];
-static int kc_nr_seen;
-
-static bool kc_same_pair(void *a1, void *c1, void *a2, void *c2)
-{
-	return (a1 == a2 && c1 == c2) || (a1 == c2 && c1 == a2);
-}
-
-/* Returns 0: new, 1: reported before, 2: reported by this thread. */
-static int kc_seen_check(struct kc_thread *t, void *pc_a, void *pc_c)
-{
-	int i, ret = 0;
-
-	for (i = 0; i < t->nr_reported; i++)
-		if (kc_same_pair(t->reported[i][0], t->reported[i][1],
-				 pc_a, pc_c))
-			return 2;
-	if (t->nr_reported < (int)ARRAY_SIZE(t->reported)) {
-		t->reported[t->nr_reported][0] = pc_a;
-		t->reported[t->nr_reported][1] = pc_c;
-		t->nr_reported++;
-	}
-	pthread_mutex_lock(&kc_lock);
-	for (i = 0; i < kc_nr_seen && !ret; i++)
-		if (kc_same_pair(kc_seen[i].pc_a, kc_seen[i].pc_c, pc_a, pc_c))
-			ret = 1;
-	if (!ret && kc_nr_seen < (int)ARRAY_SIZE(kc_seen))
-		kc_seen[kc_nr_seen++] = (struct kc_seen){ pc_a, pc_c };
-	pthread_mutex_unlock(&kc_lock);
-	return ret;
-}
-
-static void kc_report(struct kc_thread *t, const struct kc_race *race,
-		      void *const *stack, int depth)
-{
-	void *pcs[2 + 64];
-	struct kc_sym *sym;
-	const struct kc_frame *fa, *fc;
-	const char *na, *nc, *first, *second;
-	char what[256] = "";
-	bool assert = (race->a.flags | race->c.flags) & KC_ASSERT;
-	int i, n = 0, budget, seen;
-
-	seen = kc_seen_check(t, race->a.pc, race->c.pc);
-	if (seen == 2)
-		return;
-	__atomic_fetch_add(&kc_nr_reports, 1, __ATOMIC_RELAXED);
-
-	/* This access (its whole stack), then the other (where, caller). */
-	for (i = 0; i < depth && n < 64; i++)
-		pcs[n++] = stack[i];
-	pcs[n++] = race->c.pc;
-	pcs[n++] = race->c.pc1;
-	sym = kc_zalloc(n * sizeof(*sym));
-	kc_symbolize(pcs, n, sym);
-
-	/* This access's stack starts at its own pc, inside its frame. */
-	for (i = 0; i < depth; i++)
-		if (stack[i] == race->a.pc)
-			break;
-	if (i == depth)
-		i = 0;
-	fa = kc_kernel_frame(&sym[i]);
-	fc = kc_kernel_frame(&sym[n - 2]);
-	na = fa ? fa->fn : "?";
-	nc = fc ? fc->fn : "?";
-	first = strcmp(na, nc) <= 0 ? na : nc;
-	second = first == na ? nc : na;
-
-	vh_report("KCSAN", fa ? fa->file : "?", fa ? fa->line : 0,
-		  "%s in %s / %s%s", assert ? "assert: race" : "data-race",
-		  first, second, seen ? " (as reported above)" : "");
-	if (seen)
-		goto out;
-	if (!vh_env_describe((const void *)race->a.addr, what, sizeof(what)))
-		what[0] = 0;
-
-	vh_diag("==================================================================");
-	vh_diag("BUG: KCSAN: %s in %s / %s", assert ? "assert: race" :
-		"data-race", first, second);
-	vh_diag("%s", "");
-	vh_diag("%s to %#lx of %u bytes by task %u:", kc_kind(race->a.flags),
-		(unsigned long)race->a.addr, race->a.size, race->a.pid);
-	budget = 16;
-	for (; i < depth && budget > 0; i++)
-		if (!kc_print_frames(&sym[i], &budget))
-			break;
-	vh_diag("%s", "");
-	vh_diag("%s to %#lx of %u bytes by task %u:", kc_kind(race->c.flags),
-		(unsigned long)race->c.addr, race->c.size, race->c.pid);
-	budget = 8;
-	kc_print_frames(&sym[n - 2], &budget);
-	if (race->c.pc1)
-		kc_print_frames(&sym[n - 1], &budget);
-	vh_diag("%s", "");
-	if (what[0])
-		vh_diag("%s", what);
-	vh_diag("no acquire, release, lock, grace period or thread start/join orders the two accesses");
-	vh_diag("==================================================================");
-out:
-	__real_free(sym);
-}
-
-static void kc_race_found(struct kc_thread *t, struct kc_race *race)
-{
-	void *stack[64];
-	int depth;
-
-	if (t->reporting)
-		return;
-	/* Seqlock read sections: wait for the retry (see the top). */
-	if ((race->a.flags & KC_SPEC) && !(race->c.flags & KC_ASSERT)) {
-		if (t->nr_deferred < KC_MAX_DEFERRED)
-			t->deferred[t->nr_deferred++] = *race;
-		return;
-	}
-	t->reporting = true;
-	depth = backtrace(stack, 64);
-	kc_report(t, race, stack, depth);
-	t->reporting = false;
-}
-
-/* Races of a seqlock read section that no retry validated. */
-static void kc_flush_deferred(struct kc_thread *t)
-{
-	int i;
-
-	for (i = 0; i < t->nr_deferred; i++) {
-		struct kc_race *race = &t->deferred[i];
-		void *stack[2] = { race->a.pc, race->a.pc1 };
-
-		vh_diag("KCSAN: a race in a seqcount read section that no read_seqcount_retry() validated:");
-		t->reporting = true;
-		kc_report(t, race, stack, 2);
-		t->reporting = false;
-	}
-	t->nr_deferred = 0;
-}
-
 /* The interface of kcsan.h. */
 
-/*
- * Where an access is: the return address into the instrumented function,
- * and its caller's (walking the frame pointers the build keeps, within the
- * thread's stack).
- */
-#define KC_PC	__builtin_return_address(0)
-#define KC_PC1	kc_caller(__builtin_frame_address(0))
-
-static void *kc_caller(void *fp)
-{
-	const struct kc_thread *t = kc_self;
-	void **frame = fp, **up;
-
-	if (!t || !frame)
-		return NULL;
-	up = frame[0];
-	if ((uintptr_t)up <= (uintptr_t)frame ||
-	    (uintptr_t)up + 2 * sizeof(void *) > t->stack_hi)
-		return NULL;
-	return up[1];
-}
 
 uint64_t vh_kcsan_load(const volatile void *p, int size, int mo)
 {
@@ -1572,199 +1123,22 @@ void __kcsan_check_access(const volatile void *ptr, size_t size, int ktype)
 	kc_check(t, (uintptr_t)ptr, size, flags, KC_PC, KC_PC1);
 }
 
-/* The compiler's instrumentation of the kernel units. */
-
-void __tsan_init(void)
-{
-}
-
-void __tsan_func_entry(void *pc)
-{
-}
-
-void __tsan_func_exit(void)
-{
-}
-
-#define KC_PLAIN(size)							\
-void __tsan_read##size(void *p);					\
-void __tsan_read##size(void *p)						\
-{									\
-	kc_plain((uintptr_t)p, size, 0, KC_PC, KC_PC1);			\
-}									\
-void __tsan_write##size(void *p);					\
-void __tsan_write##size(void *p)					\
-{									\
-	kc_plain((uintptr_t)p, size, KCSAN_ACCESS_WRITE, KC_PC, KC_PC1); \
-}									\
-void __tsan_read_write##size(void *p);					\
-void __tsan_read_write##size(void *p)					\
-{									\
-	kc_plain((uintptr_t)p, size,					\
-		 KCSAN_ACCESS_WRITE | KCSAN_ACCESS_COMPOUND, KC_PC, KC_PC1); \
-}									\
-void __tsan_unaligned_read##size(void *p);				\
-void __tsan_unaligned_read##size(void *p)				\
-{									\
-	kc_plain((uintptr_t)p, size, 0, KC_PC, KC_PC1);			\
-}									\
-void __tsan_unaligned_write##size(void *p);				\
-void __tsan_unaligned_write##size(void *p)				\
-{									\
-	kc_plain((uintptr_t)p, size, KCSAN_ACCESS_WRITE, KC_PC, KC_PC1); \
-}									\
-void __tsan_volatile_read##size(void *p);				\
-void __tsan_volatile_read##size(void *p)				\
-{									\
-	kc_plain((uintptr_t)p, size, KCSAN_ACCESS_ATOMIC, KC_PC, KC_PC1); \
-}									\
-void __tsan_volatile_write##size(void *p);				\
-void __tsan_volatile_write##size(void *p)				\
-{									\
-	kc_plain((uintptr_t)p, size,					\
-		 KCSAN_ACCESS_WRITE | KCSAN_ACCESS_ATOMIC, KC_PC, KC_PC1); \
-}									\
-void __tsan_unaligned_volatile_read##size(void *p);			\
-void __tsan_unaligned_volatile_read##size(void *p)			\
-{									\
-	kc_plain((uintptr_t)p, size, KCSAN_ACCESS_ATOMIC, KC_PC, KC_PC1); \
-}									\
-void __tsan_unaligned_volatile_write##size(void *p);			\
-void __tsan_unaligned_volatile_write##size(void *p)			\
-{									\
-	kc_plain((uintptr_t)p, size,					\
-		 KCSAN_ACCESS_WRITE | KCSAN_ACCESS_ATOMIC, KC_PC, KC_PC1); \
-}
-
-KC_PLAIN(1)
-KC_PLAIN(2)
-KC_PLAIN(4)
-KC_PLAIN(8)
-KC_PLAIN(16)
-
-void __tsan_read_range(void *p, unsigned long size);
-void __tsan_read_range(void *p, unsigned long size)
-{
-	kc_plain((uintptr_t)p, size, 0, KC_PC, KC_PC1);
-}
-
-void __tsan_write_range(void *p, unsigned long size);
-void __tsan_write_range(void *p, unsigned long size)
-{
-	kc_plain((uintptr_t)p, size, KCSAN_ACCESS_WRITE, KC_PC, KC_PC1);
-}
-
-/*
- * Atomic builtins in instrumented code.  The stubs call vh_kcsan_*()
- * directly; these are for __atomic_*() the kernel code itself uses.
- */
-#define KC_ATOMIC(bits, type)						\
-type __tsan_atomic##bits##_load(const volatile type *p, int mo);	\
-type __tsan_atomic##bits##_load(const volatile type *p, int mo)		\
-{									\
-	return kc_atomic(KC_LOAD, (volatile void *)p, sizeof(type), 0, 0, \
-			 NULL, mo, mo, KC_PC, KC_PC1, NULL);		\
-}									\
-void __tsan_atomic##bits##_store(volatile type *p, type v, int mo);	\
-void __tsan_atomic##bits##_store(volatile type *p, type v, int mo)	\
-{									\
-	kc_atomic(KC_STORE, p, sizeof(type), 0, v, NULL, mo, mo, KC_PC,	\
-		  KC_PC1, NULL);					\
-}									\
-KC_ATOMIC_RMW(bits, type, exchange, VH_KCSAN_XCHG)			\
-KC_ATOMIC_RMW(bits, type, fetch_add, VH_KCSAN_ADD)			\
-KC_ATOMIC_RMW(bits, type, fetch_sub, VH_KCSAN_SUB)			\
-KC_ATOMIC_RMW(bits, type, fetch_and, VH_KCSAN_AND)			\
-KC_ATOMIC_RMW(bits, type, fetch_or, VH_KCSAN_OR)			\
-KC_ATOMIC_RMW(bits, type, fetch_xor, VH_KCSAN_XOR)			\
-int __tsan_atomic##bits##_compare_exchange_strong(volatile type *p,	\
-		type *exp, type new, int mo, int fail_mo);		\
-int __tsan_atomic##bits##_compare_exchange_strong(volatile type *p,	\
-		type *exp, type new, int mo, int fail_mo)		\
-{									\
-	uint64_t e = *exp;						\
-	bool ok;							\
-									\
-	kc_atomic(KC_CMPXCHG, p, sizeof(type), 0, new, &e, mo, fail_mo, \
-		  KC_PC, KC_PC1, &ok);					\
-	*exp = e;							\
-	return ok;							\
-}									\
-int __tsan_atomic##bits##_compare_exchange_weak(volatile type *p,	\
-		type *exp, type new, int mo, int fail_mo);		\
-int __tsan_atomic##bits##_compare_exchange_weak(volatile type *p,	\
-		type *exp, type new, int mo, int fail_mo)		\
-{									\
-	uint64_t e = *exp;						\
-	bool ok;							\
-									\
-	kc_atomic(KC_CMPXCHG, p, sizeof(type), 0, new, &e, mo, fail_mo, \
-		  KC_PC, KC_PC1, &ok);					\
-	*exp = e;							\
-	return ok;							\
-}									\
-type __tsan_atomic##bits##_compare_exchange_val(volatile type *p,	\
-		type exp, type new, int mo, int fail_mo);		\
-type __tsan_atomic##bits##_compare_exchange_val(volatile type *p,	\
-		type exp, type new, int mo, int fail_mo)		\
-{									\
-	uint64_t e = exp;						\
-									\
-	kc_atomic(KC_CMPXCHG, p, sizeof(type), 0, new, &e, mo, fail_mo, \
-		  KC_PC, KC_PC1, NULL);					\
-	return e;							\
-}
-
-#define KC_ATOMIC_RMW(bits, type, name, op)				\
-type __tsan_atomic##bits##_##name(volatile type *p, type v, int mo);	\
-type __tsan_atomic##bits##_##name(volatile type *p, type v, int mo)	\
-{									\
-	return kc_atomic(KC_RMW, p, sizeof(type), op, v, NULL, mo, mo,	\
-			 KC_PC, KC_PC1, NULL);				\
-}
-
-KC_ATOMIC(8, uint8_t)
-KC_ATOMIC(16, uint16_t)
-KC_ATOMIC(32, uint32_t)
-KC_ATOMIC(64, uint64_t)
-
-void __tsan_atomic_thread_fence(int mo);
-void __tsan_atomic_thread_fence(int mo)
-{
-	struct kc_thread *t = kc_thread();
-
-	if (mo == __ATOMIC_SEQ_CST || mo == __ATOMIC_ACQ_REL)
-		kc_fence(t, VH_KCSAN_MB);
-	else if (kc_acquires(mo))
-		kc_fence(t, VH_KCSAN_ACQUIRE);
-	else if (kc_releases(mo))
-		kc_fence(t, VH_KCSAN_RELEASE);
-}
-
-void __tsan_atomic_signal_fence(int mo);
-void __tsan_atomic_signal_fence(int mo)
-{
-}
-
 /*
  * The harness units' instrumentation, renamed to vh_h__tsan_*() by the
  * build.  Their own accesses are not checked; the kernel's marked accesses
  * inlined there (a seqcount write side, READ_ONCE()) still take part in
  * the memory model, and atomics the harness performs by itself do not.
  */
-static void kc_harness_access(uintptr_t addr, size_t size, bool write,
+void kc_harness_access(uintptr_t addr, size_t size, bool write,
 			      bool marked)
 {
 	struct kc_thread *t = kc_self;
 	struct kc_page *pg;
 	struct kc_sync *s;
 
-	if (!marked && (!t || !(t->nest || t->flat)))
+	/* A thread that never ran kernel code has nothing to order. */
+	if (!t || size > 8 || !(marked || t->nest || t->flat))
 		return;
-	if (size > 8)
-		return;
-	if (!t)
-		t = kc_thread();
 	pg = kc_page(addr, write && t->has_rel);
 	if (!pg)
 		return;
@@ -1775,164 +1149,6 @@ static void kc_harness_access(uintptr_t addr, size_t size, bool write,
 	else if (!write)
 		kc_model_load(t, s, __ATOMIC_RELAXED);
 	kc_page_unlock(pg);
-}
-
-#define KC_HARNESS(size)						\
-void vh_h__tsan_read##size(void *p);					\
-void vh_h__tsan_read##size(void *p)					\
-{									\
-	kc_harness_access((uintptr_t)p, size, false, false);		\
-}									\
-void vh_h__tsan_write##size(void *p);					\
-void vh_h__tsan_write##size(void *p)					\
-{									\
-	kc_harness_access((uintptr_t)p, size, true, false);		\
-}									\
-void vh_h__tsan_read_write##size(void *p);				\
-void vh_h__tsan_read_write##size(void *p)				\
-{									\
-	kc_harness_access((uintptr_t)p, size, false, false);		\
-	kc_harness_access((uintptr_t)p, size, true, false);		\
-}									\
-void vh_h__tsan_unaligned_read##size(void *p);				\
-void vh_h__tsan_unaligned_read##size(void *p)				\
-{									\
-}									\
-void vh_h__tsan_unaligned_write##size(void *p);				\
-void vh_h__tsan_unaligned_write##size(void *p)				\
-{									\
-}									\
-void vh_h__tsan_volatile_read##size(void *p);				\
-void vh_h__tsan_volatile_read##size(void *p)				\
-{									\
-	kc_harness_access((uintptr_t)p, size, false, true);		\
-}									\
-void vh_h__tsan_volatile_write##size(void *p);				\
-void vh_h__tsan_volatile_write##size(void *p)				\
-{									\
-	kc_harness_access((uintptr_t)p, size, true, true);		\
-}									\
-void vh_h__tsan_unaligned_volatile_read##size(void *p);		\
-void vh_h__tsan_unaligned_volatile_read##size(void *p)			\
-{									\
-}									\
-void vh_h__tsan_unaligned_volatile_write##size(void *p);		\
-void vh_h__tsan_unaligned_volatile_write##size(void *p)		\
-{									\
-}
-
-KC_HARNESS(1)
-KC_HARNESS(2)
-KC_HARNESS(4)
-KC_HARNESS(8)
-KC_HARNESS(16)
-
-void vh_h__tsan_read_range(void *p, unsigned long size);
-void vh_h__tsan_read_range(void *p, unsigned long size)
-{
-}
-
-void vh_h__tsan_write_range(void *p, unsigned long size);
-void vh_h__tsan_write_range(void *p, unsigned long size)
-{
-}
-
-void vh_h__tsan_init(void);
-void vh_h__tsan_init(void)
-{
-}
-
-void vh_h__tsan_func_entry(void *pc);
-void vh_h__tsan_func_entry(void *pc)
-{
-}
-
-void vh_h__tsan_func_exit(void);
-void vh_h__tsan_func_exit(void)
-{
-}
-
-#define KC_H_ATOMIC(bits, type)						\
-type vh_h__tsan_atomic##bits##_load(const volatile type *p, int mo);	\
-type vh_h__tsan_atomic##bits##_load(const volatile type *p, int mo)	\
-{									\
-	return __atomic_load_n(p, __ATOMIC_SEQ_CST);			\
-}									\
-void vh_h__tsan_atomic##bits##_store(volatile type *p, type v, int mo); \
-void vh_h__tsan_atomic##bits##_store(volatile type *p, type v, int mo)	\
-{									\
-	__atomic_store_n(p, v, __ATOMIC_SEQ_CST);			\
-}									\
-KC_H_RMW(bits, type, exchange, __atomic_exchange_n)			\
-KC_H_RMW(bits, type, fetch_add, __atomic_fetch_add)			\
-KC_H_RMW(bits, type, fetch_sub, __atomic_fetch_sub)			\
-KC_H_RMW(bits, type, fetch_and, __atomic_fetch_and)			\
-KC_H_RMW(bits, type, fetch_or, __atomic_fetch_or)			\
-KC_H_RMW(bits, type, fetch_xor, __atomic_fetch_xor)			\
-int vh_h__tsan_atomic##bits##_compare_exchange_strong(volatile type *p, \
-		type *exp, type new, int mo, int fail_mo);		\
-int vh_h__tsan_atomic##bits##_compare_exchange_strong(volatile type *p, \
-		type *exp, type new, int mo, int fail_mo)		\
-{									\
-	return __atomic_compare_exchange_n(p, exp, new, false,		\
-			__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);		\
-}									\
-int vh_h__tsan_atomic##bits##_compare_exchange_weak(volatile type *p,	\
-		type *exp, type new, int mo, int fail_mo);		\
-int vh_h__tsan_atomic##bits##_compare_exchange_weak(volatile type *p,	\
-		type *exp, type new, int mo, int fail_mo)		\
-{									\
-	return __atomic_compare_exchange_n(p, exp, new, true,		\
-			__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);		\
-}									\
-type vh_h__tsan_atomic##bits##_compare_exchange_val(volatile type *p,	\
-		type exp, type new, int mo, int fail_mo);		\
-type vh_h__tsan_atomic##bits##_compare_exchange_val(volatile type *p,	\
-		type exp, type new, int mo, int fail_mo)		\
-{									\
-	__atomic_compare_exchange_n(p, &exp, new, false,		\
-			__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);		\
-	return exp;							\
-}
-
-#define KC_H_RMW(bits, type, name, fn)					\
-type vh_h__tsan_atomic##bits##_##name(volatile type *p, type v, int mo); \
-type vh_h__tsan_atomic##bits##_##name(volatile type *p, type v, int mo)	\
-{									\
-	return fn(p, v, __ATOMIC_SEQ_CST);				\
-}
-
-KC_H_ATOMIC(8, uint8_t)
-KC_H_ATOMIC(16, uint16_t)
-KC_H_ATOMIC(32, uint32_t)
-KC_H_ATOMIC(64, uint64_t)
-
-void vh_h__tsan_atomic_thread_fence(int mo);
-void vh_h__tsan_atomic_thread_fence(int mo)
-{
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-}
-
-void vh_h__tsan_atomic_signal_fence(int mo);
-void vh_h__tsan_atomic_signal_fence(int mo)
-{
-}
-
-/* free() and realloc(), wrapped at link time: freed memory is forgotten. */
-void __wrap_free(void *p);
-void __wrap_free(void *p)
-{
-	if (p)
-		vh_kcsan_forget(p, malloc_usable_size(p));
-	__real_free(p);
-}
-
-void *__wrap_realloc(void *p, size_t n);
-void *__wrap_realloc(void *p, size_t n)
-{
-	if (p)
-		vh_kcsan_forget(p, malloc_usable_size(p));
-	return __real_realloc(p, n);
 }
 
 #endif /* VH_KCSAN */

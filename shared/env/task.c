@@ -44,6 +44,11 @@ struct task_struct *vh_current(void)
 	return vh_task;
 }
 
+int vh_task_pid(void)
+{
+	return vh_task ? vh_task->pid : 0;
+}
+
 /*
  * Called by a thread before it exits: it runs no more kernel code.  Its task
  * stays allocated (tests may still look at it) until vh_task_free(), from
