@@ -24,9 +24,6 @@
 #ifndef __randomize_layout
 #define __randomize_layout
 #endif
-#ifndef data_race
-#define data_race(expr)		(expr)
-#endif
 #ifndef _RET_IP_
 #define _RET_IP_		((unsigned long)__builtin_return_address(0))
 #endif

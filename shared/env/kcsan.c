@@ -93,6 +93,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <linux/kernel.h>
 #include "env.h"
 #include "kcsan_int.h"
@@ -226,8 +227,14 @@ struct kc_page {
 };
 
 static struct kc_page **kc_table;
-static unsigned long kc_nr_pages, kc_evictions, kc_checks;
-unsigned long kc_nr_reports;
+/*
+ * Counters for the summary line, in memory shared with the worker
+ * processes the runner forks (./vma -j): the parent sums up the run.
+ */
+static struct kc_stats kc_stats_private;
+struct kc_stats *kc_stats = &kc_stats_private;
+
+static unsigned long kc_nr_pages;	/* this process's, for the limit */
 
 static uint64_t kc_hash(uintptr_t x)
 {
@@ -278,6 +285,8 @@ static struct kc_page *kc_page(uintptr_t addr, bool create)
 		if (__atomic_compare_exchange_n(&table[i], &pg, new, false,
 						__ATOMIC_ACQ_REL,
 						__ATOMIC_ACQUIRE)) {
+			__atomic_fetch_add(&kc_stats->pages, 1,
+					   __ATOMIC_RELAXED);
 			if (__atomic_add_fetch(&kc_nr_pages, 1,
 					       __ATOMIC_RELAXED) >
 			    (3UL << KC_TABLE_SHIFT) / 4)
@@ -504,7 +513,8 @@ static bool kc_check_locked(struct kc_thread *t, struct kc_page *pg,
 			memmove(&gr->cell[0], &gr->cell[1],
 				(gr->n - 1) * sizeof(gr->cell[0]));
 			gr->n--;
-			kc_evictions++;
+			__atomic_fetch_add(&kc_stats->evictions, 1,
+					   __ATOMIC_RELAXED);
 		} else {
 			unsigned int cap = gr ? 2 * gr->cap : 2;
 
@@ -537,7 +547,7 @@ void kc_check(struct kc_thread *t, uintptr_t addr, size_t size,
 	struct kc_race race;
 	bool raced = false;
 
-	__atomic_fetch_add(&kc_checks, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&kc_stats->checks, 1, __ATOMIC_RELAXED);
 	while (size) {
 		uintptr_t g = addr & ~7UL;
 		unsigned int off = addr & 7;
@@ -965,6 +975,50 @@ void vh_kcsan_gp_end(struct vh_kcsan_gp *g)
 }
 
 /*
+ * fork() from a process with other threads (the runner's workers): the
+ * child has only the forking thread.  Its runtime state is a copy, taken
+ * with kc_lock held so that slots and grace periods are consistent; the
+ * slots of the threads that did not come along are freed, and the page
+ * locks they may have held are released (a page another thread was
+ * changing at that instant may keep a torn cell: a missed report at
+ * worst).
+ */
+static void kc_atfork_prepare(void)
+{
+	pthread_mutex_lock(&kc_lock);
+}
+
+static void kc_atfork_parent(void)
+{
+	pthread_mutex_unlock(&kc_lock);
+}
+
+static void kc_atfork_child(void)
+{
+	struct kc_page **table = kc_table;
+	uint64_t mine = kc_self ? 1ULL << kc_self->slot : 0;
+	size_t i;
+
+	kc_slot_used &= mine;
+	kc_in_reader &= mine;
+	kc_gps = NULL;
+	pthread_mutex_unlock(&kc_lock);
+	for (i = 0; table && i < (1UL << KC_TABLE_SHIFT); i++)
+		if (table[i])
+			table[i]->lock = 0;
+}
+
+static void __attribute__((constructor)) kc_init(void)
+{
+	void *p = mmap(NULL, sizeof(*kc_stats), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p != MAP_FAILED)
+		kc_stats = p;
+	pthread_atfork(kc_atfork_prepare, kc_atfork_parent, kc_atfork_child);
+}
+
+/*
  * Threads.  The token carries the parent's clock to the child, and the
  * child's final clock to the joiner, which frees it and the child's slot.
  */
@@ -1046,17 +1100,17 @@ void vh_kcsan_set_access_points(unsigned long n)
 
 unsigned long vh_kcsan_reports(void)
 {
-	return __atomic_load_n(&kc_nr_reports, __ATOMIC_RELAXED);
+	return __atomic_load_n(&kc_stats->reports, __ATOMIC_RELAXED);
 }
 
 void vh_kcsan_summary(char *buf, size_t size)
 {
 	snprintf(buf, size,
 		 "KCSAN: %lu data race(s) reported; %lu plain accesses checked, %lu shadow pages, %lu cells evicted",
-		 __atomic_load_n(&kc_nr_reports, __ATOMIC_RELAXED),
-		 __atomic_load_n(&kc_checks, __ATOMIC_RELAXED),
-		 __atomic_load_n(&kc_nr_pages, __ATOMIC_RELAXED),
-		 __atomic_load_n(&kc_evictions, __ATOMIC_RELAXED));
+		 __atomic_load_n(&kc_stats->reports, __ATOMIC_RELAXED),
+		 __atomic_load_n(&kc_stats->checks, __ATOMIC_RELAXED),
+		 __atomic_load_n(&kc_stats->pages, __ATOMIC_RELAXED),
+		 __atomic_load_n(&kc_stats->evictions, __ATOMIC_RELAXED));
 }
 
 /* Annotations. */

@@ -88,7 +88,11 @@ struct kc_thread {
 
 extern __thread struct kc_thread *kc_self;
 extern pthread_mutex_t kc_lock;
-extern unsigned long kc_nr_reports;
+/* Counted over the whole run, the runner's worker processes included. */
+struct kc_stats {
+	unsigned long reports, checks, pages, evictions;
+};
+extern struct kc_stats *kc_stats;
 
 /* What a shadow cell and an access record: */
 #define KC_R	0x01	/* reads */

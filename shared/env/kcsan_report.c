@@ -266,7 +266,7 @@ static void kc_report(struct kc_thread *t, const struct kc_race *race,
 	seen = kc_seen_check(t, race->a.pc, race->c.pc);
 	if (seen == 2)
 		return;
-	__atomic_fetch_add(&kc_nr_reports, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&kc_stats->reports, 1, __ATOMIC_RELAXED);
 
 	/* This access (its whole stack), then the other (where, caller). */
 	for (i = 0; i < depth && n < 64; i++)
