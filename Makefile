@@ -16,7 +16,7 @@ usage: make [VARIABLE=value ...] [all | clean | help]
   O=dir        where every output goes (default: build/, and ./vma; with
                O=, the binary is dir/vma)
   SANITIZE=0   no ASan/UBSan (for Valgrind; default 1)
-  TSAN=1       ThreadSanitizer instead of ASan
+  KCSAN=1      the race detector on the kernel's memory model (no ASan)
   BENCH=1      -O2, no sanitizers (for ./vma --bench)
   COVERAGE=1   gcov instrumentation (run_tests.sh --coverage)
   CC=cc        the compiler; LLVM=1 is CC=clang
@@ -37,7 +37,7 @@ endif
 O ?= $(REPO)/build
 override O := $(abspath $(O))
 SANITIZE ?= 1
-TSAN ?= 0
+KCSAN ?= 0
 COVERAGE ?= 0
 BENCH ?= 0
 PROG ?= $(REPO)/vma
@@ -97,7 +97,8 @@ FORCE:
 GEN := $(O)/gen
 ARCHFLAGS := -DCONFIG_MMU -DCONFIG_DEBUG_VM -DCONFIG_64BIT -DCONFIG_PHYS_ADDR_T_64BIT \
 	$(PVL_DEFINE) \
-	$(HAVE_UNLOCKED)
+	$(HAVE_UNLOCKED) \
+	$(if $(filter 1,$(KCSAN)),-DVH_KCSAN)
 
 # Stubs first, then generated headers and links to the few real kernel
 # headers we use, then the kernel's own userspace shims.
@@ -112,7 +113,8 @@ INCLUDES := -I$(REPO)/include -I$(REPO) -I$(KTREE)/tools/testing/shared \
 WARN := -Wall -Werror=implicit-function-declaration -Wno-unused-function -Wno-unused-variable -Wno-pointer-sign
 # clang: kernel code leans on GNU C extensions, and tools/'s spinlock stubs
 # never set the irqsave flags the real seqlock.h then reads.
-ifneq ($(shell $(CC) --version 2>/dev/null | grep -c clang),0)
+IS_CLANG := $(filter-out 0,$(shell $(CC) --version 2>/dev/null | grep -c clang))
+ifneq ($(IS_CLANG),)
 WARN += -Wno-c2x-extensions -Wno-uninitialized
 endif
 OPT := -g -O1 -fno-omit-frame-pointer -fno-strict-aliasing
@@ -130,8 +132,34 @@ SANITIZE := 0
 endif
 SANFLAGS :=
 ifeq ($(TSAN),1)
-SANFLAGS := -fsanitize=thread
-else ifeq ($(SANITIZE),1)
+$(error TSAN=1 is gone: make KCSAN=1 builds the race detector that replaces it)
+endif
+
+# The race detector (shared/env/kcsan.c).  Every unit gets the kernel's
+# KCSAN instrumentation (scripts/Makefile.kcsan) and is linked against our
+# runtime, not libtsan; the harness units' calls are renamed to the
+# runtime's harness hooks (vh_h__tsan_*), so that only kernel code is
+# checked.  free() and realloc() are wrapped: freed memory is forgotten.
+KCSAN_CFLAGS :=
+KCSAN_RENAME :=
+ifeq ($(KCSAN),1)
+override SANITIZE := 0
+ifneq ($(IS_CLANG),)
+KCSAN_CFLAGS := -fsanitize=thread -fno-optimize-sibling-calls \
+	-mllvm -tsan-compound-read-before-write=1 \
+	-mllvm -tsan-distinguish-volatile=1 \
+	-mllvm -tsan-instrument-func-entry-exit=0
+else
+KCSAN_CFLAGS := -fsanitize=thread -fno-optimize-sibling-calls \
+	--param tsan-distinguish-volatile=1 \
+	--param tsan-instrument-func-entry-exit=0 -Wno-tsan
+endif
+KCSAN_RENAME = && nm -u $@ | awk '$$2 ~ /^__tsan_/ { print $$2, "vh_h" $$2 }' \
+	> $@.syms && objcopy --redefine-syms=$@.syms $@
+LDFLAGS += -Wl,--wrap=free,--wrap=realloc
+endif
+
+ifeq ($(SANITIZE),1)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 endif
 ifeq ($(COVERAGE),1)
@@ -144,8 +172,13 @@ CFLAGS_K := $(BASE_CFLAGS) $(ARCHFLAGS) $(INCLUDES)
 LDLIBS := -lurcu -lpthread
 LDFLAGS += $(SANFLAGS)
 
-# Maple tree and its helpers, built as tools/testing/vma builds them.
-MAPLE_CFLAGS := $(BASE_CFLAGS) -I$(KTREE)/tools/testing/shared \
+# Maple tree and its helpers, built as tools/testing/vma builds them
+# (under KCSAN=1, with its RCU publication visible to the race detector:
+# include/maple/kcsan-rcu.h).
+MAPLE_CFLAGS := $(BASE_CFLAGS) \
+	$(if $(filter 1,$(KCSAN)),-DVH_KCSAN \
+		-include $(REPO)/include/maple/kcsan-rcu.h) \
+	-I$(KTREE)/tools/testing/shared \
 	-I$(GEN) -I$(KTREE)/tools/include \
 	-I$(KTREE)/tools/arch/x86/include -I$(KTREE)/lib -w
 MAPLE_OBJS := $(addprefix $(O)/maple/,maple-shim.o linux.o slab.o \
@@ -259,8 +292,8 @@ $(GEN)/upstream_tests.h: $(O)/.config
 $(O)/kernel/%.o: $(KTREE)/%.c $(GENERATED)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $*.c"
-	$(Q)$(CCACHE) $(CC) $(CFLAGS_K) -include $(REPO)/vma_internal.h -MMD -MP \
-		-c $< -o $@
+	$(Q)$(CCACHE) $(CC) $(CFLAGS_K) $(KCSAN_CFLAGS) \
+		-include $(REPO)/vma_internal.h -MMD -MP -c $< -o $@
 
 $(O)/shared/kunit/runner.o: CFLAGS_K += -DVH_KTREE='"$(KTREE)"' \
 	-DVH_KVERSION='"$(KVERSION)"'
@@ -271,18 +304,29 @@ $(O)/shared/kunit/runner.o: CFLAGS_K += -DVH_KTREE='"$(KTREE)"' \
 # computes &NULL->mmap_lock in their runs.  -Og, as upstream builds them:
 # this unit is the longest to compile, and an edit of mm/vma.c rebuilds
 # it (the harness's own tests use kernel/mm/vma.o, built as the others).
+# Under KCSAN=1 it is harness code: its tests run one thread at a time.
 $(O)/tests/upstream.o: $(REPO)/tests/upstream.c $(GENERATED)
 	@mkdir -p $(dir $@)
 	@echo "  CC      tests/upstream.c"
 	$(Q)$(CCACHE) $(CC) $(CFLAGS_K) -Og \
 		$(if $(filter 1,$(SANITIZE)),-fno-sanitize=null) \
-		$(UPSTREAM_SKIP) -MMD -MP -c $< -o $@.tmp
-	$(Q)objcopy -w --localize-symbol='*' $@.tmp $@ && rm -f $@.tmp
+		$(UPSTREAM_SKIP) $(KCSAN_CFLAGS) -MMD -MP -c $< -o $@.tmp
+	$(Q)objcopy -w --localize-symbol='*' $@.tmp $@ && rm -f $@.tmp \
+		$(KCSAN_RENAME)
+
+# The race detector's runtime is not instrumented.
+KCSAN_RUNTIME := $(addprefix $(O)/shared/env/,kcsan.o kcsan_abi.o \
+	kcsan_report.o)
+$(KCSAN_RUNTIME): KCSAN_CFLAGS :=
+$(KCSAN_RUNTIME): KCSAN_RENAME :=
+$(O)/shared/env/kcsan_report.o: CFLAGS_K += -DVH_KCSAN_KTREE='"$(KTREE)"' \
+	-DVH_KCSAN_REPO='"$(REPO)"'
 
 $(O)/%.o: $(REPO)/%.c $(GENERATED)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $*.c"
-	$(Q)$(CCACHE) $(CC) $(CFLAGS_K) -MMD -MP -c $< -o $@
+	$(Q)$(CCACHE) $(CC) $(CFLAGS_K) $(KCSAN_CFLAGS) -MMD -MP -c $< -o $@ \
+		$(KCSAN_RENAME)
 
 $(O)/maple/%.o: $(KTREE)/tools/testing/shared/%.c $(GENERATED)
 	@mkdir -p $(dir $@)
@@ -315,7 +359,7 @@ help:
 # Everything is rebuilt when the tree or the configuration changes:
 # $(O)/.config holds both, and is rewritten only when they differ.  The
 # dependency files are read only when they describe this configuration.
-CONFIG_STAMP := $(strip $(KTREE) $(CC) $(CFLAGS_K) $(SANFLAGS))
+CONFIG_STAMP := $(strip $(KTREE) $(CC) $(CFLAGS_K) $(SANFLAGS) $(KCSAN_CFLAGS))
 CONFIG_STAMP_Q := '$(subst ','\'',$(CONFIG_STAMP))'
 $(O)/.config: FORCE
 	@mkdir -p $(O)

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run_tests.sh - the whole pre-submission matrix: build and run the suite
-# in each configuration (ASan+UBSan, Valgrind memcheck, ThreadSanitizer and a
-# short torture run under it) on the kernel tree
+# in each configuration (ASan+UBSan, Valgrind memcheck, the KCSAN race
+# detector and a short torture run under it) on the kernel tree
 # and on the series fixture tree made from it, the bad-input tests and both
 # in-tree layouts (tests/cli.sh, tests/intree.sh), then print one table.
 #
@@ -161,10 +161,8 @@ if ! ((quick)); then
 fi
 
 configs=(asan)
-((quick)) || configs+=(valgrind tsan torture)
+((quick)) || configs+=(valgrind kcsan torture)
 ((coverage)) && configs=(coverage)
-
-TSAN_OPTS=${TSAN_OPTIONS:-}
 
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b - a}'; }
 
@@ -178,8 +176,8 @@ mkdir -p "$rowdir"
 run_cfg() {
 	local i=$1 cfg=$2 key=$1-$3 t=${trees[$1]} out prog log ktap t0 rc res note
 	local p f s mflags run
-	# The torture row runs the TSan build.
-	out=$repo/build/${cfg/torture/tsan}-$i
+	# The torture row runs the KCSAN build.
+	out=$repo/build/${cfg/torture/kcsan}-$i
 	prog=$out/vma
 	log=$repo/build/$cfg-$i.log
 	ktap=$repo/build/$cfg-$i.ktap
@@ -188,7 +186,7 @@ run_cfg() {
 	case $cfg in
 	asan) mflags=(SANITIZE=1) ;;
 	valgrind) mflags=(SANITIZE=0) ;;
-	tsan | torture) mflags=(TSAN=1) ;;
+	kcsan | torture) mflags=(KCSAN=1) ;;
 	coverage) mflags=(SANITIZE=0 COVERAGE=1)
 		find "$out" -name '*.gcda' -delete 2>/dev/null || true ;;
 	esac
@@ -205,10 +203,8 @@ run_cfg() {
 	asan) run=("$prog" "${tests[@]}") ;;
 	valgrind) run=(valgrind -q --error-exitcode=99 --leak-check=full
 		"$prog" --timeout 120 "${tests[@]}") ;;
-	tsan) run=(env TSAN_OPTIONS="exitcode=99 $TSAN_OPTS" "$prog"
-		"${tests[@]}") ;;
-	torture) run=(env TSAN_OPTIONS="exitcode=99 $TSAN_OPTS" "$prog"
-		--torture --threads 2 --seconds 5) ;;
+	kcsan) run=("$prog" "${tests[@]}") ;;
+	torture) run=("$prog" --torture --threads 2 --seconds 5) ;;
 	coverage) run=("$prog" "${tests[@]}") ;;
 	esac
 	timeout -k 10 "$row_timeout" "${run[@]}" >"$ktap" 2>>"$log"
@@ -240,7 +236,7 @@ run_cfg() {
 		"$cfg" "${labels[$i]}" "$p" "$f" "$s" "$(elapsed "$t0")" \
 		"$note" >"$rowdir/$key"
 	if ((f)); then
-		grep -E '^ *not ok|ASSERTION|WARN at|BUG at|DEADLOCK|reproduce:' "$ktap" |
+		grep -E '^ *not ok|ASSERTION|WARN at|BUG at|KCSAN at|DEADLOCK|reproduce:' "$ktap" |
 			head -n 20 | sed "s/^/    $cfg-$i: /" >&2 || true
 	fi
 }
@@ -265,7 +261,7 @@ for i in "${!trees[@]}"; do
 	for c in "${!configs[@]}"; do
 		case ${configs[$c]} in
 		torture) ;;
-		tsan) chains+=("$c $(for k in "${!configs[@]}"; do
+		kcsan) chains+=("$c $(for k in "${!configs[@]}"; do
 			[[ ${configs[$k]} == torture ]] && echo "$k"; done)") ;;
 		*) chains+=("$c") ;;
 		esac

@@ -3,73 +3,122 @@
 #
 # mutants.sh - check that the suite catches bugs planted in the lock code.
 #
-# Usage: scripts/mutants.sh [-k] [NAME...]
+# Usage: scripts/mutants.sh [-k] [-m MODE | --matrix] [--seeds N] [NAME...]
 #
 # Makes one scratch copy of the kernel tree (hard links) and builds the
-# harness against it once.  Then, for each mutant below (all of them, or
-# those named), plants the bug in a fresh copy of the one file it edits
-# (a perl substitution), and runs `make && ./vma` as a developer would
-# after editing that file, timed; then puts the file back and rebuilds.  A
-# mutant is "caught" when the build or the run fails; the failing tests
-# are listed, with the seconds `make && ./vma` took, and the slowest
-# verdict is printed at the end.  The tree itself (KDIR or the default) is
-# never written.  A substitution that no longer matches the tree is
-# reported as "stale".  -k keeps the scratch tree and the logs.  Exit
-# status: 1 if any mutant survived or was stale, 2 if the unmodified tree
-# does not build.
+# harness against it once per mode it needs.  Then, for each mutant below
+# (all of them, or those named), plants the bug in a fresh copy of the one
+# file it edits (a perl substitution), and runs `make && ./vma` in the
+# mutant's mode as a developer would after editing that file, timed; then
+# puts the file back and rebuilds.  A mutant is "caught" when the build or
+# the run fails; the failing tests are listed, with the seconds
+# `make && ./vma` took, and the slowest verdict is printed at the end.  The
+# tree itself (KDIR or the default) is never written.  A substitution that
+# no longer matches the tree is reported as "stale".
+#
+# Modes: asan (the default build: ASan+UBSan, invariants, WARNs, the
+# explorer) and kcsan (make KCSAN=1: the same suite under the race
+# detector, for ordering and data-race bugs).
+#
+# -k          keep the scratch tree and the logs
+# -m MODE     run every mutant in MODE instead of its own
+# --matrix    run every mutant in both modes and print which catches it
+# --seeds N   run ./vma N times (seeds 1..N); caught only if every run fails
+#
+# Exit status: 1 if any mutant survived (in its own mode) or was stale, 2
+# if the unmodified tree does not build.
 set -euo pipefail
 
 repo=$(CDPATH='' cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 
-# name | file | perl substitution (applied with -0777, so it spans lines)
+# name | mode | file | perl substitution (applied with -0777: spans lines)
 MUTANTS=$(cat <<'LIST'
-no_second_seq_check|mm/mmap_lock.c|s/if \(unlikely\(vma->vm_lock_seq == raw_read_seqcount\(&mm->mm_lock_seq\)\)\)/if (0)/
-no_mm_check|mm/mmap_lock.c|s/if \(unlikely\(vma->vm_mm != mm\)\)\n\t\tgoto err_unstable;//
-no_range_check|mm/mmap_lock.c|s/if \(unlikely\(address < vma->vm_start \|\| address >= vma->vm_end\)\)/if (0)/
-miss_no_retry|mm/mmap_lock.c|s/mas_set\(&mas, address\);\n\t\t\tgoto retry;/goto inval;/
-writer_no_wait|mm/mmap_lock.c|s/refcount_read\(&vma->vm_refcnt\) == tgt_refcnt,/1,/
-killable_ignored|include/linux/mmap_lock.h|s/return __vma_start_write\(vma, TASK_KILLABLE\);/return __vma_start_write(vma, TASK_UNINTERRUPTIBLE);/
-no_wakeup|include/linux/mmap_lock.h|s/if \(newcnt && __vma_are_readers_excluded\(newcnt\)\)\n\t\trcuwait_wake_up\(&mm->vma_writer_wait\);//
-no_locked_shortcut|include/linux/mmap_lock.h|s/(int vma_start_write_killable\(struct vm_area_struct \*vma\)\n\{\n)\tif \(__is_vma_write_locked\(vma\)\)\n\t\treturn 0;\n/$1/
-detach_no_wait|include/linux/mmap_lock.h|s/\t__vma_exclude_readers_for_detach\(vma\);\n\}/}/
-attach_no_assert|include/linux/mmap_lock.h|s/(void vma_mark_attached\(struct vm_area_struct \*vma\)\n\{\n)\tvma_assert_write_locked\(vma\);/$1/
-write_locked_compare_wraps|include/linux/mmap_lock.h|s/return vma->vm_lock_seq == __vma_raw_mm_seqnum\(vma\);/return vma->vm_lock_seq >= __vma_raw_mm_seqnum(vma);/
-downgrade_keeps_locks|include/linux/mmap_lock.h|s/(__mmap_lock_trace_acquire_returned\(mm, false, true\);\n)\tvma_end_write_all\(mm\);/$1/
-rcu_leak_on_seq_retry|mm/mmap_lock.c|s/(vma_refcount_put\(vma\);\n\t\tvma = NULL;\n\t\t)goto err;/${1}return NULL;/
-reader_limit_broken|mm/mmap_lock.c|s/(__refcount_inc_not_zero_limited_acquire\(&vma->vm_refcnt, &oldcnt,\n\s*)VM_REFCNT_LIMIT\)/${1}INT_MAX)/
-split_no_write_lock|mm/vma.c|s/\tvma_start_write\(vma\);\n(\tvma_start_write\(new\);)/$1/
-merge_no_middle_lock|mm/vma.c|s/(we will be adjusting middle. \*\/\n)\tvma_start_write\(middle\);/$1/
-merge_no_next_lock|mm/vma.c|s/\t\tvma_start_write\(next\);\n(\t\tvmg->target = next;)/$1/
-merge_no_prev_lock|mm/vma.c|s/\t\tvma_start_write\(prev\);\n(\t\tvmg->target = prev;)/$1/
-expand_no_write_lock|mm/vma.c|s/(mmap_assert_write_locked\(vmg->mm\);\n)\tvma_start_write\(target\);/$1/
-expand_no_next_lock|mm/vma.c|s/\t\tvma_start_write\(next\);\n(\t\tvmg->__remove_next = true;)/$1/
-munmap_no_write_lock|mm/vma.c|s/\t\tvma_start_write\(next\);\n(\t\tmas_set\(mas_detach, vms->vma_count\+\+\);)/$1/
-flags_set_no_write_lock|include/linux/mm.h|s/(void vm_flags_set\(struct vm_area_struct \*vma,\n\t+vm_flags_t flags\)\n\{\n)\tvma_start_write\(vma\);\n/$1/
-flags_clear_no_write_lock|include/linux/mm.h|s/(void vm_flags_clear\(struct vm_area_struct \*vma,\n[^{]*\{\n(?:.*\n)??)\tvma_start_write\(vma\);\n/$1/
-flags_mod_no_write_lock|include/linux/mm.h|s/(void vm_flags_mod\(struct vm_area_struct \*vma,\n[^{]*\{\n)\tvma_start_write\(vma\);\n/$1/
-vma_init_no_lock_init|include/linux/mm.h|s/(INIT_LIST_HEAD\(&vma->anon_vma_chain\);\n)\tvma_lock_init\(vma, false\);\n/$1/
-dup_no_lock_init|mm/vma_init.c|s/\tvma_lock_init\(new, true\);\n//
+no_second_seq_check|asan|mm/mmap_lock.c|s/if \(unlikely\(vma->vm_lock_seq == raw_read_seqcount\(&mm->mm_lock_seq\)\)\)/if (0)/
+no_mm_check|asan|mm/mmap_lock.c|s/if \(unlikely\(vma->vm_mm != mm\)\)\n\t\tgoto err_unstable;//
+no_range_check|asan|mm/mmap_lock.c|s/if \(unlikely\(address < vma->vm_start \|\| address >= vma->vm_end\)\)/if (0)/
+miss_no_retry|asan|mm/mmap_lock.c|s/mas_set\(&mas, address\);\n\t\t\tgoto retry;/goto inval;/
+writer_no_wait|asan|mm/mmap_lock.c|s/refcount_read\(&vma->vm_refcnt\) == tgt_refcnt,/1,/
+killable_ignored|asan|include/linux/mmap_lock.h|s/return __vma_start_write\(vma, TASK_KILLABLE\);/return __vma_start_write(vma, TASK_UNINTERRUPTIBLE);/
+no_wakeup|asan|include/linux/mmap_lock.h|s/if \(newcnt && __vma_are_readers_excluded\(newcnt\)\)\n\t\trcuwait_wake_up\(&mm->vma_writer_wait\);//
+no_locked_shortcut|asan|include/linux/mmap_lock.h|s/(int vma_start_write_killable\(struct vm_area_struct \*vma\)\n\{\n)\tif \(__is_vma_write_locked\(vma\)\)\n\t\treturn 0;\n/$1/
+detach_no_wait|asan|include/linux/mmap_lock.h|s/\t__vma_exclude_readers_for_detach\(vma\);\n\}/}/
+attach_no_assert|asan|include/linux/mmap_lock.h|s/(void vma_mark_attached\(struct vm_area_struct \*vma\)\n\{\n)\tvma_assert_write_locked\(vma\);/$1/
+write_locked_compare_wraps|asan|include/linux/mmap_lock.h|s/return vma->vm_lock_seq == __vma_raw_mm_seqnum\(vma\);/return vma->vm_lock_seq >= __vma_raw_mm_seqnum(vma);/
+downgrade_keeps_locks|asan|include/linux/mmap_lock.h|s/(__mmap_lock_trace_acquire_returned\(mm, false, true\);\n)\tvma_end_write_all\(mm\);/$1/
+rcu_leak_on_seq_retry|asan|mm/mmap_lock.c|s/(vma_refcount_put\(vma\);\n\t\tvma = NULL;\n\t\t)goto err;/${1}return NULL;/
+reader_limit_broken|asan|mm/mmap_lock.c|s/(__refcount_inc_not_zero_limited_acquire\(&vma->vm_refcnt, &oldcnt,\n\s*)VM_REFCNT_LIMIT\)/${1}INT_MAX)/
+split_no_write_lock|asan|mm/vma.c|s/\tvma_start_write\(vma\);\n(\tvma_start_write\(new\);)/$1/
+merge_no_middle_lock|asan|mm/vma.c|s/(we will be adjusting middle. \*\/\n)\tvma_start_write\(middle\);/$1/
+merge_no_next_lock|asan|mm/vma.c|s/\t\tvma_start_write\(next\);\n(\t\tvmg->target = next;)/$1/
+merge_no_prev_lock|asan|mm/vma.c|s/\t\tvma_start_write\(prev\);\n(\t\tvmg->target = prev;)/$1/
+expand_no_write_lock|asan|mm/vma.c|s/(mmap_assert_write_locked\(vmg->mm\);\n)\tvma_start_write\(target\);/$1/
+expand_no_next_lock|asan|mm/vma.c|s/\t\tvma_start_write\(next\);\n(\t\tvmg->__remove_next = true;)/$1/
+munmap_no_write_lock|asan|mm/vma.c|s/\t\tvma_start_write\(next\);\n(\t\tmas_set\(mas_detach, vms->vma_count\+\+\);)/$1/
+flags_set_no_write_lock|asan|include/linux/mm.h|s/(void vm_flags_set\(struct vm_area_struct \*vma,\n\t+vm_flags_t flags\)\n\{\n)\tvma_start_write\(vma\);\n/$1/
+flags_clear_no_write_lock|asan|include/linux/mm.h|s/(void vm_flags_clear\(struct vm_area_struct \*vma,\n[^{]*\{\n(?:.*\n)??)\tvma_start_write\(vma\);\n/$1/
+flags_mod_no_write_lock|asan|include/linux/mm.h|s/(void vm_flags_mod\(struct vm_area_struct \*vma,\n[^{]*\{\n)\tvma_start_write\(vma\);\n/$1/
+vma_init_no_lock_init|asan|include/linux/mm.h|s/(INIT_LIST_HEAD\(&vma->anon_vma_chain\);\n)\tvma_lock_init\(vma, false\);\n/$1/
+dup_no_lock_init|asan|mm/vma_init.c|s/\tvma_lock_init\(new, true\);\n//
+refcount_no_acquire|kcsan|include/linux/refcount.h|s/\} while \(!atomic_try_cmpxchg_acquire\(&r->refs, &old, old \+ i\)\);/} while (!atomic_try_cmpxchg_relaxed(&r->refs, &old, old + i));/
+attach_no_release|kcsan|include/linux/mmap_lock.h|s/refcount_set_release\(&vma->vm_refcnt, 1\);/refcount_set(&vma->vm_refcnt, 1);/
+refcount_put_no_release|kcsan|include/linux/refcount.h|s/int old = atomic_fetch_sub_release\(i, &r->refs\);/int old = atomic_fetch_sub_relaxed(i, &r->refs);/
+seqcount_read_no_acquire|kcsan|include/linux/seqlock.h|s/(static inline unsigned __seqprop_sequence\(const seqcount_t \*s\)\n\{\n\treturn )smp_load_acquire\(&s->sequence\);/${1}READ_ONCE(s->sequence);/
+seqcount_end_no_wmb|kcsan|include/linux/seqlock.h|s/(static inline void do_raw_write_seqcount_end\(seqcount_t \*s\)\n\{\n)\tsmp_wmb\(\);\n/$1/
+lock_seq_read_plain|kcsan|mm/mmap_lock.c|s/if \(READ_ONCE\(vma->vm_lock_seq\) == READ_ONCE\(mm->mm_lock_seq.sequence\)\)/if (vma->vm_lock_seq == READ_ONCE(mm->mm_lock_seq.sequence))/
 LIST
 )
 
 keep=0
-if [[ ${1:-} == -k ]]; then
-	keep=1
+force=""
+matrix=0
+seeds=1
+while (($#)); do
+	case $1 in
+	-k) keep=1 ;;
+	-m) [[ ${2:-} == asan || ${2:-} == kcsan ]] ||
+		{ echo "mutants.sh: -m needs asan or kcsan" >&2; exit 2; }
+		force=$2; shift ;;
+	--matrix) matrix=1 ;;
+	--seeds) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] ||
+		{ echo "mutants.sh: --seeds needs a number" >&2; exit 2; }
+		seeds=$2; shift ;;
+	-h | --help) sed -n '3,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-*) echo "mutants.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
+	*) break ;;
+	esac
 	shift
-fi
+done
 want=" $* "
+for n in "$@"; do
+	grep -q "^$n|" <<<"$MUTANTS" ||
+		{ echo "mutants.sh: no mutant named '$n'" >&2; exit 2; }
+done
 
 src=$(KDIR=${KDIR:-} "$repo/scripts/kdir.sh")
 work=$(mktemp -d "${TMPDIR:-/tmp}/vma-mutants.XXXXXX")
 ((keep)) || trap 'rm -rf "$work"' EXIT
 tree=$work/tree
 cp -al "$src" "$tree"
-build=(make -s -j"$(nproc)" -C "$repo" KDIR="$tree" O="$work/build"
-	PROG="$work/vma")
-if ! "${build[@]}" >"$work/base.build" 2>&1; then
-	echo "mutants: the unmodified tree does not build, see $work/base.build"
-	exit 2
-fi
+
+# make in MODE: build/vma (asan) or build-kcsan/vma-kcsan (kcsan).
+build() {
+	local mode=$1 flags=()
+
+	[[ $mode == kcsan ]] && flags=(KCSAN=1)
+	make -s -j"$(nproc)" -C "$repo" KDIR="$tree" O="$work/build-$mode" \
+		PROG="$work/vma-$mode" "${flags[@]}"
+}
+
+# The unmodified tree, built once in each mode that is used.
+declare -A built=()
+base() {
+	[[ -n ${built[$1]:-} ]] && return 0
+	if ! build "$1" >"$work/base-$1.build" 2>&1; then
+		echo "mutants: the unmodified tree does not build in mode $1, see $work/base-$1.build"
+		exit 2
+	fi
+	built[$1]=1
+}
 
 # A fresh copy (a new mtime, so that make rebuilds what depends on it).
 fresh() {
@@ -77,10 +126,46 @@ fresh() {
 	cp "$src/$1" "$tree/$1"
 }
 
+# try NAME MODE: make && ./vma (seeds 1..$seeds) on the mutated tree; sets
+# $verdict and $secs, and fails if the mutant survived.
+try() {
+	local name=$1 mode=$2 i failed=0 tests="" t0=$EPOCHREALTIME
+
+	verdict=""
+	if ! build "$mode" >"$work/$name-$mode.build" 2>&1; then
+		verdict="caught at build time"
+	else
+		for ((i = 1; i <= seeds; i++)); do
+			"$work/vma-$mode" --seed "$i" \
+				>"$work/$name-$mode.$i.out" 2>&1 && continue
+			failed=$((failed + 1))
+			tests=$(grep -o 'reproduce: ./vma -t [^ ]*' \
+				"$work/$name-$mode.$i.out" | awk '{print $4}' |
+				paste -sd' ')
+		done
+		if ((failed == seeds)); then
+			verdict="caught by ${tests:-?}"
+			((seeds == 1)) || verdict+=" ($seeds/$seeds seeds)"
+		else
+			verdict="SURVIVED"
+			((seeds == 1)) ||
+				verdict+=" $((seeds - failed)) of $seeds seeds"
+		fi
+	fi
+	secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b - a}')
+	[[ $verdict != SURVIVED* ]]
+}
+
 survived=0 slowest=0 slowest_name=""
-while IFS='|' read -r name file subst; do
+((matrix)) && printf '%-28s %-6s %-7s %-7s\n' mutant mode asan kcsan
+while IFS='|' read -r name mode file subst; do
 	[[ -n $name ]] || continue
 	[[ $want == "  " || $want == *" $name "* ]] || continue
+	modes=("${force:-$mode}")
+	((matrix)) && modes=(asan kcsan)
+	for m in "${modes[@]}"; do
+		base "$m"
+	done
 	fresh "$file"
 	perl -0777 -pi -e "$subst" "$tree/$file"
 	if cmp -s "$src/$file" "$tree/$file"; then
@@ -89,24 +174,30 @@ while IFS='|' read -r name file subst; do
 		fresh "$file"
 		continue
 	fi
-	t0=$EPOCHREALTIME
-	if ! "${build[@]}" >"$work/$name.build" 2>&1; then
-		verdict="caught at build time"
-	elif "$work/vma" >"$work/$name.out" 2>&1; then
-		verdict="SURVIVED"
-		survived=1
-	else
-		verdict="caught by $(grep -o 'reproduce: ./vma -t [^ ]*' \
-			"$work/$name.out" | awk '{print $4}' | paste -sd' ')"
-	fi
-	secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b - a}')
-	echo "mutant $name: $verdict (make && ./vma: ${secs}s)"
-	if awk -v a="$secs" -v b="$slowest" 'BEGIN{exit !(a > b)}'; then
-		slowest=$secs slowest_name=$name
+	declare -A got=()
+	for m in "${modes[@]}"; do
+		if try "$name" "$m"; then
+			got[$m]=caught
+		else
+			got[$m]=-
+			[[ $m == "${force:-$mode}" ]] && survived=1
+		fi
+		((matrix)) && continue
+		echo "mutant $name ($m): $verdict (make && ./vma: ${secs}s)"
+		if awk -v a="$secs" -v b="$slowest" 'BEGIN{exit !(a > b)}'; then
+			slowest=$secs slowest_name=$name
+		fi
+	done
+	if ((matrix)); then
+		printf '%-28s %-6s %-7s %-7s\n' "$name" "$mode" "${got[asan]}" \
+			"${got[kcsan]}"
+		[[ ${got[$mode]} == caught ]] || survived=1
 	fi
 	# Back to the unmodified tree, untimed.
 	fresh "$file"
-	"${build[@]}" >>"$work/$name.build" 2>&1 || true
+	for m in "${modes[@]}"; do
+		build "$m" >>"$work/$name-$m.build" 2>&1 || true
+	done
 done <<<"$MUTANTS"
 [[ -z $slowest_name ]] || echo "slowest verdict: $slowest_name, ${slowest}s"
 ((keep)) && echo "scratch tree and logs kept in $work"

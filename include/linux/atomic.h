@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Shadows include/linux/atomic.h with the kernel's memory-ordering contract
- * (Documentation/atomic_t.txt) mapped onto the compiler's __atomic builtins:
- * non-value-returning RMW and plain read/set are relaxed, value-returning RMW
- * are fully ordered, and the _acquire/_release/_relaxed variants are what
- * their names say.  Every operation is a scheduling point of the explorer.
+ * (Documentation/atomic_t.txt): non-value-returning RMW and plain read/set
+ * are relaxed, value-returning RMW are fully ordered, and the
+ * _acquire/_release/_relaxed variants are what their names say.  Every
+ * operation is a scheduling point of the explorer.
+ *
+ * The operations go through __vh_load() and friends: the compiler's
+ * __atomic builtins, or under make KCSAN=1 the race detector's runtime
+ * (shared/env/kcsan.h), which performs them and applies their ordering,
+ * in every translation unit that inlines them.
  */
 #ifndef _LINUX_ATOMIC_H
 #define _LINUX_ATOMIC_H
@@ -13,72 +18,98 @@
 #include <linux/compiler.h>
 #include <asm/barrier.h>
 #include "../../shared/env/sched_point.h"
+#include "../../shared/env/kcsan.h"
 
 #define ATOMIC_INIT(i)	{ (i) }
 
-/* Under ThreadSanitizer, reads are acquires: see READ_ONCE() in compiler.h. */
-#ifdef __SANITIZE_THREAD__
-#define __VH_READ	__ATOMIC_ACQUIRE
-#else
-#define __VH_READ	__ATOMIC_RELAXED
-#endif
 #define __VH_RELAXED	__ATOMIC_RELAXED
 #define __VH_ACQUIRE	__ATOMIC_ACQUIRE
 #define __VH_RELEASE	__ATOMIC_RELEASE
 #define __VH_FULL	__ATOMIC_SEQ_CST
 
+#ifdef VH_KCSAN
+#define __vh_load(p, mo)						\
+	((__typeof__(*(p)))vh_kcsan_load((p), sizeof(*(p)), (mo)))
+#define __vh_store(p, v, mo)						\
+	vh_kcsan_store((p), sizeof(*(p)), (uint64_t)(v), (mo))
+#define __vh_rmw(p, op, v, mo)						\
+	((__typeof__(*(p)))vh_kcsan_rmw((p), sizeof(*(p)), VH_KCSAN_##op, \
+					(uint64_t)(v), (mo)))
+#define __vh_cmpxchg(p, oldp, new, mo, fail_mo) ({			\
+	uint64_t __o = (uint64_t)*(oldp);				\
+	bool __r = vh_kcsan_cmpxchg((p), sizeof(*(p)), &__o,		\
+				    (uint64_t)(new), (mo), (fail_mo));	\
+	*(oldp) = (__typeof__(*(oldp)))__o;				\
+	__r;								\
+})
+#else
+#define __vh_load(p, mo)		__atomic_load_n((p), (mo))
+#define __vh_store(p, v, mo)		__atomic_store_n((p), (v), (mo))
+#define __vh_rmw(p, op, v, mo)		__vh_rmw_##op((p), (v), (mo))
+#define __vh_rmw_XCHG			__atomic_exchange_n
+#define __vh_rmw_ADD			__atomic_fetch_add
+#define __vh_rmw_SUB			__atomic_fetch_sub
+#define __vh_cmpxchg(p, oldp, new, mo, fail_mo)				\
+	__atomic_compare_exchange_n((p), (oldp), (new), false, (mo), (fail_mo))
+#endif
+
 #define __VH_ATOMIC_OPS(pfx, atype, vtype)				\
 static inline vtype pfx##_read(const atype *v)				\
 {									\
 	vh_sched_point(&v->counter);						\
-	return __atomic_load_n(&v->counter, __VH_READ);			\
+	return __vh_load(&v->counter, __VH_RELAXED);			\
 }									\
 static inline vtype pfx##_read_acquire(const atype *v)			\
 {									\
 	vh_sched_point(&v->counter);						\
-	return __atomic_load_n(&v->counter, __VH_ACQUIRE);		\
+	return __vh_load(&v->counter, __VH_ACQUIRE);		\
 }									\
 static inline void pfx##_set(atype *v, vtype i)			\
 {									\
 	vh_sched_point(&v->counter);						\
-	__atomic_store_n(&v->counter, i, __VH_RELAXED);			\
+	__vh_store(&v->counter, i, __VH_RELAXED);			\
 }									\
 static inline void pfx##_set_release(atype *v, vtype i)		\
 {									\
 	vh_sched_point(&v->counter);						\
-	__atomic_store_n(&v->counter, i, __VH_RELEASE);			\
+	__vh_store(&v->counter, i, __VH_RELEASE);			\
 }									\
 static inline void pfx##_add(vtype i, atype *v)			\
 {									\
 	vh_sched_point(&v->counter);						\
-	__atomic_fetch_add(&v->counter, i, __VH_RELAXED);		\
+	(void)__vh_rmw(&v->counter, ADD, i, __VH_RELAXED);		\
 }									\
 static inline void pfx##_sub(vtype i, atype *v)			\
 {									\
 	vh_sched_point(&v->counter);						\
-	__atomic_fetch_sub(&v->counter, i, __VH_RELAXED);		\
+	(void)__vh_rmw(&v->counter, SUB, i, __VH_RELAXED);		\
 }									\
 static inline void pfx##_inc(atype *v) { pfx##_add(1, v); }		\
 static inline void pfx##_dec(atype *v) { pfx##_sub(1, v); }		\
 static inline vtype pfx##_fetch_add_relaxed(vtype i, atype *v)		\
 {									\
 	vh_sched_point(&v->counter);						\
-	return __atomic_fetch_add(&v->counter, i, __VH_RELAXED);	\
+	return __vh_rmw(&v->counter, ADD, i, __VH_RELAXED);	\
 }									\
 static inline vtype pfx##_fetch_add(vtype i, atype *v)			\
 {									\
 	vh_sched_point(&v->counter);						\
-	return __atomic_fetch_add(&v->counter, i, __VH_FULL);		\
+	return __vh_rmw(&v->counter, ADD, i, __VH_FULL);		\
 }									\
 static inline vtype pfx##_fetch_sub_release(vtype i, atype *v)		\
 {									\
 	vh_sched_point(&v->counter);						\
-	return __atomic_fetch_sub(&v->counter, i, __VH_RELEASE);	\
+	return __vh_rmw(&v->counter, SUB, i, __VH_RELEASE);	\
+}									\
+static inline vtype pfx##_fetch_sub_relaxed(vtype i, atype *v)		\
+{									\
+	vh_sched_point(&v->counter);					\
+	return __vh_rmw(&v->counter, SUB, i, __VH_RELAXED);		\
 }									\
 static inline vtype pfx##_fetch_sub(vtype i, atype *v)			\
 {									\
 	vh_sched_point(&v->counter);						\
-	return __atomic_fetch_sub(&v->counter, i, __VH_FULL);		\
+	return __vh_rmw(&v->counter, SUB, i, __VH_FULL);		\
 }									\
 static inline vtype pfx##_add_return(vtype i, atype *v)		\
 {									\
@@ -112,10 +143,8 @@ static inline bool __##pfx##_try_cmpxchg(atype *v, vtype *old,	\
 					 vtype new, int order)		\
 {									\
 	vh_sched_point(&v->counter);						\
-	return __atomic_compare_exchange_n(&v->counter, old, new,	\
-			false, order,					\
-			order == __VH_RELEASE ? __VH_RELAXED :		\
-			order);						\
+	return __vh_cmpxchg(&v->counter, old, new, order,		\
+			    order == __VH_RELEASE ? __VH_RELAXED : order); \
 }									\
 static inline bool pfx##_try_cmpxchg(atype *v, vtype *old, vtype new)	\
 {									\
@@ -156,7 +185,7 @@ static inline vtype pfx##_cmpxchg_release(atype *v, vtype old,		\
 static inline vtype pfx##_xchg(atype *v, vtype new)			\
 {									\
 	vh_sched_point(&v->counter);						\
-	return __atomic_exchange_n(&v->counter, new, __VH_FULL);	\
+	return __vh_rmw(&v->counter, XCHG, new, __VH_FULL);	\
 }									\
 static inline bool pfx##_add_unless(atype *v, vtype a, vtype u)	\
 {									\
@@ -192,45 +221,42 @@ typedef struct {
 __VH_ATOMIC_OPS(atomic64, atomic64_t, s64)
 
 /*
- * Barriers.  ThreadSanitizer does not model fences; under it a seq_cst
- * read-modify-write of one shared word stands in for each of them.  That
- * orders more than a fence does (it may hide a race, never invent one).
+ * Barriers, each with its own strength: smp_rmb() orders loads, smp_wmb()
+ * stores, smp_mb() everything.  Without KCSAN they are at least as strong
+ * as the kernel's (rmb: acquire fence, wmb: release fence); the race
+ * detector models each as what it is (shared/env/kcsan.c).
  */
-#ifdef __SANITIZE_THREAD__
-extern int vh_tsan_fence_word;
-#define vh_mb() ((void)__atomic_fetch_add(&vh_tsan_fence_word, 0, \
-					   __ATOMIC_SEQ_CST))
-#define vh_acquire_fence()	vh_mb()
-#define vh_release_fence()	vh_mb()
+#ifdef VH_KCSAN
+#define vh_mb()				vh_kcsan_fence(VH_KCSAN_MB)
+#define smp_acquire__after_ctrl_dep()	vh_kcsan_fence(VH_KCSAN_ACQUIRE)
+#define __vh_rmb()			vh_kcsan_fence(VH_KCSAN_RMB)
+#define __vh_wmb()			vh_kcsan_fence(VH_KCSAN_WMB)
 #else
 #define vh_mb()			__atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define vh_acquire_fence()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define vh_release_fence()	__atomic_thread_fence(__ATOMIC_RELEASE)
+#define smp_acquire__after_ctrl_dep()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define __vh_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define __vh_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
 #endif
 
-/* Each is at least as strong as the kernel's: rmb/acquire, wmb/release. */
-#define smp_acquire__after_ctrl_dep()	vh_acquire_fence()
 #define smp_mb__before_atomic()		vh_mb()
 #define smp_mb__after_atomic()		vh_mb()
 #undef smp_mb
 #undef smp_rmb
 #undef smp_wmb
 #define smp_mb()			vh_mb()
-#define smp_rmb()			vh_acquire_fence()
-#define smp_wmb()			vh_release_fence()
-#ifdef __SANITIZE_THREAD__
-/* So that TSan pairs them with the fences above (seqcounts do). */
+#define smp_rmb()			__vh_rmb()
+#define smp_wmb()			__vh_wmb()
+
+#ifdef VH_KCSAN
+/* Acquire and release accesses of any scalar type, through the runtime. */
 #undef smp_load_acquire
 #undef smp_store_release
-#define smp_load_acquire(p) ({						\
-	__typeof__((void)0, *(p)) ___p = READ_ONCE(*(p));		\
-	vh_acquire_fence();						\
-	___p;								\
-})
-#define smp_store_release(p, v) do {					\
-	vh_release_fence();						\
-	WRITE_ONCE(*(p), v);						\
-} while (0)
+#define smp_load_acquire(p)						\
+	((__typeof__(*(p)))(uintptr_t)vh_kcsan_load((p), sizeof(*(p)),	\
+						    __ATOMIC_ACQUIRE))
+#define smp_store_release(p, v)						\
+	vh_kcsan_store((p), sizeof(*(p)), (uint64_t)(uintptr_t)(v),	\
+		       __ATOMIC_RELEASE)
 #endif
 
 #endif /* _LINUX_ATOMIC_H */

@@ -24,33 +24,25 @@
 #ifndef __randomize_layout
 #define __randomize_layout
 #endif
-#ifndef data_race
-#define data_race(expr)		(expr)
-#endif
 #ifndef _RET_IP_
 #define _RET_IP_		((unsigned long)__builtin_return_address(0))
 #endif
 
 /*
- * ThreadSanitizer does not see the volatile accesses of READ_ONCE() and
- * WRITE_ONCE() as the marked accesses they are in the kernel's memory
- * model (KCSAN treats them as atomic): tell it, with atomics.  The kernel
- * also orders a marked load before the stores that depend on it, by
- * address or control dependency; TSan knows no dependencies, so under it a
- * marked load is an acquire (stronger: it may hide a race, not invent one).
+ * KCSAN's annotations of benign races.  data_race() is the kernel's
+ * (include/linux/compiler.h): its accesses are not checked under make
+ * KCSAN=1 (shared/env/kcsan.c), and it is an expression otherwise.
  */
-#ifdef __SANITIZE_THREAD__
-#undef READ_ONCE
-#undef WRITE_ONCE
-#define READ_ONCE(x) ({						\
-	__typeof__((void)0, x) __r;					\
-	__atomic_load(&(x), &__r, __ATOMIC_ACQUIRE);			\
-	__r;								\
+#include <linux/kcsan-checks.h>
+#undef data_race
+#define data_race(expr) ({						\
+	kcsan_disable_current();					\
+	__auto_type __v = (expr);					\
+	kcsan_enable_current();						\
+	__v;								\
 })
-#define WRITE_ONCE(x, val) ({						\
-	__typeof__(x) __w = (val);					\
-	__atomic_store(&(x), &__w, __ATOMIC_RELAXED);			\
-})
+#ifndef __no_kcsan
+#define __no_kcsan	__attribute__((__no_sanitize_thread__))
 #endif
 
 #endif /* _VH_LINUX_COMPILER_H */

@@ -26,15 +26,29 @@ void rcu_read_unlock(void);
 void synchronize_rcu(void);
 int rcu_read_lock_held(void);
 
+#ifdef VH_KCSAN
+/*
+ * For the race detector, the address dependency that orders what a reader
+ * reads through the pointer after its load is an acquire (consume, as
+ * C11 would say; the runtime cannot follow dependencies).
+ */
+#include <linux/atomic.h>
+#define rcu_dereference(p)		smp_load_acquire(&(p))
+#define rcu_assign_pointer(p, v) do {					\
+	vh_sched_point(&(p));						\
+	smp_store_release(&(p), (v));					\
+} while (0)
+#else
 #define rcu_dereference(p)		READ_ONCE(p)
-#define rcu_dereference_raw(p)		READ_ONCE(p)
-#define rcu_dereference_check(p, c)	READ_ONCE(p)
-#define rcu_dereference_protected(p, c)	(p)
-#define rcu_access_pointer(p)		READ_ONCE(p)
 #define rcu_assign_pointer(p, v) do {					\
 	vh_sched_point(&(p));						\
 	__atomic_store_n(&(p), (v), __ATOMIC_RELEASE);			\
 } while (0)
+#endif
+#define rcu_dereference_raw(p)		rcu_dereference(p)
+#define rcu_dereference_check(p, c)	rcu_dereference(p)
+#define rcu_dereference_protected(p, c)	(p)
+#define rcu_access_pointer(p)		READ_ONCE(p)
 #define RCU_INIT_POINTER(p, v)		WRITE_ONCE(p, v)
 
 #define RCU_LOCKDEP_WARN(c, s) do {					\

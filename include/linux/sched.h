@@ -49,9 +49,9 @@ struct task_struct {
 struct task_struct *vh_current(void);
 #define current vh_current()
 
-void vh_set_current_state(int state);
-#define set_current_state(state)	vh_set_current_state(state)
-#define __set_current_state(state)	vh_set_current_state(state)
+void vh_set_current_state(int state, bool mb);
+#define set_current_state(state)	vh_set_current_state(state, true)
+#define __set_current_state(state)	vh_set_current_state(state, false)
 void schedule(void);
 int wake_up_process(struct task_struct *p);
 

@@ -12,6 +12,7 @@
 
 struct task_struct;
 struct kmem_cache;
+struct mm_struct;
 
 /**
  * vh_env_init() - bring the environment up (maple tree, VMA slab cache)
@@ -33,7 +34,22 @@ void vh_rcu_init(void);
 void vh_rcu_thread_init(void);
 void vh_rcu_exit(void);
 
+/*
+ * Address spaces (shared/env/mm.c): vh_mm_track() makes @mm known to
+ * vh_env_describe() until __mmdrop() frees it.
+ */
+void vh_mm_track(struct mm_struct *mm);
+/**
+ * vh_env_describe() - name what @addr is (a field of a VMA or an mm)
+ *
+ * Writes one line into @buf for the race detector's reports; returns false
+ * when @addr is in no object the environment knows.
+ */
+bool vh_env_describe(const void *addr, char *buf, size_t size);
+
 /* Tasks (shared/env/task.c). */
+/** vh_task_pid() - the calling thread's task's pid; 0 before it has one */
+int vh_task_pid(void);
 struct task_struct *vh_task_exit(void);
 void vh_task_free(struct task_struct *t);
 /** vh_task_kill() - deliver SIGKILL to @p, waking it if it sleeps killably */
@@ -52,6 +68,12 @@ void vh_anon_vmas_free(void);
 struct kmem_cache *vh_kmem_cache_find(const char *name);
 /** vh_kmem_cache_reused() - how often @s handed out a freed object again */
 unsigned long vh_kmem_cache_reused(struct kmem_cache *s);
+/*
+ * vh_kmem_cache_object() - the object of a SLAB_TYPESAFE_BY_RCU cache that
+ * holds @addr: its cache's name and its address.  False if none does.
+ */
+bool vh_kmem_cache_object(const void *addr, const char **name,
+			  const void **base);
 void vh_slab_teardown(void);
 
 #endif /* _VH_ENV_H */

@@ -23,6 +23,7 @@
 #include "report.h"
 #include "sched_point.h"
 #include "deadlock.h"
+#include "kcsan.h"
 
 void rcu_read_lock(void)
 {
@@ -32,6 +33,7 @@ void rcu_read_lock(void)
 	urcu_memb_read_lock();
 	if (!t->rcu_depth++)
 		t->rcu_sections++;
+	vh_kcsan_rcu_read_lock();
 }
 
 void rcu_read_unlock(void)
@@ -42,6 +44,7 @@ void rcu_read_unlock(void)
 	if (WARN_ON(t->rcu_depth <= 0))
 		return;
 	t->rcu_depth--;
+	vh_kcsan_rcu_read_unlock();
 	urcu_memb_read_unlock();
 	if (!t->rcu_depth && vh_explored())
 		vh_explore_rcu_qs();
@@ -55,17 +58,20 @@ int rcu_read_lock_held(void)
 void synchronize_rcu(void)
 {
 	struct vh_wait w = { .what = "synchronize_rcu()" };
+	struct vh_kcsan_gp gp;
 
 	/* A grace period cannot end inside our own read-side section. */
 	if (WARN_ON(current->rcu_depth > 0))
 		return;
 	vh_sched_point(NULL);
-	if (vh_explored() && !vh_explore_rcu_sync())
-		return;
-	/* Deadlock detection: who the grace period waits for. */
-	vh_wait_rcu_begin(&w);
-	urcu_memb_synchronize_rcu();
-	vh_wait_end();
+	vh_kcsan_gp_begin(&gp);
+	if (!vh_explored() || vh_explore_rcu_sync()) {
+		/* Deadlock detection: who the grace period waits for. */
+		vh_wait_rcu_begin(&w);
+		urcu_memb_synchronize_rcu();
+		vh_wait_end();
+	}
+	vh_kcsan_gp_end(&gp);
 }
 
 /*

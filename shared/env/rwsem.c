@@ -5,6 +5,8 @@
  * is recorded as owner and each reader in its task's list, so that the
  * assertions check the calling task, not just "somebody holds it".
  * Killable waits give up with -EINTR once a fatal signal is pending.
+ * For the race detector, acquiring the rwsem is an acquire and releasing it
+ * a release, as on the kernel's sem->count.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -19,6 +21,7 @@
 #include "report.h"
 #include "sched_point.h"
 #include "deadlock.h"
+#include "kcsan.h"
 
 void init_rwsem(struct rw_semaphore *sem)
 {
@@ -203,6 +206,7 @@ static int __down_read(struct rw_semaphore *sem, bool killable, bool try)
 	}
 	sem->readers++;
 	vh_read_held_add(sem);
+	vh_kcsan_acquire(sem);
 out:
 	vh_rwsem_wait_end(&rw);
 	pthread_mutex_unlock(&sem->lock);
@@ -232,10 +236,12 @@ static int __down_write(struct rw_semaphore *sem, bool killable, bool try)
 	}
 	vh_rwsem_wait_end(&rw);
 	sem->writers_waiting--;
-	if (!ret)
+	if (!ret) {
 		sem->owner = current;
-	else
+		vh_kcsan_acquire(sem);
+	} else {
 		pthread_cond_broadcast(&sem->wait);
+	}
 out:
 	pthread_mutex_unlock(&sem->lock);
 	return ret;
@@ -260,6 +266,7 @@ void up_read(struct rw_semaphore *sem)
 {
 	vh_sched_point(sem);
 	pthread_mutex_lock(&sem->lock);
+	vh_kcsan_release(sem);
 	if (!WARN_ON(sem->readers <= 0 || !vh_read_held_del(sem)) &&
 	    --sem->readers == 0)
 		pthread_cond_broadcast(&sem->wait);
@@ -286,6 +293,7 @@ void up_write(struct rw_semaphore *sem)
 	vh_sched_point(sem);
 	pthread_mutex_lock(&sem->lock);
 	if (!WARN_ON(sem->owner != current)) {
+		vh_kcsan_release(sem);
 		sem->owner = NULL;
 		pthread_cond_broadcast(&sem->wait);
 	}
@@ -297,6 +305,7 @@ void downgrade_write(struct rw_semaphore *sem)
 	vh_sched_point(sem);
 	pthread_mutex_lock(&sem->lock);
 	if (!WARN_ON(sem->owner != current)) {
+		vh_kcsan_release(sem);
 		sem->owner = NULL;
 		sem->readers++;
 		vh_read_held_add(sem);

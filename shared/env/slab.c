@@ -4,7 +4,10 @@
  * SLAB_TYPESAFE_BY_RCU cache keeps freed objects on a LIFO free list, so the
  * next allocation reuses the object just freed, exactly the case RCU readers
  * of such a cache must survive.  Its memory is returned to libc only when the
- * cache is destroyed, after a grace period.
+ * cache is destroyed, after a grace period.  For the race detector, freeing
+ * an object is a release that its next allocation acquires, as SLUB's
+ * free lists are; the accesses of the object's past life are not
+ * forgotten (an RCU reader may still be at them).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +16,7 @@
 #include <linux/rcupdate.h>
 #include <linux/bug.h>
 #include "env.h"
+#include "kcsan.h"
 #include "report.h"
 
 struct vh_kmem_cache {
@@ -75,6 +79,7 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 		s->free_list = *vh_freeptr(s, obj);
 		*vh_freeptr(s, obj) = NULL;
 		s->reused++;
+		vh_kcsan_acquire(obj);
 	}
 	pthread_mutex_unlock(&s->lock);
 
@@ -116,6 +121,7 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 	}
 	/* Type-safe: reusable at once, memory valid for RCU readers. */
 	pthread_mutex_lock(&s->lock);
+	vh_kcsan_release(obj);
 	*vh_freeptr(s, obj) = s->free_list;
 	s->free_list = obj;
 	pthread_mutex_unlock(&s->lock);
@@ -156,6 +162,32 @@ struct kmem_cache *vh_kmem_cache_find(const char *name)
 			break;
 	pthread_mutex_unlock(&vh_caches_lock);
 	return s;
+}
+
+bool vh_kmem_cache_object(const void *addr, const char **name,
+			  const void **base)
+{
+	struct vh_kmem_cache *s;
+	unsigned long i;
+	bool found = false;
+
+	pthread_mutex_lock(&vh_caches_lock);
+	for (s = vh_caches; s && !found; s = s->next) {
+		pthread_mutex_lock(&s->lock);
+		for (i = 0; i < s->nr_chunks && !found; i++) {
+			const char *o = s->chunks[i];
+
+			if ((const char *)addr >= o &&
+			    (const char *)addr < o + s->size) {
+				*name = s->name;
+				*base = o;
+				found = true;
+			}
+		}
+		pthread_mutex_unlock(&s->lock);
+	}
+	pthread_mutex_unlock(&vh_caches_lock);
+	return found;
 }
 
 unsigned long vh_kmem_cache_reused(struct kmem_cache *s)

@@ -3,7 +3,9 @@
  * Tasks: one per harness thread, created on first use of `current`.
  * Sleeping, wake-ups and fatal signals (linux/sched.h, linux/sched/signal.h)
  * and the out-of-line half of rcuwait (kernel/exit.c's rcuwait_wake_up() and
- * finish_rcuwait()), written from the kernel's documented contract.
+ * finish_rcuwait()), written from the kernel's documented contract.  For the
+ * race detector, a wake-up that wakes a task (or a fatal signal) is a
+ * release the task acquires when schedule() returns.
  */
 #include <stdlib.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include "report.h"
 #include "sched_point.h"
 #include "deadlock.h"
+#include "kcsan.h"
 
 static __thread struct task_struct *vh_task;
 static int vh_next_pid = 1;
@@ -39,6 +42,11 @@ struct task_struct *vh_current(void)
 	if (__builtin_expect(!vh_task, 0))
 		vh_task = vh_task_new();
 	return vh_task;
+}
+
+int vh_task_pid(void)
+{
+	return vh_task ? vh_task->pid : 0;
 }
 
 /*
@@ -66,8 +74,11 @@ void vh_task_free(struct task_struct *t)
 	free(t);
 }
 
-/* set_current_state() implies a full barrier, as in the kernel. */
-void vh_set_current_state(int state)
+/*
+ * set_current_state() implies a full barrier, as in the kernel;
+ * __set_current_state() (@mb false) does not.
+ */
+void vh_set_current_state(int state, bool mb)
 {
 	struct task_struct *t = current;
 
@@ -75,7 +86,8 @@ void vh_set_current_state(int state)
 	pthread_mutex_lock(&t->sleep_lock);
 	t->__state = state;
 	pthread_mutex_unlock(&t->sleep_lock);
-	vh_mb();
+	if (mb)
+		vh_mb();
 }
 
 static bool vh_signal_wakes(struct task_struct *t)
@@ -144,6 +156,7 @@ void schedule(void)
 		pthread_mutex_lock(&t->sleep_lock);
 	}
 	t->__state = TASK_RUNNING;
+	vh_kcsan_acquire(t);
 	if (waited)
 		vh_wait_end();
 	pthread_mutex_unlock(&t->sleep_lock);
@@ -156,6 +169,7 @@ int wake_up_process(struct task_struct *p)
 	vh_sched_point(p);
 	pthread_mutex_lock(&p->sleep_lock);
 	if (p->__state & TASK_NORMAL) {
+		vh_kcsan_release(p);
 		p->__state = TASK_RUNNING;
 		pthread_cond_signal(&p->sleep_cond);
 		woken = 1;
@@ -167,6 +181,7 @@ int wake_up_process(struct task_struct *p)
 void vh_task_kill(struct task_struct *p)
 {
 	pthread_mutex_lock(&p->sleep_lock);
+	vh_kcsan_release(p);
 	__atomic_store_n(&p->fatal_signal, true, __ATOMIC_RELEASE);
 	__atomic_store_n(&p->sigpending, true, __ATOMIC_RELEASE);
 	/* signal_wake_up(): a killable sleeper rechecks its wait. */

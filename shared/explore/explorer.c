@@ -82,12 +82,20 @@
  * included, so it can be debugged under gdb; with -v each decision is
  * printed, with where the deciding thread stands.
  *
+ * Accesses.  In a make KCSAN=1 build, --access-points N makes the first N
+ * accesses of each thread of a run, by kernel code to memory outside the
+ * thread's stack (plain, READ_ONCE(), WRITE_ONCE()), scheduling points as
+ * well (shared/env/kcsan.c); the race detector then reports any two
+ * conflicting accesses that happens-before does not order, on whatever
+ * schedule they occur.
+ *
  * Limits.  Only scheduling points interleave: plain, READ_ONCE() and
- * WRITE_ONCE() accesses, seqcounts and whole maple tree operations run
- * without a switch between them (a race between two such accesses with no
- * scheduling point in between is not explored), and memory is sequentially
- * consistent (no weak-memory reordering).  A thread that busy-waits for
- * another without a blocking stub is a livelock here, as PCT is not fair.
+ * WRITE_ONCE() accesses (beyond the --access-points budget), seqcounts and
+ * whole maple tree operations run without a switch between them, and
+ * memory is sequentially consistent (no weak-memory reordering; the race
+ * detector checks the ordering the code asks for instead).  A thread that
+ * busy-waits for another without a blocking stub is a livelock here, as
+ * PCT is not fair.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -100,6 +108,7 @@
 #include <unistd.h>
 #include <urcu.h>
 #include <linux/sched.h>
+#include "../env/kcsan.h"
 #include "../env/report.h"
 #include "../kunit/ktap.h"
 #include "../kunit/mode.h"
@@ -117,6 +126,7 @@ struct vh_explore_opts {
 	unsigned long seconds;		/* budget per scenario (0: none) */
 	unsigned long seed;
 	unsigned long shard, nr_shards;	/* this is shard i of n */
+	unsigned long access_points;	/* KCSAN: accesses per thread */
 	const char *replay;		/* replay this schedule only */
 	bool set;			/* an option above was given */
 };
@@ -1117,7 +1127,12 @@ static void ex_account(struct ex_campaign *c, bool failed, bool counted,
 		vh_diag("schedule %s failed after its threads ended (in the scenario's check)",
 			which);
 	enc = ex_encode(ex.choice, ex.nr_choices);
-	vh_diag("reproduce: ./vma --explore %s --replay %s", c->s->name, enc);
+	if (c->o->access_points)
+		vh_diag("reproduce: ./vma --explore %s --access-points %lu --replay %s",
+			c->s->name, c->o->access_points, enc);
+	else
+		vh_diag("reproduce: ./vma --explore %s --replay %s",
+			c->s->name, enc);
 	free(enc);
 }
 
@@ -1379,8 +1394,8 @@ static bool ex_number(const char *arg, unsigned long *v, char **end)
 
 /*
  * Parse the value of --strategy (c 'y'), --depth ('d'), --preemptions
- * ('P'), --schedules ('n'), --shard ('H') or --replay ('R'); on error,
- * print one line and return -1.
+ * ('P'), --schedules ('n'), --access-points ('A'), --shard ('H') or
+ * --replay ('R'); on error, print one line and return -1.
  */
 static int vh_explore_option(struct vh_explore_opts *o, int c,
 			     const char *arg)
@@ -1416,13 +1431,22 @@ static int vh_explore_option(struct vh_explore_opts *o, int c,
 		o->depth = v;
 	else if (c == 'P')
 		o->preemptions = v;
+	else if (c == 'A')
+		o->access_points = v;
 	else
 		o->schedules = v;
+#ifndef VH_KCSAN
+	if (c == 'A' && v) {
+		fprintf(stderr, "vma: --access-points needs the race detector (make KCSAN=1)\n");
+		return -1;
+	}
+#endif
 	return 0;
 bad:
 	fprintf(stderr, "vma: bad value '%s' for --%s (try --help)\n", arg,
 		c == 'y' ? "strategy" : c == 'H' ? "shard" : c == 'd' ?
-		"depth" : c == 'P' ? "preemptions" : "schedules");
+		"depth" : c == 'P' ? "preemptions" : c == 'A' ?
+		"access-points" : "schedules");
 	return -1;
 }
 
@@ -1493,6 +1517,7 @@ static int vh_explore_main(char **patterns, int nr_patterns)
 
 	o->seed = vh_seed();
 	o->seconds = vh_opts.seconds_set ? vh_opts.seconds : 0;
+	vh_kcsan_set_access_points(o->access_points);
 	if (!o->schedules && !o->seconds)
 		o->schedules = EX_DEFAULT_RUNS;
 
@@ -1578,6 +1603,7 @@ static const struct option ex_options[] = {
 	{ "depth", required_argument, NULL, 'd' },
 	{ "preemptions", required_argument, NULL, 'P' },
 	{ "schedules", required_argument, NULL, 'n' },
+	{ "access-points", required_argument, NULL, 'A' },
 	{ "shard", required_argument, NULL, 'H' },
 	{ "replay", required_argument, NULL, 'R' },
 	{ }
@@ -1593,6 +1619,9 @@ static struct vh_mode explore_mode = {
 "      --depth D        PCT bug depth (default 3)\n"
 "      --preemptions N  DFS preemption bound (default 2)\n"
 "      --schedules N    schedules per scenario (default 2000 unless --seconds)\n"
+"      --access-points N  (make KCSAN=1) the first N accesses of kernel code\n"
+"                       to shared memory in each thread of a run are\n"
+"                       scheduling points too (default 0)\n"
 "      --shard I/N      explore shard I (0..N-1) of N of a campaign\n"
 "      --replay STR     replay one schedule (printed with each failure;\n"
 "                       with -v, trace its decisions)\n",

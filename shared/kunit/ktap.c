@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <pthread.h>
+#include "../env/kcsan.h"
 #include "ktap.h"
 #include "mode.h"
 #include "test.h"
@@ -100,6 +101,12 @@ void vh_ktap_suite_end(void)
 
 int vh_ktap_end(void)
 {
+#ifdef VH_KCSAN
+	char kcsan[256];
+
+	vh_kcsan_summary(kcsan, sizeof(kcsan));
+	printf("# %s\n", kcsan);
+#endif
 	vh_print_counts("Totals", &vh_total);
 	printf("vma: %d passed, %d failed, %d skipped\n", vh_total.pass,
 	       vh_total.fail, vh_total.skip);

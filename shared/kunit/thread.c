@@ -14,6 +14,7 @@
 #include "../env/env.h"
 #include "../env/sched_point.h"
 #include "../env/deadlock.h"
+#include "../env/kcsan.h"
 
 #define vh_container_of(ptr, type, member)				\
 	((type *)((char *)(ptr) - offsetof(type, member)))
@@ -43,6 +44,7 @@ struct vh_thread {
 	pthread_mutex_t lock;		/* started, finished */
 	pthread_cond_t cond;
 	struct vh_ex_thread *ex;	/* slot, when run by the explorer */
+	void *kcsan;			/* the race detector's token */
 };
 
 struct vh_pthread {
@@ -75,6 +77,7 @@ static void vh_thread_cleanup(void *arg)
 		vh_explore_thread_exiting();
 	t->dirty = t->task->rcu_depth > 0;
 	vh_task_exit();
+	vh_kcsan_thread_end(t->kcsan);
 	/* Joiners may go on before the task leaves the registry. */
 	__atomic_store_n(&t->exited, 1, __ATOMIC_RELEASE);
 	vh_dl_task_exit();
@@ -91,6 +94,7 @@ static bool vh_thread_run(struct vh_pthread *p, struct vh_thread *t)
 {
 	bool dirty;
 
+	vh_kcsan_thread_begin(t->kcsan);
 	vh_break_armed = NULL;
 	vh_dl_task_start(t->fn);
 	__atomic_store_n(&t->task, current, __ATOMIC_RELEASE);
@@ -165,6 +169,7 @@ struct vh_thread *vh_thread_start_notify(void (*fn)(void *arg), void *arg,
 	pthread_cond_init(&t->cond, NULL);
 	if (vh_explorer_active)
 		t->ex = vh_explore_thread_new(t);
+	t->kcsan = vh_kcsan_thread_fork();
 	pthread_mutex_lock(&vh_pool_lock);
 	p = vh_pool_idle;
 	if (p)
@@ -280,6 +285,7 @@ void vh_thread_join(struct vh_thread *t)
 		pthread_cond_wait(&t->cond, &t->lock);
 	pthread_mutex_unlock(&t->lock);
 	vh_wait_end();
+	vh_kcsan_thread_join(t->kcsan);
 	pthread_mutex_destroy(&t->lock);
 	pthread_cond_destroy(&t->cond);
 	vh_task_free(t->task);

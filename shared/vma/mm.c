@@ -8,6 +8,7 @@
 #include <string.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include "../env/env.h"
 #include "../env/report.h"
 #include "../kunit/mode.h"
 #include "../kunit/test.h"
@@ -25,6 +26,7 @@ struct mm_struct *vh_mm_new(void)
 	init_rwsem(&mm->mmap_lock);
 	mm_lock_seqcount_init(mm);
 	rcuwait_init(&mm->vma_writer_wait);
+	vh_mm_track(mm);
 	return mm;
 }
 

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The race detector's runtime, inside (shared/env/kcsan.c says how it
+ * works): what its core (kcsan.c), its reports (kcsan_report.c) and the
+ * compiler's entry points (kcsan_abi.c) share.
+ */
+#ifndef _VH_KCSAN_INT_H
+#define _VH_KCSAN_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "kcsan.h"
+
+#define KC_MAX_THREADS	64		/* threads alive at once */
+#define KC_MAX_DEFERRED	8		/* held-back races per thread */
+
+/* Vector clocks. */
+
+struct kc_clock {
+	uint32_t c[KC_MAX_THREADS];
+};
+
+/* Slots handed out so far: no clock has a non-zero entry beyond. */
+static int kc_nr_slots;
+
+static int kc_slots(void)
+{
+	return __atomic_load_n(&kc_nr_slots, __ATOMIC_ACQUIRE);
+}
+
+static void kc_join(struct kc_clock *d, const struct kc_clock *s)
+{
+	int i, n = kc_slots();
+
+	for (i = 0; i < n; i++)
+		if (s->c[i] > d->c[i])
+			d->c[i] = s->c[i];
+}
+
+/* Threads. */
+
+/* A race held for reporting: this thread's access and the other one. */
+struct kc_access {
+	uintptr_t addr;
+	unsigned int size;
+	unsigned int flags;		/* KC_R, KC_W, ... below */
+	void *pc, *pc1;			/* where, and the caller */
+	uint32_t pid;
+};
+
+struct kc_race {
+	struct kc_access a;		/* this thread's access */
+	struct kc_access c;		/* the one it races with */
+};
+
+struct kc_thread {
+	int slot;
+	uint32_t epoch;			/* == r.c[slot] == w.c[slot] */
+	uint32_t pid;
+	struct kc_clock r;		/* what the thread's later reads follow */
+	struct kc_clock w;		/* ... and its later writes */
+	struct kc_clock rel;		/* the clock at the last release fence */
+	/* What marked loads read since the last acquire fence. */
+	struct kc_clock pend;
+	bool has_rel, has_pend;
+	/* Annotations (kcsan-checks.h). */
+	int disabled;			/* kcsan_disable_current() */
+	int nest;			/* kcsan_nestable_atomic_begin() */
+	bool flat;			/* kcsan_flat_atomic_begin() */
+	int atomic_next;		/* kcsan_atomic_next() */
+	/* Seqlock read sections: races held back until a retry. */
+	int nr_deferred;
+	struct kc_race deferred[KC_MAX_DEFERRED];
+	/* RCU: read-side nesting, and the grace periods waiting for us. */
+	int rcu_depth;
+	/* The thread's stack, whose accesses are its own. */
+	uintptr_t stack_lo, stack_hi;
+	/* Explorer: accesses left that are scheduling points in this run. */
+	unsigned long points;
+	bool reporting;
+	/* Races this thread reported (its test failed): not again. */
+	int nr_reported;
+	void *reported[8][2];
+};
+
+
+extern __thread struct kc_thread *kc_self;
+extern pthread_mutex_t kc_lock;
+/* Counted over the whole run, the runner's worker processes included. */
+struct kc_stats {
+	unsigned long reports, checks, pages, evictions;
+};
+extern struct kc_stats *kc_stats;
+
+/* What a shadow cell and an access record: */
+#define KC_R	0x01	/* reads */
+#define KC_W	0x02	/* writes */
+#define KC_A	0x04	/* atomic for the race rule */
+#define KC_MARKED 0x08	/* marked in the source (for reports) */
+#define KC_AW	0x10	/* ASSERT_EXCLUSIVE_WRITER() */
+#define KC_AA	0x20	/* ASSERT_EXCLUSIVE_ACCESS() */
+#define KC_SPEC	0x40	/* in a seqlock read section */
+#define KC_ASSERT (KC_AW | KC_AA)
+
+/* calloc() that does not fail; free with __real_free(). */
+void *kc_zalloc(size_t n);
+/* The calling thread's state (made on first use). */
+struct kc_thread *kc_thread(void);
+void kc_forget(uintptr_t lo, uintptr_t hi);
+/* Check and record an access of any size and alignment. */
+void kc_check(struct kc_thread *t, uintptr_t addr, size_t size,
+	      unsigned int flags, void *pc, void *pc1);
+/* A plain or volatile access of kernel code (KCSAN_ACCESS_* @ktype). */
+void kc_plain(uintptr_t addr, size_t size, unsigned int ktype, void *pc,
+	      void *pc1);
+/* A marked access of harness code, for the memory model only. */
+void kc_harness_access(uintptr_t addr, size_t size, bool write, bool marked);
+/* An atomic operation, performed and ordered. */
+enum kc_aop { KC_LOAD, KC_STORE, KC_RMW, KC_CMPXCHG };
+uint64_t kc_atomic(enum kc_aop aop, volatile void *p, int size,
+		   enum vh_kcsan_op op, uint64_t v, uint64_t *expected,
+		   int mo, int fail_mo, void *pc, void *pc1, bool *okp);
+void kc_fence(struct kc_thread *t, enum vh_kcsan_fence kind);
+bool kc_acquires(int mo);
+bool kc_releases(int mo);
+
+/* Reports (kcsan_report.c). */
+void kc_race_found(struct kc_thread *t, struct kc_race *race);
+void kc_flush_deferred(struct kc_thread *t);
+
+/*
+ * Where an access is: the return address into the instrumented function,
+ * and its caller's (walking the frame pointers the build keeps, within the
+ * thread's stack).
+ */
+#define KC_PC	__builtin_return_address(0)
+#define KC_PC1	kc_caller(__builtin_frame_address(0))
+
+static inline void *kc_caller(void *fp)
+{
+	const struct kc_thread *t = kc_self;
+	void **frame = fp, **up;
+
+	if (!t || !frame)
+		return NULL;
+	up = frame[0];
+	if ((uintptr_t)up <= (uintptr_t)frame ||
+	    (uintptr_t)up + 2 * sizeof(void *) > t->stack_hi)
+		return NULL;
+	return up[1];
+}
+
+#endif /* _VH_KCSAN_INT_H */
