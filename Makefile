@@ -95,7 +95,16 @@ endif
 FORCE:
 
 GEN := $(O)/gen
+# A debug kernel: lockdep's held-lock record and lockdep maps (for the
+# maple tree too: shared/env/maple_debug.h), checked by shared/env/.
+# Benchmarks are run without lockdep, as on a production kernel.
+ifeq ($(BENCH),1)
+LOCKDEP_FLAGS :=
+else
+LOCKDEP_FLAGS := -DCONFIG_LOCKDEP -DCONFIG_DEBUG_LOCK_ALLOC
+endif
 ARCHFLAGS := -DCONFIG_MMU -DCONFIG_DEBUG_VM -DCONFIG_64BIT -DCONFIG_PHYS_ADDR_T_64BIT \
+	$(LOCKDEP_FLAGS) \
 	$(PVL_DEFINE) \
 	$(HAVE_UNLOCKED) \
 	$(if $(filter 1,$(KCSAN)),-DVH_KCSAN)
@@ -160,7 +169,9 @@ LDFLAGS += -Wl,--wrap=free,--wrap=realloc
 endif
 
 ifeq ($(SANITIZE),1)
-SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+# ASan reports fail the running test and the run goes on (shared/env/kasan.c).
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fsanitize-recover=address
 endif
 ifeq ($(COVERAGE),1)
 SANFLAGS += --coverage
@@ -189,7 +200,7 @@ MAPLE_OBJS := $(addprefix $(O)/maple/,maple-shim.o linux.o slab.o \
 # kernel tree's tools/testing/vma, upstream's tests/*.c sit next to them and
 # belong to the upstream suite instead.
 TABLES := attach_detach explore lookup readers recycle seqwrap stability \
-	unlocked vm_flags vma_alloc write_lock
+	unlocked vm_flags vma_alloc write_lock write_paths
 ENV_SRCS := $(wildcard $(REPO)/shared/*/*.c)
 TEST_SRCS := $(patsubst %,$(REPO)/tests/%.c,$(TABLES))
 ENV_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(ENV_SRCS))
@@ -295,7 +306,8 @@ $(O)/kernel/%.o: $(KTREE)/%.c $(GENERATED)
 	$(Q)$(CCACHE) $(CC) $(CFLAGS_K) $(KCSAN_CFLAGS) \
 		-include $(REPO)/vma_internal.h -MMD -MP -c $< -o $@
 
-$(O)/shared/kunit/runner.o: CFLAGS_K += -DVH_KTREE='"$(KTREE)"' \
+$(O)/shared/kunit/runner.o $(O)/shared/vma/sites.o: \
+	CFLAGS_K += -DVH_KTREE='"$(KTREE)"' \
 	-DVH_KVERSION='"$(KVERSION)"'
 
 # Upstream's suite has its own copy of mm/vma*.c (tests/upstream.c says
@@ -327,6 +339,13 @@ $(O)/%.o: $(REPO)/%.c $(GENERATED)
 	@echo "  CC      $*.c"
 	$(Q)$(CCACHE) $(CC) $(CFLAGS_K) $(KCSAN_CFLAGS) -MMD -MP -c $< -o $@ \
 		$(KCSAN_RENAME)
+
+# lib/maple_tree.c as in a debug kernel (see the header).
+ifneq ($(BENCH),1)
+$(O)/maple/maple-shim.o: MAPLE_CFLAGS += \
+	-include $(REPO)/shared/env/maple_debug.h
+endif
+$(O)/maple/maple-shim.o: $(REPO)/shared/env/maple_debug.h
 
 $(O)/maple/%.o: $(KTREE)/tools/testing/shared/%.c $(GENERATED)
 	@mkdir -p $(dir $@)

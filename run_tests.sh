@@ -27,7 +27,8 @@
 # --keep        keep scratch trees and print where they are
 # --cc CC       compiler (default: $CC or cc)
 # --coverage    instead of the matrix: a gcov build on the given tree, then
-#               line and branch coverage of mm/mmap_lock.c,
+#               the vma_start_write() call sites of mm/vma.c with the tests
+#               that reached each, and line and branch coverage of mm/mmap_lock.c,
 #               include/linux/mmap_lock.h and mm/vma.c, with the lines of
 #               the lock code that no test reaches
 # -t PATTERN    run only the tests matching PATTERN (as ./vma -t)
@@ -205,7 +206,7 @@ run_cfg() {
 		"$prog" --timeout 120 "${tests[@]}") ;;
 	kcsan) run=("$prog" "${tests[@]}") ;;
 	torture) run=("$prog" --torture --threads 2 --seconds 5) ;;
-	coverage) run=("$prog" "${tests[@]}") ;;
+	coverage) run=("$prog" --sites "${tests[@]}") ;;
 	esac
 	timeout -k 10 "$row_timeout" "${run[@]}" >"$ktap" 2>>"$log"
 	rc=$?
@@ -371,6 +372,10 @@ if ((coverage)) && ! ((interrupted)); then
 			"$repo/build/coverage.txt" | sort -n | paste -sd' ')
 		echo "uncovered lines of $f: ${lines:-none}"
 	done
+	# Which tests reached each vma_start_write() site (./vma --sites).
+	echo
+	sed -n -e '/^# vma_start_write() call sites/,/^# [0-9]* site(s)/p' \
+		"$repo/build/coverage-0.ktap" | sed 's/^# \{0,1\}//'
 fi
 
 echo

@@ -39,4 +39,14 @@
 #include <linux/pfn.h>
 #include <linux/mm.h>
 
+/*
+ * Every vma_start_write() call of the code under test notes its file and
+ * line first (which call sites each test reaches: shared/vma/sites.c).
+ */
+void vh_write_site(const char *file, int line);
+#define vma_start_write(vma) ({						\
+	vh_write_site(__FILE__, __LINE__);				\
+	vma_start_write(vma);						\
+})
+
 #endif /* __MM_VMA_INTERNAL_H */

@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# mutants.sh - check that the suite catches bugs planted in the lock code.
+# mutants.sh - check that the suite catches bugs planted in the lock code,
+# each for the right reason.
 #
 # Usage: scripts/mutants.sh [-k] [-m MODE | --matrix] [--seeds N] [NAME...]
 #
-# Makes one scratch copy of the kernel tree (hard links) and builds the
-# harness against it once per mode it needs.  Then, for each mutant below
-# (all of them, or those named), plants the bug in a fresh copy of the one
-# file it edits (a perl substitution), and runs `make && ./vma` in the
-# mutant's mode as a developer would after editing that file, timed; then
-# puts the file back and rebuilds.  A mutant is "caught" when the build or
-# the run fails; the failing tests are listed, with the seconds
-# `make && ./vma` took, and the slowest verdict is printed at the end.  The
-# tree itself (KDIR or the default) is never written.  A substitution that
-# no longer matches the tree is reported as "stale".
+# Makes one scratch copy of the kernel tree (hard links) and of the harness
+# (so that it may be edited meanwhile) and builds the harness against the
+# tree once per mode it needs.  First a baseline: the unmodified tree must
+# build and pass (./vma --seed 1) in each mode used, else nothing below
+# means anything.  Then, for each mutant below (all of them, or those
+# named), plants the bug in a fresh copy of the one file it edits (a perl
+# substitution), and runs `make && ./vma` in the mutant's mode as a
+# developer would after editing that file, timed; then puts the file back
+# and rebuilds.  A mutant is "caught" when the test named in its line fails
+# and that test's output contains the message named there (the rule it
+# breaks); a run that fails otherwise is "caught for another reason", and
+# counts as not caught.  A mutant that does not build is "invalid" (the
+# list is wrong, not the suite right), a substitution that no longer
+# matches the tree "stale".  The tree itself (KDIR or the default) is never
+# written.
 #
 # Modes: asan (the default build: ASan+UBSan, invariants, WARNs, the
 # explorer) and kcsan (make KCSAN=1: the same suite under the race
@@ -25,46 +31,58 @@
 # --matrix    run every mutant in both modes and print which catches it
 # --seeds N   run ./vma N times (seeds 1..N); caught only if every run fails
 #
-# Exit status: 1 if any mutant survived (in its own mode) or was stale, 2
-# if the unmodified tree does not build.
+# Exit status: 1 if any mutant was not caught (in its own mode), or is
+# stale or invalid; 2 if the unmodified tree does not build or pass.
 set -euo pipefail
 
 repo=$(CDPATH='' cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 
-# name | mode | file | perl substitution (applied with -0777: spans lines)
+# name | mode | file | test that must fail (a glob) | message its output
+#   must contain | perl substitution (applied with -0777: spans lines)
 MUTANTS=$(cat <<'LIST'
-no_second_seq_check|asan|mm/mmap_lock.c|s/if \(unlikely\(vma->vm_lock_seq == raw_read_seqcount\(&mm->mm_lock_seq\)\)\)/if (0)/
-no_mm_check|asan|mm/mmap_lock.c|s/if \(unlikely\(vma->vm_mm != mm\)\)\n\t\tgoto err_unstable;//
-no_range_check|asan|mm/mmap_lock.c|s/if \(unlikely\(address < vma->vm_start \|\| address >= vma->vm_end\)\)/if (0)/
-miss_no_retry|asan|mm/mmap_lock.c|s/mas_set\(&mas, address\);\n\t\t\tgoto retry;/goto inval;/
-writer_no_wait|asan|mm/mmap_lock.c|s/refcount_read\(&vma->vm_refcnt\) == tgt_refcnt,/1,/
-killable_ignored|asan|include/linux/mmap_lock.h|s/return __vma_start_write\(vma, TASK_KILLABLE\);/return __vma_start_write(vma, TASK_UNINTERRUPTIBLE);/
-no_wakeup|asan|include/linux/mmap_lock.h|s/if \(newcnt && __vma_are_readers_excluded\(newcnt\)\)\n\t\trcuwait_wake_up\(&mm->vma_writer_wait\);//
-no_locked_shortcut|asan|include/linux/mmap_lock.h|s/(int vma_start_write_killable\(struct vm_area_struct \*vma\)\n\{\n)\tif \(__is_vma_write_locked\(vma\)\)\n\t\treturn 0;\n/$1/
-detach_no_wait|asan|include/linux/mmap_lock.h|s/\t__vma_exclude_readers_for_detach\(vma\);\n\}/}/
-attach_no_assert|asan|include/linux/mmap_lock.h|s/(void vma_mark_attached\(struct vm_area_struct \*vma\)\n\{\n)\tvma_assert_write_locked\(vma\);/$1/
-write_locked_compare_wraps|asan|include/linux/mmap_lock.h|s/return vma->vm_lock_seq == __vma_raw_mm_seqnum\(vma\);/return vma->vm_lock_seq >= __vma_raw_mm_seqnum(vma);/
-downgrade_keeps_locks|asan|include/linux/mmap_lock.h|s/(__mmap_lock_trace_acquire_returned\(mm, false, true\);\n)\tvma_end_write_all\(mm\);/$1/
-rcu_leak_on_seq_retry|asan|mm/mmap_lock.c|s/(vma_refcount_put\(vma\);\n\t\tvma = NULL;\n\t\t)goto err;/${1}return NULL;/
-reader_limit_broken|asan|mm/mmap_lock.c|s/(__refcount_inc_not_zero_limited_acquire\(&vma->vm_refcnt, &oldcnt,\n\s*)VM_REFCNT_LIMIT\)/${1}INT_MAX)/
-split_no_write_lock|asan|mm/vma.c|s/\tvma_start_write\(vma\);\n(\tvma_start_write\(new\);)/$1/
-merge_no_middle_lock|asan|mm/vma.c|s/(we will be adjusting middle. \*\/\n)\tvma_start_write\(middle\);/$1/
-merge_no_next_lock|asan|mm/vma.c|s/\t\tvma_start_write\(next\);\n(\t\tvmg->target = next;)/$1/
-merge_no_prev_lock|asan|mm/vma.c|s/\t\tvma_start_write\(prev\);\n(\t\tvmg->target = prev;)/$1/
-expand_no_write_lock|asan|mm/vma.c|s/(mmap_assert_write_locked\(vmg->mm\);\n)\tvma_start_write\(target\);/$1/
-expand_no_next_lock|asan|mm/vma.c|s/\t\tvma_start_write\(next\);\n(\t\tvmg->__remove_next = true;)/$1/
-munmap_no_write_lock|asan|mm/vma.c|s/\t\tvma_start_write\(next\);\n(\t\tmas_set\(mas_detach, vms->vma_count\+\+\);)/$1/
-flags_set_no_write_lock|asan|include/linux/mm.h|s/(void vm_flags_set\(struct vm_area_struct \*vma,\n\t+vm_flags_t flags\)\n\{\n)\tvma_start_write\(vma\);\n/$1/
-flags_clear_no_write_lock|asan|include/linux/mm.h|s/(void vm_flags_clear\(struct vm_area_struct \*vma,\n[^{]*\{\n(?:.*\n)??)\tvma_start_write\(vma\);\n/$1/
-flags_mod_no_write_lock|asan|include/linux/mm.h|s/(void vm_flags_mod\(struct vm_area_struct \*vma,\n[^{]*\{\n)\tvma_start_write\(vma\);\n/$1/
-vma_init_no_lock_init|asan|include/linux/mm.h|s/(INIT_LIST_HEAD\(&vma->anon_vma_chain\);\n)\tvma_lock_init\(vma, false\);\n/$1/
-dup_no_lock_init|asan|mm/vma_init.c|s/\tvma_lock_init\(new, true\);\n//
-refcount_no_acquire|kcsan|include/linux/refcount.h|s/\} while \(!atomic_try_cmpxchg_acquire\(&r->refs, &old, old \+ i\)\);/} while (!atomic_try_cmpxchg_relaxed(&r->refs, &old, old + i));/
-attach_no_release|kcsan|include/linux/mmap_lock.h|s/refcount_set_release\(&vma->vm_refcnt, 1\);/refcount_set(&vma->vm_refcnt, 1);/
-refcount_put_no_release|kcsan|include/linux/refcount.h|s/int old = atomic_fetch_sub_release\(i, &r->refs\);/int old = atomic_fetch_sub_relaxed(i, &r->refs);/
-seqcount_read_no_acquire|kcsan|include/linux/seqlock.h|s/(static inline unsigned __seqprop_sequence\(const seqcount_t \*s\)\n\{\n\treturn )smp_load_acquire\(&s->sequence\);/${1}READ_ONCE(s->sequence);/
-seqcount_end_no_wmb|kcsan|include/linux/seqlock.h|s/(static inline void do_raw_write_seqcount_end\(seqcount_t \*s\)\n\{\n)\tsmp_wmb\(\);\n/$1/
-lock_seq_read_plain|kcsan|mm/mmap_lock.c|s/if \(READ_ONCE\(vma->vm_lock_seq\) == READ_ONCE\(mm->mm_lock_seq.sequence\)\)/if (vma->vm_lock_seq == READ_ONCE(mm->mm_lock_seq.sequence))/
+no_second_seq_check|asan|mm/mmap_lock.c|explore.reader_vs_writer|while the writer holds it write-locked|s/if \(unlikely\(vma->vm_lock_seq == raw_read_seqcount\(&mm->mm_lock_seq\)\)\)/if (0)/
+no_mm_check|asan|mm/mmap_lock.c|explore.reader_vs_recycle|got a VMA of another mm|s/if \(unlikely\(vma->vm_mm != mm\)\)\n\t\tgoto err_unstable;//
+no_range_check|asan|mm/mmap_lock.c|explore.reader_vs_shrink|looking for|s/if \(unlikely\(address < vma->vm_start \|\| address >= vma->vm_end\)\)/if (0)/
+miss_no_retry|asan|mm/mmap_lock.c|?|?|s/mas_set\(&mas, address\);\n\t\t\tgoto retry;/goto inval;/
+writer_no_wait|asan|mm/mmap_lock.c|?|?|s/refcount_read\(&vma->vm_refcnt\) == tgt_refcnt,/1,/
+killable_ignored|asan|include/linux/mmap_lock.h|?|?|s/return __vma_start_write\(vma, TASK_KILLABLE\);/return __vma_start_write(vma, TASK_UNINTERRUPTIBLE);/
+no_wakeup|asan|include/linux/mmap_lock.h|?|?|s/if \(newcnt && __vma_are_readers_excluded\(newcnt\)\)\n\t\trcuwait_wake_up\(&mm->vma_writer_wait\);//
+no_locked_shortcut|asan|include/linux/mmap_lock.h|?|?|s/(int vma_start_write_killable\(struct vm_area_struct \*vma\)\n\{\n)\tif \(__is_vma_write_locked\(vma\)\)\n\t\treturn 0;\n/$1/
+detach_no_wait|asan|include/linux/mmap_lock.h|?|?|s/\t__vma_exclude_readers_for_detach\(vma\);\n\}/}/
+attach_no_assert|asan|include/linux/mmap_lock.h|?|?|s/(void vma_mark_attached\(struct vm_area_struct \*vma\)\n\{\n)\tvma_assert_write_locked\(vma\);/$1/
+write_locked_compare_wraps|asan|include/linux/mmap_lock.h|?|?|s/return vma->vm_lock_seq == __vma_raw_mm_seqnum\(vma\);/return vma->vm_lock_seq >= __vma_raw_mm_seqnum(vma);/
+downgrade_keeps_locks|asan|include/linux/mmap_lock.h|?|?|s/(__mmap_lock_trace_acquire_returned\(mm, false, true\);\n)\tvma_end_write_all\(mm\);/$1/
+rcu_leak_on_seq_retry|asan|mm/mmap_lock.c|?|?|s/(vma_refcount_put\(vma\);\n\t\tvma = NULL;\n\t\t)goto err;/${1}return NULL;/
+reader_limit_broken|asan|mm/mmap_lock.c|?|?|s/(__refcount_inc_not_zero_limited_acquire\(&vma->vm_refcnt, &oldcnt,\n\s*)VM_REFCNT_LIMIT\)/${1}INT_MAX)/
+split_no_write_lock|asan|mm/vma.c|?|?|s/\tvma_start_write\(vma\);\n(\tvma_start_write\(new\);)/$1/
+merge_no_middle_lock|asan|mm/vma.c|?|?|s/(we will be adjusting middle. \*\/\n)\tvma_start_write\(middle\);/$1/
+merge_no_next_lock|asan|mm/vma.c|?|?|s/\t\tvma_start_write\(next\);\n(\t\tvmg->target = next;)/$1/
+merge_no_prev_lock|asan|mm/vma.c|?|?|s/\t\tvma_start_write\(prev\);\n(\t\tvmg->target = prev;)/$1/
+expand_no_write_lock|asan|mm/vma.c|?|?|s/(mmap_assert_write_locked\(vmg->mm\);\n)\tvma_start_write\(target\);/$1/
+expand_no_next_lock|asan|mm/vma.c|?|?|s/\t\tvma_start_write\(next\);\n(\t\tvmg->__remove_next = true;)/$1/
+munmap_no_write_lock|asan|mm/vma.c|?|?|s/\t\tvma_start_write\(next\);\n(\t\tmas_set\(mas_detach, vms->vma_count\+\+\);)/$1/
+flags_set_no_write_lock|asan|include/linux/mm.h|?|?|s/(void vm_flags_set\(struct vm_area_struct \*vma,\n\t+vm_flags_t flags\)\n\{\n)\tvma_start_write\(vma\);\n/$1/
+flags_clear_no_write_lock|asan|include/linux/mm.h|?|?|s/(void vm_flags_clear\(struct vm_area_struct \*vma,\n[^{]*\{\n(?:.*\n)??)\tvma_start_write\(vma\);\n/$1/
+flags_mod_no_write_lock|asan|include/linux/mm.h|?|?|s/(void vm_flags_mod\(struct vm_area_struct \*vma,\n[^{]*\{\n)\tvma_start_write\(vma\);\n/$1/
+vma_init_no_lock_init|asan|include/linux/mm.h|?|?|s/(INIT_LIST_HEAD\(&vma->anon_vma_chain\);\n)\tvma_lock_init\(vma, false\);\n/$1/
+dup_no_lock_init|asan|mm/vma_init.c|?|?|s/\tvma_lock_init\(new, true\);\n//
+refcount_no_acquire|kcsan|include/linux/refcount.h|?|?|s/\} while \(!atomic_try_cmpxchg_acquire\(&r->refs, &old, old \+ i\)\);/} while (!atomic_try_cmpxchg_relaxed(&r->refs, &old, old + i));/
+attach_no_release|kcsan|include/linux/mmap_lock.h|?|?|s/refcount_set_release\(&vma->vm_refcnt, 1\);/refcount_set(&vma->vm_refcnt, 1);/
+refcount_put_no_release|kcsan|include/linux/refcount.h|?|?|s/int old = atomic_fetch_sub_release\(i, &r->refs\);/int old = atomic_fetch_sub_relaxed(i, &r->refs);/
+seqcount_read_no_acquire|kcsan|include/linux/seqlock.h|?|?|s/(static inline unsigned __seqprop_sequence\(const seqcount_t \*s\)\n\{\n\treturn )smp_load_acquire\(&s->sequence\);/${1}READ_ONCE(s->sequence);/
+seqcount_end_no_wmb|kcsan|include/linux/seqlock.h|?|?|s/(static inline void do_raw_write_seqcount_end\(seqcount_t \*s\)\n\{\n)\tsmp_wmb\(\);\n/$1/
+lock_seq_read_plain|kcsan|mm/mmap_lock.c|?|?|s/if \(READ_ONCE\(vma->vm_lock_seq\) == READ_ONCE\(mm->mm_lock_seq.sequence\)\)/if (vma->vm_lock_seq == READ_ONCE(mm->mm_lock_seq.sequence))/
+brk_new_no_write_lock|asan|mm/vma.c|write_path.brk_new_vma|!__is_vma_write_locked(vma)|s/(vma->vm_page_prot = vm_get_page_prot\(vma_flags_to_legacy\(vma_flags\)\);\n)\tvma_start_write\(vma\);\n/$1/
+stack_grow_no_write_lock|asan|mm/vma.c|write_path.stack_grows_down|the writer did not wait for the reader|s/(int expand_downwards\(.*?)\tvma_start_write\(vma\);\n/$1/s
+shrink_no_write_lock|asan|mm/vma.c|write_path.vma_shrink|the writer did not wait for the reader|s/(vma_iter_prealloc\(vmi, NULL\)\)\n\t\treturn -ENOMEM;\n\n)\tvma_start_write\(vma\);\n/$1/
+link_no_write_lock|asan|mm/vma.c|write_path.insert_vm_struct|!__is_vma_write_locked(vma)|s/(return -ENOMEM;\n\n)\tvma_start_write\(vma\);\n(\tvma_iter_store_new\(&vmi, vma\);)/$1$2/
+take_all_no_write_lock|asan|mm/vma.c|write_path.take_all_locks|the writer did not wait for the reader|s/(goto out_unlock;\n)\t\tvma_start_write\(vma\);\n/$1/
+mmap_new_no_write_lock|asan|mm/vma.c|write_path.mmap_new_vma|!__is_vma_write_locked(vma)|s/(modified after insertion into VMA tree \*\/\n)\tvma_start_write\(vma\);\n/$1/
+split_no_new_lock|asan|mm/vma.c|write_path.modify_name_split|!__is_vma_write_locked(vma)|s/(\tvma_start_write\(vma\);\n)\tvma_start_write\(new\);\n/$1/
+next_behind_off_by_one|asan|mm/mmap_lock.c|lock_next_vma.recycled_behind_falls_back|behind the search position|s/if \(unlikely\(from_addr >= vma->vm_end\)\)/if (unlikely(from_addr > vma->vm_end))/
+use_after_end_read|asan|mm/mmap_lock.c|recycle.other_mm_freed_meanwhile|BUG: KASAN|s/\tvma_refcount_put\(vma\);\n\tmmdrop\(other_mm\);/\tvma_refcount_put(vma);\n\tmmdrop(vma->vm_mm);/
+rcu_held_across_sleep|asan|mm/mmap_lock.c|lock_next_vma.locked_falls_back|BUG: sleeping function called from invalid context|s/fallback:\n\tvma = lock_next_vma_under_mmap_lock\(mm, vmi, from_addr\);\n\trcu_read_lock\(\);/fallback:\n\trcu_read_lock();\n\tvma = lock_next_vma_under_mmap_lock(mm, vmi, from_addr);/
+walk_outside_rcu|asan|mm/mmap_lock.c|lookup.found|WARNING: suspicious RCU usage|s/retry:\n\trcu_read_lock\(\);\n\tvma = mas_walk\(&mas\);/retry:\n\tvma = mas_walk(&mas);\n\trcu_read_lock();/
 LIST
 )
 
@@ -82,7 +100,7 @@ while (($#)); do
 	--seeds) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] ||
 		{ echo "mutants.sh: --seeds needs a number" >&2; exit 2; }
 		seeds=$2; shift ;;
-	-h | --help) sed -n '3,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '3,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "mutants.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -99,6 +117,11 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/vma-mutants.XXXXXX")
 ((keep)) || trap 'rm -rf "$work"' EXIT
 tree=$work/tree
 cp -al "$src" "$tree"
+# Build from a snapshot of the harness, so that it may be edited meanwhile.
+mkdir -p "$work/src"
+git -C "$repo" ls-files -co --exclude-standard -z |
+	tar -C "$repo" --null -T - -cf - | tar -C "$work/src" -xf -
+repo=$work/src
 
 # make in MODE: build/vma (asan) or build-kcsan/vma-kcsan (kcsan).
 build() {
@@ -109,7 +132,8 @@ build() {
 		PROG="$work/vma-$mode" "${flags[@]}"
 }
 
-# The unmodified tree, built once in each mode that is used.
+# The unmodified tree, built once in each mode that is used, and run: the
+# baseline every mutant is measured against.
 declare -A built=()
 base() {
 	[[ -n ${built[$1]:-} ]] && return 0
@@ -117,7 +141,35 @@ base() {
 		echo "mutants: the unmodified tree does not build in mode $1, see $work/base-$1.build"
 		exit 2
 	fi
+	if ! "$work/vma-$1" --seed 1 >"$work/base-$1.out" 2>&1; then
+		echo "mutants: the unmodified tree fails in mode $1: $(failed_tests "$work/base-$1.out")"
+		keep=1
+		exit 2
+	fi
+	echo "baseline ($1): $(tail -n 1 "$work/base-$1.out")"
 	built[$1]=1
+}
+
+# The tests a run failed, and the output (diagnostics) of those matching
+# the glob $2: KTAP has "    # Subtest: TABLE", then "    [not ]ok N ROW"
+# after each row's diagnostics.
+failed_tests() {
+	grep -o 'reproduce: ./vma -t [^ ]*' "$1" | awk '{print $4}' |
+		sort -u | paste -sd' '
+}
+test_output() {
+	local re
+
+	re=$(sed -e 's/[.]/[.]/g' -e 's/[*]/.*/g' -e 's/?/./g' <<<"$2")
+	awk -v want="^$re\$" '
+		/^    # Subtest: / { suite = $3; buf = ""; next }
+		/^    (not )?ok [0-9]+ / {
+			n = $0; sub(/^    (not )?ok [0-9]+ /, "", n)
+			sub(/ #.*/, "", n); n = suite "." n
+			if (n ~ want) printf "%s", buf
+			buf = ""; next
+		}
+		{ buf = buf $0 "\n" }' "$1"
 }
 
 # A fresh copy (a new mtime, so that make rebuilds what depends on it).
@@ -126,39 +178,50 @@ fresh() {
 	cp "$src/$1" "$tree/$1"
 }
 
-# try NAME MODE: make && ./vma (seeds 1..$seeds) on the mutated tree; sets
-# $verdict and $secs, and fails if the mutant survived.
+# try NAME MODE TEST MSG: make && ./vma (seeds 1..$seeds) on the mutated
+# tree; sets $verdict and $secs, and fails unless TEST failed with MSG in
+# every run.
 try() {
-	local name=$1 mode=$2 i failed=0 tests="" t0=$EPOCHREALTIME
+	local name=$1 mode=$2 test=$3 msg=$4 i failed=0 right=0 tests=""
+	local t0=$EPOCHREALTIME out f hit
 
 	verdict=""
 	if ! build "$mode" >"$work/$name-$mode.build" 2>&1; then
-		verdict="caught at build time"
+		verdict="INVALID: does not build (see $work/$name-$mode.build)"
+		keep=1
 	else
 		for ((i = 1; i <= seeds; i++)); do
-			"$work/vma-$mode" --seed "$i" \
-				>"$work/$name-$mode.$i.out" 2>&1 && continue
+			out=$work/$name-$mode.$i.out
+			"$work/vma-$mode" --seed "$i" >"$out" 2>&1 && continue
 			failed=$((failed + 1))
-			tests=$(grep -o 'reproduce: ./vma -t [^ ]*' \
-				"$work/$name-$mode.$i.out" | awk '{print $4}' |
-				paste -sd' ')
+			tests=$(failed_tests "$out")
+			hit=0
+			for f in $tests; do
+				# shellcheck disable=SC2053 # $test is a glob
+				[[ $f == $test ]] && hit=1
+			done
+			((hit)) && test_output "$out" "$test" |
+				grep -qF -- "$msg" && right=$((right + 1))
 		done
-		if ((failed == seeds)); then
-			verdict="caught by ${tests:-?}"
+		if ((right == seeds)); then
+			verdict="caught by $test: $msg"
 			((seeds == 1)) || verdict+=" ($seeds/$seeds seeds)"
+		elif ((failed == seeds)); then
+			verdict="CAUGHT FOR ANOTHER REASON (not $test with '$msg'): ${tests:-?}"
 		else
-			verdict="SURVIVED"
+			verdict="SURVIVED (expected $test with '$msg')"
 			((seeds == 1)) ||
 				verdict+=" $((seeds - failed)) of $seeds seeds"
 		fi
+		[[ $test == "?" ]] && verdict+=" [no expected test named]"
 	fi
 	secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b - a}')
-	[[ $verdict != SURVIVED* ]]
+	[[ $verdict == caught* ]]
 }
 
 survived=0 slowest=0 slowest_name=""
 ((matrix)) && printf '%-28s %-6s %-7s %-7s\n' mutant mode asan kcsan
-while IFS='|' read -r name mode file subst; do
+while IFS='|' read -r name mode file test msg subst; do
 	[[ -n $name ]] || continue
 	[[ $want == "  " || $want == *" $name "* ]] || continue
 	modes=("${force:-$mode}")
@@ -176,7 +239,7 @@ while IFS='|' read -r name mode file subst; do
 	fi
 	declare -A got=()
 	for m in "${modes[@]}"; do
-		if try "$name" "$m"; then
+		if try "$name" "$m" "$test" "$msg"; then
 			got[$m]=caught
 		else
 			got[$m]=-

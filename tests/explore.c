@@ -18,6 +18,7 @@
  * number of VMAs.  A writer that is never woken leaves every thread
  * blocked: the explorer reports the deadlock.
  */
+#include <string.h>
 #include "../shared/kunit/test.h"
 #include "../shared/explore/explore.h"
 #include "../shared/vma/vma.h"
@@ -71,7 +72,38 @@ struct xp_ctx {
 	/* Shadow state, written by one thread at a time. */
 	struct vm_area_struct *held[2];		/* per reader */
 	struct vm_area_struct *write_locked;	/* by the writer */
+	/*
+	 * Thread t (readers 0, 1; the writer 2) is inside a call that may
+	 * hold a reference it has not published in held[] (a lookup, a
+	 * release): vm_refcnt may count it.
+	 */
+	bool in_op[3];
 };
+
+/*
+ * vm_refcnt of a VMA reader @r holds is exactly 1 (attached) + the readers
+ * that hold it, plus at most one transient reference per thread in the
+ * middle of a lookup or a release; the writer's exclusion flag aside.
+ * Two readers on a detached VMA, for one, fail this.
+ */
+static void xp_check_refcnt(struct xp_ctx *c, int r, struct vm_area_struct *vma,
+			    const struct vh_vma_snap *s)
+{
+	unsigned int cnt = refcount_read(&vma->vm_refcnt);
+	unsigned int base = cnt & ~VM_REFCNT_EXCLUDE_READERS_FLAG;
+	unsigned int holders = 0, transient = 0;
+	int i;
+
+	for (i = 0; i < 2; i++)
+		holders += READ_ONCE(c->held[i]) == vma;
+	for (i = 0; i < 3; i++)
+		transient += i != r && READ_ONCE(c->in_op[i]);
+	if (base < 1 + holders || base > 1 + holders + transient)
+		vh_fail(__FILE__, __LINE__,
+			"reader %d holds [%#lx-%#lx) with vm_refcnt %#x: not 1 (attached) + %u holder(s)%s",
+			r, s->start, s->end, cnt, holders,
+			transient ? " (+ lookups in progress)" : "");
+}
 
 /*
  * Reader @r holds @vma read-locked, found for [lo, hi): check it, across
@@ -81,7 +113,6 @@ static void xp_hold(struct xp_ctx *c, int r, struct vm_area_struct *vma,
 		    unsigned long lo, unsigned long hi)
 {
 	struct vh_vma_snap before, after;
-	unsigned int cnt;
 
 	WRITE_ONCE(c->held[r], vma);
 	vh_vma_snap(vma, &before);
@@ -97,11 +128,7 @@ static void xp_hold(struct xp_ctx *c, int r, struct vm_area_struct *vma,
 		vh_fail(__FILE__, __LINE__,
 			"reader %d got [%#lx-%#lx), looking for [%#lx-%#lx)",
 			r, before.start, before.end, lo, hi);
-	cnt = refcount_read(&vma->vm_refcnt) & ~VM_REFCNT_EXCLUDE_READERS_FLAG;
-	if (cnt < 2)
-		vh_fail(__FILE__, __LINE__,
-			"reader %d holds [%#lx-%#lx) with vm_refcnt %u: not attached",
-			r, before.start, before.end, cnt);
+	xp_check_refcnt(c, r, vma, &before);
 
 	vh_explore_point();
 	vh_explore_point();
@@ -116,42 +143,67 @@ static void xp_hold(struct xp_ctx *c, int r, struct vm_area_struct *vma,
 		vh_fail(__FILE__, __LINE__,
 			"the writer write-locked [%#lx-%#lx) while reader %d holds it",
 			before.start, before.end, r);
+	xp_check_refcnt(c, r, vma, &before);
+	WRITE_ONCE(c->in_op[r], true);
 	WRITE_ONCE(c->held[r], NULL);
 	vma_end_read(vma);
+	WRITE_ONCE(c->in_op[r], false);
+}
+
+/* Does page @pg of the starting layout stay mapped throughout the run? */
+static bool xp_stays(const struct xp_ctx *c, unsigned long pg)
+{
+	const char *before = c->row->before;
+	unsigned long addr = VH_BASE + VH_PG(pg);
+
+	if (pg >= strlen(before) || before[pg] == '-' || before[pg] == ' ')
+		return false;
+	if (c->row->writer == XP_WRITER_UNMAP ||
+	    c->row->writer == XP_WRITER_RECYCLE)
+		return addr < c->start || addr >= c->end;
+	/* REPLACE unmaps and maps again in one mmap write section. */
+	return true;
 }
 
 /*
- * Walk the address space: the first and the last VMA, which the writer
- * does not touch, are seen.
+ * Walk the address space: each VMA in order, and every page that stays
+ * mapped throughout is in one of them.
  */
 static void xp_walk(struct xp_ctx *c, int r)
 {
 	VMA_ITERATOR(vmi, c->mm, 0);
 	struct vm_area_struct *vma = NULL;
-	bool first = false, last = false;
-	unsigned long addr = 0;
+	bool seen[VH_LAYOUT_MAX] = { false };
+	unsigned long addr = 0, pg;
 	int n;
 
 	rcu_read_lock();
 	for (n = 0; n < 8; n++) {
+		WRITE_ONCE(c->in_op[r], true);
 		vma = lock_next_vma(c->mm, &vmi, addr);
+		WRITE_ONCE(c->in_op[r], false);
 		if (IS_ERR_OR_NULL(vma))
 			break;
 		if (vma->vm_start < addr)
 			vh_fail(__FILE__, __LINE__,
 				"lock_next_vma() from %#lx returned [%#lx-%#lx)",
 				addr, vma->vm_start, vma->vm_end);
-		first |= vma->vm_start == c->first;
-		last |= vma->vm_start == c->last;
+		for (pg = 0; pg < VH_LAYOUT_MAX; pg++)
+			seen[pg] |= VH_BASE + VH_PG(pg) >= vma->vm_start &&
+				    VH_BASE + VH_PG(pg) < vma->vm_end;
 		addr = vma->vm_end;
 		xp_hold(c, r, vma, vma->vm_start, vma->vm_end);
 	}
 	rcu_read_unlock();
 	VH_CHECK(!IS_ERR(vma));
-	if (!first || !last)
-		vh_fail(__FILE__, __LINE__,
-			"lock_next_vma() walk missed an untouched VMA (first %d, last %d)",
-			first, last);
+	for (pg = 0; pg < VH_LAYOUT_MAX; pg++) {
+		if (xp_stays(c, pg) && !seen[pg]) {
+			vh_fail(__FILE__, __LINE__,
+				"lock_next_vma() walk missed page %lu (%#lx), mapped throughout",
+				pg, VH_BASE + VH_PG(pg));
+			break;
+		}
+	}
 }
 
 static void xp_reader(struct xp_ctx *c, int r)
@@ -165,10 +217,14 @@ static void xp_reader(struct xp_ctx *c, int r)
 		xp_walk(c, r);
 		return;
 	case XP_READER_LOOKUP:
+		WRITE_ONCE(c->in_op[r], true);
 		vma = lock_vma_under_rcu(c->mm, addr);
+		WRITE_ONCE(c->in_op[r], false);
 		break;
 	default:
+		WRITE_ONCE(c->in_op[r], true);
 		vma = vh_start_read_unlocked(c->mm, addr);
+		WRITE_ONCE(c->in_op[r], false);
 		if (!vma && row->always_mapped)
 			vh_fail(__FILE__, __LINE__,
 				"vma_start_read_unlocked(%#lx) found nothing; the address is mapped throughout",
@@ -226,10 +282,12 @@ static void xp_writer(void *arg)
 		xp_write_lock(c);
 		mmap_write_downgrade(c->mm);
 		/* The VMA write lock went with the downgrade. */
+		WRITE_ONCE(c->in_op[2], true);
 		vma = lock_vma_under_rcu(c->mm, c->vma->vm_start);
 		VH_CHECK(vma == c->vma);
 		if (vma)
 			vma_end_read(vma);
+		WRITE_ONCE(c->in_op[2], false);
 		mmap_read_unlock(c->mm);
 		return;
 	case XP_WRITER_RELOCK:
@@ -262,6 +320,12 @@ static void xp_writer(void *arg)
 		return;
 	}
 	mmap_write_unlock(c->mm);
+	/*
+	 * A grace period after an unmap: what was freed is poisoned
+	 * (SLUB_RCU_DEBUG) while the readers may still run.
+	 */
+	if (row->writer == XP_WRITER_UNMAP || row->writer == XP_WRITER_REPLACE)
+		synchronize_rcu();
 }
 
 /* Thread 0 reads; it starts the writer (thread 1) and a second reader. */

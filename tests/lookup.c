@@ -11,6 +11,7 @@
  * changes the address space in exactly that window.
  */
 #include <errno.h>
+#include <stdio.h>
 #include "../shared/kunit/test.h"
 #include "../shared/vma/vma.h"
 
@@ -23,6 +24,7 @@ enum lk_window {
 	LK_WINDOW_REPLACE,	/* unmapped and the range mapped anew */
 	LK_WINDOW_UNMAP_PART,	/* the part holding the address is unmapped */
 	LK_WINDOW_SHRINK,	/* the VMA shrinks below the address */
+	LK_WINDOW_MOVE_UP,	/* the VMA's start moves above the address */
 };
 
 enum lk_result {
@@ -75,6 +77,10 @@ static const struct lk_row lk_rows[] = {
 	  .window = LK_WINDOW_SHRINK, .result = LK_RESULT_NOTHING,
 	  .abort = 1,
 	  .why = "mprotect() of the lower half shrinks the original object in place: it no longer holds the address" },
+	{ .desc = "moved_above_address_aborts", .addr = 2,
+	  .window = LK_WINDOW_MOVE_UP, .result = LK_RESULT_NOTHING,
+	  .abort = 1,
+	  .why = "mprotect() of the upper half: the original object keeps that half, which starts above the address" },
 };
 
 struct lk_ctx {
@@ -83,8 +89,15 @@ struct lk_ctx {
 	struct vh_break brk;
 	bool use_brk;
 	struct vm_area_struct *got;
+	/* What the reader saw while it held the VMA. */
+	unsigned long start, end;
+	unsigned int refcnt;
 };
 
+/*
+ * The reader checks what it holds and releases it itself: a VMA read lock
+ * belongs to the task that took it (lockdep).
+ */
 static void lk_reader(void *arg)
 {
 	struct lk_ctx *c = arg;
@@ -95,6 +108,12 @@ static void lk_reader(void *arg)
 		vh_break_arm(&c->brk, &vma->vm_refcnt.refs.counter, 0);
 	c->got = lock_vma_under_rcu(c->mm, c->addr);
 	vh_break_disarm();
+	if (c->got) {
+		c->start = c->got->vm_start;
+		c->end = c->got->vm_end;
+		c->refcnt = refcount_read(&c->got->vm_refcnt);
+		vma_end_read(c->got);
+	}
 }
 
 static void lk_body(const struct lk_row *row)
@@ -143,6 +162,12 @@ static void lk_body(const struct lk_row *row)
 			VH_CHECK_EQ(vma->vm_end, VH_BASE + VH_PG(4));
 			VH_CHECK(vma_is_attached(vma));
 			break;
+		case LK_WINDOW_MOVE_UP:
+			VH_CHECK_EQ(vh_protect(mm, VH_BASE + VH_PG(4),
+					       VH_BASE + VH_PG(8), VH_PROT_RO), 0);
+			VH_CHECK_EQ(vma->vm_start, VH_BASE + VH_PG(4));
+			VH_CHECK(vma_is_attached(vma));
+			break;
 		default:
 			break;
 		}
@@ -167,9 +192,8 @@ static void lk_body(const struct lk_row *row)
 		break;
 	}
 	if (c.got) {
-		VH_CHECK(c.addr >= c.got->vm_start && c.addr < c.got->vm_end);
-		VH_CHECK_EQ(refcount_read(&c.got->vm_refcnt), 2);
-		vma_end_read(c.got);
+		VH_CHECK(c.addr >= c.start && c.addr < c.end);
+		VH_CHECK_EQ(c.refcnt, 2);
 	}
 	VH_CHECK_EQ(vh_vm_event(VMA_LOCK_ABORT), row->abort);
 	VH_CHECK_EQ(vh_vm_event(VMA_LOCK_MISS), row->miss);
@@ -196,6 +220,23 @@ enum ln_window {
 	LN_WINDOW_REPLACE,	/* window: the second VMA is unmapped and mapped anew */
 	LN_WINDOW_GAP,		/* window: a VMA appears in the gap before it */
 	LN_WINDOW_KILLED,	/* write-locked, and the reader is killed in the fallback */
+	/*
+	 * The reader releases each VMA before it asks for the next (as
+	 * /proc/pid/maps does); window: the first two VMAs are unmapped and
+	 * the second one's object is mapped again at the first one's place,
+	 * behind the search position (mmap/mremap under the iterator).
+	 */
+	LN_WINDOW_BEHIND,
+	/* The last VMA is write-locked, and unmapped while it falls back. */
+	LN_WINDOW_LAST_GONE,
+	/*
+	 * The second VMA has as many readers as vm_refcnt allows (the test
+	 * sets the count it cannot reach with threads): the fallback cannot
+	 * read-lock it either, -EAGAIN.
+	 */
+	LN_WINDOW_LIMIT,
+	/* Called outside RCU: the kernel warns (and walks anyway). */
+	LN_WINDOW_NO_RCU,
 };
 
 struct ln_row {
@@ -215,6 +256,14 @@ static const struct ln_row ln_rows[] = {
 	  .why = "the address space changed under the walk, so the gap is looked at again under mmap_lock" },
 	{ .desc = "killed_in_fallback_eintr", .window = LN_WINDOW_KILLED,
 	  .n = 1, .err = -EINTR },
+	{ .desc = "recycled_behind_falls_back", .window = LN_WINDOW_BEHIND,
+	  .n = 2,
+	  .why = "the VMA it found was freed and its object mapped behind the search position: the walk goes on under mmap_lock, past it" },
+	{ .desc = "last_unmapped_in_fallback", .window = LN_WINDOW_LAST_GONE,
+	  .n = 2 },
+	{ .desc = "reader_limit_eagain", .window = LN_WINDOW_LIMIT,
+	  .n = 1, .err = -EAGAIN },
+	{ .desc = "outside_rcu_warns", .window = LN_WINDOW_NO_RCU, .n = 1 },
 };
 
 struct ln_ctx {
@@ -222,19 +271,34 @@ struct ln_ctx {
 	struct vh_break brk;
 	const volatile void *stop_at;
 	struct vm_area_struct *got[5];
+	unsigned int refcnt[5];	/* of each, when the reader got it */
 	int n;
 	int err;
+	bool release_each;	/* release each before the next call */
+	bool no_rcu;		/* call it outside RCU, once */
+	char behind[160];	/* a VMA returned behind the search position */
 };
 
+/* The reader releases what it got itself (lockdep: it is its lock). */
 static void ln_reader(void *arg)
 {
 	struct ln_ctx *c = arg;
 	struct vm_area_struct *vma;
 	unsigned long addr = 0;
+	int i;
 	VMA_ITERATOR(vmi, c->mm, 0);
 
 	if (c->stop_at)
 		vh_break_arm(&c->brk, c->stop_at, 0);
+	if (c->no_rcu) {
+		vma = lock_next_vma(c->mm, &vmi, addr);
+		if (!IS_ERR_OR_NULL(vma)) {
+			c->refcnt[c->n] = refcount_read(&vma->vm_refcnt);
+			c->got[c->n++] = vma;
+			vma_end_read(vma);
+		}
+		return;
+	}
 	rcu_read_lock();
 	while (c->n < 5) {
 		vma = lock_next_vma(c->mm, &vmi, addr);
@@ -242,11 +306,20 @@ static void ln_reader(void *arg)
 			c->err = PTR_ERR_OR_ZERO(vma);
 			break;
 		}
+		if (vma->vm_start < addr && !c->behind[0])
+			snprintf(c->behind, sizeof(c->behind),
+				 "lock_next_vma() from %#lx returned [%#lx-%#lx), behind the search position",
+				 addr, vma->vm_start, vma->vm_end);
+		c->refcnt[c->n] = refcount_read(&vma->vm_refcnt);
 		c->got[c->n++] = vma;
 		addr = vma->vm_end;
+		if (c->release_each)
+			vma_end_read(vma);
 	}
 	rcu_read_unlock();
 	vh_break_disarm();
+	for (i = 0; i < c->n && !c->release_each; i++)
+		vma_end_read(c->got[i]);
 }
 
 static void ln_body(const struct ln_row *row)
@@ -262,14 +335,22 @@ static void ln_body(const struct ln_row *row)
 	VH_ASSERT_EQ(vh_map_layout(mm, "AA--BB--CC"), 0);
 	for (i = 0; i < 3; i++)
 		v[i] = vma_lookup(mm, VH_BASE + VH_PG(4 * i));
-	if (row->window == LN_WINDOW_LOCKED || row->window == LN_WINDOW_KILLED) {
+	if (row->window == LN_WINDOW_LOCKED || row->window == LN_WINDOW_KILLED ||
+	    row->window == LN_WINDOW_LAST_GONE) {
 		mmap_write_lock(mm);
-		vma_start_write(v[1]);
+		vma_start_write(v[row->window == LN_WINDOW_LAST_GONE ? 2 : 1]);
 		/* The reader reaches mmap_read_lock(): the fallback. */
 		c.stop_at = &mm->mmap_lock;
-	} else if (row->window != LN_WINDOW_NONE) {
+	} else if (row->window == LN_WINDOW_LIMIT) {
+		refcount_set(&v[1]->vm_refcnt, VM_REFCNT_LIMIT);
+	} else if (row->window != LN_WINDOW_NONE &&
+		   row->window != LN_WINDOW_NO_RCU) {
 		c.stop_at = &v[1]->vm_refcnt.refs.counter;
 	}
+	c.release_each = row->window == LN_WINDOW_BEHIND;
+	c.no_rcu = row->window == LN_WINDOW_NO_RCU;
+	if (c.no_rcu)
+		vh_expect_warn_begin("suspicious RCU usage");
 
 	r = vh_thread_start(ln_reader, &c);
 	if (c.stop_at) {
@@ -280,9 +361,13 @@ static void ln_body(const struct ln_row *row)
 			vh_break_resume(&c.brk);
 			vh_thread_join(r);
 			r = NULL;
-		} else if (row->window != LN_WINDOW_LOCKED) {
+		} else if (row->window != LN_WINDOW_LOCKED &&
+			   row->window != LN_WINDOW_LAST_GONE) {
 			mmap_write_lock(mm);
 		}
+		if (row->window == LN_WINDOW_LAST_GONE)
+			VH_CHECK_EQ(vh_unmap(mm, VH_BASE + VH_PG(8),
+					     VH_BASE + VH_PG(10)), 0);
 		if (row->window == LN_WINDOW_REPLACE) {
 			VH_CHECK_EQ(vh_unmap(mm, VH_BASE + VH_PG(4),
 					     VH_BASE + VH_PG(6)), 0);
@@ -292,6 +377,13 @@ static void ln_body(const struct ln_row *row)
 		} else if (row->window == LN_WINDOW_GAP) {
 			VH_CHECK_EQ(vh_map(mm, VH_BASE + VH_PG(2),
 					   VH_BASE + VH_PG(3), VH_RO), 0);
+		} else if (row->window == LN_WINDOW_BEHIND) {
+			VH_CHECK_EQ(vh_unmap(mm, VH_BASE, VH_BASE + VH_PG(6)),
+				    0);
+			VH_CHECK_EQ(vh_map(mm, VH_BASE, VH_BASE + VH_PG(2),
+					   VH_RW), 0);
+			/* The cache reuses the last object freed: the second. */
+			VH_CHECK(vma_lookup(mm, VH_BASE) == v[1]);
 		}
 		mmap_write_unlock(mm);
 		if (r)
@@ -299,21 +391,30 @@ static void ln_body(const struct ln_row *row)
 	}
 	if (r)
 		vh_thread_join(r);
+	if (c.no_rcu)
+		VH_CHECK(vh_expect_warn_end() > 0);
+	if (row->window == LN_WINDOW_LIMIT)
+		refcount_set(&v[1]->vm_refcnt, 1);
 
 	want[n++] = v[0];
 	if (row->window == LN_WINDOW_GAP)
 		want[n++] = vma_lookup(mm, VH_BASE + VH_PG(2));
-	want[n++] = vma_lookup(mm, VH_BASE + VH_PG(4));
+	if (row->window != LN_WINDOW_BEHIND)
+		want[n++] = vma_lookup(mm, VH_BASE + VH_PG(4));
 	want[n++] = v[2];
-	if (row->window == LN_WINDOW_KILLED)
+	if (row->window == LN_WINDOW_KILLED || row->window == LN_WINDOW_LIMIT ||
+	    row->window == LN_WINDOW_NO_RCU)
 		n = 1;
+	if (row->window == LN_WINDOW_LAST_GONE)
+		n = 2;
+	if (c.behind[0])
+		vh_fail(__FILE__, __LINE__, "%s", c.behind);
 	VH_CHECK_EQ(n, row->n);
 	VH_CHECK_EQ(c.n, row->n);
 	VH_CHECK_EQ(c.err, row->err);
 	for (i = 0; i < c.n; i++) {
 		VH_CHECK(i < n && c.got[i] == want[i]);
-		VH_CHECK_EQ(refcount_read(&c.got[i]->vm_refcnt), 2);
-		vma_end_read(c.got[i]);
+		VH_CHECK_EQ(c.refcnt[i], 2);
 	}
 	if (row->window == LN_WINDOW_REPLACE)
 		VH_CHECK(want[1] != v[1]);
@@ -340,7 +441,6 @@ static void rl_body(const struct rl_row *row)
 {
 	struct mm_struct *mm = vh_test_mm();
 	struct vm_area_struct *vma;
-	int warns;
 
 	VH_ASSERT_EQ(vh_map_layout(mm, "AAAAAAAA"), 0);
 	vma = vma_lookup(mm, VH_BASE);
@@ -350,19 +450,15 @@ static void rl_body(const struct rl_row *row)
 		mmap_read_lock(mm);
 	if (row->vma_locked)
 		vma_start_write(vma);
-	vh_expect_warn_begin();
+	/* Any warning fails the test. */
 	VH_CHECK(vma_start_read_locked(vma));
-	warns = vh_expect_warn_end();
-	VH_CHECK_EQ(warns, 0);
 	VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), 2);
 	if (row->write)
 		mmap_write_unlock(mm);
 	else
 		mmap_read_unlock(mm);
 	/* The read lock outlives mmap_lock, as its callers use it. */
-	vh_expect_warn_begin();
 	vma_assert_locked(vma);
-	VH_CHECK_EQ(vh_expect_warn_end(), 0);
 	VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), 2);
 	vma_end_read(vma);
 	VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), 1);

@@ -62,6 +62,7 @@ struct rd_ctx {
 	int held_at_return;
 	bool locked_at_return;
 	unsigned int seq_before;
+	struct vh_event locked;
 	struct vh_event transient;
 };
 
@@ -84,13 +85,12 @@ static void rd_writer(void *arg)
 
 		vma_start_write(vma);
 		/*
-		 * A reader that bumped vm_refcnt before seeing the write
-		 * lock: its reference is handed to the test, which drops
-		 * it once this thread sleeps in vma_mark_detached().
+		 * Now the test, as a reader that bumped vm_refcnt before it
+		 * saw the write lock, takes a reference; it drops it once
+		 * this thread sleeps in vma_mark_detached().
 		 */
-		vma_start_read_locked(vma);
-		__atomic_fetch_add(&c->held, 1, __ATOMIC_SEQ_CST);
-		vh_event_signal(&c->transient);
+		vh_event_signal(&c->locked);
+		vh_event_wait(&c->transient);
 		vma_iter_clear_gfp(&vmi, vma->vm_start, vma->vm_end,
 				   GFP_KERNEL);
 		c->mm->map_count--;
@@ -154,8 +154,17 @@ static void rd_body(const struct rd_row *row)
 
 	c->writer = vh_thread_start(rd_writer, c);
 	wt = vh_thread_task(c->writer);
-	if (row->writer == RD_WRITER_DETACH)
-		vh_event_wait(&c->transient);
+	if (row->writer == RD_WRITER_DETACH) {
+		int old;
+
+		/* What vma_start_read() does before it sees the lock. */
+		vh_event_wait(&c->locked);
+		VH_ASSERT(__refcount_inc_not_zero_limited_acquire(
+				&vma->vm_refcnt, &old, VM_REFCNT_LIMIT));
+		__vma_lockdep_acquire_read(vma);
+		__atomic_fetch_add(&c->held, 1, __ATOMIC_SEQ_CST);
+		vh_event_signal(&c->transient);
+	}
 	VH_ASSERT(vh_wait_until_sleeping(wt, 0));
 	VH_CHECK(!__atomic_load_n(&c->returned, __ATOMIC_SEQ_CST));
 
@@ -206,3 +215,83 @@ static void rd_body(const struct rd_row *row)
 VH_TABLE(readers,
 	 "a writer excludes readers: it waits until the last one leaves and is woken by its vma_end_read(); meanwhile no new reader gets in",
 	 rd_rows, rd_body);
+
+
+/*
+ * A transient reader's reference goes away between vma_mark_detached()'s
+ * own drop and its reader exclusion: the exclusion finds the VMA detached
+ * and has nothing to wait for.  The writer stops, by breakpoint, right
+ * before the exclusion's first look at vm_refcnt.
+ */
+struct dr_row {
+	const char *desc;
+	const char *why;
+};
+
+static const struct dr_row dr_rows[] = {
+	{ .desc = "transient_reader_leaves_first" },
+};
+
+struct dr_ctx {
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;
+	struct vh_event locked, transient;
+	struct vh_break brk;
+	int returned;
+};
+
+static void dr_writer(void *arg)
+{
+	struct dr_ctx *c = arg;
+	struct vm_area_struct *vma = c->vma;
+	VMA_ITERATOR(vmi, c->mm, vma->vm_start);
+
+	mmap_write_lock(c->mm);
+	vma_start_write(vma);
+	vh_event_signal(&c->locked);
+	vh_event_wait(&c->transient);
+	vma_iter_clear_gfp(&vmi, vma->vm_start, vma->vm_end, GFP_KERNEL);
+	c->mm->map_count--;
+	/* vma_is_attached()'s read and the drop pass; then stop. */
+	vh_break_arm(&c->brk, &vma->vm_refcnt.refs.counter, 2);
+	vma_mark_detached(vma);
+	vh_break_disarm();
+	__atomic_store_n(&c->returned, 1, __ATOMIC_SEQ_CST);
+	mmap_write_unlock(c->mm);
+}
+
+static void dr_body(const struct dr_row *row)
+{
+	struct dr_ctx c = { };
+	struct vm_area_struct *vma;
+	struct vh_thread *w;
+	int old;
+
+	vh_why(row->why);
+	c.mm = vh_test_mm();
+	VH_ASSERT_EQ(vh_map_layout(c.mm, "AAAAAAAA"), 0);
+	c.vma = vma = vma_lookup(c.mm, VH_BASE);
+	w = vh_thread_start(dr_writer, &c);
+	/* What vma_start_read() does before it sees the lock. */
+	vh_event_wait(&c.locked);
+	VH_ASSERT(__refcount_inc_not_zero_limited_acquire(&vma->vm_refcnt,
+							  &old, VM_REFCNT_LIMIT));
+	__vma_lockdep_acquire_read(vma);
+	vh_event_signal(&c.transient);
+	vh_break_wait(&c.brk);
+	/* Its own reference is gone, the transient one is left. */
+	VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), 1);
+	vma_end_read(vma);
+	vh_break_resume(&c.brk);
+	vh_thread_join(w);
+
+	VH_CHECK(c.returned);
+	VH_CHECK(!vma_is_attached(vma));
+	VH_CHECK(lock_vma_under_rcu(c.mm, VH_BASE) == NULL);
+	/* Out of the tree: the address space's teardown will not free it. */
+	vm_area_free(vma);
+}
+
+VH_TABLE(detach_race,
+	 "a VMA being detached whose last transient reader leaves before the reader exclusion is found detached: nothing to wait for, no warning",
+	 dr_rows, dr_body);

@@ -14,6 +14,14 @@ enum rc_reuse {
 	RC_REUSE_OTHER_MM,	/* for a VMA of another mm, at the same address */
 	RC_REUSE_OTHER_MM_AWAY,	/* ... elsewhere in the other mm */
 	RC_REUSE_SAME_MM,	/* in the same mm at the same address */
+	/*
+	 * RC_REUSE_OTHER_MM, and while the reader drops the reference it
+	 * took, a writer of the other mm unmaps the VMA (it was waiting for
+	 * that reference) and a grace period passes: the object is free and
+	 * poisoned (SLUB_RCU_DEBUG) before the reader leaves
+	 * vma_start_read(), which must not touch it any more.
+	 */
+	RC_REUSE_OTHER_MM_FREED,
 };
 
 struct rc_row {
@@ -33,13 +41,17 @@ static const struct rc_row rc_rows[] = {
 	{ .desc = "same_mm_same_address", .reuse = RC_REUSE_SAME_MM,
 	  .found = true,
 	  .why = "same mm, same range: a valid VMA for the address, so take it" },
+	{ .desc = "other_mm_freed_meanwhile", .reuse = RC_REUSE_OTHER_MM_FREED,
+	  .abort = 1,
+	  .why = "vma_start_read() backs off from the other mm's VMA, which is unmapped and freed, a grace period later poisoned, before it returns" },
 };
 
 struct rc_ctx {
-	struct mm_struct *mm;
+	struct mm_struct *mm, *other;
 	struct vm_area_struct *vma;
 	struct vh_break brk;
 	struct vm_area_struct *got;
+	struct vh_break wbrk;		/* RC_REUSE_OTHER_MM_FREED: the writer's */
 };
 
 static void rc_reader(void *arg)
@@ -49,6 +61,23 @@ static void rc_reader(void *arg)
 	vh_break_arm(&c->brk, &c->vma->vm_refcnt.refs.counter, 0);
 	c->got = lock_vma_under_rcu(c->mm, VH_BASE);
 	vh_break_disarm();
+	/* Released by the task that took it (lockdep). */
+	if (c->got)
+		vma_end_read(c->got);
+}
+
+/* RC_REUSE_OTHER_MM_FREED: unmap the VMA in the other mm, a grace period. */
+static void rc_other_writer(void *arg)
+{
+	struct rc_ctx *c = arg;
+
+	/* Stop as it starts to wait for the reader (rcuwait_wait_event()). */
+	vh_break_arm(&c->wbrk, current, 0);
+	mmap_write_lock(c->other);
+	VH_CHECK_EQ(vh_unmap(c->other, VH_BASE, VH_BASE + VH_PG(8)), 0);
+	mmap_write_unlock(c->other);
+	vh_break_disarm();
+	synchronize_rcu();
 }
 
 static void rc_body(const struct rc_row *row)
@@ -57,7 +86,7 @@ static void rc_body(const struct rc_row *row)
 	struct vm_area_struct *reused;
 	struct kmem_cache *cache = vh_vma_cache();
 	unsigned long where = VH_BASE;
-	struct rc_ctx c = { .mm = mm };
+	struct rc_ctx c = { .mm = mm, .other = other };
 	struct vh_thread *r;
 
 	vh_why(row->why);
@@ -84,14 +113,34 @@ static void rc_body(const struct rc_row *row)
 	VH_CHECK(reused == c.vma);
 	VH_CHECK(vh_kmem_cache_reused(cache) > 0);
 
+	if (row->reuse == RC_REUSE_OTHER_MM_FREED) {
+		struct vh_thread *w;
+
+		/* It takes a reference, sees another mm, pins that mm... */
+		vh_break_resume_then(&c.brk, &other->mm_count, 0);
+		vh_break_wait(&c.brk);
+		/* ...and stops as it drops the reference. */
+		vh_break_resume_then(&c.brk, &reused->vm_refcnt.refs.counter,
+				     0);
+		vh_break_wait(&c.brk);
+		/* The writer excludes readers: it waits for that reference. */
+		w = vh_thread_start(rc_other_writer, &c);
+		vh_break_wait(&c.wbrk);
+		/* The reader drops it; stop before it wakes the writer... */
+		vh_break_resume_then(&c.brk, NULL, 0);
+		vh_break_wait(&c.brk);
+		/* ...which goes on anyway: unmapped, freed, grace period. */
+		vh_break_resume(&c.wbrk);
+		vh_thread_join(w);
+		reused = NULL;
+	}
 	vh_break_resume(&c.brk);
 	vh_thread_join(r);
 
-	VH_CHECK(c.got == (row->found ? reused : NULL));
-	if (c.got)
-		vma_end_read(c.got);
+	VH_CHECK(c.got == (row->found ? c.vma : NULL));
 	/* No reference left behind, the other mm's count restored. */
-	VH_CHECK_EQ(refcount_read(&reused->vm_refcnt), 1);
+	if (reused)
+		VH_CHECK_EQ(refcount_read(&reused->vm_refcnt), 1);
 	VH_CHECK_EQ(atomic_read(&other->mm_count), 1);
 	VH_CHECK_EQ(vh_vm_event(VMA_LOCK_ABORT), row->abort);
 }

@@ -63,8 +63,12 @@ struct ul_ctx {
 	bool stop;
 	struct vm_area_struct *got;
 	bool mmap_held_after;
+	/* What the reader saw while it held the VMA. */
+	unsigned long start, end;
+	unsigned int refcnt, refcnt_after;
 };
 
+/* The reader releases what it got itself (lockdep: it is its lock). */
 static void ul_reader(void *arg)
 {
 	struct ul_ctx *c = arg;
@@ -74,6 +78,13 @@ static void ul_reader(void *arg)
 	c->got = vh_start_read_unlocked(c->mm, c->addr);
 	vh_break_disarm();
 	c->mmap_held_after = rwsem_is_locked(&c->mm->mmap_lock);
+	if (c->got) {
+		c->start = c->got->vm_start;
+		c->end = c->got->vm_end;
+		c->refcnt = refcount_read(&c->got->vm_refcnt);
+		vma_end_read(c->got);
+		c->refcnt_after = refcount_read(&c->got->vm_refcnt);
+	}
 }
 
 static void ul_body(const struct ul_row *row)
@@ -120,10 +131,9 @@ static void ul_body(const struct ul_row *row)
 		break;
 	}
 	if (c.got) {
-		VH_CHECK(c.addr >= c.got->vm_start && c.addr < c.got->vm_end);
-		VH_CHECK_EQ(refcount_read(&c.got->vm_refcnt), 2);
-		vma_end_read(c.got);
-		VH_CHECK_EQ(refcount_read(&c.got->vm_refcnt), 1);
+		VH_CHECK(c.addr >= c.start && c.addr < c.end);
+		VH_CHECK_EQ(c.refcnt, 2);
+		VH_CHECK_EQ(c.refcnt_after, 1);
 	}
 }
 

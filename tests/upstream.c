@@ -16,7 +16,8 @@
  *
  * Upstream's tests never take mmap_lock (they use a zeroed mm_struct on the
  * stack), so while they run, "mmap_lock held" assertions are counted rather
- * than failed; the count is reported per test and in total.
+ * than failed (in the test's own thread only); the count is reported per
+ * test and in total.
  */
 #include "vma_internal.h"
 #include "../shared/kunit/test.h"

@@ -77,7 +77,8 @@ static void vf_setter(void *arg)
 	mmap_write_lock(c->mm);
 	if (row->locked)
 		vma_start_write(vma);
-	vh_expect_warn_begin();
+	/* vma_assert_write_locked(), the only warning expected. */
+	vh_expect_warn_begin(row->warn ? "!__is_vma_write_locked(vma)" : NULL);
 	switch (row->op) {
 	case VF_OP_SET:
 		vm_flags_set(vma, row->set);

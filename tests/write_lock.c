@@ -6,6 +6,7 @@
  * Single-threaded: what needs a second thread is in readers.c.
  */
 #include <errno.h>
+#include <sched.h>
 #include "../shared/kunit/test.h"
 #include "../shared/vma/vma.h"
 
@@ -36,10 +37,14 @@ struct wl_row {
 	enum wl_op op;
 	bool fatal_signal;	/* SIGKILL pending during the op */
 	int ret;		/* START_*: return value; TRY_READ: 1 = locked */
-	bool warn;		/* the kernel must WARN */
+	const char *warn;	/* the kernel must WARN, thus */
 	bool write_locked;	/* vm_lock_seq == mm_lock_seq afterwards */
 	unsigned int refcnt;	/* vm_refcnt afterwards */
 };
+
+/* The warnings expected: mmap_assert_write_locked(), vma_assert_write_locked(). */
+#define WL_NOT_HELD	"lock not held for write by this task"
+#define WL_NOT_WLOCKED	"!__is_vma_write_locked(vma)"
 
 static const struct wl_row wl_rows[] = {
 	{ .desc = "start_write_locks",
@@ -89,12 +94,12 @@ static const struct wl_row wl_rows[] = {
 	{ .desc = "start_write_no_mmap_lock_warns",
 	  .state = WL_STATE_ATTACHED, .mmap = WL_MMAP_NONE,
 	  .op = WL_OP_START_WRITE,
-	  .warn = true, .write_locked = true, .refcnt = 1,
+	  .warn = WL_NOT_HELD, .write_locked = true, .refcnt = 1,
 	  .why = "the kernel warns, then goes on: the VMA stays write-locked" },
 	{ .desc = "start_write_mmap_read_warns",
 	  .state = WL_STATE_ATTACHED, .mmap = WL_MMAP_READ,
 	  .op = WL_OP_START_WRITE,
-	  .warn = true, .write_locked = true, .refcnt = 1 },
+	  .warn = WL_NOT_HELD, .write_locked = true, .refcnt = 1 },
 	{ .desc = "assert_write_locked",
 	  .state = WL_STATE_LOCKED, .mmap = WL_MMAP_WRITE,
 	  .op = WL_OP_ASSERT_WRITE_LOCKED,
@@ -102,11 +107,11 @@ static const struct wl_row wl_rows[] = {
 	{ .desc = "assert_write_locked_unlocked_warns",
 	  .state = WL_STATE_ATTACHED, .mmap = WL_MMAP_WRITE,
 	  .op = WL_OP_ASSERT_WRITE_LOCKED,
-	  .warn = true, .refcnt = 1 },
+	  .warn = WL_NOT_WLOCKED, .refcnt = 1 },
 	{ .desc = "assert_write_locked_old_section_warns",
 	  .state = WL_STATE_LOCKED_UNLOCK, .mmap = WL_MMAP_WRITE,
 	  .op = WL_OP_ASSERT_WRITE_LOCKED,
-	  .warn = true, .refcnt = 1,
+	  .warn = WL_NOT_WLOCKED, .refcnt = 1,
 	  .why = "vm_lock_seq of an ended section no longer equals mm_lock_seq" },
 	{ .desc = "assert_locked_read",
 	  .state = WL_STATE_READER, .mmap = WL_MMAP_NONE,
@@ -119,7 +124,7 @@ static const struct wl_row wl_rows[] = {
 	{ .desc = "assert_locked_neither_warns",
 	  .state = WL_STATE_ATTACHED, .mmap = WL_MMAP_WRITE,
 	  .op = WL_OP_ASSERT_LOCKED,
-	  .warn = true, .refcnt = 1 },
+	  .warn = WL_NOT_WLOCKED, .refcnt = 1 },
 };
 
 /* What the test holds, on the heap: wl_unwind() releases it at the end. */
@@ -199,7 +204,7 @@ static void wl_body(const struct wl_row *row)
 	seq_before = vma->vm_lock_seq;
 	if (row->fatal_signal)
 		vh_task_kill(current);
-	vh_expect_warn_begin();
+	vh_expect_warn_begin(row->warn);
 	switch (row->op) {
 	case WL_OP_START_WRITE:
 		vma_start_write(vma);
@@ -226,7 +231,7 @@ static void wl_body(const struct wl_row *row)
 
 	VH_CHECK_EQ(ret, row->ret);
 	if (row->warn)
-		VH_CHECK(warns > 0);
+		VH_CHECK(warns > 0);	/* each of them matched row->warn */
 	else
 		VH_CHECK_EQ(warns, 0);
 	VH_CHECK_EQ(vma->vm_lock_seq == c->mm->mm_lock_seq.sequence,
@@ -239,3 +244,81 @@ static void wl_body(const struct wl_row *row)
 VH_TABLE(write_lock,
 	 "a VMA is write-locked iff vm_lock_seq == mm_lock_seq; taking it needs mmap_lock for write, waits out readers unless already held, fails only with -EINTR on a fatal signal, and every such lock ends with the mmap write section",
 	 wl_rows, wl_body);
+
+/*
+ * mmap_write_lock_killable(): takes mmap_lock and opens a write section
+ * (VMA write locks taken in it are released by mmap_write_unlock()), or
+ * gives up with -EINTR when a fatal signal arrives while it waits.
+ */
+struct mk_row {
+	const char *desc;
+	const char *why;
+	bool contended;		/* a reader holds mmap_lock meanwhile */
+	bool kill;		/* SIGKILL the waiting writer */
+	int ret;
+};
+
+static const struct mk_row mk_rows[] = {
+	{ .desc = "write_killable_locks" },
+	{ .desc = "write_killable_waits", .contended = true },
+	{ .desc = "write_killable_killed_eintr", .contended = true,
+	  .kill = true, .ret = -EINTR },
+};
+
+struct mk_ctx {
+	struct mm_struct *mm;
+	struct vm_area_struct *vma;
+	int ret;
+	bool locked_vma;	/* the write section could write-lock it */
+};
+
+static void mk_writer(void *arg)
+{
+	struct mk_ctx *c = arg;
+
+	c->ret = mmap_write_lock_killable(c->mm);
+	if (c->ret)
+		return;
+	vma_start_write(c->vma);
+	c->locked_vma = __is_vma_write_locked(c->vma);
+	mmap_write_unlock(c->mm);
+}
+
+static void mk_body(const struct mk_row *row)
+{
+	struct mk_ctx c = { };
+	struct vm_area_struct *r;
+	struct vh_thread *w;
+
+	vh_why(row->why);
+	c.mm = vh_test_mm();
+	VH_ASSERT_EQ(vh_map_layout(c.mm, "AAAAAAAA"), 0);
+	c.vma = vma_lookup(c.mm, VH_BASE);
+	if (row->contended)
+		mmap_read_lock(c.mm);
+	w = vh_thread_start(mk_writer, &c);
+	if (row->contended) {
+		/* A state check: the writer waits for mmap_lock. */
+		while (!rwsem_is_contended(&c.mm->mmap_lock))
+			sched_yield();
+		if (row->kill)
+			vh_task_kill(vh_thread_task(w));
+		else
+			mmap_read_unlock(c.mm);
+	}
+	vh_thread_join(w);
+	if (row->contended && row->kill)
+		mmap_read_unlock(c.mm);
+	VH_CHECK_EQ(c.ret, row->ret);
+	VH_CHECK_EQ(c.locked_vma, !row->ret);
+	VH_CHECK(!rwsem_is_locked(&c.mm->mmap_lock));
+	/* The write section ended: the VMA lock went with it. */
+	r = lock_vma_under_rcu(c.mm, VH_BASE);
+	VH_CHECK(r == c.vma);
+	if (r)
+		vma_end_read(r);
+}
+
+VH_TABLE(mmap_write_killable,
+	 "mmap_write_lock_killable() takes mmap_lock for write and opens a write section, or returns -EINTR, holding nothing, when killed while it waits",
+	 mk_rows, mk_body);

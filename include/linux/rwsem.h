@@ -10,6 +10,7 @@
 #define _LINUX_RWSEM_H
 
 #include <linux/types.h>
+#include <linux/lockdep_types.h>
 #include <pthread.h>
 
 struct task_struct;
@@ -20,14 +21,18 @@ struct rw_semaphore {
 	int readers;			/* tasks holding it for read */
 	int writers_waiting;
 	struct task_struct *owner;	/* writer, or NULL */
+	struct lockdep_map dep_map;	/* lockdep (linux/lockdep.h) */
 };
 
 #define __RWSEM_INITIALIZER(name)					\
 	{ .lock = PTHREAD_MUTEX_INITIALIZER,				\
-	  .wait = PTHREAD_COND_INITIALIZER }
+	  .wait = PTHREAD_COND_INITIALIZER,				\
+	  .dep_map = { .name = #name, .vh_kind = VH_LOCK_RWSEM } }
 #define DECLARE_RWSEM(name) struct rw_semaphore name = __RWSEM_INITIALIZER(name)
 
-void init_rwsem(struct rw_semaphore *sem);
+void __init_rwsem(struct rw_semaphore *sem, const char *name,
+		  struct lock_class_key *key);
+#define init_rwsem(sem)	__init_rwsem((sem), #sem, NULL)
 void down_read(struct rw_semaphore *sem);
 int down_read_killable(struct rw_semaphore *sem);
 int down_read_trylock(struct rw_semaphore *sem);

@@ -26,6 +26,17 @@ enum {
 
 struct mm_struct;
 struct vh_rwsem_held;
+struct lockdep_map;
+
+/* One entry of a task's held-lock record (shared/env/lockdep.c). */
+struct vh_held_lock {
+	const struct lockdep_map *map;
+	unsigned long acquire_ip;
+	unsigned int seq;		/* lock_sequence() */
+	int read;			/* 0: exclusive, 1: shared, 2: recursive */
+};
+
+#define VH_MAX_LOCK_DEPTH	48
 
 struct task_struct {
 	char comm[TASK_COMM_LEN];
@@ -44,6 +55,12 @@ struct task_struct {
 	unsigned long rcu_sections;	/* outermost rcu_read_lock()s */
 	int nr_read_held;		/* rwsems read-held by this task */
 	const void *read_held[8];
+
+	/* Debug-kernel discipline (shared/env/lockdep.c). */
+	int preempt_count;		/* preempt_disable() nesting */
+	int lockdep_depth;		/* entries of held_locks[] */
+	unsigned int lockdep_seq;	/* acquisitions so far */
+	struct vh_held_lock held_locks[VH_MAX_LOCK_DEPTH];
 };
 
 struct task_struct *vh_current(void);
@@ -55,8 +72,17 @@ void vh_set_current_state(int state, bool mb);
 void schedule(void);
 int wake_up_process(struct task_struct *p);
 
-static inline void might_sleep(void) { }
-static inline int cond_resched(void) { return 0; }
+/*
+ * CONFIG_DEBUG_ATOMIC_SLEEP: a function that may sleep, called inside an
+ * RCU read-side critical section or with preemption disabled, fails the
+ * test with "BUG: sleeping function called from invalid context"
+ * (shared/env/lockdep.c).  schedule(), the rwsem's down_*() and the end of
+ * an rcuwait wait check it too.
+ */
+void __might_sleep(const char *file, int line);
+#define might_sleep()		__might_sleep(__FILE__, __LINE__)
+#define might_sleep_if(cond)	do { if (cond) might_sleep(); } while (0)
+#define cond_resched()		({ __might_sleep(__FILE__, __LINE__); 0; })
 #define might_resched()		do { } while (0)
 #define sched_clock()		0ULL
 

@@ -76,4 +76,10 @@ bool vh_kmem_cache_object(const void *addr, const char **name,
 			  const void **base);
 void vh_slab_teardown(void);
 
+/*
+ * vma_start_write() call sites (shared/env/sites.c): @fn gets the file and
+ * line of every vma_start_write() the code under test reaches.
+ */
+void vh_write_site_register(void (*fn)(const char *file, int line));
+
 #endif /* _VH_ENV_H */

@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include "env.h"
 #include "report.h"
+#include "lockdep.h"
 
 void maple_tree_init(void);
 void vma_state_init(void);
@@ -75,7 +76,10 @@ static void vh_mm_untrack(struct mm_struct *mm)
 void __mmdrop(struct mm_struct *mm)
 {
 	WARN_ON(!mtree_empty(&mm->mm_mt));
-	mtree_destroy(&mm->mm_mt);
+	/* As exit_mmap(): the tree's lock is mmap_lock (not its spinlock). */
+	mmap_write_lock(mm);
+	__mt_destroy(&mm->mm_mt);
+	mmap_write_unlock(mm);
 	vh_mm_untrack(mm);
 	free(mm);
 }
@@ -178,6 +182,18 @@ bool vh_env_describe(const void *addr, char *buf, size_t size)
 	return found;
 }
 
+/* A task ends holding a VMA read lock: shared/env/lockdep.c releases it. */
+static void vh_release_vma_lock(const struct lockdep_map *map, int read)
+{
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	struct vm_area_struct *vma = container_of(map, struct vm_area_struct,
+						  vmlock_dep_map);
+
+	if (read)
+		vma_end_read(vma);
+#endif
+}
+
 void dump_vma(const struct vm_area_struct *vma)
 {
 	vh_diag("vma %p [%#lx-%#lx) mm %p refcnt %u lock_seq %u", vma,
@@ -197,8 +213,7 @@ void vh_vm_warn_vma(const char *cond, const struct vm_area_struct *vma,
 {
 	if (vh_relaxed_lock_asserts &&
 	    !strcmp(cond, "!__is_vma_write_locked(vma)")) {
-		__atomic_fetch_add(&vh_relaxed_lock_assert_count, 1,
-				   __ATOMIC_RELAXED);
+		vh_relaxed_lock_assert_count++;
 		return;
 	}
 	vh_report("WARN", file, line, "%s", cond);
@@ -214,6 +229,7 @@ void dump_mm(const struct mm_struct *mm)
 
 void vh_env_init(void)
 {
+	vh_lockdep_release_other = vh_release_vma_lock;
 	vh_rcu_init();
 	maple_tree_init();
 	vma_state_init();

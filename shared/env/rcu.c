@@ -24,6 +24,7 @@
 #include "sched_point.h"
 #include "deadlock.h"
 #include "kcsan.h"
+#include "slab_debug.h"
 
 void rcu_read_lock(void)
 {
@@ -61,16 +62,21 @@ void synchronize_rcu(void)
 	struct vh_kcsan_gp gp;
 
 	/* A grace period cannot end inside our own read-side section. */
-	if (WARN_ON(current->rcu_depth > 0))
+	if (current->rcu_depth > 0) {
+		RCU_LOCKDEP_WARN(1, "Illegal synchronize_rcu() in RCU read-side critical section");
 		return;
+	}
+	might_sleep();
 	vh_sched_point(NULL);
 	vh_kcsan_gp_begin(&gp);
+	vh_slab_gp_begin();
 	if (!vh_explored() || vh_explore_rcu_sync()) {
 		/* Deadlock detection: who the grace period waits for. */
 		vh_wait_rcu_begin(&w);
 		urcu_memb_synchronize_rcu();
 		vh_wait_end();
 	}
+	vh_slab_gp_end();
 	vh_kcsan_gp_end(&gp);
 }
 

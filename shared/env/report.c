@@ -4,13 +4,14 @@
  * Without one (a constructor running early), they go to stderr, and a BUG
  * aborts.
  */
+#include <execinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "report.h"
 
 int vh_verbose;
-bool vh_relaxed_lock_asserts;
-unsigned long vh_relaxed_lock_assert_count;
+__thread bool vh_relaxed_lock_asserts;
+__thread unsigned long vh_relaxed_lock_assert_count;
 
 static const struct vh_report_ops *vh_report_ops;
 
@@ -60,4 +61,42 @@ void vh_bug(const char *file, int line, const char *cond)
 bool vh_warn_expected(void)
 {
 	return vh_report_ops && vh_report_ops->warn_expected();
+}
+
+/* Provided by the sanitizer runtimes; absent otherwise. */
+void __sanitizer_print_stack_trace(void) __attribute__((weak));
+
+void vh_dump_stack(void)
+{
+	void *frames[64];
+	int n;
+
+	fflush(stdout);
+	if (__sanitizer_print_stack_trace) {
+		__sanitizer_print_stack_trace();
+		return;
+	}
+	n = backtrace(frames, 64);
+	backtrace_symbols_fd(frames, n, 2);
+}
+
+static void vh_splat_to(const char *text, bool stack)
+{
+	if (vh_report_ops) {
+		vh_report_ops->splat(text, stack);
+		return;
+	}
+	fprintf(stderr, "%s\n", text);
+	if (stack)
+		vh_dump_stack();
+}
+
+void vh_splat(const char *text)
+{
+	vh_splat_to(text, true);
+}
+
+void vh_splat_nostack(const char *text)
+{
+	vh_splat_to(text, false);
 }

@@ -18,18 +18,22 @@
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/bug.h>
+#include <linux/lockdep.h>
 #include "report.h"
 #include "sched_point.h"
 #include "deadlock.h"
 #include "kcsan.h"
 
-void init_rwsem(struct rw_semaphore *sem)
+void __init_rwsem(struct rw_semaphore *sem, const char *name,
+		  struct lock_class_key *key)
 {
 	pthread_mutex_init(&sem->lock, NULL);
 	pthread_cond_init(&sem->wait, NULL);
 	sem->readers = 0;
 	sem->writers_waiting = 0;
 	sem->owner = NULL;
+	lockdep_init_map(&sem->dep_map, name, key, 0);
+	sem->dep_map.vh_kind = VH_LOCK_RWSEM;
 }
 
 static void vh_read_held_add(const struct rw_semaphore *sem)
@@ -247,23 +251,37 @@ out:
 	return ret;
 }
 
+/* As kernel/locking/rwsem.c: might_sleep(), then lockdep's record. */
 void down_read(struct rw_semaphore *sem)
 {
+	might_sleep();
 	__down_read(sem, false, false);
+	rwsem_acquire_read(&sem->dep_map, 0, 0, _RET_IP_);
 }
 
 int down_read_killable(struct rw_semaphore *sem)
 {
-	return __down_read(sem, true, false);
+	int ret;
+
+	might_sleep();
+	ret = __down_read(sem, true, false);
+	if (!ret)
+		rwsem_acquire_read(&sem->dep_map, 0, 0, _RET_IP_);
+	return ret;
 }
 
 int down_read_trylock(struct rw_semaphore *sem)
 {
-	return __down_read(sem, false, true) == 0;
+	int ret = __down_read(sem, false, true) == 0;
+
+	if (ret)
+		rwsem_acquire_read(&sem->dep_map, 0, 1, _RET_IP_);
+	return ret;
 }
 
 void up_read(struct rw_semaphore *sem)
 {
+	rwsem_release(&sem->dep_map, _RET_IP_);
 	vh_sched_point(sem);
 	pthread_mutex_lock(&sem->lock);
 	vh_kcsan_release(sem);
@@ -275,21 +293,34 @@ void up_read(struct rw_semaphore *sem)
 
 void down_write(struct rw_semaphore *sem)
 {
+	might_sleep();
 	__down_write(sem, false, false);
+	rwsem_acquire(&sem->dep_map, 0, 0, _RET_IP_);
 }
 
 int down_write_killable(struct rw_semaphore *sem)
 {
-	return __down_write(sem, true, false);
+	int ret;
+
+	might_sleep();
+	ret = __down_write(sem, true, false);
+	if (!ret)
+		rwsem_acquire(&sem->dep_map, 0, 0, _RET_IP_);
+	return ret;
 }
 
 int down_write_trylock(struct rw_semaphore *sem)
 {
-	return __down_write(sem, false, true) == 0;
+	int ret = __down_write(sem, false, true) == 0;
+
+	if (ret)
+		rwsem_acquire(&sem->dep_map, 0, 1, _RET_IP_);
+	return ret;
 }
 
 void up_write(struct rw_semaphore *sem)
 {
+	rwsem_release(&sem->dep_map, _RET_IP_);
 	vh_sched_point(sem);
 	pthread_mutex_lock(&sem->lock);
 	if (!WARN_ON(sem->owner != current)) {
@@ -302,6 +333,7 @@ void up_write(struct rw_semaphore *sem)
 
 void downgrade_write(struct rw_semaphore *sem)
 {
+	lock_downgrade(&sem->dep_map, _RET_IP_);
 	vh_sched_point(sem);
 	pthread_mutex_lock(&sem->lock);
 	if (!WARN_ON(sem->owner != current)) {
@@ -338,8 +370,7 @@ void vh_rwsem_assert_held(const struct rw_semaphore *sem, bool write,
 	/* &mm->mmap_lock of a NULL mm (upstream tests leave vmg->mm unset). */
 	if ((uintptr_t)sem < 4096) {
 		if (vh_relaxed_lock_asserts) {
-			__atomic_fetch_add(&vh_relaxed_lock_assert_count, 1,
-					   __ATOMIC_RELAXED);
+			vh_relaxed_lock_assert_count++;
 			return;
 		}
 		vh_report("WARN", file, line, "lock assertion on a NULL mm");
@@ -351,8 +382,7 @@ void vh_rwsem_assert_held(const struct rw_semaphore *sem, bool write,
 	if (held)
 		return;
 	if (vh_relaxed_lock_asserts) {
-		__atomic_fetch_add(&vh_relaxed_lock_assert_count, 1,
-				   __ATOMIC_RELAXED);
+		vh_relaxed_lock_assert_count++;
 		return;
 	}
 	vh_report("WARN", file, line, "lock not held for %s by this task",

@@ -7,6 +7,7 @@
  * race detector, a wake-up that wakes a task (or a fatal signal) is a
  * release the task acquires when schedule() returns.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "sched_point.h"
 #include "deadlock.h"
 #include "kcsan.h"
+#include "lockdep.h"
 
 static __thread struct task_struct *vh_task;
 static int vh_next_pid = 1;
@@ -31,6 +33,7 @@ static struct task_struct *vh_task_new(void)
 	if (!t)
 		abort();
 	t->pid = __atomic_fetch_add(&vh_next_pid, 1, __ATOMIC_RELAXED);
+	snprintf(t->comm, sizeof(t->comm), "vma-%d", t->pid);
 	pthread_mutex_init(&t->sleep_lock, NULL);
 	pthread_cond_init(&t->sleep_cond, NULL);
 	t->__state = TASK_RUNNING;
@@ -58,6 +61,8 @@ struct task_struct *vh_task_exit(void)
 {
 	struct task_struct *t = vh_task;
 
+	/* What it still holds is a bug, reported and released here. */
+	vh_lockdep_task_exit(t);
 	/* Wakers look tasks up under RCU (rcuwait_wake_up()). */
 	if (t)
 		synchronize_rcu();
@@ -137,6 +142,7 @@ void schedule(void)
 	};
 	bool waited = false;
 
+	might_sleep();
 	vh_sched_point(t);
 	pthread_mutex_lock(&t->sleep_lock);
 	if (t->__state != TASK_RUNNING && !vh_signal_wakes(t)) {
@@ -216,6 +222,8 @@ int rcuwait_wake_up(struct rcuwait *w)
 
 void finish_rcuwait(struct rcuwait *w)
 {
+	/* rcuwait_wait_event() may sleep, whether or not it did. */
+	might_sleep();
 	rcu_assign_pointer(w->task, NULL);
 	__set_current_state(TASK_RUNNING);
 }

@@ -80,6 +80,7 @@ static pthread_mutex_t vh_state_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool vh_failed;
 static int vh_expect_depth;
 static int vh_expected_warns;
+static const char *vh_expect_what;
 static unsigned long vh_run_seed, vh_rand_state;
 static void (*vh_failure_hook)(void);
 static bool vh_abandoned_threads;
@@ -119,33 +120,77 @@ static void vh_runner_diag(const char *fmt, va_list ap)
 	vh_vdiag("", fmt, ap);
 }
 
-/* Provided by the sanitizer runtimes; absent otherwise. */
-void __sanitizer_print_stack_trace(void) __attribute__((weak));
-
-static void vh_runner_report(const char *kind, const char *file, int line,
-			     const char *fmt, va_list ap)
+/*
+ * Is a report expected?  Only inside vh_expect_warn_begin(what), and only if
+ * its text names @what (alternatives separated by '|').  Called with
+ * vh_state_lock held; counts it.
+ */
+static bool vh_expected_locked(const char *text)
 {
-	char msg[768], where[256];
+	const char *p, *bar;
+	char alt[256];
+
+	if (vh_expect_depth <= 0 || !vh_expect_what)
+		return false;
+	for (p = vh_expect_what; *p; p = *bar ? bar + 1 : bar) {
+		bar = strchrnul(p, '|');
+		snprintf(alt, sizeof(alt), "%.*s", (int)(bar - p), p);
+		if (*alt && strstr(text, alt)) {
+			vh_expected_warns++;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Count a report: expected, or a failure of the running test. */
+static bool vh_account(const char *text)
+{
 	bool expected;
 
 	pthread_mutex_lock(&vh_state_lock);
-	expected = vh_expect_depth > 0;
-	if (expected)
-		vh_expected_warns++;
-	else
+	expected = vh_expected_locked(text);
+	if (!expected)
 		vh_failed = true;
 	pthread_mutex_unlock(&vh_state_lock);
 	if (!expected && vh_failure_hook)
 		vh_failure_hook();
-	if (expected && !vh_verbose)
-		return;
+	return expected;
+}
+
+static void vh_runner_report(const char *kind, const char *file, int line,
+			     const char *fmt, va_list ap)
+{
+	char msg[768], text[1024];
+	bool expected;
+
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	msg[strcspn(msg, "\n")] = 0;
-	snprintf(where, sizeof(where), "%s%s at %s:%d: ",
-		 expected ? "expected " : "", kind, file, line);
-	vh_diag("%s%s", where, msg);
-	if (vh_verbose > 1 && __sanitizer_print_stack_trace)
-		__sanitizer_print_stack_trace();
+	snprintf(text, sizeof(text), "%s at %s:%d: %s", kind, file, line, msg);
+	expected = vh_account(text);
+	if (expected && !vh_verbose)
+		return;
+	vh_diag("%s%s", expected ? "expected " : "", text);
+	if (vh_verbose > 1)
+		vh_dump_stack();
+}
+
+static void vh_runner_splat(const char *text, bool stack)
+{
+	const char *p = text, *nl;
+	bool expected = vh_account(text);
+
+	if (expected && !vh_verbose)
+		return;
+	for (; *p; p = nl + 1) {
+		nl = strchrnul(p, '\n');
+		vh_diag("%s%.*s", p == text && expected ? "expected " : "",
+			(int)(nl - p), p);
+		if (!*nl)
+			break;
+	}
+	if (stack && (!expected || vh_verbose > 1))
+		vh_dump_stack();
 }
 
 void vh_fail(const char *file, int line, const char *fmt, ...)
@@ -169,6 +214,7 @@ void vh_test_reset(void)
 	pthread_mutex_lock(&vh_state_lock);
 	vh_failed = false;
 	vh_expect_depth = 0;
+	vh_expect_what = NULL;
 	pthread_mutex_unlock(&vh_state_lock);
 }
 
@@ -188,11 +234,12 @@ static void vh_runner_oops(void)
 	vh_thread_exit_current();
 }
 
-void vh_expect_warn_begin(void)
+void vh_expect_warn_begin(const char *what)
 {
 	pthread_mutex_lock(&vh_state_lock);
 	if (!vh_expect_depth++)
 		vh_expected_warns = 0;
+	vh_expect_what = what;
 	pthread_mutex_unlock(&vh_state_lock);
 }
 
@@ -211,7 +258,8 @@ int vh_expect_warn_end(void)
 	int n;
 
 	pthread_mutex_lock(&vh_state_lock);
-	vh_expect_depth--;
+	if (!--vh_expect_depth)
+		vh_expect_what = NULL;
 	n = vh_expected_warns;
 	pthread_mutex_unlock(&vh_state_lock);
 	return n;
@@ -298,6 +346,9 @@ static void vh_test_thread(void *arg)
 {
 	struct vh_test *t = arg;
 
+	/* Per thread, so new here whatever the previous test left. */
+	vh_relaxed_lock_asserts = false;
+	vh_relaxed_lock_assert_count = 0;
 	vh_nr_deferred = 0;
 	t->body(t->row);
 	vh_run_deferred();
@@ -355,6 +406,26 @@ static enum vh_deadlock vh_check_deadlock(void)
 
 static bool vh_durations;	/* --durations */
 
+/* The test that runs now, for the rooms above (vh_current_test()). */
+static struct vh_test *vh_running;
+
+const char *vh_current_test(void)
+{
+	struct vh_test *t = __atomic_load_n(&vh_running, __ATOMIC_ACQUIRE);
+
+	return t ? t->name : NULL;
+}
+
+/* Tables of the rooms above: with --list -v, and after a run. */
+static void (*vh_summary_list)(void);
+static void (*vh_summary_after)(void);
+
+void vh_register_summary(void (*list)(void), void (*after)(void))
+{
+	vh_summary_list = list;
+	vh_summary_after = after;
+}
+
 static enum vh_result vh_run_one_timed(struct vh_test *t);
 
 /* With --durations, each test's wall time as a diagnostic. */
@@ -379,9 +450,11 @@ static enum vh_result vh_run_one_timed(struct vh_test *t)
 
 	vh_failed = false;
 	vh_expect_depth = 0;
+	vh_expect_what = NULL;
 	vh_rand_state = (vh_run_seed ^ vh_hash(t->name)) | 1;
 	vh_done = false;
 	vh_deadlock_new_test();
+	__atomic_store_n(&vh_running, t, __ATOMIC_RELEASE);
 	th = vh_thread_start_notify(vh_test_thread, t, vh_test_done);
 
 	/* Wait, looking for a deadlock every few milliseconds. */
@@ -436,7 +509,10 @@ static void vh_usage(FILE *f)
 "usage: vma [options]\n"
 "  -t, --test PATTERN   run the tests whose name matches the glob PATTERN\n"
 "                       (repeatable; comma-separated lists work too)\n"
-"  -l, --list           list the tests (with -v, the rule each checks)\n"
+"  -l, --list           list the tests (with -v, the rule each checks, and\n"
+"                       the vma_start_write() call sites each row drives)\n"
+"      --sites          after the run, the vma_start_write() call sites of\n"
+"                       mm/vma.c and the tests that reached each\n"
 "  -s, --seed N         seed for randomised tests (default: time)\n"
 "  -v, --verbose        print diagnostics of passing tests too\n"
 "      --timeout S      per-test watchdog in seconds (default 30)\n"
@@ -478,7 +554,7 @@ static bool vh_select(const char *patterns)
 
 /* getopt values of the runner's own options, and of the mode flags. */
 enum { VH_OPT_TIMEOUT = 256, VH_OPT_THREADS, VH_OPT_SECONDS, VH_OPT_DURATIONS,
-       VH_OPT_MODE };
+       VH_OPT_SITES, VH_OPT_MODE };
 
 static const struct option vh_options[] = {
 	{ "test", required_argument, NULL, 't' },
@@ -490,6 +566,7 @@ static const struct option vh_options[] = {
 	{ "durations", no_argument, NULL, VH_OPT_DURATIONS },
 	{ "threads", required_argument, NULL, VH_OPT_THREADS },
 	{ "seconds", required_argument, NULL, VH_OPT_SECONDS },
+	{ "sites", no_argument, NULL, VH_OPT_SITES },
 	{ "help", no_argument, NULL, 'h' },
 };
 
@@ -545,7 +622,7 @@ static bool vh_number(const char *arg, unsigned long *v)
 }
 
 /* The test run: every selected test, one table after another, as KTAP. */
-static int vh_run_tests(bool selected)
+static int vh_run_tests(bool selected, bool summary)
 {
 	int nr_tables = 0, ret, hung = 0;
 	char *stuck = NULL;
@@ -603,6 +680,9 @@ static int vh_run_tests(bool selected)
 		}
 		vh_ktap_suite_end();
 	}
+	__atomic_store_n(&vh_running, NULL, __ATOMIC_RELEASE);
+	if ((summary || vh_verbose) && vh_summary_after)
+		vh_summary_after();
 	ret = vh_ktap_end();
 	/* Hung threads cannot be joined; aborted explorer runs are left. */
 	if (hung || vh_abandoned())
@@ -778,7 +858,7 @@ int main(int argc, char **argv)
 {
 	const struct vh_mode *mode = NULL, *used = NULL;
 	const char *used_opt = NULL;
-	bool list = false, selected = false;
+	bool list = false, selected = false, summary = false;
 	unsigned long v;
 	int c, ret, idx = -1;
 	size_t i;
@@ -826,6 +906,9 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			vh_verbose++;
+			break;
+		case VH_OPT_SITES:
+			summary = true;
 			break;
 		case 'h':
 			vh_usage(stdout);
@@ -877,17 +960,23 @@ int main(int argc, char **argv)
 			else
 				printf("%s\n", vh_tests[i].name);
 		}
+		if (vh_verbose && vh_summary_list)
+			vh_summary_list();
+		fflush(stdout);
 		return 0;
 	}
 
-	/* Workers bring the environment up themselves. */
-	if (!mode && vh_parallel(selected))
+	/*
+	 * Workers bring the environment up themselves.  --sites needs every
+	 * test in this process (the sites each reached are counted here).
+	 */
+	if (!mode && !summary && vh_parallel(selected))
 		return vh_run_parallel();
 	rcu_register_thread();
 	vh_env_init();
 	if (mode)
 		return mode->run(argv + optind, argc - optind);
-	ret = vh_run_tests(selected);
+	ret = vh_run_tests(selected, summary);
 	vh_thread_pool_drain();
 	vh_env_exit();
 	rcu_unregister_thread();
@@ -896,6 +985,7 @@ int main(int argc, char **argv)
 
 static const struct vh_report_ops vh_runner_report_ops = {
 	.report = vh_runner_report,
+	.splat = vh_runner_splat,
 	.diag = vh_runner_diag,
 	.warn_expected = vh_runner_warn_expected,
 	.oops = vh_runner_oops,

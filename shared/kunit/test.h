@@ -38,10 +38,13 @@
 
 /*
  * Expected warnings.  A test that provokes a WARN on purpose brackets the
- * call with vh_expect_warn_begin()/vh_expect_warn_end(); warnings in between
- * are counted instead of failing the test.
+ * call with vh_expect_warn_begin(what)/vh_expect_warn_end(): a report in
+ * between whose text contains @what (the kernel's condition, e.g.
+ * "!__is_vma_write_locked(vma)", or its message; alternatives separated by
+ * '|') is counted instead of failing the test; any other report still
+ * fails it.
  */
-void vh_expect_warn_begin(void);
+void vh_expect_warn_begin(const char *what);
 int vh_expect_warn_end(void);
 
 /* Random numbers from the run's seed (--seed). */
@@ -118,6 +121,14 @@ void vh_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool vh_test_failed(void);
 
+/* The test running now ("table.desc"), or NULL between tests. */
+const char *vh_current_test(void);
+/*
+ * A table of a room above the runner: @list is printed by --list -v,
+ * @after after a run with -v or --sites (shared/vma/sites.c).
+ */
+void vh_register_summary(void (*list)(void), void (*after)(void));
+
 #define VH_ASSERT(cond) do {						\
 	if (!(cond)) {							\
 		vh_fail(__FILE__, __LINE__, "%s", #cond);		\
@@ -179,14 +190,21 @@ void vh_event_wait(struct vh_event *e);
  * Arm in the thread that will stop; wait and resume from another.
  */
 struct vh_break {
-	const volatile void *addr;
+	const volatile void *addr;	/* NULL: RCU's scheduling points */
 	int skip;
 	struct vh_event hit;
 	struct vh_event resume;
+	/* vh_break_resume_then() */
+	bool then;
+	const volatile void *then_addr;
+	int then_skip;
 };
 void vh_break_arm(struct vh_break *b, const volatile void *addr, int skip);
 void vh_break_disarm(void);
 #define vh_break_wait(b)	vh_event_wait(&(b)->hit)
 #define vh_break_resume(b)	vh_event_signal(&(b)->resume)
+/* Let it go on, to stop again before its next operation on @addr (+@skip). */
+void vh_break_resume_then(struct vh_break *b, const volatile void *addr,
+			  int skip);
 
 #endif /* _VH_TEST_H */

@@ -42,9 +42,10 @@ static inline void bn_read(enum bn_path path, unsigned long addr)
 	struct vm_area_struct *vma;
 
 	if (path == PER_VMA) {
-		vma = lock_vma_under_rcu(bn_mm, addr);
+		/* The kernel's own, not the contract-checking wrappers. */
+		vma = (lock_vma_under_rcu)(bn_mm, addr);
 		if (vma)
-			vma_end_read(vma);
+			(vma_end_read)(vma);
 		else
 			count_vm_event(VMA_LOCK_RETRY);
 	} else {

@@ -11,7 +11,9 @@
  * is there (the question the seed series' reviewers asked).
  *
  * Output is KTAP with one test, "torture", which fails on any contract
- * violation or kernel WARN.
+ * violation or kernel WARN.  A watchdog (--timeout, default 30 s) fails it
+ * when the writer or a reader makes no progress for that long (a hang or a
+ * lost wake-up), and ends the program, whose threads cannot be joined.
  */
 #include <pthread.h>
 #include <sched.h>
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "../env/report.h"
 #include "../env/env.h"
 #include "../kunit/ktap.h"
@@ -42,6 +45,8 @@ static struct mm_struct *tt_mm;
 static int tt_stop;
 static unsigned long tt_writer_ops;
 static bool tt_use_unlocked;
+static int tt_threads_done;
+
 
 static unsigned int tt_rand(unsigned int *s)
 {
@@ -127,6 +132,7 @@ static void tt_reader_fn(void *arg)
 		tt_check(r, vma, addr);
 		vma_end_read(vma);
 	}
+	__atomic_fetch_add(&tt_threads_done, 1, __ATOMIC_RELEASE);
 }
 
 static void tt_writer_fn(void *arg)
@@ -163,6 +169,48 @@ static void tt_writer_fn(void *arg)
 		mmap_write_unlock(tt_mm);
 		__atomic_fetch_add(&tt_writer_ops, 1, __ATOMIC_RELAXED);
 	}
+	__atomic_fetch_add(&tt_threads_done, 1, __ATOMIC_RELEASE);
+}
+
+static void tt_hung(struct tt_reader *readers, unsigned long threads,
+		    unsigned long secs) __attribute__((noreturn));
+
+/*
+ * The watchdog: has every thread (the writer, each reader) made progress
+ * since the last look (@last, updated)?  Else for how many seconds not
+ * (@stuck), and fail the run after vh_opts.timeout_s.
+ */
+static void tt_watchdog(struct tt_reader *readers, unsigned long threads,
+			unsigned long *last, unsigned long *stuck)
+{
+	unsigned long i, now;
+	bool moved = true;
+
+	for (i = 0; i <= threads; i++) {
+		now = i < threads ?
+			__atomic_load_n(&readers[i].lookups, __ATOMIC_RELAXED) :
+			__atomic_load_n(&tt_writer_ops, __ATOMIC_RELAXED);
+		if (now == last[i])
+			moved = false;
+		last[i] = now;
+	}
+	*stuck = moved ? 0 : *stuck + 1;
+	if (*stuck >= vh_opts.timeout_s)
+		tt_hung(readers, threads, *stuck);
+}
+
+static void tt_hung(struct tt_reader *readers, unsigned long threads,
+		    unsigned long secs)
+{
+	unsigned long i;
+
+	vh_diag("watchdog: torture: a thread made no progress for %lus (hang or lost wake-up): writer ops %lu",
+		secs, __atomic_load_n(&tt_writer_ops, __ATOMIC_RELAXED));
+	for (i = 0; i < threads; i++)
+		vh_diag("watchdog: reader %lu: %lu lookups", i,
+			__atomic_load_n(&readers[i].lookups, __ATOMIC_RELAXED));
+	vh_ktap_result(VH_KTAP_FAIL, "torture", "TIMEOUT");
+	_exit(vh_ktap_end());
 }
 
 /* The retries that @q of the lookups needed at most. */
@@ -189,13 +237,16 @@ static int vh_torture(char **args, int nr_args)
 	unsigned long violations = 0, max = 0, last = 0;
 	unsigned int wseed = vh_seed();
 	struct vh_thread *writer;
-	unsigned long i, s;
+	unsigned long i, s, stuck = 0, *seen;
 	int j;
 
 	if (!readers || !threads) {
 		fprintf(stderr, "vma: --threads must be at least 1\n");
 		return 2;
 	}
+	seen = calloc(threads + 1, sizeof(*seen));
+	if (!seen)
+		abort();
 	tt_use_unlocked = VH_UNLOCKED_SKIP == NULL;
 	vh_ktap_begin(1);
 	printf("# torture: %lu reader(s), 1 writer, %lu s, seed %lu, readers use %s\n",
@@ -230,8 +281,19 @@ static int vh_torture(char **args, int nr_args)
 		       vh_vm_event(VMA_LOCK_MISS));
 		fflush(stdout);
 		last = now;
+		tt_watchdog(readers, threads, seen, &stuck);
 	}
 	__atomic_store_n(&tt_stop, 1, __ATOMIC_RELAXED);
+	/* The threads stop within the watchdog's time, or never will. */
+	for (stuck = 0; __atomic_load_n(&tt_threads_done, __ATOMIC_ACQUIRE) <
+	     (int)threads + 1; ) {
+		struct timespec tick = { 0, 10000000 };
+
+		nanosleep(&tick, NULL);
+		if (++stuck >= 100UL * vh_opts.timeout_s)
+			tt_hung(readers, threads, vh_opts.timeout_s);
+	}
+	free(seen);
 	vh_thread_join(writer);
 	for (i = 0; i < threads; i++) {
 		struct tt_reader *r = &readers[i];

@@ -13,6 +13,7 @@
 #include "../kunit/mode.h"
 #include "../kunit/test.h"
 #include "../vma/vma.h"
+#include "entry.h"
 
 struct mm_struct *vh_mm_new(void)
 {
@@ -20,9 +21,11 @@ struct mm_struct *vh_mm_new(void)
 
 	if (!mm)
 		abort();
+	/* As kernel/fork.c's mm_init(). */
+	mt_init_flags(&mm->mm_mt, MM_MT_FLAGS);
+	mt_set_external_lock(&mm->mm_mt, &mm->mmap_lock);
 	atomic_set(&mm->mm_count, 1);
 	atomic_set(&mm->mm_users, 1);
-	mt_init_flags(&mm->mm_mt, MM_MT_FLAGS);
 	init_rwsem(&mm->mmap_lock);
 	mm_lock_seqcount_init(mm);
 	rcuwait_init(&mm->vma_writer_wait);
@@ -45,6 +48,20 @@ void vh_mm_clear(struct mm_struct *mm)
 	synchronize_rcu();
 }
 
+/*
+ * Each mm/vma.c operation returns with the locks and the RCU nesting it was
+ * called with (shared/vma/entry.c).
+ */
+#define VH_ENTRY(fn, call) ({						\
+	struct vh_entry __e;						\
+	__typeof__(call) __r;						\
+									\
+	vh_entry_begin(&__e, fn, __FILE__, __LINE__);			\
+	__r = (call);							\
+	vh_entry_end(&__e, NULL, 0);					\
+	__r;								\
+})
+
 int vh_map(struct mm_struct *mm, unsigned long start, unsigned long end,
 	   vm_flags_t flags)
 {
@@ -52,11 +69,14 @@ int vh_map(struct mm_struct *mm, unsigned long start, unsigned long end,
 
 	current->mm = mm;
 #ifdef VH_HAVE_MMAP_REGION_VMA_FLAGS
-	ret = mmap_region(NULL, start, end - start, legacy_to_vma_flags(flags),
-			  start >> PAGE_SHIFT, NULL);
+	ret = VH_ENTRY("mmap_region",
+		       mmap_region(NULL, start, end - start,
+				   legacy_to_vma_flags(flags),
+				   start >> PAGE_SHIFT, NULL));
 #else
-	ret = mmap_region(NULL, start, end - start, flags, start >> PAGE_SHIFT,
-			  NULL);
+	ret = VH_ENTRY("mmap_region",
+		       mmap_region(NULL, start, end - start, flags,
+				   start >> PAGE_SHIFT, NULL));
 #endif
 	return IS_ERR_VALUE(ret) ? (int)ret : 0;
 }
@@ -66,7 +86,9 @@ int vh_unmap(struct mm_struct *mm, unsigned long start, unsigned long end)
 	VMA_ITERATOR(vmi, mm, start);
 
 	current->mm = mm;
-	return do_vmi_munmap(&vmi, mm, start, end - start, NULL, false);
+	return VH_ENTRY("do_vmi_munmap",
+			do_vmi_munmap(&vmi, mm, start, end - start, NULL,
+				      false));
 }
 
 int vh_protect(struct mm_struct *mm, unsigned long start, unsigned long end,
@@ -95,7 +117,9 @@ int vh_protect(struct mm_struct *mm, unsigned long start, unsigned long end,
 	    !(oldflags & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE)))
 		newflags |= VM_ACCOUNT;
 	vma_flags = legacy_to_vma_flags(newflags);
-	vma = vma_modify_flags(&vmi, prev, vma, start, end, &vma_flags);
+	vma = VH_ENTRY("vma_modify_flags",
+		       vma_modify_flags(&vmi, prev, vma, start, end,
+					&vma_flags));
 	if (IS_ERR(vma))
 		return PTR_ERR(vma);
 	/* mprotect_fixup(): the caller changes the flags, write-locked. */

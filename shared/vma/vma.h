@@ -168,4 +168,30 @@ bool vh_vma_snap_same(const struct vh_vma_snap *a,
 /* The VMA slab cache (SLAB_TYPESAFE_BY_RCU) of mm/vma_init.c. */
 struct kmem_cache *vh_vma_cache(void);
 
+/*
+ * The lockless entry points, as the tests call them: checked at their
+ * return against their locking contract (shared/vma/entry.c).
+ */
+struct vm_area_struct *vh_lock_vma_under_rcu(struct mm_struct *mm,
+					     unsigned long address,
+					     const char *file, int line);
+struct vm_area_struct *vh_lock_next_vma(struct mm_struct *mm,
+					struct vma_iterator *vmi,
+					unsigned long from_addr,
+					const char *file, int line);
+struct vm_area_struct *vh_vma_start_read_unlocked(struct mm_struct *mm,
+						  unsigned long address,
+						  const char *file, int line);
+bool vh_vma_start_read_locked(struct vm_area_struct *vma, const char *file,
+			      int line);
+void vh_vma_end_read(struct vm_area_struct *vma, const char *file, int line);
+#define lock_vma_under_rcu(mm, a) vh_lock_vma_under_rcu(mm, a, __FILE__, __LINE__)
+#define lock_next_vma(mm, vmi, a) \
+	vh_lock_next_vma(mm, vmi, a, __FILE__, __LINE__)
+#define vma_start_read_unlocked(mm, a) \
+	vh_vma_start_read_unlocked(mm, a, __FILE__, __LINE__)
+#define vma_start_read_locked(vma) \
+	vh_vma_start_read_locked(vma, __FILE__, __LINE__)
+#define vma_end_read(vma)	vh_vma_end_read(vma, __FILE__, __LINE__)
+
 #endif /* _VH_VMA_KERNEL_H */

@@ -1,0 +1,440 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Every path of mm/vma.c and mm/vma_exec.c that write-locks a VMA, driven
+ * through its real entry point while a lockless reader holds the VMA it
+ * changes, or tries the VMA it creates:
+ *
+ *  - a reader holds the VMA the operation changes (lock_vma_under_rcu(),
+ *    lock_next_vma() or vma_start_read_unlocked()): the writer must wait
+ *    for it (it sleeps in vma_start_write()), and the VMA must not change
+ *    (range, offset, flags, anon_vma, mm, file) until vma_end_read();
+ *  - once the operation returned, while its mmap write section is still
+ *    open, every VMA it created or changed must be write-locked: a lockless
+ *    reader trying it gets nothing.
+ *
+ * Each row names the vma_start_write() call sites it drives (as
+ * "function(argument)", see shared/vma/sites.h) and checks that it reached
+ * them; ./vma --list -v prints the table of sites and rows.  A path that
+ * forgets its vma_start_write() lets the writer through while the reader
+ * holds the VMA, or lets a reader in during the write section.
+ */
+#include "../shared/kunit/test.h"
+#include "../shared/vma/vma.h"
+#include "../shared/vma/sites.h"
+#include <errno.h>
+#include <string.h>
+
+enum wp_op {
+	BRK,		/* do_brk_flags() at page a, b pages (sys_brk()) */
+	STACK_GROW,	/* expand_downwards() of the VMA at a, to page b */
+	RELOCATE,	/* relocate_vma_down() of the VMA at a, by b pages */
+	SHRINK,		/* vma_shrink() of the VMA at a, to end at page b */
+	TAKE_ALL,	/* mm_take_all_locks(), mm_drop_all_locks() */
+	COPY,		/* copy_vma() of the VMA at a to page b (mremap) */
+	EXTEND,		/* vma_merge_extend() of the VMA at a by b pages */
+	INSERT,		/* insert_vm_struct() of a new VMA [a, b) */
+	NAME,		/* vma_modify_name() of [a, b) */
+	POLICY,		/* vma_modify_policy() of [a, b) */
+	UFFD,		/* vma_modify_flags_uffd() of [a, b) */
+	MAP,		/* mmap() of [a, b), read-write */
+	UNMAP,		/* munmap() of [a, b) */
+	PROTECT,	/* mprotect() of [a, b) read-write */
+};
+
+enum wp_reader { LOOKUP, NEXT, UNLOCKED };
+
+/* Layout: [start, end) in pages from VH_BASE, and how it is made. */
+#define WP_BRK		0x1	/* made by do_brk_flags() (a brk area) */
+#define WP_STACK	0x2	/* VM_GROWSDOWN, anon_vma prepared */
+#define WP_RO		0x4	/* read-only (no merge with read-write) */
+struct wp_map {
+	unsigned long start, end;
+	unsigned int how;
+};
+
+#define WP_NONE		~0UL
+
+struct wp_row {
+	const char *desc;
+	struct wp_map map[3];
+	enum wp_reader reader;
+	unsigned long read_at;		/* page the reader holds, or WP_NONE */
+	enum wp_op op;
+	unsigned long a, b;
+	bool waits;			/* the operation must wait for it */
+	/* Pages [probe[0], probe[1]) must be write-locked after it. */
+	unsigned long probe[2];
+	const char *sites[3];		/* vma_start_write() sites it drives */
+	int map_count;			/* VMAs afterwards */
+};
+
+#define PG(n)		(VH_BASE + VH_PG(n))
+
+static const struct wp_row wp_rows[] = {
+	/* brk: the brk area grows (vma_expand() of prev), or a new VMA. */
+	{ "brk_expand", { { 0, 4, WP_BRK } }, LOOKUP, 1, BRK, 4, 4, true,
+	  { 0, 8 }, { "vma_expand(target)" }, 1 },
+	{ "brk_expand_next_walk", { { 0, 4, WP_BRK } }, NEXT, 2, BRK, 4, 2,
+	  true, { 0, 6 }, { "vma_expand(target)" }, 1 },
+	{ "brk_new_vma", { { 0, 4 } }, LOOKUP, 1, BRK, 8, 4, false,
+	  { 8, 12 }, { "do_brk_flags(vma)" }, 2 },
+	/* Stack growth: the stack VMA grows down. */
+	{ "stack_grows_down", { { 8, 16, WP_STACK } }, LOOKUP, 12, STACK_GROW,
+	  8, 4, true, { 4, 16 }, { "expand_downwards(vma)" }, 1 },
+	/* exec: the stack is moved down, expanded then shrunk. */
+	{ "exec_stack_relocated", { { 16, 24, WP_STACK } }, LOOKUP, 20,
+	  RELOCATE, 16, 8, true, { 8, 24 },
+	  { "vma_expand(target)", "vma_shrink(vma)" }, 1 },
+	{ "vma_shrink", { { 0, 8 } }, LOOKUP, 2, SHRINK, 0, 4, true,
+	  { 0, 8 }, { "vma_shrink(vma)" }, 1 },
+	/* mm_take_all_locks() write-locks every VMA. */
+	{ "take_all_locks", { { 0, 4 }, { 6, 8 }, { 10, 12 } }, LOOKUP, 7,
+	  TAKE_ALL, 0, 0, true, { 0, 12 }, { "mm_take_all_locks(vma)" }, 3 },
+	/* mremap: copied next to a VMA it merges with, or to a new VMA. */
+	{ "mremap_copy_merges", { { 0, 4 }, { 12, 16 } }, LOOKUP, 13, COPY,
+	  0, 16, true, { 12, 20 }, { "vma_expand(target)" }, 2 },
+	{ "mremap_copy_new_vma", { { 0, 4 } }, LOOKUP, 1, COPY, 0, 16, false,
+	  { 16, 20 }, { "vma_link(vma)" }, 2 },
+	{ "mremap_expand_in_place", { { 0, 4 } }, LOOKUP, 2, EXTEND, 0, 4,
+	  true, { 0, 8 }, { "vma_expand(target)" }, 1 },
+	/* insert_vm_struct() (exec's stack, special mappings): vma_link(). */
+	{ "insert_vm_struct", { { 0, 4 } }, LOOKUP, 1, INSERT, 8, 12, false,
+	  { 8, 12 }, { "vma_link(vma)" }, 2 },
+	/* The vma_modify_*() family: each splits the reader's VMA. */
+	{ "modify_name_split", { { 0, 8 } }, LOOKUP, 1, NAME, 2, 4, true,
+	  { 0, 8 }, { "__split_vma(vma)", "__split_vma(new)" }, 3 },
+	{ "modify_policy_split", { { 0, 8 } }, NEXT, 6, POLICY, 2, 4, true,
+	  { 0, 8 }, { "__split_vma(vma)", "__split_vma(new)" }, 3 },
+	{ "modify_uffd_split", { { 0, 8 } }, LOOKUP, 5, UFFD, 4, 8, true,
+	  { 0, 8 }, { "__split_vma(vma)" }, 2 },
+	/* mmap(), munmap(), mprotect() (more of them: tests/stability.c). */
+	{ "mmap_new_vma", { { 0, 4 } }, LOOKUP, 1, MAP, 8, 12, false,
+	  { 8, 12 }, { "__mmap_new_vma(vma)" }, 2 },
+	{ "mmap_fills_gap_next_removed", { { 0, 2 }, { 6, 8 } }, LOOKUP, 7,
+	  MAP, 2, 6, true, { 0, 8 },
+	  { "vma_expand(target)", "vma_expand(next)" }, 1 },
+	{ "munmap_spanning_two", { { 0, 4 }, { 4, 8, WP_RO } }, NEXT, 5,
+	  UNMAP, 2, 6, true, { 0, 8 },
+	  { "vms_gather_munmap_vmas(next)", "__split_vma(vma)" }, 2 },
+	{ "mprotect_merge_into_next", { { 0, 4, WP_RO }, { 4, 8 } }, LOOKUP,
+	  5, PROTECT, 0, 4, true, { 0, 8 },
+	  { "vma_merge_existing_range(middle)",
+	    "vma_merge_existing_range(next)" }, 1 },
+	{ "mprotect_merge_into_prev", { { 0, 4 }, { 4, 8, WP_RO } }, LOOKUP,
+	  1, PROTECT, 4, 8, true, { 0, 8 },
+	  { "vma_merge_existing_range(middle)",
+	    "vma_merge_existing_range(prev)" }, 1 },
+};
+
+struct wp_ctx {
+	const struct wp_row *row;
+	struct mm_struct *mm;
+	int ret;
+	int done;			/* the operation returned */
+	struct vh_event opdone;		/* ... likewise */
+	struct vh_event probed;		/* the test tried the VMAs */
+};
+
+static int wp_brk(struct mm_struct *mm, unsigned long addr, unsigned long len)
+{
+	VMA_ITERATOR(vmi, mm, addr);
+	struct vm_area_struct *brkvma;
+
+	/* As do_brk()'s callers: the VMA below is the brk area, if any. */
+	brkvma = vma_prev(&vmi);
+	return do_brk_flags(&vmi, brkvma, addr, len,
+			    legacy_to_vma_flags(0));
+}
+
+/* mprotect()-style positioning for the vma_modify_*() calls. */
+static struct vm_area_struct *wp_find(struct vma_iterator *vmi,
+				      unsigned long start, unsigned long end,
+				      struct vm_area_struct **prev)
+{
+	struct vm_area_struct *vma = vma_find(vmi, end);
+
+	if (!vma)
+		return NULL;
+	*prev = vma_prev(vmi);
+	if (start > vma->vm_start)
+		*prev = vma;
+	return vma_find(vmi, end);
+}
+
+static int wp_modify(struct wp_ctx *c, unsigned long start, unsigned long end)
+{
+	VMA_ITERATOR(vmi, c->mm, start);
+	struct vm_area_struct *vma, *prev = NULL;
+	vma_flags_t flags;
+
+	vma = wp_find(&vmi, start, end, &prev);
+	if (!vma)
+		return -ENOMEM;
+	switch (c->row->op) {
+	case NAME:
+		vma = vma_modify_name(&vmi, prev, vma, start, end, NULL);
+		break;
+	case POLICY:
+		vma = vma_modify_policy(&vmi, prev, vma, start, end, NULL);
+		break;
+	default:
+		flags = vma->flags;
+		vma = vma_modify_flags_uffd(&vmi, prev, vma, start, end,
+					    &flags, NULL_VM_UFFD_CTX, false);
+		break;
+	}
+	return IS_ERR(vma) ? PTR_ERR(vma) : 0;
+}
+
+static int wp_op(struct wp_ctx *c)
+{
+	const struct wp_row *row = c->row;
+	struct mm_struct *mm = c->mm;
+	struct vm_area_struct *vma = vma_lookup(mm, PG(row->a)), *new;
+	bool need_rmap_locks;
+	int ret;
+
+	switch (row->op) {
+	case BRK:
+		return wp_brk(mm, PG(row->a), VH_PG(row->b));
+	case STACK_GROW:
+		return expand_downwards(vma, PG(row->b));
+	case RELOCATE:
+		return relocate_vma_down(vma, VH_PG(row->b));
+	case SHRINK: {
+		VMA_ITERATOR(vmi, mm, vma->vm_start);
+
+		return vma_shrink(&vmi, vma, PG(row->b));
+	}
+	case TAKE_ALL:
+		ret = mm_take_all_locks(mm);
+		if (!ret)
+			mm_drop_all_locks(mm);
+		return ret;
+	case COPY:
+		new = copy_vma(&vma, PG(row->b), vma->vm_end - vma->vm_start,
+			       vma->vm_pgoff, vma->vm_pgoff, &need_rmap_locks,
+			       false);
+		if (!new)
+			return -ENOMEM;
+		/* mremap's accounting (vrm_stat_account()). */
+		vm_stat_account(mm, vma->vm_flags, vma_pages(vma));
+		return 0;
+	case EXTEND: {
+		VMA_ITERATOR(vmi, mm, vma->vm_end);
+
+		new = vma_merge_extend(&vmi, vma, VH_PG(row->b));
+		if (new != vma)
+			return -ENOMEM;
+		vm_stat_account(mm, vma->vm_flags, row->b);
+		return 0;
+	}
+	case INSERT:
+		new = vm_area_alloc(mm);
+		if (!new)
+			return -ENOMEM;
+		/* As exec's __bprm_mm_init() sets up its stack VMA. */
+		new->vm_start = PG(row->a);
+		new->vm_end = PG(row->b);
+		vm_flags_init(new, VH_RW);
+		vma_set_anonymous(new);
+		ret = insert_vm_struct(mm, new);
+		if (ret)
+			vm_area_free(new);
+		else	/* as _install_special_mapping() */
+			vm_stat_account(mm, new->vm_flags, vma_pages(new));
+		return ret;
+	case MAP:
+		return vh_map(mm, PG(row->a), PG(row->b), VH_RW);
+	case UNMAP:
+		return vh_unmap(mm, PG(row->a), PG(row->b));
+	case PROTECT:
+		return vh_protect(mm, PG(row->a), PG(row->b), VH_PROT_RW);
+	default:
+		return wp_modify(c, PG(row->a), PG(row->b));
+	}
+}
+
+static void wp_writer(void *arg)
+{
+	struct wp_ctx *c = arg;
+
+	mmap_write_lock(c->mm);
+	current->mm = c->mm;
+	c->ret = wp_op(c);
+	__atomic_store_n(&c->done, 1, __ATOMIC_SEQ_CST);
+	vh_event_signal(&c->opdone);
+	/* The write section stays open while the test tries the VMAs. */
+	vh_event_wait(&c->probed);
+	mmap_write_unlock(c->mm);
+}
+
+/* The reader: hold the VMA containing @addr, by the row's way. */
+static struct vm_area_struct *wp_read(struct wp_ctx *c, unsigned long addr)
+{
+	struct vm_area_struct *vma = NULL, *v;
+	unsigned long from = 0;
+	VMA_ITERATOR(vmi, c->mm, 0);
+
+	switch (c->row->reader) {
+	case LOOKUP:
+		return lock_vma_under_rcu(c->mm, addr);
+	case UNLOCKED:
+		return vh_start_read_unlocked(c->mm, addr);
+	case NEXT:
+		/* As /proc/pid/maps: each VMA released before the next. */
+		rcu_read_lock();
+		while ((v = lock_next_vma(c->mm, &vmi, from)) &&
+		       !IS_ERR(v)) {
+			if (addr >= v->vm_start && addr < v->vm_end) {
+				vma = v;
+				break;
+			}
+			from = v->vm_end;
+			vma_end_read(v);
+		}
+		rcu_read_unlock();
+		return vma;
+	}
+	return NULL;
+}
+
+static void wp_setup(struct wp_ctx *c)
+{
+	const struct wp_row *row = c->row;
+	int i;
+
+	mmap_write_lock(c->mm);
+	current->mm = c->mm;
+	for (i = 0; i < 3 && row->map[i].end; i++) {
+		const struct wp_map *m = &row->map[i];
+		struct vm_area_struct *vma;
+
+		if (m->how & WP_BRK) {
+			VH_CHECK_EQ(wp_brk(c->mm, PG(m->start),
+					   VH_PG(m->end - m->start)), 0);
+			continue;
+		}
+		VH_CHECK_EQ(vh_map(c->mm, PG(m->start), PG(m->end),
+				   (m->how & WP_RO ? VH_RO : VH_RW) |
+				   (m->how & WP_STACK ? VM_GROWSDOWN : 0)), 0);
+		vma = vma_lookup(c->mm, PG(m->start));
+		/* A stack has been faulted in: it has its anon_vma. */
+		if (vma && (m->how & WP_STACK)) {
+			vma_start_write(vma);
+			VH_CHECK_EQ(anon_vma_prepare(vma), 0);
+		}
+	}
+	mmap_write_unlock(c->mm);
+}
+
+static void wp_body(const struct wp_row *row)
+{
+	struct wp_ctx c = { .row = row, .mm = vh_test_mm() };
+	struct vm_area_struct *vma = NULL;
+	struct vh_vma_snap before, during;
+	struct vh_thread *w;
+	unsigned long pg;
+	bool blocked;
+	int i;
+
+	wp_setup(&c);
+	if (row->read_at != WP_NONE) {
+		vma = wp_read(&c, PG(row->read_at));
+		VH_ASSERT(vma);
+		vh_vma_snap(vma, &before);
+	}
+
+	w = vh_thread_start(wp_writer, &c);
+	/* Until the writer sleeps (waiting for the reader) or is done. */
+	blocked = vh_wait_blocked(vh_thread_task(w), 0, &c.done);
+	if (vma) {
+		vh_vma_snap(vma, &during);
+		if (row->waits && !blocked)
+			vh_fail(__FILE__, __LINE__,
+				"the writer did not wait for the reader of [%#lx-%#lx): no vma_start_write() before it changed it",
+				before.start, before.end);
+		if (!row->waits && blocked)
+			vh_fail(__FILE__, __LINE__,
+				"the writer waited for the reader of [%#lx-%#lx), which it does not change",
+				before.start, before.end);
+		if (!vh_vma_snap_same(&before, &during))
+			vh_fail(__FILE__, __LINE__,
+				"read-locked VMA changed under the reader: [%#lx-%#lx) pgoff %#lx flags %#lx -> [%#lx-%#lx) pgoff %#lx flags %#lx",
+				before.start, before.end, before.pgoff,
+				before.flags, during.start, during.end,
+				during.pgoff, during.flags);
+		vma_end_read(vma);
+	}
+	vh_event_wait(&c.opdone);
+
+	/* The write section is open: what it touched is write-locked. */
+	for (pg = row->probe[0]; pg < row->probe[1]; pg++) {
+		struct vm_area_struct *r = lock_vma_under_rcu(c.mm, PG(pg));
+
+		if (!r)
+			continue;
+		vh_fail(__FILE__, __LINE__,
+			"a reader read-locked [%#lx-%#lx) (page %lu) while the mmap write section that made it is open: it is not write-locked",
+			r->vm_start, r->vm_end, pg);
+		vma_end_read(r);
+		break;
+	}
+	vh_event_signal(&c.probed);
+	vh_thread_join(w);
+
+	VH_CHECK_EQ(c.ret, 0);
+	VH_CHECK_EQ(c.mm->map_count, row->map_count);
+	for (i = 0; i < 3 && row->sites[i]; i++) {
+		if (!vh_site_exists(row->sites[i]))
+			vh_diag("this tree has no vma_start_write() site %s",
+				row->sites[i]);
+		else if (!vh_site_reached(row->sites[i]))
+			vh_fail(__FILE__, __LINE__,
+				"did not reach vma_start_write() in %s",
+				row->sites[i]);
+	}
+}
+
+#define WP_RULE "every mm/vma.c path that changes or creates a VMA write-locks it first: a reader holding it makes the writer wait and sees no change, and a reader trying it before the write section ends gets nothing"
+
+VH_TABLE(write_path, WP_RULE, wp_rows, wp_body);
+
+/* The same with vma_start_read_unlocked() as the reader. */
+static const struct wp_row wp_unlocked_rows[] = {
+	{ "brk_expand", { { 0, 4, WP_BRK } }, UNLOCKED, 1, BRK, 4, 4, true,
+	  { 0, 8 }, { "vma_expand(target)" }, 1 },
+	{ "stack_grows_down", { { 8, 16, WP_STACK } }, UNLOCKED, 12,
+	  STACK_GROW, 8, 4, true, { 4, 16 }, { "expand_downwards(vma)" }, 1 },
+	{ "take_all_locks", { { 0, 4 }, { 6, 8 }, { 10, 12 } }, UNLOCKED, 11,
+	  TAKE_ALL, 0, 0, true, { 0, 12 }, { "mm_take_all_locks(vma)" }, 3 },
+	{ "mremap_copy_merges", { { 0, 4 }, { 12, 16 } }, UNLOCKED, 13, COPY,
+	  0, 16, true, { 12, 20 }, { "vma_expand(target)" }, 2 },
+};
+
+VH_TABLE_SKIP(write_path_unlocked, WP_RULE, wp_unlocked_rows, wp_body,
+	      VH_UNLOCKED_SKIP);
+
+static void wp_declare_table(const char *table, const struct wp_row *rows,
+			     size_t nr)
+{
+	char name[128];
+	size_t r;
+	int i;
+
+	for (r = 0; r < nr; r++) {
+		snprintf(name, sizeof(name), "%s.%s", table, rows[r].desc);
+		for (i = 0; i < 3 && rows[r].sites[i]; i++)
+			vh_site_declare(rows[r].sites[i], name);
+	}
+}
+
+static void __attribute__((constructor)) wp_declare(void)
+{
+	wp_declare_table("write_path", wp_rows,
+			 ARRAY_SIZE(wp_rows));
+#ifdef VH_HAVE_START_READ_UNLOCKED
+	wp_declare_table("write_path_unlocked", wp_unlocked_rows,
+			 ARRAY_SIZE(wp_unlocked_rows));
+#endif
+}
