@@ -235,9 +235,16 @@ GENERATED := $(GEN)/.links $(GEN)/vma_env.h $(GEN)/generated/bit-length.h \
 .PHONY: all clean help
 all: $(PROG)
 
-$(PROG): $(KERNEL_OBJS) $(ENV_OBJS) $(TEST_OBJS) $(MAPLE_OBJS)
+# The longest units first, so that make -j overlaps them with the many
+# short ones (a cold build otherwise ends on maple_tree.c alone); the link
+# order, which is the order tests register in, stays as it was.
+LONGEST := $(O)/maple/maple-shim.o $(O)/tests/upstream.o \
+	$(O)/kernel/mm/vma.o
+ALL_OBJS := $(KERNEL_OBJS) $(ENV_OBJS) $(TEST_OBJS) $(MAPLE_OBJS)
+
+$(PROG): $(LONGEST) $(ALL_OBJS)
 	@echo "  LD      $(notdir $@)"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(ALL_OBJS) $(LDLIBS)
 
 # Links to the real kernel headers the build uses, and to the tree itself.
 $(GEN)/.links: $(O)/.config $(BUILDIN)/real-headers

@@ -70,7 +70,7 @@ sleep 1
 
 echo "KTAP version 1"
 echo "# kernel tree $kdir"
-echo "1..18"
+echo "1..21"
 
 # The kernel tree argument.
 expect_fail kdir_missing 'KDIR /nonexistent does not exist' \
@@ -102,6 +102,10 @@ expect_fail make_liburcu_missing 'liburcu-dev is required' \
 
 # Options and test names.
 expect_fail vma_unknown_option "unknown option '--bogus'" "$vma" --bogus
+expect_fail vma_jobs_zero "jobs needs a number from 1 to 64" "$vma" -j 0
+expect_fail vma_jobs_not_a_number "option needs a number: 'x'" "$vma" -j x
+expect_fail run_tests_rows_not_a_number "rows needs a number" \
+	"$repo/run_tests.sh" --rows x
 expect_fail vma_unknown_test "no test matches 'no_such_test'" \
 	"$vma" -t no_such_test
 expect_fail run_tests_unknown_option "unknown option '--bogus'" \
