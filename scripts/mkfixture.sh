@@ -64,10 +64,15 @@ excl=()
 case $repo/ in
 "$src"/*) excl=(--exclude="./${repo#"$src"/}/build") ;;
 esac
+# (tar exits 1 when a file's link count changed as it read it: a cp -al of
+# the tree elsewhere, harmless for a copy.)
+pack() {
+	tar -C "$src" "${excl[@]}" --warning=no-file-changed -cf - "./$1" ||
+		(($? == 1))
+}
 for part in "${PARTS[@]}"; do
 	[[ -e $src/$part ]] || continue
-	tar -C "$src" "${excl[@]}" -cf - "./$part" | tar -C "$tmp" -xf - ||
-		die "cannot copy $src/$part"
+	pack "$part" | tar -C "$tmp" -xf - || die "cannot copy $src/$part"
 done
 
 cd "$tmp"
