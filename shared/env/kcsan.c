@@ -191,7 +191,12 @@ struct kc_thread *kc_thread(void)
 {
 	struct kc_thread *t = kc_self;
 
-	return t ? t : kc_thread_new(NULL);
+	if (!t)
+		return kc_thread_new(NULL);
+	/* The task of a harness thread comes after its start. */
+	if (__builtin_expect(!t->pid, 0))
+		t->pid = vh_task_pid();
+	return t;
 }
 
 /* Shadow memory. */
