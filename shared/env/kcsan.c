@@ -108,6 +108,23 @@
 /* Sync objects of the environment live apart from real addresses. */
 #define KC_ENV_TAG	(1UL << 63)
 
+/* Vector clocks: slots handed out so far (no entry is non-zero beyond). */
+static int kc_nr_slots;
+
+static int kc_slots(void)
+{
+	return __atomic_load_n(&kc_nr_slots, __ATOMIC_ACQUIRE);
+}
+
+static void kc_join(struct kc_clock *d, const struct kc_clock *s)
+{
+	int i, n = kc_slots();
+
+	for (i = 0; i < n; i++)
+		if (s->c[i] > d->c[i])
+			d->c[i] = s->c[i];
+}
+
 __thread struct kc_thread *kc_self;
 pthread_mutex_t kc_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint32_t kc_slot_epoch[KC_MAX_THREADS];	/* last epoch of each slot */
@@ -191,7 +208,12 @@ struct kc_thread *kc_thread(void)
 {
 	struct kc_thread *t = kc_self;
 
-	return t ? t : kc_thread_new(NULL);
+	if (!t)
+		return kc_thread_new(NULL);
+	/* The task of a harness thread comes after its start. */
+	if (__builtin_expect(!t->pid, 0))
+		t->pid = vh_task_pid();
+	return t;
 }
 
 /* Shadow memory. */
@@ -1183,8 +1205,7 @@ void __kcsan_check_access(const volatile void *ptr, size_t size, int ktype)
  * inlined there (a seqcount write side, READ_ONCE()) still take part in
  * the memory model, and atomics the harness performs by itself do not.
  */
-void kc_harness_access(uintptr_t addr, size_t size, bool write,
-			      bool marked)
+void kc_harness_access(uintptr_t addr, size_t size, bool write, bool marked)
 {
 	struct kc_thread *t = kc_self;
 	struct kc_page *pg;

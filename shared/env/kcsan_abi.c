@@ -7,8 +7,8 @@
  */
 #ifdef VH_KCSAN
 
-#include <stdint.h>
 #include <malloc.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include "kcsan_int.h"
 
@@ -27,49 +27,40 @@ void __tsan_func_exit(void)
 }
 
 #define KC_PLAIN(size)							\
-void __tsan_read##size(void *p);					\
 void __tsan_read##size(void *p)						\
 {									\
 	kc_plain((uintptr_t)p, size, 0, KC_PC, KC_PC1);			\
 }									\
-void __tsan_write##size(void *p);					\
 void __tsan_write##size(void *p)					\
 {									\
 	kc_plain((uintptr_t)p, size, KCSAN_ACCESS_WRITE, KC_PC, KC_PC1); \
 }									\
-void __tsan_read_write##size(void *p);					\
 void __tsan_read_write##size(void *p)					\
 {									\
 	kc_plain((uintptr_t)p, size,					\
 		 KCSAN_ACCESS_WRITE | KCSAN_ACCESS_COMPOUND, KC_PC, KC_PC1); \
 }									\
-void __tsan_unaligned_read##size(void *p);				\
 void __tsan_unaligned_read##size(void *p)				\
 {									\
 	kc_plain((uintptr_t)p, size, 0, KC_PC, KC_PC1);			\
 }									\
-void __tsan_unaligned_write##size(void *p);				\
 void __tsan_unaligned_write##size(void *p)				\
 {									\
 	kc_plain((uintptr_t)p, size, KCSAN_ACCESS_WRITE, KC_PC, KC_PC1); \
 }									\
-void __tsan_volatile_read##size(void *p);				\
 void __tsan_volatile_read##size(void *p)				\
 {									\
 	kc_plain((uintptr_t)p, size, KCSAN_ACCESS_ATOMIC, KC_PC, KC_PC1); \
 }									\
-void __tsan_volatile_write##size(void *p);				\
 void __tsan_volatile_write##size(void *p)				\
 {									\
 	kc_plain((uintptr_t)p, size,					\
 		 KCSAN_ACCESS_WRITE | KCSAN_ACCESS_ATOMIC, KC_PC, KC_PC1); \
 }									\
-void __tsan_unaligned_volatile_read##size(void *p);			\
 void __tsan_unaligned_volatile_read##size(void *p)			\
 {									\
 	kc_plain((uintptr_t)p, size, KCSAN_ACCESS_ATOMIC, KC_PC, KC_PC1); \
 }									\
-void __tsan_unaligned_volatile_write##size(void *p);			\
 void __tsan_unaligned_volatile_write##size(void *p)			\
 {									\
 	kc_plain((uintptr_t)p, size,					\
@@ -82,13 +73,11 @@ KC_PLAIN(4)
 KC_PLAIN(8)
 KC_PLAIN(16)
 
-void __tsan_read_range(void *p, unsigned long size);
 void __tsan_read_range(void *p, unsigned long size)
 {
 	kc_plain((uintptr_t)p, size, 0, KC_PC, KC_PC1);
 }
 
-void __tsan_write_range(void *p, unsigned long size);
 void __tsan_write_range(void *p, unsigned long size)
 {
 	kc_plain((uintptr_t)p, size, KCSAN_ACCESS_WRITE, KC_PC, KC_PC1);
@@ -99,13 +88,11 @@ void __tsan_write_range(void *p, unsigned long size)
  * directly; these are for __atomic_*() the kernel code itself uses.
  */
 #define KC_ATOMIC(bits, type)						\
-type __tsan_atomic##bits##_load(const volatile type *p, int mo);	\
 type __tsan_atomic##bits##_load(const volatile type *p, int mo)		\
 {									\
 	return kc_atomic(KC_LOAD, (volatile void *)p, sizeof(type), 0, 0, \
 			 NULL, mo, mo, KC_PC, KC_PC1, NULL);		\
 }									\
-void __tsan_atomic##bits##_store(volatile type *p, type v, int mo);	\
 void __tsan_atomic##bits##_store(volatile type *p, type v, int mo)	\
 {									\
 	kc_atomic(KC_STORE, p, sizeof(type), 0, v, NULL, mo, mo, KC_PC,	\
@@ -156,7 +143,6 @@ type __tsan_atomic##bits##_compare_exchange_val(volatile type *p,	\
 }
 
 #define KC_ATOMIC_RMW(bits, type, name, op)				\
-type __tsan_atomic##bits##_##name(volatile type *p, type v, int mo);	\
 type __tsan_atomic##bits##_##name(volatile type *p, type v, int mo)	\
 {									\
 	return kc_atomic(KC_RMW, p, sizeof(type), op, v, NULL, mo, mo,	\
@@ -168,7 +154,6 @@ KC_ATOMIC(16, uint16_t)
 KC_ATOMIC(32, uint32_t)
 KC_ATOMIC(64, uint64_t)
 
-void __tsan_atomic_thread_fence(int mo);
 void __tsan_atomic_thread_fence(int mo)
 {
 	struct kc_thread *t = kc_thread();
@@ -181,52 +166,42 @@ void __tsan_atomic_thread_fence(int mo)
 		kc_fence(t, VH_KCSAN_RELEASE);
 }
 
-void __tsan_atomic_signal_fence(int mo);
 void __tsan_atomic_signal_fence(int mo)
 {
 }
 
 
 #define KC_HARNESS(size)						\
-void vh_h__tsan_read##size(void *p);					\
 void vh_h__tsan_read##size(void *p)					\
 {									\
 	kc_harness_access((uintptr_t)p, size, false, false);		\
 }									\
-void vh_h__tsan_write##size(void *p);					\
 void vh_h__tsan_write##size(void *p)					\
 {									\
 	kc_harness_access((uintptr_t)p, size, true, false);		\
 }									\
-void vh_h__tsan_read_write##size(void *p);				\
 void vh_h__tsan_read_write##size(void *p)				\
 {									\
 	kc_harness_access((uintptr_t)p, size, false, false);		\
 	kc_harness_access((uintptr_t)p, size, true, false);		\
 }									\
-void vh_h__tsan_unaligned_read##size(void *p);				\
 void vh_h__tsan_unaligned_read##size(void *p)				\
 {									\
 }									\
-void vh_h__tsan_unaligned_write##size(void *p);				\
 void vh_h__tsan_unaligned_write##size(void *p)				\
 {									\
 }									\
-void vh_h__tsan_volatile_read##size(void *p);				\
 void vh_h__tsan_volatile_read##size(void *p)				\
 {									\
 	kc_harness_access((uintptr_t)p, size, false, true);		\
 }									\
-void vh_h__tsan_volatile_write##size(void *p);				\
 void vh_h__tsan_volatile_write##size(void *p)				\
 {									\
 	kc_harness_access((uintptr_t)p, size, true, true);		\
 }									\
-void vh_h__tsan_unaligned_volatile_read##size(void *p);		\
 void vh_h__tsan_unaligned_volatile_read##size(void *p)			\
 {									\
 }									\
-void vh_h__tsan_unaligned_volatile_write##size(void *p);		\
 void vh_h__tsan_unaligned_volatile_write##size(void *p)		\
 {									\
 }
@@ -237,38 +212,31 @@ KC_HARNESS(4)
 KC_HARNESS(8)
 KC_HARNESS(16)
 
-void vh_h__tsan_read_range(void *p, unsigned long size);
 void vh_h__tsan_read_range(void *p, unsigned long size)
 {
 }
 
-void vh_h__tsan_write_range(void *p, unsigned long size);
 void vh_h__tsan_write_range(void *p, unsigned long size)
 {
 }
 
-void vh_h__tsan_init(void);
 void vh_h__tsan_init(void)
 {
 }
 
-void vh_h__tsan_func_entry(void *pc);
 void vh_h__tsan_func_entry(void *pc)
 {
 }
 
-void vh_h__tsan_func_exit(void);
 void vh_h__tsan_func_exit(void)
 {
 }
 
 #define KC_H_ATOMIC(bits, type)						\
-type vh_h__tsan_atomic##bits##_load(const volatile type *p, int mo);	\
 type vh_h__tsan_atomic##bits##_load(const volatile type *p, int mo)	\
 {									\
 	return __atomic_load_n(p, __ATOMIC_SEQ_CST);			\
 }									\
-void vh_h__tsan_atomic##bits##_store(volatile type *p, type v, int mo); \
 void vh_h__tsan_atomic##bits##_store(volatile type *p, type v, int mo)	\
 {									\
 	__atomic_store_n(p, v, __ATOMIC_SEQ_CST);			\
@@ -306,7 +274,6 @@ type vh_h__tsan_atomic##bits##_compare_exchange_val(volatile type *p,	\
 }
 
 #define KC_H_RMW(bits, type, name, fn)					\
-type vh_h__tsan_atomic##bits##_##name(volatile type *p, type v, int mo); \
 type vh_h__tsan_atomic##bits##_##name(volatile type *p, type v, int mo)	\
 {									\
 	return fn(p, v, __ATOMIC_SEQ_CST);				\
@@ -317,19 +284,16 @@ KC_H_ATOMIC(16, uint16_t)
 KC_H_ATOMIC(32, uint32_t)
 KC_H_ATOMIC(64, uint64_t)
 
-void vh_h__tsan_atomic_thread_fence(int mo);
 void vh_h__tsan_atomic_thread_fence(int mo)
 {
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
-void vh_h__tsan_atomic_signal_fence(int mo);
 void vh_h__tsan_atomic_signal_fence(int mo)
 {
 }
 
 /* free() and realloc(), wrapped at link time: freed memory is forgotten. */
-void __wrap_free(void *p);
 void __wrap_free(void *p)
 {
 	if (p)
@@ -337,7 +301,6 @@ void __wrap_free(void *p)
 	__real_free(p);
 }
 
-void *__wrap_realloc(void *p, size_t n);
 void *__wrap_realloc(void *p, size_t n)
 {
 	if (p)

@@ -22,25 +22,6 @@ struct kc_clock {
 	uint32_t c[KC_MAX_THREADS];
 };
 
-/* Slots handed out so far: no clock has a non-zero entry beyond. */
-static int kc_nr_slots;
-
-static int kc_slots(void)
-{
-	return __atomic_load_n(&kc_nr_slots, __ATOMIC_ACQUIRE);
-}
-
-static void kc_join(struct kc_clock *d, const struct kc_clock *s)
-{
-	int i, n = kc_slots();
-
-	for (i = 0; i < n; i++)
-		if (s->c[i] > d->c[i])
-			d->c[i] = s->c[i];
-}
-
-/* Threads. */
-
 /* A race held for reporting: this thread's access and the other one. */
 struct kc_access {
 	uintptr_t addr;
@@ -85,9 +66,9 @@ struct kc_thread {
 	void *reported[8][2];
 };
 
-
 extern __thread struct kc_thread *kc_self;
 extern pthread_mutex_t kc_lock;
+
 /* Counted over the whole run, the runner's worker processes included. */
 struct kc_stats {
 	unsigned long reports, checks, pages, evictions;
