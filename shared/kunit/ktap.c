@@ -6,14 +6,20 @@
 #include <pthread.h>
 #include "../env/kcsan.h"
 #include "ktap.h"
-#include "mode.h"
-#include "test.h"
 
 static pthread_mutex_t vh_ktap_lock = PTHREAD_MUTEX_INITIALIZER;
 static int vh_depth;			/* 0: top level, 1: inside a suite */
 static int vh_top_nr, vh_suite_nr;	/* results so far at each level */
 static char vh_suite_name[128];
 static struct vh_ktap_counts vh_suite, vh_total;
+static const char *vh_ktap_tree = "?";
+static unsigned long vh_ktap_seed;
+
+void vh_ktap_setup(const char *tree, unsigned long seed)
+{
+	vh_ktap_tree = tree;
+	vh_ktap_seed = seed;
+}
 
 static void vh_indent(void)
 {
@@ -26,8 +32,9 @@ static void vh_indent(void)
 void vh_ktap_begin(int nr)
 {
 	printf("KTAP version 1\n");
-	printf("# vma: kernel tree %s\n", vh_opts.tree);
-	printf("# seed: %lu (replay with --seed %lu)\n", vh_seed(), vh_seed());
+	printf("# vma: kernel tree %s\n", vh_ktap_tree);
+	printf("# seed: %lu (replay with --seed %lu)\n", vh_ktap_seed,
+	       vh_ktap_seed);
 	printf("1..%d\n", nr);
 	fflush(stdout);
 }

@@ -38,6 +38,12 @@ struct vh_ktap_counts {
 enum vh_ktap_result { VH_KTAP_PASS, VH_KTAP_FAIL, VH_KTAP_SKIP };
 
 /**
+ * vh_ktap_setup() - what the header of every run names
+ * @tree:	the kernel tree and its version
+ * @seed:	the run's seed
+ */
+void vh_ktap_setup(const char *tree, unsigned long seed);
+/**
  * vh_ktap_begin() - start the output: version, kernel tree, seed, plan
  * @nr:		how many top-level tests (suites) follow
  */

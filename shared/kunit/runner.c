@@ -970,6 +970,7 @@ int main(int argc, char **argv)
 	 * Workers bring the environment up themselves.  --sites needs every
 	 * test in this process (the sites each reached are counted here).
 	 */
+	vh_ktap_setup(vh_opts.tree, vh_run_seed);
 	if (!mode && !summary && vh_parallel(selected))
 		return vh_run_parallel();
 	rcu_register_thread();
