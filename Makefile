@@ -262,9 +262,16 @@ $(GEN)/.links: $(O)/.config $(BUILDIN)/real-headers
 # inline, taken by name from the tree's headers (scripts/build/env.names),
 # minus what the environment defines itself.  Where upstream's test copies
 # of these helpers exist, the build notes those that differ from the tree.
+# It is made again when any header it reads changes: a patch to mm.h is
+# compiled as it is.
+EXTRACTED_FROM := $(addprefix $(KTREE)/,$(shell sed -n \
+	's/^\[\(.*\)\]$$/\1/p' $(BUILDIN)/env.names)) \
+	$(addprefix $(KTREE)/include/,$(shell sed -e '/^\#/d' -e '/^$$/d' \
+	$(BUILDIN)/real-headers))
 $(GEN)/vma_env.h: $(O)/.config $(BUILDIN)/kextract.py $(BUILDIN)/env.names \
-		$(ENV_HEADERS) $(GEN)/.links $(GEN)/generated/bit-length.h \
-		$(GEN)/generated/map-shift.h $(GEN)/generated/autoconf.h
+		$(ENV_HEADERS) $(EXTRACTED_FROM) $(GEN)/.links \
+		$(GEN)/generated/bit-length.h $(GEN)/generated/map-shift.h \
+		$(GEN)/generated/autoconf.h
 	@echo "  GEN     $(notdir $@)"
 	$(Q)python3 $(BUILDIN)/kextract.py --guard _VH_VMA_ENV_H \
 		--names $(BUILDIN)/env.names --kdir $(KTREE) \
