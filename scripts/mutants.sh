@@ -29,6 +29,8 @@
 # -k          keep the scratch tree and the logs
 # -m MODE     run every mutant in MODE instead of its own
 # --matrix    run every mutant in both modes and print which catches it
+#             (caught: the expected test fails with the expected message;
+#             other: the run fails, but not (only) that way; -: survived)
 # --seeds N   run ./vma N times (seeds 1..N); caught only if every run fails
 #
 # Exit status: 1 if any mutant was not caught (in its own mode), or is
@@ -66,12 +68,12 @@ flags_clear_no_write_lock|asan|include/linux/mm.h|?|?|s/(void vm_flags_clear\(st
 flags_mod_no_write_lock|asan|include/linux/mm.h|?|?|s/(void vm_flags_mod\(struct vm_area_struct \*vma,\n[^{]*\{\n)\tvma_start_write\(vma\);\n/$1/
 vma_init_no_lock_init|asan|include/linux/mm.h|?|?|s/(INIT_LIST_HEAD\(&vma->anon_vma_chain\);\n)\tvma_lock_init\(vma, false\);\n/$1/
 dup_no_lock_init|asan|mm/vma_init.c|?|?|s/\tvma_lock_init\(new, true\);\n//
-refcount_no_acquire|kcsan|include/linux/refcount.h|?|?|s/\} while \(!atomic_try_cmpxchg_acquire\(&r->refs, &old, old \+ i\)\);/} while (!atomic_try_cmpxchg_relaxed(&r->refs, &old, old + i));/
-attach_no_release|kcsan|include/linux/mmap_lock.h|?|?|s/refcount_set_release\(&vma->vm_refcnt, 1\);/refcount_set(&vma->vm_refcnt, 1);/
-refcount_put_no_release|kcsan|include/linux/refcount.h|?|?|s/int old = atomic_fetch_sub_release\(i, &r->refs\);/int old = atomic_fetch_sub_relaxed(i, &r->refs);/
-seqcount_read_no_acquire|kcsan|include/linux/seqlock.h|?|?|s/(static inline unsigned __seqprop_sequence\(const seqcount_t \*s\)\n\{\n\treturn )smp_load_acquire\(&s->sequence\);/${1}READ_ONCE(s->sequence);/
-seqcount_end_no_wmb|kcsan|include/linux/seqlock.h|?|?|s/(static inline void do_raw_write_seqcount_end\(seqcount_t \*s\)\n\{\n)\tsmp_wmb\(\);\n/$1/
-lock_seq_read_plain|kcsan|mm/mmap_lock.c|?|?|s/if \(READ_ONCE\(vma->vm_lock_seq\) == READ_ONCE\(mm->mm_lock_seq.sequence\)\)/if (vma->vm_lock_seq == READ_ONCE(mm->mm_lock_seq.sequence))/
+refcount_no_acquire|kcsan|include/linux/refcount.h|explore.reader_vs_recycle|data-race in vma_init / vma_start_read|s/\} while \(!atomic_try_cmpxchg_acquire\(&r->refs, &old, old \+ i\)\);/} while (!atomic_try_cmpxchg_relaxed(&r->refs, &old, old + i));/
+attach_no_release|kcsan|include/linux/mmap_lock.h|explore.reader_vs_recycle|data-race in vma_init / vma_start_read|s/refcount_set_release\(&vma->vm_refcnt, 1\);/refcount_set(&vma->vm_refcnt, 1);/
+refcount_put_no_release|kcsan|include/linux/refcount.h|explore.reader_vs_writer|data-race in __vma_start_write / vma_start_read|s/int old = atomic_fetch_sub_release\(i, &r->refs\);/int old = atomic_fetch_sub_relaxed(i, &r->refs);/
+seqcount_read_no_acquire|kcsan|include/linux/seqlock.h|explore.reader_vs_split|data-race in __split_vma / lock_vma_under_rcu|s/(static inline unsigned __seqprop_sequence\(const seqcount_t \*s\)\n\{\n\treturn )smp_load_acquire\(&s->sequence\);/${1}READ_ONCE(s->sequence);/
+seqcount_end_no_wmb|kcsan|include/linux/seqlock.h|explore.reader_vs_split|data-race in __split_vma / lock_vma_under_rcu|s/(static inline void do_raw_write_seqcount_end\(seqcount_t \*s\)\n\{\n)\tsmp_wmb\(\);\n/$1/
+lock_seq_read_plain|kcsan|mm/mmap_lock.c|explore.reader_vs_writer|data-race in __vma_start_write / vma_start_read|s/if \(READ_ONCE\(vma->vm_lock_seq\) == READ_ONCE\(mm->mm_lock_seq.sequence\)\)/if (vma->vm_lock_seq == READ_ONCE(mm->mm_lock_seq.sequence))/
 brk_new_no_write_lock|asan|mm/vma.c|write_path.brk_new_vma|!__is_vma_write_locked(vma)|s/(vma->vm_page_prot = vm_get_page_prot\(vma_flags_to_legacy\(vma_flags\)\);\n)\tvma_start_write\(vma\);\n/$1/
 stack_grow_no_write_lock|asan|mm/vma.c|write_path.stack_grows_down|the writer did not wait for the reader|s/(int expand_downwards\(.*?)\tvma_start_write\(vma\);\n/$1/s
 shrink_no_write_lock|asan|mm/vma.c|write_path.vma_shrink|the writer did not wait for the reader|s/(vma_iter_prealloc\(vmi, NULL\)\)\n\t\treturn -ENOMEM;\n\n)\tvma_start_write\(vma\);\n/$1/
@@ -100,7 +102,7 @@ while (($#)); do
 	--seeds) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] ||
 		{ echo "mutants.sh: --seeds needs a number" >&2; exit 2; }
 		seeds=$2; shift ;;
-	-h | --help) sed -n '3,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '3,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "mutants.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -243,6 +245,8 @@ while IFS='|' read -r name mode file test msg subst; do
 			got[$m]=caught
 		else
 			got[$m]=-
+			[[ $verdict == "CAUGHT FOR ANOTHER REASON"* ]] &&
+				got[$m]=other
 			[[ $m == "${force:-$mode}" ]] && survived=1
 		fi
 		((matrix)) && continue
