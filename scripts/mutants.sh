@@ -45,35 +45,35 @@ MUTANTS=$(cat <<'LIST'
 no_second_seq_check|asan|mm/mmap_lock.c|explore.reader_vs_writer|while the writer holds it write-locked|s/if \(unlikely\(vma->vm_lock_seq == raw_read_seqcount\(&mm->mm_lock_seq\)\)\)/if (0)/
 no_mm_check|asan|mm/mmap_lock.c|explore.reader_vs_recycle|got a VMA of another mm|s/if \(unlikely\(vma->vm_mm != mm\)\)\n\t\tgoto err_unstable;//
 no_range_check|asan|mm/mmap_lock.c|explore.reader_vs_shrink|looking for|s/if \(unlikely\(address < vma->vm_start \|\| address >= vma->vm_end\)\)/if (0)/
-miss_no_retry|asan|mm/mmap_lock.c|?|?|s/mas_set\(&mas, address\);\n\t\t\tgoto retry;/goto inval;/
-writer_no_wait|asan|mm/mmap_lock.c|?|?|s/refcount_read\(&vma->vm_refcnt\) == tgt_refcnt,/1,/
-killable_ignored|asan|include/linux/mmap_lock.h|?|?|s/return __vma_start_write\(vma, TASK_KILLABLE\);/return __vma_start_write(vma, TASK_UNINTERRUPTIBLE);/
-no_wakeup|asan|include/linux/mmap_lock.h|?|?|s/if \(newcnt && __vma_are_readers_excluded\(newcnt\)\)\n\t\trcuwait_wake_up\(&mm->vma_writer_wait\);//
-no_locked_shortcut|asan|include/linux/mmap_lock.h|?|?|s/(int vma_start_write_killable\(struct vm_area_struct \*vma\)\n\{\n)\tif \(__is_vma_write_locked\(vma\)\)\n\t\treturn 0;\n/$1/
-detach_no_wait|asan|include/linux/mmap_lock.h|?|?|s/\t__vma_exclude_readers_for_detach\(vma\);\n\}/}/
-attach_no_assert|asan|include/linux/mmap_lock.h|?|?|s/(void vma_mark_attached\(struct vm_area_struct \*vma\)\n\{\n)\tvma_assert_write_locked\(vma\);/$1/
-write_locked_compare_wraps|asan|include/linux/mmap_lock.h|?|?|s/return vma->vm_lock_seq == __vma_raw_mm_seqnum\(vma\);/return vma->vm_lock_seq >= __vma_raw_mm_seqnum(vma);/
-downgrade_keeps_locks|asan|include/linux/mmap_lock.h|?|?|s/(__mmap_lock_trace_acquire_returned\(mm, false, true\);\n)\tvma_end_write_all\(mm\);/$1/
-rcu_leak_on_seq_retry|asan|mm/mmap_lock.c|?|?|s/(vma_refcount_put\(vma\);\n\t\tvma = NULL;\n\t\t)goto err;/${1}return NULL;/
-reader_limit_broken|asan|mm/mmap_lock.c|?|?|s/(__refcount_inc_not_zero_limited_acquire\(&vma->vm_refcnt, &oldcnt,\n\s*)VM_REFCNT_LIMIT\)/${1}INT_MAX)/
-split_no_write_lock|asan|mm/vma.c|?|?|s/\tvma_start_write\(vma\);\n(\tvma_start_write\(new\);)/$1/
-merge_no_middle_lock|asan|mm/vma.c|?|?|s/(we will be adjusting middle. \*\/\n)\tvma_start_write\(middle\);/$1/
-merge_no_next_lock|asan|mm/vma.c|?|?|s/\t\tvma_start_write\(next\);\n(\t\tvmg->target = next;)/$1/
-merge_no_prev_lock|asan|mm/vma.c|?|?|s/\t\tvma_start_write\(prev\);\n(\t\tvmg->target = prev;)/$1/
-expand_no_write_lock|asan|mm/vma.c|?|?|s/(mmap_assert_write_locked\(vmg->mm\);\n)\tvma_start_write\(target\);/$1/
-expand_no_next_lock|asan|mm/vma.c|?|?|s/\t\tvma_start_write\(next\);\n(\t\tvmg->__remove_next = true;)/$1/
-munmap_no_write_lock|asan|mm/vma.c|?|?|s/\t\tvma_start_write\(next\);\n(\t\tmas_set\(mas_detach, vms->vma_count\+\+\);)/$1/
-flags_set_no_write_lock|asan|include/linux/mm.h|?|?|s/(void vm_flags_set\(struct vm_area_struct \*vma,\n\t+vm_flags_t flags\)\n\{\n)\tvma_start_write\(vma\);\n/$1/
-flags_clear_no_write_lock|asan|include/linux/mm.h|?|?|s/(void vm_flags_clear\(struct vm_area_struct \*vma,\n[^{]*\{\n(?:.*\n)??)\tvma_start_write\(vma\);\n/$1/
-flags_mod_no_write_lock|asan|include/linux/mm.h|?|?|s/(void vm_flags_mod\(struct vm_area_struct \*vma,\n[^{]*\{\n)\tvma_start_write\(vma\);\n/$1/
-vma_init_no_lock_init|asan|include/linux/mm.h|?|?|s/(INIT_LIST_HEAD\(&vma->anon_vma_chain\);\n)\tvma_lock_init\(vma, false\);\n/$1/
-dup_no_lock_init|asan|mm/vma_init.c|?|?|s/\tvma_lock_init\(new, true\);\n//
-refcount_no_acquire|kcsan|include/linux/refcount.h|explore.reader_vs_recycle|data-race in vma_init / vma_start_read|s/\} while \(!atomic_try_cmpxchg_acquire\(&r->refs, &old, old \+ i\)\);/} while (!atomic_try_cmpxchg_relaxed(&r->refs, &old, old + i));/
-attach_no_release|kcsan|include/linux/mmap_lock.h|explore.reader_vs_recycle|data-race in vma_init / vma_start_read|s/refcount_set_release\(&vma->vm_refcnt, 1\);/refcount_set(&vma->vm_refcnt, 1);/
-refcount_put_no_release|kcsan|include/linux/refcount.h|explore.reader_vs_writer|data-race in __vma_start_write / vma_start_read|s/int old = atomic_fetch_sub_release\(i, &r->refs\);/int old = atomic_fetch_sub_relaxed(i, &r->refs);/
-seqcount_read_no_acquire|kcsan|include/linux/seqlock.h|explore.reader_vs_split|data-race in __split_vma / lock_vma_under_rcu|s/(static inline unsigned __seqprop_sequence\(const seqcount_t \*s\)\n\{\n\treturn )smp_load_acquire\(&s->sequence\);/${1}READ_ONCE(s->sequence);/
-seqcount_end_no_wmb|kcsan|include/linux/seqlock.h|explore.reader_vs_split|data-race in __split_vma / lock_vma_under_rcu|s/(static inline void do_raw_write_seqcount_end\(seqcount_t \*s\)\n\{\n)\tsmp_wmb\(\);\n/$1/
-lock_seq_read_plain|kcsan|mm/mmap_lock.c|explore.reader_vs_writer|data-race in __vma_start_write / vma_start_read|s/if \(READ_ONCE\(vma->vm_lock_seq\) == READ_ONCE\(mm->mm_lock_seq.sequence\)\)/if (vma->vm_lock_seq == READ_ONCE(mm->mm_lock_seq.sequence))/
+miss_no_retry|asan|mm/mmap_lock.c|lookup.replaced_in_window_retries|c.got == now|s/mas_set\(&mas, address\);\n\t\t\tgoto retry;/goto inval;/
+writer_no_wait|asan|mm/mmap_lock.c|explore.reader_vs_writer|vma_start_write() returned while reader 0 holds the VMA|s/refcount_read\(&vma->vm_refcnt\) == tgt_refcnt,/1,/
+killable_ignored|asan|include/linux/mmap_lock.h|readers.killable_writer_killed_eintr|(TASK_UNINTERRUPTIBLE) with no wake-up pending|s/return __vma_start_write\(vma, TASK_KILLABLE\);/return __vma_start_write(vma, TASK_UNINTERRUPTIBLE);/
+no_wakeup|asan|include/linux/mmap_lock.h|explore.reader_vs_writer|deadlock: every live thread is blocked|s/if \(newcnt && __vma_are_readers_excluded\(newcnt\)\)\n\t\trcuwait_wake_up\(&mm->vma_writer_wait\);//
+no_locked_shortcut|asan|include/linux/mmap_lock.h|write_lock.locked_shortcut_killable|ret == row->ret (-4 != 0)|s/(int vma_start_write_killable\(struct vm_area_struct \*vma\)\n\{\n)\tif \(__is_vma_write_locked\(vma\)\)\n\t\treturn 0;\n/$1/
+detach_no_wait|asan|include/linux/mmap_lock.h|readers.detach_waits_for_transient_reader|vh_wait_until_sleeping(wt, 0)|s/\t__vma_exclude_readers_for_detach\(vma\);\n\}/}/
+attach_no_assert|asan|include/linux/mmap_lock.h|attach.attach_unlocked_warns|warns > 0|s/(void vma_mark_attached\(struct vm_area_struct \*vma\)\n\{\n)\tvma_assert_write_locked\(vma\);/$1/
+write_locked_compare_wraps|asan|include/linux/mmap_lock.h|write_lock.start_write_locks|vma->vm_lock_seq == c->mm->mm_lock_seq.sequence == row->write_locked (0 != 1)|s/return vma->vm_lock_seq == __vma_raw_mm_seqnum\(vma\);/return vma->vm_lock_seq >= __vma_raw_mm_seqnum(vma);/
+downgrade_keeps_locks|asan|include/linux/mmap_lock.h|write_lock.downgrade_releases|vma->vm_lock_seq == c->mm->mm_lock_seq.sequence == row->write_locked (1 != 0)|s/(__mmap_lock_trace_acquire_returned\(mm, false, true\);\n)\tvma_end_write_all\(mm\);/$1/
+rcu_leak_on_seq_retry|asan|mm/mmap_lock.c|lookup.locked_in_window_aborts|BUG: lock_vma_under_rcu() returned with RCU read lock held|s/(vma_refcount_put\(vma\);\n\t\tvma = NULL;\n\t\t)goto err;/${1}return NULL;/
+reader_limit_broken|asan|mm/mmap_lock.c|lock_next_vma.reader_limit_eagain|c.err == row->err (0 != -11)|s/(__refcount_inc_not_zero_limited_acquire\(&vma->vm_refcnt, &oldcnt,\n\s*)VM_REFCNT_LIMIT\)/${1}INT_MAX)/
+split_no_write_lock|asan|mm/vma.c|write_path.modify_name_split|the writer did not wait for the reader|s/\tvma_start_write\(vma\);\n(\tvma_start_write\(new\);)/$1/
+merge_no_middle_lock|asan|mm/vma.c|write_path.mprotect_merge_into_next|!__is_vma_write_locked(vma)|s/(we will be adjusting middle. \*\/\n)\tvma_start_write\(middle\);/$1/
+merge_no_next_lock|asan|mm/vma.c|write_path.mprotect_merge_into_next|read-locked VMA changed under the reader|s/\t\tvma_start_write\(next\);\n(\t\tvmg->target = next;)/$1/
+merge_no_prev_lock|asan|mm/vma.c|write_path.mprotect_merge_into_prev|read-locked VMA changed under the reader|s/\t\tvma_start_write\(prev\);\n(\t\tvmg->target = prev;)/$1/
+expand_no_write_lock|asan|mm/vma.c|write_path.brk_expand|the writer did not wait for the reader|s/(mmap_assert_write_locked\(vmg->mm\);\n)\tvma_start_write\(target\);/$1/
+expand_no_next_lock|asan|mm/vma.c|explore.reader_vs_fill_hole|!__is_vma_write_locked(vma)|s/\t\tvma_start_write\(next\);\n(\t\tvmg->__remove_next = true;)/$1/
+munmap_no_write_lock|asan|mm/vma.c|explore.reader_vs_writer|!__is_vma_write_locked(vma)|s/\t\tvma_start_write\(next\);\n(\t\tmas_set\(mas_detach, vms->vma_count\+\+\);)/$1/
+flags_set_no_write_lock|asan|include/linux/mm.h|vm_flags.set_waits_for_reader|returned while a reader held the VMA|s/(void vm_flags_set\(struct vm_area_struct \*vma,\n\t+vm_flags_t flags\)\n\{\n)\tvma_start_write\(vma\);\n/$1/
+flags_clear_no_write_lock|asan|include/linux/mm.h|vm_flags.clear_waits_for_reader|returned while a reader held the VMA|s/(void vm_flags_clear\(struct vm_area_struct \*vma,\n[^{]*\{\n(?:.*\n)??)\tvma_start_write\(vma\);\n/$1/
+flags_mod_no_write_lock|asan|include/linux/mm.h|vm_flags.mod_waits_for_reader|returned while a reader held the VMA|s/(void vm_flags_mod\(struct vm_area_struct \*vma,\n[^{]*\{\n)\tvma_start_write\(vma\);\n/$1/
+vma_init_no_lock_init|asan|include/linux/mm.h|vma_alloc.alloc_detached_unlocked|its lock was not initialised (vma_lock_init())|s/(INIT_LIST_HEAD\(&vma->anon_vma_chain\);\n)\tvma_lock_init\(vma, false\);\n/$1/
+dup_no_lock_init|asan|mm/vma_init.c|vma_alloc.dup_recycled_detached_unlocked|its lock was not initialised (vma_lock_init())|s/\tvma_lock_init\(new, true\);\n//
+refcount_no_acquire|kcsan|include/linux/refcount.h|explore.reader_vs_writer|BUG: KCSAN: data-race in __vma_start_write / vma_start_read|s/\} while \(!atomic_try_cmpxchg_acquire\(&r->refs, &old, old \+ i\)\);/} while (!atomic_try_cmpxchg_relaxed(&r->refs, &old, old + i));/
+attach_no_release|kcsan|include/linux/mmap_lock.h|explore.reader_vs_replace|BUG: KCSAN: data-race in vma_init / vma_start_read|s/refcount_set_release\(&vma->vm_refcnt, 1\);/refcount_set(&vma->vm_refcnt, 1);/
+refcount_put_no_release|kcsan|include/linux/refcount.h|explore.reader_vs_writer|BUG: KCSAN: data-race in __vma_start_write / vma_start_read|s/int old = atomic_fetch_sub_release\(i, &r->refs\);/int old = atomic_fetch_sub_relaxed(i, &r->refs);/
+seqcount_read_no_acquire|kcsan|include/linux/seqlock.h|explore.reader_vs_split|a race in a seqcount read section that no read_seqcount_retry() validated|s/(static inline unsigned __seqprop_sequence\(const seqcount_t \*s\)\n\{\n\treturn )smp_load_acquire\(&s->sequence\);/${1}READ_ONCE(s->sequence);/
+seqcount_end_no_wmb|kcsan|include/linux/seqlock.h|explore.reader_vs_split|a race in a seqcount read section that no read_seqcount_retry() validated|s/(static inline void do_raw_write_seqcount_end\(seqcount_t \*s\)\n\{\n)\tsmp_wmb\(\);\n/$1/
+lock_seq_read_plain|kcsan|mm/mmap_lock.c|explore.reader_vs_writer|BUG: KCSAN: data-race in __vma_start_write / vma_start_read|s/if \(READ_ONCE\(vma->vm_lock_seq\) == READ_ONCE\(mm->mm_lock_seq.sequence\)\)/if (vma->vm_lock_seq == READ_ONCE(mm->mm_lock_seq.sequence))/
 brk_new_no_write_lock|asan|mm/vma.c|write_path.brk_new_vma|!__is_vma_write_locked(vma)|s/(vma->vm_page_prot = vm_get_page_prot\(vma_flags_to_legacy\(vma_flags\)\);\n)\tvma_start_write\(vma\);\n/$1/
 stack_grow_no_write_lock|asan|mm/vma.c|write_path.stack_grows_down|the writer did not wait for the reader|s/(int expand_downwards\(.*?)\tvma_start_write\(vma\);\n/$1/s
 shrink_no_write_lock|asan|mm/vma.c|write_path.vma_shrink|the writer did not wait for the reader|s/(vma_iter_prealloc\(vmi, NULL\)\)\n\t\treturn -ENOMEM;\n\n)\tvma_start_write\(vma\);\n/$1/
@@ -185,7 +185,7 @@ fresh() {
 # every run.
 try() {
 	local name=$1 mode=$2 test=$3 msg=$4 i failed=0 right=0 tests=""
-	local t0=$EPOCHREALTIME out f hit
+	local t0=$EPOCHREALTIME out f hit o
 
 	verdict=""
 	if ! build "$mode" >"$work/$name-$mode.build" 2>&1; then
@@ -202,8 +202,10 @@ try() {
 				# shellcheck disable=SC2053 # $test is a glob
 				[[ $f == $test ]] && hit=1
 			done
-			((hit)) && test_output "$out" "$test" |
-				grep -qF -- "$msg" && right=$((right + 1))
+			# (Not a pipe into grep -q: pipefail would see the
+			# writer's SIGPIPE.)
+			((hit)) && o=$(test_output "$out" "$test") &&
+				grep -qF -- "$msg" <<<"$o" && right=$((right + 1))
 		done
 		if ((right == seeds)); then
 			verdict="caught by $test: $msg"
