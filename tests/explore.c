@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Interleaving exploration (shared/explore/explorer.c): small programs of two or
+ * Interleaving exploration (shared/explore/core.c): small programs of two or
  * three threads on the real per-VMA lock and mm/vma.c code, run under many
  * schedules, with invariants checked while they run and afterwards.
  *

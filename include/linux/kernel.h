@@ -7,10 +7,15 @@
 #define _VH_LINUX_KERNEL_H
 
 #include <linux/math.h>
+/*
+ * tools/include's kernel.h makes synchronize_rcu() an empty macro; a unit
+ * that included <urcu.h> first has liburcu's name for it already.
+ */
+#undef synchronize_rcu
 #include_next <linux/kernel.h>
 #undef schedule
 #include <linux/bug.h>
-/* tools/include's kernel.h makes synchronize_rcu() a no-op: not here. */
+/* ... a no-op: not here. */
 #undef synchronize_rcu
 void synchronize_rcu(void);
 

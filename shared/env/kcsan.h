@@ -116,7 +116,7 @@ void kcsan_atomic_next(int n);
 void __kcsan_check_access(const volatile void *ptr, size_t size, int type);
 
 /*
- * The explorer (shared/explorer.c): with @n > 0, the first @n accesses of
+ * The explorer (shared/explore/core.c): with @n > 0, the first @n accesses of
  * each explored thread to memory outside its stack, in each run, are also
  * scheduling points.
  */

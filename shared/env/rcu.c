@@ -3,7 +3,7 @@
  * RCU over liburcu (memb flavour), with per-task read-side nesting so that
  * rcu_read_lock_held() answers for the calling task.
  *
- * Under the explorer (shared/explorer.c), synchronize_rcu() must not enter
+ * Under the explorer (shared/explore/core.c), synchronize_rcu() must not enter
  * liburcu's grace-period wait while another explored thread sits inside a
  * read-side critical section: that thread cannot run until the caller gives
  * up its turn, so the wait would never end.  There, the grace period is

@@ -6,7 +6,7 @@
  * Outside explorer mode, and unless the thread has a breakpoint armed
  * (shared/kunit/test.h), it costs one predictable branch.
  *
- * Under the interleaving explorer (shared/explore/explorer.c) the threads of a
+ * Under the interleaving explorer (shared/explore/core.c) the threads of a
  * scenario run one at a time, and each scheduling point is where the
  * explorer may switch to another thread.  A stub that would block (wait for
  * a lock, sleep in schedule(), wait for a grace period, join a thread) must

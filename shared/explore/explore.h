@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The deterministic interleaving explorer: what a scenario file and the
- * runner use.  The design is described at the top of shared/explorer.c.
+ * runner use.  The design is described in internal.h and at the top of
+ * core.c, strategy.c and campaign.c.
  *
  * A scenario table is a const array of rows, each with a `desc` string, and
  * one set of operations that runs a row:
