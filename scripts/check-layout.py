@@ -2,12 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 """Check that the harness's include arrows run one way.
 
-Reads the quoted #include lines of shared/*/ and tests/, resolves them
-relative to the including file, and checks two rules:
+Reads the rooms' declarations (VH_ROOM(name, "uses", ...), one in each
+directory of shared/, shared/env/room.h) and the quoted #include lines of
+shared/*/ and tests/, resolved relative to the including file, and checks:
 
-  * no circle of includes among files;
-  * rooms only include rooms below them: tests -> modes, explore, vma ->
-    kunit -> env (a room may include itself).
+  * the directories of shared/ and the declared rooms are the same, each
+    declared once, and the rooms' uses form no circle;
+  * a file includes only its own room and the rooms its room uses; tests/
+    may use every room of shared/ but modes/ (run modes are reached
+    through the runner);
+  * no circle of includes among files.
 
 Prints one line per broken rule and exits 1, or prints a one-line summary
 and exits 0.  Usage: scripts/check-layout.py [REPO]
@@ -17,10 +21,8 @@ import os
 import re
 import sys
 
-# A room may include the rooms of a lower rank (or its own).
-RANK = {"env": 0, "kunit": 1, "vma": 2, "explore": 2, "modes": 3,
-        "tests": 4}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
+ROOM = re.compile(r'^VH_ROOM\((\w+),\s*"([^"]*)"', re.M)
 
 
 def room_of(repo, path):
@@ -42,12 +44,44 @@ def main():
                       if n.endswith((".c", ".h"))]
     edges = {}
     bad = []
+    uses = {}
+    for f in sorted(files):
+        room = room_of(repo, f)
+        with open(f, encoding="utf-8", errors="replace") as fh:
+            for name, used in ROOM.findall(fh.read()):
+                where = os.path.relpath(f, repo)
+                if name in uses:
+                    bad.append(f"{where}: room '{name}' declared twice")
+                elif name != room:
+                    bad.append(f"{where}: declares room '{name}' but is in {room}/")
+                uses[name] = set(used.split())
+    dirs = {d for d in os.listdir(os.path.join(repo, "shared"))
+            if os.path.isdir(os.path.join(repo, "shared", d))}
+    for d in sorted(dirs - set(uses)):
+        bad.append(f"shared/{d}/: no VH_ROOM() declares this room")
+    for d in sorted(set(uses) - dirs):
+        bad.append(f"room '{d}' is declared but shared/{d}/ does not exist")
+    for name in sorted(uses):
+        for u in sorted(uses[name] - set(uses)):
+            bad.append(f"room '{name}' uses '{u}', which is no room")
+    uses["tests"] = set(uses) - {"modes"}
+
+    # The rooms' own arrows must not run in a circle.
+    def reach(start):
+        seen, todo = set(), list(uses.get(start, ()))
+        while todo:
+            r = todo.pop()
+            if r not in seen:
+                seen.add(r)
+                todo += uses.get(r, ())
+        return seen
+    for name in sorted(uses):
+        if name in reach(name):
+            bad.append(f"room '{name}' uses itself through its uses (a circle of rooms)")
+
     for f in sorted(files):
         src = room_of(repo, f)
-        if src is None:
-            continue
-        if src not in RANK:
-            bad.append(f"{os.path.relpath(f, repo)}: room '{src}' has no rank in scripts/check-layout.py")
+        if src is None or src not in uses:
             continue
         with open(f, encoding="utf-8", errors="replace") as fh:
             text = fh.read()
@@ -57,10 +91,9 @@ def main():
                 continue        # generated, or found on the include path
             edges.setdefault(f, set()).add(target)
             dst = room_of(repo, target)
-            if dst in RANK and RANK[dst] > RANK[src]:
-                bad.append(f"{os.path.relpath(f, repo)} includes {os.path.relpath(target, repo)}: {src}/ may not use {dst}/ (arrows run tests -> modes, explore, vma -> kunit -> env)")
-            elif dst in RANK and RANK[dst] == RANK[src] and dst != src:
-                bad.append(f"{os.path.relpath(f, repo)} includes {os.path.relpath(target, repo)}: {src}/ and {dst}/ are side by side and may not use each other")
+            if dst is not None and dst != src and dst not in uses[src]:
+                used = " ".join(sorted(uses[src])) or "nothing"
+                bad.append(f"{os.path.relpath(f, repo)} includes {os.path.relpath(target, repo)}: room {src}/ may not use {dst}/ (it uses {used})")
 
     # Circles: depth-first search with colours.
     colour = {}
@@ -86,7 +119,7 @@ def main():
         print(f"layout: {line}")
     if bad:
         return 1
-    print(f"layout: {len(files)} files, {sum(len(v) for v in edges.values())} include arrows, all one way")
+    print(f"layout: {len(uses) - 1} rooms and tests/, {len(files)} files, {sum(len(v) for v in edges.values())} include arrows, all one way")
     return 0
 
 

@@ -186,6 +186,13 @@ else
 	result interrupt_leaves_nothing skip "env --default-signal not available"
 fi
 
+# The rooms and their include arrows (scripts/check-layout.py).
+if out=$(python3 "$repo/scripts/check-layout.py" "$repo" 2>&1); then
+	result layout_one_way yes ""
+else
+	result layout_one_way no "$(head -n 1 <<<"$out")"
+fi
+
 # Nothing above wrote into the tree.
 changed=$(tree_sum "$kdir")
 if [[ -n $changed ]]; then

@@ -141,7 +141,7 @@ static void __attribute__((constructor)) upstream_register(void)
 #define X(run)	run(num_tests, num_fail);
 	VH_UPSTREAM_RUNNERS
 #undef X
-	vh_register_table("upstream",
+	vh_register_table(__FILE__, "upstream",
 			  "the tree's tools/testing/vma tests pass on the real per-VMA locks",
 			  upstream_rows, upstream_nr, sizeof(*upstream_rows),
 			  offsetof(struct upstream_row, desc),

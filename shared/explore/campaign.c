@@ -32,7 +32,8 @@ size_t ex_nr_scenarios;
 
 static void ex_ktap_body(const void *row);
 
-void vh_explore_register_table(const char *name, const char *rule,
+void vh_explore_register_table(const char *file, const char *name,
+			       const char *rule,
 			       const void *rows, size_t nr_rows,
 			       size_t row_size, size_t desc_offset,
 			       const struct vh_explore_ops *ops,
@@ -56,7 +57,7 @@ void vh_explore_register_table(const char *name, const char *rule,
 		s->row = row;
 		s->ops = ops;
 	}
-	vh_register_table(name, rule, rows, nr_rows, row_size, desc_offset,
+	vh_register_table(file, name, rule, rows, nr_rows, row_size, desc_offset,
 			  ex_ktap_body, skip);
 }
 

@@ -72,6 +72,10 @@
 #include "../kunit/mode.h"
 #include "../kunit/test.h"
 #include "internal.h"
+#include "../env/room.h"
+
+VH_ROOM(explore, "kunit env",
+	"the deterministic interleaving explorer: core (one run), strategy (replay, PCT, DFS), campaign, cli (--explore)");
 
 pthread_mutex_t ex_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t ex_done = PTHREAD_COND_INITIALIZER;

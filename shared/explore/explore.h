@@ -39,7 +39,8 @@ struct vh_explore_ops {
 	void (*teardown)(void *ctx);
 };
 
-void vh_explore_register_table(const char *name, const char *rule,
+void vh_explore_register_table(const char *file, const char *name,
+			       const char *rule,
 			       const void *rows, size_t nr_rows,
 			       size_t row_size, size_t desc_offset,
 			       const struct vh_explore_ops *ops,
@@ -48,7 +49,7 @@ void vh_explore_register_table(const char *name, const char *rule,
 #define VH_EXPLORE_TABLE_SKIP(_name, _rule, _rows, _ops, _skip)		\
 static void __attribute__((constructor)) vh_register_explore_##_name(void) \
 {									\
-	vh_explore_register_table(#_name, _rule, _rows,			\
+	vh_explore_register_table(__FILE__, #_name, _rule, _rows,	\
 				  sizeof(_rows) / sizeof((_rows)[0]),	\
 				  sizeof((_rows)[0]),			\
 				  offsetof(__typeof__((_rows)[0]), desc), \

@@ -22,6 +22,10 @@
 #include "../env/env.h"
 #include "../env/deadlock.h"
 #include "parallel.h"
+#include "../env/room.h"
+
+VH_ROOM(kunit, "env",
+	"the test runner and its API: tables, assertions, deferred clean-up, threads, breakpoints, KTAP, workers (-j), run modes' registry");
 
 #ifndef VH_KTREE
 #define VH_KTREE "?"
@@ -33,6 +37,7 @@
 struct vh_test {
 	char *name;		/* "<table>.<desc>" */
 	const char *table;
+	const char *file;	/* the table's source file */
 	const char *desc;
 	const char *rule;
 	const void *row;
@@ -44,9 +49,9 @@ struct vh_test {
 static struct vh_test *vh_tests;
 static size_t vh_nr_tests, vh_cap_tests;
 
-void vh_register_table(const char *name, const char *rule, const void *rows,
-		       size_t nr_rows, size_t row_size, size_t desc_offset,
-		       vh_body_t body, const char *skip)
+void vh_register_table(const char *file, const char *name, const char *rule,
+		       const void *rows, size_t nr_rows, size_t row_size,
+		       size_t desc_offset, vh_body_t body, const char *skip)
 {
 	size_t i;
 
@@ -66,6 +71,7 @@ void vh_register_table(const char *name, const char *rule, const void *rows,
 		if (asprintf(&t->name, "%s.%s", name, desc) < 0)
 			abort();
 		t->table = name;
+		t->file = file;
 		t->desc = desc;
 		t->rule = rule;
 		t->row = row;
@@ -854,6 +860,42 @@ static int vh_run_parallel(void)
 	_exit(ret ?: vh_worker_status);
 }
 
+/* The file @path names, from its room's directory on (tests/x.c). */
+static const char *vh_repo_path(const char *path)
+{
+	const char *p = strstr(path, "/tests/");
+
+	if (!p)
+		p = strstr(path, "/shared/");
+	return p ? p + 1 : path;
+}
+
+/*
+ * ./vma --list -v: the rooms of the harness, top down, as they declared
+ * themselves (VH_ROOM()), each with the rooms it may use, then the tests
+ * room: the tables and their files.
+ */
+static void vh_list_rooms(void)
+{
+	const struct vh_room *rooms[16];
+	size_t n = vh_rooms(rooms, sizeof(rooms) / sizeof(rooms[0])), i, t;
+	const char *prev = NULL;
+
+	printf("# rooms, top down; each uses only the rooms it names:\n");
+	printf("#   tests/ (uses every room of shared/ but modes): the tables:");
+	for (t = 0; t < vh_nr_tests; t++) {
+		if (prev && !strcmp(prev, vh_tests[t].table))
+			continue;
+		prev = vh_tests[t].table;
+		printf(" %s (%s)", prev, vh_repo_path(vh_tests[t].file));
+	}
+	printf("\n");
+	for (i = 0; i < n; i++)
+		printf("#   shared/%s/ (uses %s): %s\n", rooms[i]->name,
+		       *rooms[i]->uses ? rooms[i]->uses : "nothing",
+		       rooms[i]->what);
+}
+
 int main(int argc, char **argv)
 {
 	const struct vh_mode *mode = NULL, *used = NULL;
@@ -951,6 +993,8 @@ int main(int argc, char **argv)
 	}
 
 	if (list) {
+		if (vh_verbose)
+			vh_list_rooms();
 		for (i = 0; i < vh_nr_tests; i++) {
 			if (selected && !vh_tests[i].selected)
 				continue;

@@ -53,9 +53,9 @@ unsigned long vh_seed(void);
 
 typedef void (*vh_body_t)(const void *row);
 
-void vh_register_table(const char *name, const char *rule, const void *rows,
-		       size_t nr_rows, size_t row_size, size_t desc_offset,
-		       vh_body_t body, const char *skip);
+void vh_register_table(const char *file, const char *name, const char *rule,
+		       const void *rows, size_t nr_rows, size_t row_size,
+		       size_t desc_offset, vh_body_t body, const char *skip);
 
 /**
  * VH_TABLE_SKIP() - register a table of test rows
@@ -75,7 +75,7 @@ static void vh_trampoline_##_name(const void *row)			\
 }									\
 static void __attribute__((constructor)) vh_register_##_name(void)	\
 {									\
-	vh_register_table(#_name, _rule, _rows,				\
+	vh_register_table(__FILE__, #_name, _rule, _rows,			\
 			  sizeof(_rows) / sizeof((_rows)[0]),		\
 			  sizeof((_rows)[0]),				\
 			  offsetof(__typeof__((_rows)[0]), desc),	\

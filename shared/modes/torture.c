@@ -28,6 +28,10 @@
 #include "../kunit/mode.h"
 #include "../kunit/test.h"
 #include "../vma/vma.h"
+#include "../env/room.h"
+
+VH_ROOM(modes, "vma kunit env",
+	"the other run modes: torture (--torture), bench (--bench)");
 
 #define TT_PAGES	64		/* the window the threads work in */
 #define TT_HIST		4096		/* retries histogram buckets */

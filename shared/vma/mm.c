@@ -14,6 +14,10 @@
 #include "../kunit/test.h"
 #include "../vma/vma.h"
 #include "entry.h"
+#include "../env/room.h"
+
+VH_ROOM(vma, "kunit env",
+	"helpers for tests: address spaces and mappings through mm/vma.c, layout pictures, entry-point contracts, vma_start_write() call sites");
 
 struct mm_struct *vh_mm_new(void)
 {
