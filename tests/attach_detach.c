@@ -110,9 +110,15 @@ static void at_body(const struct at_row *row)
 	vh_thread_join(t);
 	warns = vh_expect_warn_end();
 
-	if (row->warn)
-		VH_CHECK(warns > 0);	/* each of them matched row->warn */
-	else
+	/* Each warning counted matched row->warn. */
+	if (row->warn && !warns)
+		vh_fail(__FILE__, __LINE__, "%s() of %s VMA that is %s did not WARN (expected '%s')",
+			row->op == AT_OP_ATTACH ? "vma_mark_attached" :
+			"vma_mark_detached",
+			row->attached ? "an attached" : "a detached",
+			row->write_locked ? "write-locked" : "not write-locked",
+			row->warn);
+	else if (!row->warn)
 		VH_CHECK_EQ(warns, 0);
 	if (!stuck) {
 		VH_CHECK_EQ(vma_is_attached(vma), row->attached_after);
