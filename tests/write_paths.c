@@ -25,28 +25,28 @@
 #include <string.h>
 
 enum wp_op {
-	BRK,		/* do_brk_flags() at page a, b pages (sys_brk()) */
-	STACK_GROW,	/* expand_downwards() of the VMA at a, to page b */
-	RELOCATE,	/* relocate_vma_down() of the VMA at a, by b pages */
-	SHRINK,		/* vma_shrink() of the VMA at a, to end at page b */
-	TAKE_ALL,	/* mm_take_all_locks(), mm_drop_all_locks() */
-	COPY,		/* copy_vma() of the VMA at a to page b (mremap) */
-	EXTEND,		/* vma_merge_extend() of the VMA at a by b pages */
-	INSERT,		/* insert_vm_struct() of a new VMA [a, b) */
-	NAME,		/* vma_modify_name() of [a, b) */
-	POLICY,		/* vma_modify_policy() of [a, b) */
-	UFFD,		/* vma_modify_flags_uffd() of [a, b) */
-	MAP,		/* mmap() of [a, b), read-write */
-	UNMAP,		/* munmap() of [a, b) */
-	PROTECT,	/* mprotect() of [a, b) read-write */
+	WP_OP_BRK,		/* do_brk_flags() at page a, b pages (sys_brk()) */
+	WP_OP_STACK_GROW,	/* expand_downwards() of the VMA at a, to page b */
+	WP_OP_RELOCATE,		/* relocate_vma_down() of the VMA at a, by b pages */
+	WP_OP_SHRINK,		/* vma_shrink() of the VMA at a, to end at page b */
+	WP_OP_TAKE_ALL,		/* mm_take_all_locks(), mm_drop_all_locks() */
+	WP_OP_COPY,		/* copy_vma() of the VMA at a to page b (mremap) */
+	WP_OP_EXTEND,		/* vma_merge_extend() of the VMA at a by b pages */
+	WP_OP_INSERT,		/* insert_vm_struct() of a new VMA [a, b) */
+	WP_OP_NAME,		/* vma_modify_name() of [a, b) */
+	WP_OP_POLICY,		/* vma_modify_policy() of [a, b) */
+	WP_OP_UFFD,		/* vma_modify_flags_uffd() of [a, b) */
+	WP_OP_MAP,		/* mmap() of [a, b), read-write */
+	WP_OP_UNMAP,		/* munmap() of [a, b) */
+	WP_OP_PROTECT,		/* mprotect() of [a, b) read-write */
 };
 
-enum wp_reader { LOOKUP, NEXT, UNLOCKED };
+enum wp_reader { WP_READER_LOOKUP, WP_READER_NEXT, WP_READER_UNLOCKED };
 
 /* Layout: [start, end) in pages from VH_BASE, and how it is made. */
-#define WP_BRK		0x1	/* made by do_brk_flags() (a brk area) */
-#define WP_STACK	0x2	/* VM_GROWSDOWN, anon_vma prepared */
-#define WP_RO		0x4	/* read-only (no merge with read-write) */
+#define WP_HOW_BRK	0x1	/* made by do_brk_flags() (a brk area) */
+#define WP_HOW_STACK	0x2	/* VM_GROWSDOWN, anon_vma prepared */
+#define WP_HOW_RO	0x4	/* read-only (no merge with read-write) */
 struct wp_map {
 	unsigned long start, end;
 	unsigned int how;
@@ -72,58 +72,205 @@ struct wp_row {
 
 static const struct wp_row wp_rows[] = {
 	/* brk: the brk area grows (vma_expand() of prev), or a new VMA. */
-	{ "brk_expand", { { 0, 4, WP_BRK } }, LOOKUP, 1, BRK, 4, 4, true,
-	  { 0, 8 }, { "vma_expand(target)" }, 1 },
-	{ "brk_expand_next_walk", { { 0, 4, WP_BRK } }, NEXT, 2, BRK, 4, 2,
-	  true, { 0, 6 }, { "vma_expand(target)" }, 1 },
-	{ "brk_new_vma", { { 0, 4 } }, LOOKUP, 1, BRK, 8, 4, false,
-	  { 8, 12 }, { "do_brk_flags(vma)" }, 2 },
+	{
+		.desc = "brk_expand",
+		.map = { { .start = 0, .end = 4, .how = WP_HOW_BRK } },
+		.reader = WP_READER_LOOKUP, .read_at = 1,
+		.op = WP_OP_BRK, .a = 4, .b = 4, .waits = true,
+		.probe = { 0, 8 },
+		.sites = { "vma_expand(target)" },
+		.map_count = 1,
+	},
+	{
+		.desc = "brk_expand_next_walk",
+		.map = { { .start = 0, .end = 4, .how = WP_HOW_BRK } },
+		.reader = WP_READER_NEXT, .read_at = 2,
+		.op = WP_OP_BRK, .a = 4, .b = 2, .waits = true,
+		.probe = { 0, 6 },
+		.sites = { "vma_expand(target)" },
+		.map_count = 1,
+	},
+	{
+		.desc = "brk_new_vma",
+		.map = { { .start = 0, .end = 4 } },
+		.reader = WP_READER_LOOKUP, .read_at = 1,
+		.op = WP_OP_BRK, .a = 8, .b = 4, .waits = false,
+		.probe = { 8, 12 },
+		.sites = { "do_brk_flags(vma)" },
+		.map_count = 2,
+	},
 	/* Stack growth: the stack VMA grows down. */
-	{ "stack_grows_down", { { 8, 16, WP_STACK } }, LOOKUP, 12, STACK_GROW,
-	  8, 4, true, { 4, 16 }, { "expand_downwards(vma)" }, 1 },
+	{
+		.desc = "stack_grows_down",
+		.map = { { .start = 8, .end = 16, .how = WP_HOW_STACK } },
+		.reader = WP_READER_LOOKUP, .read_at = 12,
+		.op = WP_OP_STACK_GROW, .a = 8, .b = 4, .waits = true,
+		.probe = { 4, 16 },
+		.sites = { "expand_downwards(vma)" },
+		.map_count = 1,
+	},
 	/* exec: the stack is moved down, expanded then shrunk. */
-	{ "exec_stack_relocated", { { 16, 24, WP_STACK } }, LOOKUP, 20,
-	  RELOCATE, 16, 8, true, { 8, 24 },
-	  { "vma_expand(target)", "vma_shrink(vma)" }, 1 },
-	{ "vma_shrink", { { 0, 8 } }, LOOKUP, 2, SHRINK, 0, 4, true,
-	  { 0, 8 }, { "vma_shrink(vma)" }, 1 },
+	{
+		.desc = "exec_stack_relocated",
+		.map = { { .start = 16, .end = 24, .how = WP_HOW_STACK } },
+		.reader = WP_READER_LOOKUP, .read_at = 20,
+		.op = WP_OP_RELOCATE, .a = 16, .b = 8, .waits = true,
+		.probe = { 8, 24 },
+		.sites = { "vma_expand(target)", "vma_shrink(vma)" },
+		.map_count = 1,
+	},
+	{
+		.desc = "vma_shrink",
+		.map = { { .start = 0, .end = 8 } },
+		.reader = WP_READER_LOOKUP, .read_at = 2,
+		.op = WP_OP_SHRINK, .a = 0, .b = 4, .waits = true,
+		.probe = { 0, 8 },
+		.sites = { "vma_shrink(vma)" },
+		.map_count = 1,
+	},
 	/* mm_take_all_locks() write-locks every VMA. */
-	{ "take_all_locks", { { 0, 4 }, { 6, 8 }, { 10, 12 } }, LOOKUP, 7,
-	  TAKE_ALL, 0, 0, true, { 0, 12 }, { "mm_take_all_locks(vma)" }, 3 },
+	{
+		.desc = "take_all_locks",
+		.map = {
+			{ .start = 0, .end = 4 },
+			{ .start = 6, .end = 8 },
+			{ .start = 10, .end = 12 },
+		},
+		.reader = WP_READER_LOOKUP, .read_at = 7,
+		.op = WP_OP_TAKE_ALL, .a = 0, .b = 0, .waits = true,
+		.probe = { 0, 12 },
+		.sites = { "mm_take_all_locks(vma)" },
+		.map_count = 3,
+	},
 	/* mremap: copied next to a VMA it merges with, or to a new VMA. */
-	{ "mremap_copy_merges", { { 0, 4 }, { 12, 16 } }, LOOKUP, 13, COPY,
-	  0, 16, true, { 12, 20 }, { "vma_expand(target)" }, 2 },
-	{ "mremap_copy_new_vma", { { 0, 4 } }, LOOKUP, 1, COPY, 0, 16, false,
-	  { 16, 20 }, { "vma_link(vma)" }, 2 },
-	{ "mremap_expand_in_place", { { 0, 4 } }, LOOKUP, 2, EXTEND, 0, 4,
-	  true, { 0, 8 }, { "vma_expand(target)" }, 1 },
+	{
+		.desc = "mremap_copy_merges",
+		.map = {
+			{ .start = 0, .end = 4 },
+			{ .start = 12, .end = 16 },
+		},
+		.reader = WP_READER_LOOKUP, .read_at = 13,
+		.op = WP_OP_COPY, .a = 0, .b = 16, .waits = true,
+		.probe = { 12, 20 },
+		.sites = { "vma_expand(target)" },
+		.map_count = 2,
+	},
+	{
+		.desc = "mremap_copy_new_vma",
+		.map = { { .start = 0, .end = 4 } },
+		.reader = WP_READER_LOOKUP, .read_at = 1,
+		.op = WP_OP_COPY, .a = 0, .b = 16, .waits = false,
+		.probe = { 16, 20 },
+		.sites = { "vma_link(vma)" },
+		.map_count = 2,
+	},
+	{
+		.desc = "mremap_expand_in_place",
+		.map = { { .start = 0, .end = 4 } },
+		.reader = WP_READER_LOOKUP, .read_at = 2,
+		.op = WP_OP_EXTEND, .a = 0, .b = 4, .waits = true,
+		.probe = { 0, 8 },
+		.sites = { "vma_expand(target)" },
+		.map_count = 1,
+	},
 	/* insert_vm_struct() (exec's stack, special mappings): vma_link(). */
-	{ "insert_vm_struct", { { 0, 4 } }, LOOKUP, 1, INSERT, 8, 12, false,
-	  { 8, 12 }, { "vma_link(vma)" }, 2 },
+	{
+		.desc = "insert_vm_struct",
+		.map = { { .start = 0, .end = 4 } },
+		.reader = WP_READER_LOOKUP, .read_at = 1,
+		.op = WP_OP_INSERT, .a = 8, .b = 12, .waits = false,
+		.probe = { 8, 12 },
+		.sites = { "vma_link(vma)" },
+		.map_count = 2,
+	},
 	/* The vma_modify_*() family: each splits the reader's VMA. */
-	{ "modify_name_split", { { 0, 8 } }, LOOKUP, 1, NAME, 2, 4, true,
-	  { 0, 8 }, { "__split_vma(vma)", "__split_vma(new)" }, 3 },
-	{ "modify_policy_split", { { 0, 8 } }, NEXT, 6, POLICY, 2, 4, true,
-	  { 0, 8 }, { "__split_vma(vma)", "__split_vma(new)" }, 3 },
-	{ "modify_uffd_split", { { 0, 8 } }, LOOKUP, 5, UFFD, 4, 8, true,
-	  { 0, 8 }, { "__split_vma(vma)" }, 2 },
+	{
+		.desc = "modify_name_split",
+		.map = { { .start = 0, .end = 8 } },
+		.reader = WP_READER_LOOKUP, .read_at = 1,
+		.op = WP_OP_NAME, .a = 2, .b = 4, .waits = true,
+		.probe = { 0, 8 },
+		.sites = { "__split_vma(vma)", "__split_vma(new)" },
+		.map_count = 3,
+	},
+	{
+		.desc = "modify_policy_split",
+		.map = { { .start = 0, .end = 8 } },
+		.reader = WP_READER_NEXT, .read_at = 6,
+		.op = WP_OP_POLICY, .a = 2, .b = 4, .waits = true,
+		.probe = { 0, 8 },
+		.sites = { "__split_vma(vma)", "__split_vma(new)" },
+		.map_count = 3,
+	},
+	{
+		.desc = "modify_uffd_split",
+		.map = { { .start = 0, .end = 8 } },
+		.reader = WP_READER_LOOKUP, .read_at = 5,
+		.op = WP_OP_UFFD, .a = 4, .b = 8, .waits = true,
+		.probe = { 0, 8 },
+		.sites = { "__split_vma(vma)" },
+		.map_count = 2,
+	},
 	/* mmap(), munmap(), mprotect() (more of them: tests/stability.c). */
-	{ "mmap_new_vma", { { 0, 4 } }, LOOKUP, 1, MAP, 8, 12, false,
-	  { 8, 12 }, { "__mmap_new_vma(vma)" }, 2 },
-	{ "mmap_fills_gap_next_removed", { { 0, 2 }, { 6, 8 } }, LOOKUP, 7,
-	  MAP, 2, 6, true, { 0, 8 },
-	  { "vma_expand(target)", "vma_expand(next)" }, 1 },
-	{ "munmap_spanning_two", { { 0, 4 }, { 4, 8, WP_RO } }, NEXT, 5,
-	  UNMAP, 2, 6, true, { 0, 8 },
-	  { "vms_gather_munmap_vmas(next)", "__split_vma(vma)" }, 2 },
-	{ "mprotect_merge_into_next", { { 0, 4, WP_RO }, { 4, 8 } }, LOOKUP,
-	  5, PROTECT, 0, 4, true, { 0, 8 },
-	  { "vma_merge_existing_range(middle)",
-	    "vma_merge_existing_range(next)" }, 1 },
-	{ "mprotect_merge_into_prev", { { 0, 4 }, { 4, 8, WP_RO } }, LOOKUP,
-	  1, PROTECT, 4, 8, true, { 0, 8 },
-	  { "vma_merge_existing_range(middle)",
-	    "vma_merge_existing_range(prev)" }, 1 },
+	{
+		.desc = "mmap_new_vma",
+		.map = { { .start = 0, .end = 4 } },
+		.reader = WP_READER_LOOKUP, .read_at = 1,
+		.op = WP_OP_MAP, .a = 8, .b = 12, .waits = false,
+		.probe = { 8, 12 },
+		.sites = { "__mmap_new_vma(vma)" },
+		.map_count = 2,
+	},
+	{
+		.desc = "mmap_fills_gap_next_removed",
+		.map = {
+			{ .start = 0, .end = 2 },
+			{ .start = 6, .end = 8 },
+		},
+		.reader = WP_READER_LOOKUP, .read_at = 7,
+		.op = WP_OP_MAP, .a = 2, .b = 6, .waits = true,
+		.probe = { 0, 8 },
+		.sites = { "vma_expand(target)", "vma_expand(next)" },
+		.map_count = 1,
+	},
+	{
+		.desc = "munmap_spanning_two",
+		.map = {
+			{ .start = 0, .end = 4 },
+			{ .start = 4, .end = 8, .how = WP_HOW_RO },
+		},
+		.reader = WP_READER_NEXT, .read_at = 5,
+		.op = WP_OP_UNMAP, .a = 2, .b = 6, .waits = true,
+		.probe = { 0, 8 },
+		.sites = { "vms_gather_munmap_vmas(next)", "__split_vma(vma)" },
+		.map_count = 2,
+	},
+	{
+		.desc = "mprotect_merge_into_next",
+		.map = {
+			{ .start = 0, .end = 4, .how = WP_HOW_RO },
+			{ .start = 4, .end = 8 },
+		},
+		.reader = WP_READER_LOOKUP, .read_at = 5,
+		.op = WP_OP_PROTECT, .a = 0, .b = 4, .waits = true,
+		.probe = { 0, 8 },
+		.sites = { "vma_merge_existing_range(middle)",
+			   "vma_merge_existing_range(next)" },
+		.map_count = 1,
+	},
+	{
+		.desc = "mprotect_merge_into_prev",
+		.map = {
+			{ .start = 0, .end = 4 },
+			{ .start = 4, .end = 8, .how = WP_HOW_RO },
+		},
+		.reader = WP_READER_LOOKUP, .read_at = 1,
+		.op = WP_OP_PROTECT, .a = 4, .b = 8, .waits = true,
+		.probe = { 0, 8 },
+		.sites = { "vma_merge_existing_range(middle)",
+			   "vma_merge_existing_range(prev)" },
+		.map_count = 1,
+	},
 };
 
 struct wp_ctx {
@@ -171,10 +318,10 @@ static int wp_modify(struct wp_ctx *c, unsigned long start, unsigned long end)
 	if (!vma)
 		return -ENOMEM;
 	switch (c->row->op) {
-	case NAME:
+	case WP_OP_NAME:
 		vma = vma_modify_name(&vmi, prev, vma, start, end, NULL);
 		break;
-	case POLICY:
+	case WP_OP_POLICY:
 		vma = vma_modify_policy(&vmi, prev, vma, start, end, NULL);
 		break;
 	default:
@@ -195,23 +342,23 @@ static int wp_op(struct wp_ctx *c)
 	int ret;
 
 	switch (row->op) {
-	case BRK:
+	case WP_OP_BRK:
 		return wp_brk(mm, PG(row->a), VH_PG(row->b));
-	case STACK_GROW:
+	case WP_OP_STACK_GROW:
 		return expand_downwards(vma, PG(row->b));
-	case RELOCATE:
+	case WP_OP_RELOCATE:
 		return relocate_vma_down(vma, VH_PG(row->b));
-	case SHRINK: {
+	case WP_OP_SHRINK: {
 		VMA_ITERATOR(vmi, mm, vma->vm_start);
 
 		return vma_shrink(&vmi, vma, PG(row->b));
 	}
-	case TAKE_ALL:
+	case WP_OP_TAKE_ALL:
 		ret = mm_take_all_locks(mm);
 		if (!ret)
 			mm_drop_all_locks(mm);
 		return ret;
-	case COPY:
+	case WP_OP_COPY:
 		new = copy_vma(&vma, PG(row->b), vma->vm_end - vma->vm_start,
 			       vma->vm_pgoff, vma->vm_pgoff, &need_rmap_locks,
 			       false);
@@ -220,7 +367,7 @@ static int wp_op(struct wp_ctx *c)
 		/* mremap's accounting (vrm_stat_account()). */
 		vm_stat_account(mm, vma->vm_flags, vma_pages(vma));
 		return 0;
-	case EXTEND: {
+	case WP_OP_EXTEND: {
 		VMA_ITERATOR(vmi, mm, vma->vm_end);
 
 		new = vma_merge_extend(&vmi, vma, VH_PG(row->b));
@@ -229,7 +376,7 @@ static int wp_op(struct wp_ctx *c)
 		vm_stat_account(mm, vma->vm_flags, row->b);
 		return 0;
 	}
-	case INSERT:
+	case WP_OP_INSERT:
 		new = vm_area_alloc(mm);
 		if (!new)
 			return -ENOMEM;
@@ -244,11 +391,11 @@ static int wp_op(struct wp_ctx *c)
 		else	/* as _install_special_mapping() */
 			vm_stat_account(mm, new->vm_flags, vma_pages(new));
 		return ret;
-	case MAP:
+	case WP_OP_MAP:
 		return vh_map(mm, PG(row->a), PG(row->b), VH_RW);
-	case UNMAP:
+	case WP_OP_UNMAP:
 		return vh_unmap(mm, PG(row->a), PG(row->b));
-	case PROTECT:
+	case WP_OP_PROTECT:
 		return vh_protect(mm, PG(row->a), PG(row->b), VH_PROT_RW);
 	default:
 		return wp_modify(c, PG(row->a), PG(row->b));
@@ -277,11 +424,11 @@ static struct vm_area_struct *wp_read(struct wp_ctx *c, unsigned long addr)
 	VMA_ITERATOR(vmi, c->mm, 0);
 
 	switch (c->row->reader) {
-	case LOOKUP:
+	case WP_READER_LOOKUP:
 		return lock_vma_under_rcu(c->mm, addr);
-	case UNLOCKED:
+	case WP_READER_UNLOCKED:
 		return vh_start_read_unlocked(c->mm, addr);
-	case NEXT:
+	case WP_READER_NEXT:
 		/* As /proc/pid/maps: each VMA released before the next. */
 		rcu_read_lock();
 		while ((v = lock_next_vma(c->mm, &vmi, from)) &&
@@ -310,17 +457,17 @@ static void wp_setup(struct wp_ctx *c)
 		const struct wp_map *m = &row->map[i];
 		struct vm_area_struct *vma;
 
-		if (m->how & WP_BRK) {
+		if (m->how & WP_HOW_BRK) {
 			VH_CHECK_EQ(wp_brk(c->mm, PG(m->start),
 					   VH_PG(m->end - m->start)), 0);
 			continue;
 		}
 		VH_CHECK_EQ(vh_map(c->mm, PG(m->start), PG(m->end),
-				   (m->how & WP_RO ? VH_RO : VH_RW) |
-				   (m->how & WP_STACK ? VM_GROWSDOWN : 0)), 0);
+				   (m->how & WP_HOW_RO ? VH_RO : VH_RW) |
+				   (m->how & WP_HOW_STACK ? VM_GROWSDOWN : 0)), 0);
 		vma = vma_lookup(c->mm, PG(m->start));
 		/* A stack has been faulted in: it has its anon_vma. */
-		if (vma && (m->how & WP_STACK)) {
+		if (vma && (m->how & WP_HOW_STACK)) {
 			vma_start_write(vma);
 			VH_CHECK_EQ(anon_vma_prepare(vma), 0);
 		}
@@ -402,13 +549,13 @@ VH_TABLE(write_path, WP_RULE, wp_rows, wp_body);
 
 /* The same with vma_start_read_unlocked() as the reader. */
 static const struct wp_row wp_unlocked_rows[] = {
-	{ "brk_expand", { { 0, 4, WP_BRK } }, UNLOCKED, 1, BRK, 4, 4, true,
+	{ "brk_expand", { { 0, 4, WP_HOW_BRK } }, WP_READER_UNLOCKED, 1, WP_OP_BRK, 4, 4, true,
 	  { 0, 8 }, { "vma_expand(target)" }, 1 },
-	{ "stack_grows_down", { { 8, 16, WP_STACK } }, UNLOCKED, 12,
-	  STACK_GROW, 8, 4, true, { 4, 16 }, { "expand_downwards(vma)" }, 1 },
-	{ "take_all_locks", { { 0, 4 }, { 6, 8 }, { 10, 12 } }, UNLOCKED, 11,
-	  TAKE_ALL, 0, 0, true, { 0, 12 }, { "mm_take_all_locks(vma)" }, 3 },
-	{ "mremap_copy_merges", { { 0, 4 }, { 12, 16 } }, UNLOCKED, 13, COPY,
+	{ "stack_grows_down", { { 8, 16, WP_HOW_STACK } }, WP_READER_UNLOCKED, 12,
+	  WP_OP_STACK_GROW, 8, 4, true, { 4, 16 }, { "expand_downwards(vma)" }, 1 },
+	{ "take_all_locks", { { 0, 4 }, { 6, 8 }, { 10, 12 } }, WP_READER_UNLOCKED, 11,
+	  WP_OP_TAKE_ALL, 0, 0, true, { 0, 12 }, { "mm_take_all_locks(vma)" }, 3 },
+	{ "mremap_copy_merges", { { 0, 4 }, { 12, 16 } }, WP_READER_UNLOCKED, 13, WP_OP_COPY,
 	  0, 16, true, { 12, 20 }, { "vma_expand(target)" }, 2 },
 };
 
