@@ -85,6 +85,8 @@ next_behind_off_by_one|asan|mm/mmap_lock.c|lock_next_vma.recycled_behind_falls_b
 use_after_end_read|asan|mm/mmap_lock.c|recycle.other_mm_freed_meanwhile|BUG: KASAN|s/\tvma_refcount_put\(vma\);\n\tmmdrop\(other_mm\);/\tvma_refcount_put(vma);\n\tmmdrop(vma->vm_mm);/
 rcu_held_across_sleep|asan|mm/mmap_lock.c|lock_next_vma.locked_falls_back|BUG: sleeping function called from invalid context|s/fallback:\n\tvma = lock_next_vma_under_mmap_lock\(mm, vmi, from_addr\);\n\trcu_read_lock\(\);/fallback:\n\trcu_read_lock();\n\tvma = lock_next_vma_under_mmap_lock(mm, vmi, from_addr);/
 walk_outside_rcu|asan|mm/mmap_lock.c|lookup.found|WARNING: suspicious RCU usage|s/retry:\n\trcu_read_lock\(\);\n\tvma = mas_walk\(&mas\);/retry:\n\tvma = mas_walk(&mas);\n\trcu_read_lock();/
+gap_ignores_stack_guard|asan|mm/vma.c|gaps.guard_gap_forces_next_gap|reaches into the guard gap below the stack|s/if \(vm_start_gap\(tmp\) < gap \+ length - 1\) \{/if (0) {/
+topdown_gap_ignores_stack_guard|asan|mm/vma.c|gaps.topdown_keeps_stack_guard_gap|reaches into the guard gap below the stack|s/if \(vm_start_gap\(tmp\) < gap_end\) \{/if (0) {/
 LIST
 )
 
