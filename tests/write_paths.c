@@ -282,17 +282,6 @@ struct wp_ctx {
 	struct vh_event probed;		/* the test tried the VMAs */
 };
 
-static int wp_brk(struct mm_struct *mm, unsigned long addr, unsigned long len)
-{
-	VMA_ITERATOR(vmi, mm, addr);
-	struct vm_area_struct *brkvma;
-
-	/* As do_brk()'s callers: the VMA below is the brk area, if any. */
-	brkvma = vma_prev(&vmi);
-	return do_brk_flags(&vmi, brkvma, addr, len,
-			    legacy_to_vma_flags(0));
-}
-
 /* mprotect()-style positioning for the vma_modify_*() calls. */
 static struct vm_area_struct *wp_find(struct vma_iterator *vmi,
 				      unsigned long start, unsigned long end,
@@ -343,7 +332,7 @@ static int wp_op(struct wp_ctx *c)
 
 	switch (row->op) {
 	case WP_OP_BRK:
-		return wp_brk(mm, PG(row->a), VH_PG(row->b));
+		return vh_brk(mm, PG(row->a), VH_PG(row->b));
 	case WP_OP_STACK_GROW:
 		return expand_downwards(vma, PG(row->b));
 	case WP_OP_RELOCATE:
@@ -458,7 +447,7 @@ static void wp_setup(struct wp_ctx *c)
 		struct vm_area_struct *vma;
 
 		if (m->how & WP_HOW_BRK) {
-			VH_CHECK_EQ(wp_brk(c->mm, PG(m->start),
+			VH_CHECK_EQ(vh_brk(c->mm, PG(m->start),
 					   VH_PG(m->end - m->start)), 0);
 			continue;
 		}

@@ -66,6 +66,13 @@ void vh_anon_vmas_free(void);
 
 /* Slab caches (shared/env/slab.c). */
 struct kmem_cache *vh_kmem_cache_find(const char *name);
+/**
+ * vh_failslab() - make an allocation from @s fail, as CONFIG_FAILSLAB does
+ * @s:		the cache (vh_kmem_cache_find(), or vh_vma_cache())
+ * @nth:	the allocation that fails, counted from now (1: the next one,
+ *		by any task); 0 cancels
+ */
+void vh_failslab(struct kmem_cache *s, unsigned int nth);
 /** vh_kmem_cache_reused() - how often @s handed out a freed object again */
 unsigned long vh_kmem_cache_reused(struct kmem_cache *s);
 /*

@@ -19,6 +19,10 @@
  * reused, and the memory is also marked inaccessible for Valgrind.  The
  * free pointer word stays readable: the allocator's own.  A double free is
  * reported too.
+ *
+ * Fault injection, as CONFIG_FAILSLAB's should_failslab(): vh_failslab()
+ * makes the nth allocation from a cache from now fail (NULL), so that the
+ * error paths of the code under test run.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +79,7 @@ struct vh_kmem_cache {
 	unsigned long nr_chunks, chunks_cap;
 	unsigned long live;
 	unsigned long reused;
+	unsigned int fail_nth;		/* vh_failslab(): 0, or the nth alloc */
 	struct vh_kmem_cache *next;
 };
 
@@ -189,11 +194,22 @@ void vh_slab_gp_begin(void)
 	__atomic_fetch_add(&vh_gp_begun, 1, __ATOMIC_SEQ_CST);
 }
 
+void vh_failslab(struct kmem_cache *s, unsigned int nth)
+{
+	pthread_mutex_lock(&s->lock);
+	s->fail_nth = nth;
+	pthread_mutex_unlock(&s->lock);
+}
+
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 {
 	void *obj = NULL;
 
 	pthread_mutex_lock(&s->lock);
+	if (s->fail_nth && !--s->fail_nth) {
+		pthread_mutex_unlock(&s->lock);
+		return NULL;
+	}
 	if (s->free_list) {
 		obj = s->free_list;
 		vh_obj_unpoison(s, obj);

@@ -85,6 +85,19 @@ int vh_map(struct mm_struct *mm, unsigned long start, unsigned long end,
 	return IS_ERR_VALUE(ret) ? (int)ret : 0;
 }
 
+int vh_brk(struct mm_struct *mm, unsigned long addr, unsigned long len)
+{
+	VMA_ITERATOR(vmi, mm, addr);
+	struct vm_area_struct *brkvma;
+
+	current->mm = mm;
+	/* As do_brk()'s callers: the VMA below is the brk area, if any. */
+	brkvma = vma_prev(&vmi);
+	return VH_ENTRY("do_brk_flags",
+			do_brk_flags(&vmi, brkvma, addr, len,
+				     legacy_to_vma_flags(0)));
+}
+
 int vh_unmap(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
 	VMA_ITERATOR(vmi, mm, start);

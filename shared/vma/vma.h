@@ -21,7 +21,9 @@ void vh_mm_clear(struct mm_struct *mm);
 /*
  * Real mm/vma.c operations; the caller holds mmap_lock for write.  They
  * return 0 or a negative errno.  vh_map() maps anonymous memory as mmap()
- * does (mmap_region(), merging with neighbours); vh_unmap() is munmap()
+ * does (mmap_region(), merging with neighbours); vh_brk() is brk() growing
+ * the heap by @len at @addr (do_brk_flags(), the VMA below @addr being the
+ * brk area); vh_unmap() is munmap()
  * (do_vmi_munmap()); vh_protect() is what mprotect() does to the VMAs of a
  * range within one VMA: new VM_READ/WRITE/EXEC bits from @flags,
  * vma_modify_flags() (split or merge), then the new flags under the VMA
@@ -29,6 +31,7 @@ void vh_mm_clear(struct mm_struct *mm);
  */
 int vh_map(struct mm_struct *mm, unsigned long start, unsigned long end,
 	   vm_flags_t flags);
+int vh_brk(struct mm_struct *mm, unsigned long addr, unsigned long len);
 int vh_unmap(struct mm_struct *mm, unsigned long start, unsigned long end);
 int vh_protect(struct mm_struct *mm, unsigned long start, unsigned long end,
 	       vm_flags_t flags);
