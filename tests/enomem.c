@@ -24,8 +24,7 @@ enum en_op {
 	EN_OP_MAP,		/* mmap(MAP_FIXED) of the range, read-write */
 	EN_OP_PROTECT,		/* mprotect() of the range, read-only */
 	EN_OP_BRK,		/* brk() growing into the range */
-	EN_OP_COPY,		/* mremap()'s copy_vma() of the VMA at the
-				 * range's start to the range's end */
+	EN_OP_COPY,		/* copy_vma() of the first VMA to the range */
 	EN_OP_SPECIAL,		/* __install_special_mapping() of the range */
 };
 
