@@ -88,6 +88,7 @@ walk_outside_rcu|asan|mm/mmap_lock.c|lookup.found|WARNING: suspicious RCU usage|
 gap_ignores_stack_guard|asan|mm/vma.c|gaps.guard_gap_forces_next_gap|reaches into the guard gap below the stack|s/if \(vm_start_gap\(tmp\) < gap \+ length - 1\) \{/if (0) {/
 topdown_gap_ignores_stack_guard|asan|mm/vma.c|gaps.topdown_keeps_stack_guard_gap|reaches into the guard gap below the stack|s/if \(vm_start_gap\(tmp\) < gap_end\) \{/if (0) {/
 reattach_forgets_attach|asan|mm/vma.c|enomem.munmap_end_split_fails_reattaches|after the failure: not attached (1) with no reader|s/(mas_for_each\(mas_detach, vma, ULONG_MAX\)\n)\t\tvma_mark_attached\(vma\);\n/$1\t\t(void)vma;\n/
+stack_grows_into_guard_gap|asan|mm/vma.c|stack_guard.stops_at_guard_gap|expand_downwards() to page 2 returned 0, expected -12|s/\(address - prev->vm_end < stack_guard_gap\)\)/(0))/
 LIST
 )
 

@@ -12,6 +12,11 @@
  * mmap(): the maple tree's lockdep checks (shared/env/maple_debug.h) hold
  * it to that.  Pictures are one character a page from VH_BASE; a stack
  * VMA is drawn with 'S', the guard gap in these tests is 2 pages.
+ *
+ * The same guard gap from the other side: expand_downwards(), a stack
+ * growing on a fault below it, stops short of the guard gap above an
+ * accessible VMA below it (-ENOMEM), never goes below mmap_min_addr
+ * (-EPERM), and is only for VMAs that grow down (-EFAULT).
  */
 #include "../shared/kunit/test.h"
 #include "../shared/vma/vma.h"
@@ -107,6 +112,22 @@ static void gp_restore(void *arg)
 	stack_guard_gap = c->old_guard;
 }
 
+/* current->mm and stack_guard_gap for the test, put back after it. */
+static bool gp_setup(struct mm_struct *mm)
+{
+	struct gp_ctx *c = vh_test_alloc(sizeof(*c));
+
+	if (!c)
+		return false;
+	c->task = current;
+	c->old_mm = current->mm;
+	c->old_guard = stack_guard_gap;
+	vh_defer(gp_restore, c);
+	current->mm = mm;
+	stack_guard_gap = GP_GUARD;
+	return true;
+}
+
 /*
  * Map @layout; the VMA drawn 'S' is mapped as mmap(MAP_GROWSDOWN) maps a
  * stack, so that it is accounted as one.
@@ -152,7 +173,6 @@ static void gp_check_guard(struct mm_struct *mm, unsigned long start,
 
 static void gp_body(const struct gp_row *row)
 {
-	struct gp_ctx *c = vh_test_alloc(sizeof(*c));
 	struct mm_struct *mm = vh_test_mm();
 	size_t len = strlen(row->layout);
 	struct vm_unmapped_area_info info = {
@@ -167,18 +187,12 @@ static void gp_body(const struct gp_row *row)
 	unsigned long found, start, end;
 
 	vh_why(row->why);
-	VH_ASSERT(c);
 	VH_ASSERT_EQ(gp_map(mm, row->layout), 0);
 	if (row->window)
 		VH_ASSERT(vh_layout_span(row->window, '#', &info.low_limit,
 					 &info.high_limit));
 
-	c->task = current;
-	c->old_mm = current->mm;
-	c->old_guard = stack_guard_gap;
-	vh_defer(gp_restore, c);
-	current->mm = mm;
-	stack_guard_gap = GP_GUARD;
+	VH_ASSERT(gp_setup(mm));
 
 	mmap_read_lock(mm);
 	if (row->topdown)
@@ -215,3 +229,75 @@ static void gp_body(const struct gp_row *row)
 VH_TABLE(gaps,
 	 "unmapped_area() and unmapped_area_topdown() return the lowest (highest) free area in the window that fits the length, alignment and start gap, outside every stack's guard gap, or -ENOMEM",
 	 gp_rows, gp_body);
+
+struct sg_row {
+	const char *desc;
+	const char *why;
+	const char *before;	/* the address space; 'S' grows down */
+	const char *to;		/* '^': the page the stack grows to */
+	bool below_min;		/* grow to below mmap_min_addr instead */
+	bool grow_first;	/* grow the first VMA, not the stack */
+	int ret;
+	const char *after;
+};
+
+static const struct sg_row sg_rows[] = {
+	{ .desc = "grows_into_free_space",
+	  .before = "A-------SSSS",
+	  .to     = "    ^       ",
+	  .after  = "A---SSSSSSSS" },
+	{ .desc = "stops_at_guard_gap", .ret = -ENOMEM,
+	  .before = "A-------SSSS",
+	  .to     = "  ^         ",
+	  .after  = "A-------SSSS",
+	  .why = "page 2 is within the 2-page guard gap above A" },
+	{ .desc = "grows_to_guard_gap_edge",
+	  .before = "A-------SSSS",
+	  .to     = "   ^        ",
+	  .after  = "A--SSSSSSSSS",
+	  .why = "page 3 is exactly the guard gap away from A's end" },
+	{ .desc = "below_mmap_min_addr", .ret = -EPERM, .below_min = true,
+	  .before = "A-------SSSS",
+	  .after  = "A-------SSSS" },
+	{ .desc = "not_a_stack", .ret = -EFAULT, .grow_first = true,
+	  .before = "--AA--------",
+	  .to     = "^           ",
+	  .after  = "--AA--------",
+	  .why = "only a VM_GROWSDOWN VMA grows down" },
+};
+
+static void sg_body(const struct sg_row *row)
+{
+	struct mm_struct *mm = vh_test_mm();
+	unsigned long addr = mmap_min_addr - PAGE_SIZE, start, end;
+	struct vm_area_struct *vma;
+	int ret;
+
+	vh_why(row->why);
+	VH_ASSERT_EQ(gp_map(mm, row->before), 0);
+	VH_ASSERT(gp_setup(mm));
+	if (!row->below_min)
+		VH_ASSERT(vh_layout_span(row->to, '^', &addr, &end));
+	if (row->grow_first)
+		start = VH_BASE;
+	else
+		VH_ASSERT(vh_layout_span(row->before, 'S', &start, &end));
+
+	mmap_write_lock(mm);
+	vma = find_vma(mm, start);
+	ret = vma ? expand_downwards(vma, addr) : -ENOENT;
+	mmap_write_unlock(mm);
+
+	if (ret != row->ret)
+		vh_fail(__FILE__, __LINE__, "expand_downwards() to page %ld returned %d, expected %d",
+			(long)(addr - VH_BASE) / (long)PAGE_SIZE, ret,
+			row->ret);
+	VH_CHECK(vh_layout_is(mm, row->after));
+	/* However it ended, the stack is attached and unheld. */
+	if (vma)
+		VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), 1);
+}
+
+VH_TABLE(stack_guard,
+	 "expand_downwards() grows a stack down to the page asked, but not into the guard gap above an accessible VMA below it (-ENOMEM), not below mmap_min_addr (-EPERM), and only a VMA that grows down (-EFAULT)",
+	 sg_rows, sg_body);

@@ -12,10 +12,12 @@
  */
 #include "../shared/kunit/test.h"
 #include "../shared/vma/vma.h"
+#include <errno.h>
 
 enum st_op {
 	ST_OP_MAP,		/* mmap(MAP_FIXED) of the range */
 	ST_OP_UNMAP,		/* munmap() of the range */
+	ST_OP_VM_MUNMAP,	/* munmap() by __vm_munmap(), as the syscall */
 	ST_OP_PROTECT,		/* mprotect() of the range */
 };
 
@@ -161,6 +163,13 @@ static const struct st_row st_rows[] = {
 	  .read_at = "   ^    ",
 	  .range   = "                ****",
 	  .after   = "AAAAAAAA--------bbbb" },
+	{ .desc = "vm_munmap_downgrading", .op = ST_OP_VM_MUNMAP,
+	  .waits = true,
+	  .why = "__vm_munmap(unlock) write-locks the VMA before it downgrades mmap_lock: the reader's VMA is never freed under it",
+	  .before  = "AAAAbbbb",
+	  .read_at = "  ^     ",
+	  .range   = "******  ",
+	  .after   = "------bb" },
 	{ .desc = "unmap_other_vma", .op = ST_OP_UNMAP,
 	  .why = "control: the op does not touch the reader's VMA, so it must not wait",
 	  .before  = "AAAA--BB",
@@ -183,6 +192,14 @@ static void st_writer(void *arg)
 	const struct st_row *row = c->row;
 	unsigned long s = c->start, e = c->end;
 
+	if (row->op == ST_OP_VM_MUNMAP) {
+		current->mm = c->mm;
+		c->ret = __vm_munmap(s, e - s, true);
+		__atomic_store_n(&c->done, 1, __ATOMIC_SEQ_CST);
+		/* It returns with mmap_lock released. */
+		VH_CHECK(!rwsem_is_locked(&c->mm->mmap_lock));
+		return;
+	}
 	mmap_write_lock(c->mm);
 	switch (row->op) {
 	case ST_OP_MAP:
@@ -195,6 +212,9 @@ static void st_writer(void *arg)
 		break;
 	case ST_OP_PROTECT:
 		c->ret = vh_protect(c->mm, s, e, row->prot);
+		break;
+	default:
+		c->ret = -EINVAL;
 		break;
 	}
 	__atomic_store_n(&c->done, 1, __ATOMIC_SEQ_CST);
