@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Operations of mm/vma.c that fail on an allocation, as CONFIG_FAILSLAB
- * makes them fail (vh_failslab(): the nth VMA allocated from now is not).
+ * Operations of mm/vma.c that fail with -ENOMEM: on an allocation, as
+ * CONFIG_FAILSLAB makes them fail (vh_failslab(): the nth VMA allocated
+ * from now is not), or because the mm would have more VMAs than
+ * vm.max_map_count allows.
  * The error paths undo what was done: VMAs a munmap() had already
  * write-locked and detached are attached again (reattach_vmas()); those a
  * MAP_FIXED mmap() replaces are unmapped for good once their page tables
@@ -35,6 +37,7 @@ struct en_row {
 	const char *range;	/* '*': what the operation covers */
 	enum en_op op;
 	unsigned int fail_nth;	/* this VMA allocation fails */
+	int max_map_count;	/* sysctl_max_map_count for the row, or 0 */
 	const char *read_at;	/* '^': the page a reader holds, or NULL */
 	const char *after;	/* the address space afterwards */
 };
@@ -80,6 +83,23 @@ static const struct en_row en_rows[] = {
 	  .range  = "     ** ",
 	  .fail_nth = 1,
 	  .after  = "aaaa----" },
+	{ .desc = "munmap_split_over_max_map_count", .op = EN_OP_MUNMAP,
+	  .before = "AAAAAAAA",
+	  .range  = "  **    ",
+	  .max_map_count = 1,
+	  .after  = "AAAAAAAA",
+	  .why = "unmapping the middle would make 2 VMAs of 1, and vm.max_map_count is 1" },
+	{ .desc = "protect_split_over_max_map_count", .op = EN_OP_PROTECT,
+	  .before = "AAAAAAAA",
+	  .range  = "  **    ",
+	  .max_map_count = 1,
+	  .after  = "AAAAAAAA" },
+	{ .desc = "brk_over_max_map_count", .op = EN_OP_BRK,
+	  .before = "aaaa-b--",
+	  .range  = "      **",
+	  .max_map_count = 1,
+	  .after  = "aaaa-b--",
+	  .why = "do_brk_flags() refuses once the mm has more VMAs than vm.max_map_count" },
 	{ .desc = "protect_split_fails", .op = EN_OP_PROTECT,
 	  .before = "AAAAAAAA",
 	  .range  = "  ****  ",
@@ -110,6 +130,11 @@ static const struct en_row en_rows[] = {
 };
 
 static const struct vm_operations_struct en_special_ops;
+
+static void en_restore_max_map_count(void *arg)
+{
+	sysctl_max_map_count = (int)(long)arg;
+}
 
 struct en_ctx {
 	const struct en_row *row;
@@ -209,6 +234,11 @@ static void en_body(const struct en_row *row)
 	vh_why(row->why);
 	c.mm = vh_test_mm();
 	VH_ASSERT_EQ(vh_map_layout(c.mm, row->before), 0);
+	if (row->max_map_count) {
+		vh_defer(en_restore_max_map_count,
+			 (void *)(long)sysctl_max_map_count);
+		sysctl_max_map_count = row->max_map_count;
+	}
 	VH_ASSERT(vh_layout_span(row->range, '*', &c.start, &c.end));
 
 	if (row->read_at) {
@@ -236,5 +266,5 @@ static void en_body(const struct en_row *row)
 }
 
 VH_TABLE(enomem,
-	 "an operation that fails on an allocation leaves every VMA it had write-locked or detached attached again, unheld, unchanged where it did not finish, and available to lockless readers",
+	 "an operation that fails with -ENOMEM (allocation, vm.max_map_count) leaves every VMA it had write-locked or detached attached again, unheld, unchanged where it did not finish, and available to lockless readers",
 	 en_rows, en_body);
