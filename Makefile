@@ -18,7 +18,8 @@ usage: make [VARIABLE=value ...] [all | clean | help]
   SANITIZE=0   no ASan/UBSan (for Valgrind; default 1)
   KCSAN=1      the race detector on the kernel's memory model (no ASan)
   BENCH=1      -O2, no sanitizers (for ./vma --bench)
-  COVERAGE=1   gcov instrumentation (run_tests.sh --coverage)
+  COVERAGE=1   gcov instrumentation, -O0 (exact lines); COVERAGE=branches:
+               at -O1 (exact branches); see run_tests.sh --coverage
   CC=cc        the compiler; LLVM=1 is CC=clang
   CCACHE=      build without ccache even where it is installed
   EXTRA_CFLAGS=... more compiler flags
@@ -173,8 +174,16 @@ ifeq ($(SANITIZE),1)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fsanitize-recover=address
 endif
-ifeq ($(COVERAGE),1)
+ifneq ($(filter 1 branches,$(COVERAGE)),)
 SANFLAGS += --coverage
+endif
+# gcov counts lines exactly only unoptimised (at -O1 an early return, such
+# as expand_downwards()'s -EPERM, is counted on another line), and branches
+# only optimised (at -O0 the compile-time size dispatch of READ_ONCE() is
+# counted as branches never taken): run_tests.sh --coverage takes lines
+# from a COVERAGE=1 build and branches from a COVERAGE=branches one.
+ifeq ($(COVERAGE),1)
+OPT := -g -O0
 endif
 
 BASE_CFLAGS := -std=gnu11 $(OPT) $(WARN) -D_LGPL_SOURCE -D_GNU_SOURCE \

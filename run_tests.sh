@@ -26,7 +26,8 @@
 #               times next to the tree's own tools/testing/vma)
 # --keep        keep scratch trees and print where they are
 # --cc CC       compiler (default: $CC or cc)
-# --coverage    instead of the matrix: a gcov build on the given tree, then
+# --coverage    instead of the matrix: gcov builds on the given tree (-O0
+#               for lines, -O1 for branches), then
 #               the vma_start_write() call sites of mm/vma.c with the tests
 #               that reached each, and line and branch coverage of mm/mmap_lock.c,
 #               include/linux/mmap_lock.h and mm/vma.c, with the lines of
@@ -163,7 +164,7 @@ fi
 
 configs=(asan)
 ((quick)) || configs+=(valgrind kcsan torture)
-((coverage)) && configs=(coverage)
+((coverage)) && configs=(coverage branches)
 
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b - a}'; }
 
@@ -188,7 +189,8 @@ run_cfg() {
 	asan) mflags=(SANITIZE=1) ;;
 	valgrind) mflags=(SANITIZE=0) ;;
 	kcsan | torture) mflags=(KCSAN=1) ;;
-	coverage) mflags=(SANITIZE=0 COVERAGE=1)
+	coverage | branches)
+		mflags=(SANITIZE=0 COVERAGE=$([[ $cfg == coverage ]] && echo 1 || echo branches))
 		find "$out" -name '*.gcda' -delete 2>/dev/null || true ;;
 	esac
 	say "$cfg on ${labels[$i]}: building"
@@ -207,6 +209,7 @@ run_cfg() {
 	kcsan) run=("$prog" "${tests[@]}") ;;
 	torture) run=("$prog" --torture --threads 2 --seconds 5) ;;
 	coverage) run=("$prog" --sites "${tests[@]}") ;;
+	branches) run=("$prog" "${tests[@]}") ;;
 	esac
 	timeout -k 10 "$row_timeout" "${run[@]}" >"$ktap" 2>>"$log"
 	rc=$?
@@ -339,39 +342,51 @@ fi
 
 # Coverage of the code under test, merged over every translation unit.
 if ((coverage)) && ! ((interrupted)); then
-	info=$repo/build/coverage.info
-	lcov -q --capture --directory "$repo/build/coverage-0" \
-		--rc lcov_branch_coverage=1 -o "$info" >"$repo/build/lcov.log" 2>&1 ||
-		die "lcov failed, see $repo/build/lcov.log"
+	# Lines from the -O0 build, branches from the -O1 one (Makefile says
+	# why).
+	for c in coverage branches; do
+		lcov -q --capture --directory "$repo/build/$c-0" \
+			--rc lcov_branch_coverage=1 -o "$repo/build/$c.info" \
+			>"$repo/build/lcov.log" 2>&1 ||
+			die "lcov failed, see $repo/build/lcov.log"
+	done
 	echo
 	printf '%-26s %16s %18s\n' file lines branches
 	# A header's lines appear once per translation unit that includes it:
 	# a line (or branch) counts as covered if any unit covered it.
 	awk '
+	FNR == 1 { lines = FILENAME ~ /\/coverage\.info$/ }
 	/^SF:/ { f = substr($0, 4); sub(/.*\/(mm|include|kinc)\//, "", f)
 		keep = f ~ /^(mmap_lock\.c|linux\/mmap_lock\.h|vma\.c)$/ }
-	keep && /^DA:/ { split(substr($0, 4), a, ","); k = f " " a[1]
+	keep && lines && /^DA:/ { split(substr($0, 4), a, ","); k = f " " a[1]
 		seen[k] = 1; if (a[2] > 0) hit[k] = 1 }
-	keep && /^BRDA:/ { split(substr($0, 6), b, ",")
+	keep && !lines && /^BRDA:/ { split(substr($0, 6), b, ",")
 		k = f " " b[1] " " b[2] " " b[3]; bseen[k] = 1
 		if (b[4] != "-" && b[4] > 0) bhit[k] = 1 }
 	END {
 		for (k in seen) { split(k, p, " "); lf[p[1]]++
 			if (k in hit) lh[p[1]]++
-			else if (p[1] ~ /mmap_lock/) print "U", p[1], p[2] }
+			else print "U", p[1], p[2] }
 		for (k in bseen) { split(k, p, " "); bf[p[1]]++
-			if (k in bhit) bh[p[1]]++ }
+			if (k in bhit) bh[p[1]]++
+			else print "B", p[1], p[2] }
 		for (f in lf)
 			printf "S %-24s %5d/%-5d %5.1f%% %6d/%-6d %5.1f%%\n", f,
 				lh[f], lf[f], 100 * lh[f] / lf[f], bh[f], bf[f],
 				bf[f] ? 100 * bh[f] / bf[f] : 100
-	}' "$info" >"$repo/build/coverage.txt"
+	}' "$repo/build/coverage.info" "$repo/build/branches.info" \
+		>"$repo/build/coverage.txt"
 	sed -n 's/^S //p' "$repo/build/coverage.txt" | sort
 	for f in mmap_lock.c linux/mmap_lock.h; do
 		lines=$(awk -v f="$f" '$1 == "U" && $2 == f { print $3 }' \
 			"$repo/build/coverage.txt" | sort -n | paste -sd' ')
 		echo "uncovered lines of $f: ${lines:-none}"
+		lines=$(awk -v f="$f" '$1 == "B" && $2 == f { print $3 }' \
+			"$repo/build/coverage.txt" | sort -n | uniq -c |
+			awk '{ printf "%s%s", sep, $2 ($1 > 1 ? " (" $1 ")" : ""); sep = " " }')
+		echo "lines of $f with a branch not taken: ${lines:-none}"
 	done
+	echo "(build/coverage.txt: every uncovered line (U) and branch (B) of the three)"
 	# Which tests reached each vma_start_write() site (./vma --sites).
 	echo
 	sed -n -e '/^# vma_start_write() call sites/,/^# [0-9]* site(s)/p' \
