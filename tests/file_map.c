@@ -279,7 +279,6 @@ static const struct fm_row fm_rows[] = {
 struct fm_file {
 	struct address_space mapping;
 	struct file file;
-	struct file_operations fops;
 	int hook_runs;
 };
 
@@ -328,25 +327,20 @@ static int fm_mmap_prepare(struct vm_area_desc *desc)
 	return 0;
 }
 
+static const struct file_operations fm_fops[] = {
+	[FM_HOOK_MMAP] = { .mmap = fm_mmap },
+	[FM_HOOK_PREPARE] = { .mmap_prepare = fm_mmap_prepare },
+	[FM_HOOK_MMAP_FAILS] = { .mmap = fm_mmap_fails },
+};
+
 static struct fm_file *fm_file_new(enum fm_hook hook)
 {
 	struct fm_file *f = vh_test_alloc(sizeof(*f));
 
 	init_rwsem(&f->mapping.i_mmap_rwsem);
 	f->file.f_mapping = &f->mapping;
-	f->file.f_op = &f->fops;
+	f->file.f_op = &fm_fops[hook];
 	atomic_set(&f->file.vh_count, 1);	/* the opener's */
-	switch (hook) {
-	case FM_HOOK_MMAP:
-		f->fops.mmap = fm_mmap;
-		break;
-	case FM_HOOK_PREPARE:
-		f->fops.mmap_prepare = fm_mmap_prepare;
-		break;
-	case FM_HOOK_MMAP_FAILS:
-		f->fops.mmap = fm_mmap_fails;
-		break;
-	}
 	return f;
 }
 
@@ -480,7 +474,8 @@ static bool fm_anon_is(struct mm_struct *mm, const char *pic)
  * the VMAs that map the file, i_mmap_writable counts the shared writable
  * ones, the file has a reference per VMA and its opener's, and a shared
  * writable VMA of a file that writes back is write-notified (its page
- * protection is a private one's, so that the first write to a page faults).
+ * protection is a private one's, so that the first write to a page faults)
+ * and needs dirty tracking (others do not).
  */
 static void fm_check_file(struct fm_ctx *c)
 {
@@ -513,6 +508,14 @@ static void fm_check_file(struct fm_ctx *c)
 				vma->vm_start, vma->vm_end);
 		if (vma_is_shared_maywrite(vma))
 			writable++;
+		/* What GUP asks before it pins pages for writing. */
+		if (vma_needs_dirty_tracking(vma) !=
+		    ((vma->vm_flags & (VM_SHARED | VM_WRITE)) ==
+		     (VM_SHARED | VM_WRITE)))
+			vh_fail(__FILE__, __LINE__,
+				"[%#lx-%#lx): vma_needs_dirty_tracking() is %d: only a shared writable mapping of a file that writes back needs it",
+				vma->vm_start, vma->vm_end,
+				vma_needs_dirty_tracking(vma));
 		if ((vma->vm_flags & (VM_SHARED | VM_WRITE)) ==
 		    (VM_SHARED | VM_WRITE) &&
 		    (pgprot_val(vma->vm_page_prot) & VM_SHARED))

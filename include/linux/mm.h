@@ -39,14 +39,8 @@ static inline void vh_no_page_tables(int unused, ...)
  * free_pgtables() takes a struct unmap_desc (shared/env/kernel_stubs.c),
  * nothing for older ones.
  */
-struct unmap_desc;
-void vh_free_pgtables(struct mmu_gather *tlb, struct unmap_desc *unmap);
-static inline void vh_no_page_tables_tlb(struct mmu_gather *tlb, ...)
-{
-}
-#define free_pgtables(tlb, desc, ...)					\
-	_Generic((desc), struct unmap_desc *: vh_free_pgtables,	\
-		 default: vh_no_page_tables_tlb)(tlb, desc, ##__VA_ARGS__)
+void vh_free_pgtables(struct mmu_gather *tlb, void *desc, ...);
+#define free_pgtables(tlb, ...)		vh_free_pgtables(tlb, __VA_ARGS__)
 #define unmap_vmas(...)			vh_no_page_tables(0, __VA_ARGS__)
 /* As if every page table moved: mm/vma_exec.c checks the length. */
 #define move_page_tables(pmc)		((pmc)->len_in)

@@ -97,7 +97,7 @@ void fput(struct file *file)
 {
 	if (atomic_dec_return(&file->vh_count) < 0)
 		vh_report("WARN", __FILE__, __LINE__,
-			  "fput() of a file with no reference left (%p): a reference dropped twice",
+			  "file %p: a reference dropped that was never taken",
 			  file);
 }
 
@@ -163,14 +163,17 @@ void vh_i_mmap_remove(struct vm_area_struct *vma,
 	mapping->vh_i_mmap[i] = mapping->vh_i_mmap[--mapping->vh_nr_i_mmap];
 }
 
-#ifdef UNMAP_STATE
 /*
  * mm/memory.c: there are no page tables to free, but first each VMA goes
  * from the reverse maps (write-locked, if mmap_lock is held for write), as
  * there: its anon_vma chains and its place in its file's i_mmap tree.
+ * Trees whose free_pgtables() takes no struct unmap_desc (UNMAP_STATE()
+ * comes with it) are not modelled.
  */
-void vh_free_pgtables(struct mmu_gather *tlb, struct unmap_desc *unmap)
+void vh_free_pgtables(struct mmu_gather *tlb, void *desc, ...)
 {
+#ifdef UNMAP_STATE
+	struct unmap_desc *unmap = desc;
 	struct unlink_vma_file_batch vb;
 	struct vm_area_struct *vma;
 
@@ -184,8 +187,8 @@ void vh_free_pgtables(struct mmu_gather *tlb, struct unmap_desc *unmap)
 		unlink_file_vma_batch_add(&vb, vma);
 	}
 	unlink_file_vma_batch_final(&vb);
-}
 #endif
+}
 
 /*
  * mm/rmap.c, as a model.  The anon_vmas that __anon_vma_prepare() makes
