@@ -85,6 +85,12 @@ next_behind_off_by_one|asan|mm/mmap_lock.c|lock_next_vma.recycled_behind_falls_b
 use_after_end_read|asan|mm/mmap_lock.c|recycle.other_mm_freed_meanwhile|BUG: KASAN|s/\tvma_refcount_put\(vma\);\n\tmmdrop\(other_mm\);/\tvma_refcount_put(vma);\n\tmmdrop(vma->vm_mm);/
 rcu_held_across_sleep|asan|mm/mmap_lock.c|lock_next_vma.locked_falls_back|BUG: sleeping function called from invalid context|s/fallback:\n\tvma = lock_next_vma_under_mmap_lock\(mm, vmi, from_addr\);\n\trcu_read_lock\(\);/fallback:\n\trcu_read_lock();\n\tvma = lock_next_vma_under_mmap_lock(mm, vmi, from_addr);/
 walk_outside_rcu|asan|mm/mmap_lock.c|lookup.found|WARNING: suspicious RCU usage|s/retry:\n\trcu_read_lock\(\);\n\tvma = mas_walk\(&mas\);/retry:\n\tvma = mas_walk(&mas);\n\trcu_read_lock();/
+file_link_no_i_mmap_lock|asan|mm/vma.c|file_map.map_private_new_vma|without the mapping's i_mmap_rwsem held for write|s/\t\ti_mmap_lock_write\(mapping\);\n(\t\t__vma_link_file\(vma, mapping\);\n)\t\tif \(!hold_rmap_lock\)\n\t\t\ti_mmap_unlock_write\(mapping\);\n/$1/
+file_link_not_writable|asan|mm/vma.c|file_map.map_shared_prepare_new_vma|mapping->i_mmap_writable|s/(\{\n)\tif \(vma_is_shared_maywrite\(vma\)\)\n\t\tmapping_allow_writable\(mapping\);\n\n/$1/
+copy_no_file_ref|asan|mm/vma.c|file_map.copy_new_vma|c->f->file.vh_count|s/\t\tif \(new_vma->vm_file\)\n\t\t\tget_file\(new_vma->vm_file\);\n//
+prepare_no_anon_vma_lock|asan|mm/vma.c|file_map.protect_merge_shared_anon_vma|without the root anon_vma's rwsem held for write|s/\t\tanon_vma_(un)?lock_write\(vp->anon_vma\);\n//g
+take_all_no_mapping_lock|asan|mm/vma.c|file_map.take_all_locks|without the file's i_mmap_rwsem held|s/(\t\tif \(vma->vm_file && vma->vm_file->f_mapping &&\n\t\t\t\t!is_vm_hugetlb_page\(vma\)\)\n)\t\t\tvm_lock_mapping\(mm, vma->vm_file->f_mapping\);/$1\t\t\t;/
+file_expand_no_write_lock|asan|mm/vma.c|file_map.map_merges_adjacent_pgoff|the writer did not wait for the reader|s/(mmap_assert_write_locked\(vmg->mm\);\n)\tvma_start_write\(target\);/$1/
 LIST
 )
 
