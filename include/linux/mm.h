@@ -33,7 +33,14 @@ static inline void vh_no_page_tables(int unused, ...)
 {
 }
 #define free_pgd_range(...)		vh_no_page_tables(0, __VA_ARGS__)
-#define free_pgtables(...)		vh_no_page_tables(0, __VA_ARGS__)
+/*
+ * free_pgtables() has no page tables to free, but unlinks the VMAs from the
+ * reverse maps first, as mm/memory.c's does: modelled for the trees whose
+ * free_pgtables() takes a struct unmap_desc (shared/env/kernel_stubs.c),
+ * nothing for older ones.
+ */
+void vh_free_pgtables(struct mmu_gather *tlb, void *desc, ...);
+#define free_pgtables(tlb, ...)		vh_free_pgtables(tlb, __VA_ARGS__)
 #define unmap_vmas(...)			vh_no_page_tables(0, __VA_ARGS__)
 /* As if every page table moved: mm/vma_exec.c checks the length. */
 #define move_page_tables(pmc)		((pmc)->len_in)

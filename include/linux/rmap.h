@@ -3,8 +3,12 @@
  * Shadows include/linux/rmap.h: a model of anon_vma, for the code under test
  * to link VMAs to and lock.  The fields are the kernel's that mm/vma.c and
  * the real mm/internal.h helpers use (anon_vma_lock_write() takes
- * anon_vma->root->rwsem, an rwsem of the harness); the reverse map itself
- * (mm/rmap.c, the interval trees) is not modelled.  The operations are in
+ * anon_vma->root->rwsem, an rwsem of the harness).  The anon_vmas that
+ * __anon_vma_prepare() makes are modelled as mm/rmap.c keeps them: each VMA
+ * links to them by anon_vma_chains, which anon_vma_clone() copies and
+ * unlink_anon_vmas() frees, and the interval tree of an anon_vma is
+ * modelled by the number of chains in it, changed under the root's rwsem
+ * held for write (checked).  The operations are in
  * shared/env/kernel_stubs.c.
  */
 #ifndef _LINUX_RMAP_H
@@ -30,6 +34,11 @@ struct anon_vma {
 	 */
 	bool was_cloned;
 	bool was_unlinked;
+
+	/* Made by the environment's __anon_vma_prepare(), and modelled. */
+	bool vh_env;
+	/* The model of its interval tree: the anon_vma_chains in it. */
+	unsigned long vh_nr_avcs;
 };
 
 struct anon_vma_chain {
@@ -38,14 +47,21 @@ struct anon_vma_chain {
 	struct list_head same_vma;
 };
 
-/* The reverse-map trees are not modelled (7.3 names, then older ones). */
+/* The reverse-map trees (7.3 names, then older ones): kernel_stubs.c. */
+void vh_anon_rmap_insert(struct anon_vma_chain *avc,
+			 struct anon_vma *anon_vma, const char *file, int line);
+void vh_anon_rmap_remove(struct anon_vma_chain *avc,
+			 struct anon_vma *anon_vma, const char *file, int line);
+#define vh_anon_vma_of(root) \
+	((struct anon_vma *)((char *)(root) - \
+			     __builtin_offsetof(struct anon_vma, rb_root)))
 #define anon_rmap_tree_insert(avc, anon_vma) \
-	do { (void)(avc); (void)(anon_vma); } while (0)
+	vh_anon_rmap_insert(avc, anon_vma, __FILE__, __LINE__)
 #define anon_rmap_tree_remove(avc, anon_vma) \
-	do { (void)(avc); (void)(anon_vma); } while (0)
+	vh_anon_rmap_remove(avc, anon_vma, __FILE__, __LINE__)
 #define anon_vma_interval_tree_insert(avc, root) \
-	do { (void)(avc); (void)(root); } while (0)
+	vh_anon_rmap_insert(avc, vh_anon_vma_of(root), __FILE__, __LINE__)
 #define anon_vma_interval_tree_remove(avc, root) \
-	do { (void)(avc); (void)(root); } while (0)
+	vh_anon_rmap_remove(avc, vh_anon_vma_of(root), __FILE__, __LINE__)
 
 #endif /* _LINUX_RMAP_H */

@@ -12,6 +12,7 @@
 #include <linux/mm.h>
 #include <ksrc/mm/vma.h>
 #include "env.h"
+#include "report.h"
 
 /* The overcommit counter of include/linux/mman.h's vm_acct_memory(). */
 struct percpu_counter vm_committed_as;
@@ -22,10 +23,18 @@ pgprot_t vm_get_page_prot(vm_flags_t vm_flags)
 	return __pgprot(vm_flags & (VM_READ | VM_WRITE | VM_EXEC | VM_SHARED));
 }
 
-/* mm/mmap.c, without the write-notify downgrade (no dirty tracking here). */
+/*
+ * mm/mmap.c: a VMA that wants write notification (a shared writable
+ * mapping of a file that writes back) gets the protection of a private
+ * one, so that the first write to each page faults.
+ */
 void vma_set_page_prot(struct vm_area_struct *vma)
 {
-	WRITE_ONCE(vma->vm_page_prot, vm_get_page_prot(vma->vm_flags));
+	vm_flags_t flags = vma->vm_flags;
+
+	if (vma_wants_writenotify(vma, vm_get_page_prot(flags)))
+		flags &= ~VM_SHARED;
+	WRITE_ONCE(vma->vm_page_prot, vm_get_page_prot(flags));
 }
 
 /* mm/mmap.c: the VMA counters of /proc/PID/status. */
@@ -73,55 +82,289 @@ struct vm_area_struct *find_vma_prev(struct mm_struct *mm, unsigned long addr,
 	return vma;
 }
 
-/* mm/util.c */
+/* mm/util.c: the VMA takes a reference to @file and drops its old one. */
 void vma_set_file(struct vm_area_struct *vma, struct file *file)
 {
-	vma->vm_file = file;
+	struct file *old = vma->vm_file;
+
+	vma->vm_file = get_file(file);
+	if (old)
+		fput(old);
+}
+
+/* fs/file_table.c: the test that made the file holds the last reference. */
+void fput(struct file *file)
+{
+	if (atomic_dec_return(&file->vh_count) < 0)
+		vh_report("WARN", __FILE__, __LINE__,
+			  "file %p: a reference dropped that was never taken",
+			  file);
 }
 
 /*
- * mm/rmap.c, as a model: anon_vma_clone() and unlink_anon_vmas() record
- * that they ran on the anon_vma (the reverse map is not modelled), and
- * __anon_vma_prepare() gives the VMA a new anon_vma of its own, kept until
- * the environment shuts down.
+ * mm/interval_tree.c, as a set: the i_mmap tree of a mapping holds each of
+ * its VMAs once, and is changed only with i_mmap_rwsem held for write
+ * (include/linux/fs.h; rmap walkers hold it for read).
+ */
+static bool vh_i_mmap_locked(struct address_space *mapping,
+			     const char *what, const char *file, int line)
+{
+	if (READ_ONCE(mapping->i_mmap_rwsem.owner) == current)
+		return true;
+	vh_report("WARN", file, line,
+		  "i_mmap tree changed (%s) without the mapping's i_mmap_rwsem held for write",
+		  what);
+	return false;
+}
+
+static int vh_i_mmap_find(struct address_space *mapping,
+			  struct vm_area_struct *vma)
+{
+	unsigned int i;
+
+	for (i = 0; i < mapping->vh_nr_i_mmap; i++)
+		if (mapping->vh_i_mmap[i] == vma)
+			return i;
+	return -1;
+}
+
+void vh_i_mmap_insert(struct vm_area_struct *vma,
+		      struct address_space *mapping, const char *file, int line)
+{
+	vh_i_mmap_locked(mapping, "insert", file, line);
+	if (vh_i_mmap_find(mapping, vma) >= 0) {
+		vh_report("WARN", file, line,
+			  "VMA [%#lx-%#lx) inserted twice into the i_mmap tree",
+			  vma->vm_start, vma->vm_end);
+		return;
+	}
+	if (mapping->vh_nr_i_mmap == VH_I_MMAP_MAX) {
+		vh_report("WARN", file, line,
+			  "the model of the i_mmap tree holds %d VMAs at most",
+			  VH_I_MMAP_MAX);
+		return;
+	}
+	mapping->vh_i_mmap[mapping->vh_nr_i_mmap++] = vma;
+}
+
+void vh_i_mmap_remove(struct vm_area_struct *vma,
+		      struct address_space *mapping, const char *file, int line)
+{
+	int i;
+
+	vh_i_mmap_locked(mapping, "remove", file, line);
+	i = vh_i_mmap_find(mapping, vma);
+	if (i < 0) {
+		vh_report("WARN", file, line,
+			  "VMA [%#lx-%#lx) removed from an i_mmap tree it is not in",
+			  vma->vm_start, vma->vm_end);
+		return;
+	}
+	mapping->vh_i_mmap[i] = mapping->vh_i_mmap[--mapping->vh_nr_i_mmap];
+}
+
+/*
+ * mm/memory.c: there are no page tables to free, but first each VMA goes
+ * from the reverse maps (write-locked, if mmap_lock is held for write), as
+ * there: its anon_vma chains and its place in its file's i_mmap tree.
+ * Trees whose free_pgtables() takes no struct unmap_desc (UNMAP_STATE()
+ * comes with it) are not modelled.
+ */
+void vh_free_pgtables(struct mmu_gather *tlb, void *desc, ...)
+{
+#ifdef UNMAP_STATE
+	struct unmap_desc *unmap = desc;
+	struct unlink_vma_file_batch vb;
+	struct vm_area_struct *vma;
+
+	unlink_file_vma_batch_init(&vb);
+	for (vma = unmap->first; vma;
+	     vma = mas_find(unmap->mas, unmap->tree_end - 1)) {
+		/* Not a call site of mm/vma.c (shared/vma/sites.c). */
+		if (unmap->mm_wr_locked)
+			(vma_start_write)(vma);
+		unlink_anon_vmas(vma);
+		unlink_file_vma_batch_add(&vb, vma);
+	}
+	unlink_file_vma_batch_final(&vb);
+#endif
+}
+
+/*
+ * mm/rmap.c, as a model.  The anon_vmas that __anon_vma_prepare() makes
+ * (vh_env) are kept as mm/rmap.c keeps them: a VMA links to each by an
+ * anon_vma_chain, its interval tree is the number of chains in it, and
+ * their counts (num_children, num_active_vmas) move as there; they are
+ * kept until the environment shuts down.  Upstream's tests make anon_vmas
+ * of their own: for those, anon_vma_clone() and unlink_anon_vmas() only
+ * record that they ran (was_cloned, was_unlinked), as upstream's stubs do.
  */
 static struct anon_vma **vh_anon_vmas;
 static size_t vh_nr_anon_vmas;
 
-int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src,
-		   enum vma_operation operation)
+static bool vh_anon_vma_modelled(struct anon_vma *anon_vma)
 {
-	mmap_assert_write_locked(src->vm_mm);
-	if (src->anon_vma)
-		src->anon_vma->was_cloned = true;
-	return 0;
+	return anon_vma && anon_vma->vh_env;
 }
 
-void unlink_anon_vmas(struct vm_area_struct *vma)
+void vh_anon_rmap_insert(struct anon_vma_chain *avc,
+			 struct anon_vma *anon_vma, const char *file, int line)
 {
-	if (vma->anon_vma)
-		vma->anon_vma->was_unlinked = true;
+	if (!vh_anon_vma_modelled(anon_vma))
+		return;
+	if (READ_ONCE(anon_vma->root->rwsem.owner) != current)
+		vh_report("WARN", file, line,
+			  "anon_vma interval tree changed (insert) without the root anon_vma's rwsem held for write");
+	anon_vma->vh_nr_avcs++;
 }
 
-int __anon_vma_prepare(struct vm_area_struct *vma)
+void vh_anon_rmap_remove(struct anon_vma_chain *avc,
+			 struct anon_vma *anon_vma, const char *file, int line)
+{
+	if (!vh_anon_vma_modelled(anon_vma))
+		return;
+	if (READ_ONCE(anon_vma->root->rwsem.owner) != current)
+		vh_report("WARN", file, line,
+			  "anon_vma interval tree changed (remove) without the root anon_vma's rwsem held for write");
+	if (!anon_vma->vh_nr_avcs) {
+		vh_report("WARN", file, line,
+			  "anon_vma_chain removed from an empty anon_vma interval tree");
+		return;
+	}
+	anon_vma->vh_nr_avcs--;
+}
+
+static struct anon_vma *vh_anon_vma_alloc(void)
 {
 	struct anon_vma *anon_vma, **all;
 
 	all = realloc(vh_anon_vmas, (vh_nr_anon_vmas + 1) * sizeof(*all));
-	anon_vma = calloc(1, sizeof(*anon_vma));
-	if (!all || !anon_vma) {
-		free(anon_vma);
-		return -ENOMEM;
-	}
+	if (!all)
+		return NULL;
 	vh_anon_vmas = all;
+	anon_vma = calloc(1, sizeof(*anon_vma));
+	if (!anon_vma)
+		return NULL;
 	vh_anon_vmas[vh_nr_anon_vmas++] = anon_vma;
 	anon_vma->root = anon_vma;
 	anon_vma->parent = anon_vma;
+	anon_vma->vh_env = true;
 	init_rwsem(&anon_vma->rwsem);
 	atomic_set(&anon_vma->refcount, 1);
-	anon_vma->num_active_vmas = 1;
-	/* Paired with the smp_load_acquire() of mm/vma.c's readers. */
-	smp_store_release(&vma->anon_vma, anon_vma);
+	return anon_vma;
+}
+
+static struct anon_vma_chain *vh_avc_link(struct vm_area_struct *vma,
+					  struct anon_vma *anon_vma)
+{
+	struct anon_vma_chain *avc = calloc(1, sizeof(*avc));
+
+	if (!avc)
+		return NULL;
+	avc->vma = vma;
+	avc->anon_vma = anon_vma;
+	list_add(&avc->same_vma, &vma->anon_vma_chain);
+	return avc;
+}
+
+int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src,
+		   enum vma_operation operation)
+{
+	struct anon_vma *active = src->anon_vma;
+	struct anon_vma_chain *pavc, *avc, *next;
+
+	mmap_assert_write_locked(src->vm_mm);
+	if (!active)
+		return 0;
+	active->was_cloned = true;
+	if (!vh_anon_vma_modelled(active))
+		return 0;
+	/* What mm/rmap.c's check_anon_vma_clone() insists on. */
+	WARN_ON_ONCE(!list_empty(&dst->anon_vma_chain));
+	WARN_ON_ONCE(operation != VMA_OP_FORK && dst->anon_vma != active);
+	list_for_each_entry(pavc, &src->anon_vma_chain, same_vma) {
+		if (!vh_avc_link(dst, pavc->anon_vma))
+			goto enomem;
+	}
+	anon_vma_lock_write(active);
+	list_for_each_entry(avc, &dst->anon_vma_chain, same_vma)
+		anon_rmap_tree_insert(avc, avc->anon_vma);
+	if (operation != VMA_OP_FORK)
+		dst->anon_vma->num_active_vmas++;
+	anon_vma_unlock_write(active);
+	return 0;
+enomem:
+	list_for_each_entry_safe(avc, next, &dst->anon_vma_chain, same_vma) {
+		list_del(&avc->same_vma);
+		free(avc);
+	}
+	dst->anon_vma = NULL;
+	return -ENOMEM;
+}
+
+void unlink_anon_vmas(struct vm_area_struct *vma)
+{
+	struct anon_vma *active = vma->anon_vma;
+	struct anon_vma_chain *avc, *next;
+
+	mmap_assert_locked(vma->vm_mm);
+	if (!active) {
+		WARN_ON_ONCE(!list_empty(&vma->anon_vma_chain));
+		return;
+	}
+	active->was_unlinked = true;
+	if (!vh_anon_vma_modelled(active))
+		return;
+	anon_vma_lock_write(active);
+	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
+		anon_rmap_tree_remove(avc, avc->anon_vma);
+		if (!avc->anon_vma->vh_nr_avcs)
+			avc->anon_vma->parent->num_children--;
+		list_del(&avc->same_vma);
+		free(avc);
+	}
+	active->num_active_vmas--;
+	vma->anon_vma = NULL;
+	anon_vma_unlock_write(active);
+}
+
+/*
+ * As mm/rmap.c's: the anon_vma of a compatible neighbour is reused
+ * (find_mergeable_anon_vma()), else a new one is made.
+ */
+int __anon_vma_prepare(struct vm_area_struct *vma)
+{
+	struct anon_vma *anon_vma;
+	struct anon_vma_chain *avc;
+
+	mmap_assert_locked(vma->vm_mm);
+	might_sleep();
+	avc = calloc(1, sizeof(*avc));
+	if (!avc)
+		return -ENOMEM;
+	anon_vma = find_mergeable_anon_vma(vma);
+	if (!anon_vma) {
+		anon_vma = vh_anon_vma_alloc();
+		if (!anon_vma) {
+			free(avc);
+			return -ENOMEM;
+		}
+		anon_vma->num_children++;	/* its own parent */
+	}
+	anon_vma_lock_write(anon_vma);
+	if (!vma->anon_vma) {
+		/* Paired with the READ_ONCE() of reusable_anon_vma(). */
+		smp_store_release(&vma->anon_vma, anon_vma);
+		avc->vma = vma;
+		avc->anon_vma = anon_vma;
+		list_add(&avc->same_vma, &vma->anon_vma_chain);
+		anon_rmap_tree_insert(avc, anon_vma);
+		anon_vma->num_active_vmas++;
+		avc = NULL;
+	}
+	anon_vma_unlock_write(anon_vma);
+	/* A new anon_vma left unused stays in vh_anon_vmas until shutdown. */
+	free(avc);
 	return 0;
 }
 

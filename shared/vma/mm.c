@@ -66,23 +66,28 @@ void vh_mm_clear(struct mm_struct *mm)
 	__r;								\
 })
 
-int vh_map(struct mm_struct *mm, unsigned long start, unsigned long end,
-	   vm_flags_t flags)
+int vh_map_file(struct mm_struct *mm, struct file *file, unsigned long start,
+		unsigned long end, vm_flags_t flags, unsigned long pgoff)
 {
 	unsigned long ret;
 
 	current->mm = mm;
 #ifdef VH_HAVE_MMAP_REGION_VMA_FLAGS
 	ret = VH_ENTRY("mmap_region",
-		       mmap_region(NULL, start, end - start,
-				   legacy_to_vma_flags(flags),
-				   start >> PAGE_SHIFT, NULL));
+		       mmap_region(file, start, end - start,
+				   legacy_to_vma_flags(flags), pgoff, NULL));
 #else
 	ret = VH_ENTRY("mmap_region",
-		       mmap_region(NULL, start, end - start, flags,
-				   start >> PAGE_SHIFT, NULL));
+		       mmap_region(file, start, end - start, flags, pgoff,
+				   NULL));
 #endif
 	return IS_ERR_VALUE(ret) ? (int)ret : 0;
+}
+
+int vh_map(struct mm_struct *mm, unsigned long start, unsigned long end,
+	   vm_flags_t flags)
+{
+	return vh_map_file(mm, NULL, start, end, flags, start >> PAGE_SHIFT);
 }
 
 int vh_brk(struct mm_struct *mm, unsigned long addr, unsigned long len)

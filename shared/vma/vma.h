@@ -21,9 +21,11 @@ void vh_mm_clear(struct mm_struct *mm);
 /*
  * Real mm/vma.c operations; the caller holds mmap_lock for write.  They
  * return 0 or a negative errno.  vh_map() maps anonymous memory as mmap()
- * does (mmap_region(), merging with neighbours); vh_brk() is brk() growing
- * the heap by @len at @addr (do_brk_flags(), the VMA below @addr being the
- * brk area); vh_unmap() is munmap()
+ * does (mmap_region(), merging with neighbours); vh_map_file() maps @file
+ * from page @pgoff as do_mmap() hands it to mmap_region() (@flags with
+ * VM_SHARED | VM_MAYSHARE for MAP_SHARED); vh_brk() is brk() growing the
+ * heap by @len at @addr (do_brk_flags(), the VMA below @addr being the brk
+ * area); vh_unmap() is munmap()
  * (do_vmi_munmap()); vh_protect() is what mprotect() does to the VMAs of a
  * range within one VMA: new VM_READ/WRITE/EXEC bits from @flags,
  * vma_modify_flags() (split or merge), then the new flags under the VMA
@@ -32,6 +34,8 @@ void vh_mm_clear(struct mm_struct *mm);
 int vh_map(struct mm_struct *mm, unsigned long start, unsigned long end,
 	   vm_flags_t flags);
 int vh_brk(struct mm_struct *mm, unsigned long addr, unsigned long len);
+int vh_map_file(struct mm_struct *mm, struct file *file, unsigned long start,
+		unsigned long end, vm_flags_t flags, unsigned long pgoff);
 int vh_unmap(struct mm_struct *mm, unsigned long start, unsigned long end);
 int vh_protect(struct mm_struct *mm, unsigned long start, unsigned long end,
 	       vm_flags_t flags);
