@@ -538,14 +538,49 @@ VH_TABLE(write_path, WP_RULE, wp_rows, wp_body);
 
 /* The same with vma_start_read_unlocked() as the reader. */
 static const struct wp_row wp_unlocked_rows[] = {
-	{ "brk_expand", { { 0, 4, WP_HOW_BRK } }, WP_READER_UNLOCKED, 1, WP_OP_BRK, 4, 4, true,
-	  { 0, 8 }, { "vma_expand(target)" }, 1 },
-	{ "stack_grows_down", { { 8, 16, WP_HOW_STACK } }, WP_READER_UNLOCKED, 12,
-	  WP_OP_STACK_GROW, 8, 4, true, { 4, 16 }, { "expand_downwards(vma)" }, 1 },
-	{ "take_all_locks", { { 0, 4 }, { 6, 8 }, { 10, 12 } }, WP_READER_UNLOCKED, 11,
-	  WP_OP_TAKE_ALL, 0, 0, true, { 0, 12 }, { "mm_take_all_locks(vma)" }, 3 },
-	{ "mremap_copy_merges", { { 0, 4 }, { 12, 16 } }, WP_READER_UNLOCKED, 13, WP_OP_COPY,
-	  0, 16, true, { 12, 20 }, { "vma_expand(target)" }, 2 },
+	{
+		.desc = "brk_expand",
+		.map = { { .start = 0, .end = 4, .how = WP_HOW_BRK } },
+		.reader = WP_READER_UNLOCKED, .read_at = 1,
+		.op = WP_OP_BRK, .a = 4, .b = 4, .waits = true,
+		.probe = { 0, 8 },
+		.sites = { "vma_expand(target)" },
+		.map_count = 1,
+	},
+	{
+		.desc = "stack_grows_down",
+		.map = { { .start = 8, .end = 16, .how = WP_HOW_STACK } },
+		.reader = WP_READER_UNLOCKED, .read_at = 12,
+		.op = WP_OP_STACK_GROW, .a = 8, .b = 4, .waits = true,
+		.probe = { 4, 16 },
+		.sites = { "expand_downwards(vma)" },
+		.map_count = 1,
+	},
+	{
+		.desc = "take_all_locks",
+		.map = {
+			{ .start = 0, .end = 4 },
+			{ .start = 6, .end = 8 },
+			{ .start = 10, .end = 12 },
+		},
+		.reader = WP_READER_UNLOCKED, .read_at = 11,
+		.op = WP_OP_TAKE_ALL, .a = 0, .b = 0, .waits = true,
+		.probe = { 0, 12 },
+		.sites = { "mm_take_all_locks(vma)" },
+		.map_count = 3,
+	},
+	{
+		.desc = "mremap_copy_merges",
+		.map = {
+			{ .start = 0, .end = 4 },
+			{ .start = 12, .end = 16 },
+		},
+		.reader = WP_READER_UNLOCKED, .read_at = 13,
+		.op = WP_OP_COPY, .a = 0, .b = 16, .waits = true,
+		.probe = { 12, 20 },
+		.sites = { "vma_expand(target)" },
+		.map_count = 2,
+	},
 };
 
 VH_TABLE_SKIP(write_path_unlocked, WP_RULE, wp_unlocked_rows, wp_body,
