@@ -9,15 +9,19 @@
 # defaults to ../../..) and run with "./vma".  Run by run_tests.sh; standalone:
 # tests/intree.sh [KDIR] [JOBS] (the tree defaults to scripts/kdir.sh's).
 #
+# The copies live in build/intree/ and are kept, with their build output,
+# as a developer's tree keeps its own: a rerun puts the harness's files
+# back (their times kept, so make rebuilds what changed) and copies the
+# tree again only when it is another tree or a file of it changed since.
+#
 # Output is KTAP with the closing "vma: N passed, M failed, K skipped".
 set -uo pipefail
 
 repo=$(CDPATH='' cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 kdir=${1:-$("$repo/scripts/kdir.sh" --quiet)} || exit 2
 jobs=${2:-2}
-mkdir -p "$repo/build"
-work=$(mktemp -d "$repo/build/intree.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+work=$repo/build/intree
+mkdir -p "$work"
 
 n=0 passed=0 failed=0 skipped=0
 result() {
@@ -59,12 +63,26 @@ sleep 1
 
 for layout in overlay replace; do
 	t=$work/$layout
-	cp -al "$kdir" "$t"
 	dir=$t/tools/testing/vma
-	if [[ $layout == replace ]]; then
-		rm -rf "$dir"
+	# The copy of the tree: again if it is another tree or one that changed.
+	if [[ ! -d $t || ! -f $work/$layout.kdir ||
+		$(<"$work/$layout.kdir") != "$kdir" ||
+		-n $(find "$kdir" -newer "$work/$layout.kdir" -print -quit) ]]; then
+		rm -rf "$t" "$work/$layout.kdir"
+		cp -al "$kdir" "$t"
+		echo "$kdir" >"$work/$layout.kdir"
 	fi
-	mkdir -p "$dir"
+	# tools/testing/vma as the layout has it, then ours over it; our build
+	# output stays.
+	rm -rf "$work/$layout.keep"
+	[[ -d $dir/build ]] && mv "$dir/build" "$work/$layout.keep"
+	rm -rf "$dir"
+	if [[ $layout == overlay ]]; then
+		cp -al "$kdir/tools/testing/vma" "$dir"
+	else
+		mkdir -p "$dir"
+	fi
+	[[ -d $work/$layout.keep ]] && mv "$work/$layout.keep" "$dir/build"
 	copy_harness "$dir"
 	if ! (cd "$dir" && env -u KDIR -u O make -s -j"$jobs") \
 		>"$work/$layout.build" 2>&1; then
