@@ -606,11 +606,10 @@ static void fm_body(const struct fm_row *row)
 {
 	/* The file outlives the address space that maps it. */
 	struct fm_ctx c = { .row = row, .f = fm_file_new(row->hook) };
-	struct vh_vma_snap before, during;
+	struct vh_vma_snap before;
 	struct vm_area_struct *vma;
 	unsigned long addr, unused;
 	struct vh_thread *w;
-	bool blocked;
 	size_t pg;
 
 	vh_why(row->why);
@@ -628,24 +627,7 @@ static void fm_body(const struct fm_row *row)
 	vh_vma_snap(vma, &before);
 
 	w = vh_thread_start(fm_writer, &c);
-	/* Until the writer sleeps (waiting for the reader) or is done. */
-	blocked = vh_wait_blocked(vh_thread_task(w), 0, &c.done);
-	vh_vma_snap(vma, &during);
-	if (row->waits && !blocked)
-		vh_fail(__FILE__, __LINE__,
-			"the writer did not wait for the reader of [%#lx-%#lx): no vma_start_write() before it changed it",
-			before.start, before.end);
-	if (!row->waits && blocked)
-		vh_fail(__FILE__, __LINE__,
-			"the writer waited for the reader of [%#lx-%#lx), which it does not change",
-			before.start, before.end);
-	if (!vh_vma_snap_same(&before, &during))
-		vh_fail(__FILE__, __LINE__,
-			"read-locked VMA changed under the reader: [%#lx-%#lx) pgoff %#lx flags %#lx file %p anon_vma %p -> [%#lx-%#lx) pgoff %#lx flags %#lx file %p anon_vma %p",
-			before.start, before.end, before.pgoff, before.flags,
-			before.file, before.anon_vma, during.start, during.end,
-			during.pgoff, during.flags, during.file,
-			during.anon_vma);
+	vh_writer_vs_reader(w, &c.done, vma, &before, row->waits);
 	vma_end_read(vma);
 	vh_event_wait(&c.opdone);
 

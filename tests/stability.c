@@ -224,11 +224,10 @@ static void st_writer(void *arg)
 static void st_body(const struct st_row *row)
 {
 	struct st_ctx c = { .row = row, .mm = vh_test_mm() };
-	struct vh_vma_snap before, during;
+	struct vh_vma_snap before;
 	struct vm_area_struct *vma;
 	unsigned long addr, unused;
 	struct vh_thread *w;
-	bool blocked;
 
 	vh_why(row->why);
 	VH_ASSERT(vh_layout_span(row->read_at, '^', &addr, &unused));
@@ -240,18 +239,7 @@ static void st_body(const struct st_row *row)
 	vh_vma_snap(vma, &before);
 
 	w = vh_thread_start(st_writer, &c);
-	/* Wait until the writer sleeps (waiting for us) or is done. */
-	blocked = vh_wait_blocked(vh_thread_task(w), 0, &c.done);
-	vh_vma_snap(vma, &during);
-	if (row->waits && !blocked)
-		vh_fail(__FILE__, __LINE__,
-			"the writer did not wait for the reader of [%#lx-%#lx)",
-			before.start, before.end);
-	if (!vh_vma_snap_same(&before, &during))
-		vh_fail(__FILE__, __LINE__,
-			"read-locked VMA changed under the reader: [%#lx-%#lx) pgoff %#lx flags %#lx -> [%#lx-%#lx) pgoff %#lx flags %#lx",
-			before.start, before.end, before.pgoff, before.flags,
-			during.start, during.end, during.pgoff, during.flags);
+	vh_writer_vs_reader(w, &c.done, vma, &before, row->waits);
 	vma_end_read(vma);
 	vh_thread_join(w);
 

@@ -468,10 +468,9 @@ static void wp_body(const struct wp_row *row)
 {
 	struct wp_ctx c = { .row = row, .mm = vh_test_mm() };
 	struct vm_area_struct *vma = NULL;
-	struct vh_vma_snap before, during;
+	struct vh_vma_snap before;
 	struct vh_thread *w;
 	unsigned long pg;
-	bool blocked;
 	int i;
 
 	wp_setup(&c);
@@ -482,24 +481,8 @@ static void wp_body(const struct wp_row *row)
 	}
 
 	w = vh_thread_start(wp_writer, &c);
-	/* Until the writer sleeps (waiting for the reader) or is done. */
-	blocked = vh_wait_blocked(vh_thread_task(w), 0, &c.done);
 	if (vma) {
-		vh_vma_snap(vma, &during);
-		if (row->waits && !blocked)
-			vh_fail(__FILE__, __LINE__,
-				"the writer did not wait for the reader of [%#lx-%#lx): no vma_start_write() before it changed it",
-				before.start, before.end);
-		if (!row->waits && blocked)
-			vh_fail(__FILE__, __LINE__,
-				"the writer waited for the reader of [%#lx-%#lx), which it does not change",
-				before.start, before.end);
-		if (!vh_vma_snap_same(&before, &during))
-			vh_fail(__FILE__, __LINE__,
-				"read-locked VMA changed under the reader: [%#lx-%#lx) pgoff %#lx flags %#lx -> [%#lx-%#lx) pgoff %#lx flags %#lx",
-				before.start, before.end, before.pgoff,
-				before.flags, during.start, during.end,
-				during.pgoff, during.flags);
+		vh_writer_vs_reader(w, &c.done, vma, &before, row->waits);
 		vma_end_read(vma);
 	}
 	vh_event_wait(&c.opdone);

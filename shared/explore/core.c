@@ -616,8 +616,6 @@ bool ex_run(const struct ex_scenario *s)
 	return ex.why[0] || vh_test_failed();
 }
 
-/* Schedules as strings. */
-
 static const struct vh_sched_ops ex_sched_ops = {
 	.point = ex_sched_point,
 	.block = ex_block,

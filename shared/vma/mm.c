@@ -210,6 +210,34 @@ bool vh_vma_snap_same(const struct vh_vma_snap *a,
 	       a->file == b->file;
 }
 
+bool vh_writer_vs_reader(struct vh_thread *writer, const int *done,
+			 struct vm_area_struct *vma,
+			 const struct vh_vma_snap *before, bool waits)
+{
+	struct vh_vma_snap now;
+	bool blocked;
+
+	/* Until the writer sleeps (waiting for the reader) or is done. */
+	blocked = vh_wait_blocked(vh_thread_task(writer), 0, done);
+	vh_vma_snap(vma, &now);
+	if (waits && !blocked)
+		vh_fail(__FILE__, __LINE__,
+			"the writer did not wait for the reader of [%#lx-%#lx): no vma_start_write() before it changed it",
+			before->start, before->end);
+	if (!waits && blocked)
+		vh_fail(__FILE__, __LINE__,
+			"the writer waited for the reader of [%#lx-%#lx), which it does not change",
+			before->start, before->end);
+	if (!vh_vma_snap_same(before, &now))
+		vh_fail(__FILE__, __LINE__,
+			"read-locked VMA changed under the reader: [%#lx-%#lx) pgoff %#lx flags %#lx file %p anon_vma %p -> [%#lx-%#lx) pgoff %#lx flags %#lx file %p anon_vma %p",
+			before->start, before->end, before->pgoff,
+			before->flags, before->file, before->anon_vma,
+			now.start, now.end, now.pgoff, now.flags, now.file,
+			now.anon_vma);
+	return blocked;
+}
+
 struct kmem_cache *vh_vma_cache(void)
 {
 	return vh_kmem_cache_find("vm_area_struct");

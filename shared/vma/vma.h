@@ -157,6 +157,25 @@ void vh_vma_snap(struct vm_area_struct *vma, struct vh_vma_snap *s);
 bool vh_vma_snap_same(const struct vh_vma_snap *a,
 		      const struct vh_vma_snap *b);
 
+struct vh_thread;
+/**
+ * vh_writer_vs_reader() - a writer thread against the VMA a reader holds
+ * @writer:	the thread that changes the address space
+ * @done:	set by @writer once its operation returned
+ * @vma:	the VMA the test holds read-locked
+ * @before:	@vma's snapshot when the test got it
+ * @waits:	whether the operation changes @vma, so must wait for the reader
+ *
+ * Waits until @writer sleeps or is done, then fails the test if it did not
+ * wait though it changes @vma (no vma_start_write() first), waited though
+ * it does not, or if @vma changed under the reader.
+ *
+ * Return: whether @writer was blocked.
+ */
+bool vh_writer_vs_reader(struct vh_thread *writer, const int *done,
+			 struct vm_area_struct *vma,
+			 const struct vh_vma_snap *before, bool waits);
+
 /*
  * vma_start_read_unlocked() where the tree has it (the 2026 series adds it;
  * the series fixture tree gets it from scripts/fixtures): tests of it are
