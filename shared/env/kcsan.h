@@ -122,6 +122,13 @@ void __kcsan_check_access(const volatile void *ptr, size_t size, int type);
  */
 void vh_kcsan_set_access_points(unsigned long n);
 
+/*
+ * What names the object an address is in for a report (a field of a VMA
+ * or an mm): set by mm.c, which knows them; false if it does not.
+ */
+void vh_kcsan_set_describe(bool (*describe)(const void *addr, char *buf,
+					    size_t size));
+
 /* Races reported so far, and a one-line summary of the run. */
 unsigned long vh_kcsan_reports(void);
 void vh_kcsan_summary(char *buf, size_t size);
@@ -135,6 +142,9 @@ void *__real_realloc(void *p, size_t n);
 
 #else /* !VH_KCSAN */
 
+static inline void vh_kcsan_set_describe(bool (*describe)(const void *addr,
+							 char *buf,
+							 size_t size)) { }
 static inline void vh_kcsan_release(const void *obj) { }
 static inline void vh_kcsan_acquire(const void *obj) { }
 static inline void vh_kcsan_rcu_read_lock(void) { }

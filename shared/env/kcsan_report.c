@@ -19,6 +19,14 @@
 #include "env.h"
 #include "report.h"
 
+static bool (*kc_describe)(const void *addr, char *buf, size_t size);
+
+void vh_kcsan_set_describe(bool (*describe)(const void *addr, char *buf,
+					    size_t size))
+{
+	kc_describe = describe;
+}
+
 #ifndef VH_KCSAN_KTREE
 #define VH_KCSAN_KTREE	"/nonexistent"
 #endif
@@ -294,7 +302,8 @@ static void kc_report(struct kc_thread *t, const struct kc_race *race,
 		  first, second, seen ? " (as reported above)" : "");
 	if (seen)
 		goto out;
-	if (!vh_env_describe((const void *)race->a.addr, what, sizeof(what)))
+	if (!kc_describe ||
+	    !kc_describe((const void *)race->a.addr, what, sizeof(what)))
 		what[0] = 0;
 
 	vh_diag("==================================================================");

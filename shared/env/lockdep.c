@@ -41,6 +41,7 @@
 #include "report.h"
 #include "lockdep.h"
 
+void (*vh_lockdep_release_rwsem)(const struct lockdep_map *map, int read);
 void (*vh_lockdep_release_other)(const struct lockdep_map *map, int read);
 
 /* "comm/pid" of a task, as lockdep names it. */
@@ -286,13 +287,8 @@ void vh_lockdep_task_exit(struct task_struct *t)
 		int before = t->lockdep_depth;
 
 		if (h.map->vh_kind == VH_LOCK_RWSEM) {
-			struct rw_semaphore *sem = (struct rw_semaphore *)
-				container_of(h.map, struct rw_semaphore, dep_map);
-
-			if (h.read)
-				up_read(sem);
-			else
-				up_write(sem);
+			if (vh_lockdep_release_rwsem)
+				vh_lockdep_release_rwsem(h.map, h.read);
 		} else if (vh_lockdep_release_other) {
 			vh_lockdep_release_other(h.map, h.read);
 		}

@@ -17,7 +17,12 @@ size_t vh_lockdep_describe(struct task_struct *t, char *buf, size_t size,
 			   size_t len);
 /* A task ends: report what it still holds, then release it. */
 void vh_lockdep_task_exit(struct task_struct *t);
-/* Releases a held lock the environment cannot (a VMA read lock). */
+/*
+ * Release a lock a task still held when it ended, by the layer that owns
+ * that kind of lock: rwsem.c for rwsems, mm.c for a VMA read lock.
+ */
+extern void (*vh_lockdep_release_rwsem)(const struct lockdep_map *map,
+					int read);
 extern void (*vh_lockdep_release_other)(const struct lockdep_map *map,
 					int read);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include "kcsan.h"
 #include "env.h"
 #include "report.h"
 #include "lockdep.h"
@@ -230,6 +231,7 @@ void dump_mm(const struct mm_struct *mm)
 void vh_env_init(void)
 {
 	vh_lockdep_release_other = vh_release_vma_lock;
+	vh_kcsan_set_describe(vh_env_describe);
 	vh_rcu_init();
 	maple_tree_init();
 	vma_state_init();

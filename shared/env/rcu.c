@@ -24,7 +24,7 @@
 #include "sched_point.h"
 #include "deadlock.h"
 #include "kcsan.h"
-#include "slab_debug.h"
+#include "rcu.h"
 
 void rcu_read_lock(void)
 {
@@ -56,6 +56,13 @@ int rcu_read_lock_held(void)
 	return current->rcu_depth > 0;
 }
 
+static const struct vh_rcu_gp_ops *vh_gp_ops;
+
+void vh_rcu_gp_register(const struct vh_rcu_gp_ops *ops)
+{
+	vh_gp_ops = ops;
+}
+
 void synchronize_rcu(void)
 {
 	struct vh_wait w = { .what = "synchronize_rcu()" };
@@ -69,14 +76,16 @@ void synchronize_rcu(void)
 	might_sleep();
 	vh_sched_point(NULL);
 	vh_kcsan_gp_begin(&gp);
-	vh_slab_gp_begin();
+	if (vh_gp_ops)
+		vh_gp_ops->begin();
 	if (!vh_explored() || vh_explore_rcu_sync()) {
 		/* Deadlock detection: who the grace period waits for. */
 		vh_wait_rcu_begin(&w);
 		urcu_memb_synchronize_rcu();
 		vh_wait_end();
 	}
-	vh_slab_gp_end();
+	if (vh_gp_ops)
+		vh_gp_ops->end();
 	vh_kcsan_gp_end(&gp);
 }
 

@@ -23,6 +23,7 @@
 #include "sched_point.h"
 #include "deadlock.h"
 #include "kcsan.h"
+#include "lockdep.h"
 
 void __init_rwsem(struct rw_semaphore *sem, const char *name,
 		  struct lock_class_key *key)
@@ -34,6 +35,23 @@ void __init_rwsem(struct rw_semaphore *sem, const char *name,
 	sem->owner = NULL;
 	lockdep_init_map(&sem->dep_map, name, key, 0);
 	sem->dep_map.vh_kind = VH_LOCK_RWSEM;
+}
+
+/* What a task still held when it ended is released (lockdep.c). */
+static void vh_rwsem_release_held(const struct lockdep_map *map, int read)
+{
+	struct rw_semaphore *sem = (struct rw_semaphore *)
+		container_of(map, struct rw_semaphore, dep_map);
+
+	if (read)
+		up_read(sem);
+	else
+		up_write(sem);
+}
+
+static void __attribute__((constructor)) vh_rwsem_init(void)
+{
+	vh_lockdep_release_rwsem = vh_rwsem_release_held;
 }
 
 static void vh_read_held_add(const struct rw_semaphore *sem)

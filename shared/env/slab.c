@@ -11,14 +11,14 @@
  *
  * SLUB_RCU_DEBUG: a freed object stays type-stable (and its memory valid)
  * while any RCU reader that could have found it runs; once a grace period
- * that began after the free has ended (vh_slab_gp_begin()/_end() around
- * synchronize_rcu()), nobody may touch it until it is allocated again, and
- * it is poisoned: with ASan, by manual poisoning, so that any access is a
- * report at once; otherwise its contents are set aside and replaced by a
- * pattern, which is checked (and the contents put back) when the object is
- * reused, and the memory is also marked inaccessible for Valgrind.  The
- * free pointer word stays readable: the allocator's own.  A double free is
- * reported too.
+ * that began after the free has ended (the grace-period hooks this file
+ * gives RCU, shared/env/rcu.h), nobody may touch it until it is allocated
+ * again, and it is poisoned: with ASan, by manual poisoning, so that any
+ * access is a report at once; otherwise its contents are set aside and
+ * replaced by a pattern, which is checked (and the contents put back) when
+ * the object is reused, and the memory is also marked inaccessible for
+ * Valgrind.  The free pointer word stays readable: the allocator's own.
+ * A double free is reported too.
  *
  * Fault injection, as CONFIG_FAILSLAB's should_failslab(): vh_failslab()
  * makes the nth allocation from a cache from now fail (NULL), so that the
@@ -34,7 +34,7 @@
 #include "env.h"
 #include "kcsan.h"
 #include "report.h"
-#include "slab_debug.h"
+#include "rcu.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define VH_ASAN 1
@@ -189,7 +189,7 @@ static void vh_obj_unpoison(struct vh_kmem_cache *s, void *obj)
 #endif
 }
 
-void vh_slab_gp_begin(void)
+static void vh_slab_gp_begin(void)
 {
 	__atomic_fetch_add(&vh_gp_begun, 1, __ATOMIC_SEQ_CST);
 }
@@ -284,7 +284,7 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
  * A grace period begun after vh_slab_gp_begin() made @gp its number has
  * ended: poison the objects freed before it began.
  */
-void vh_slab_gp_end(void)
+static void vh_slab_gp_end(void)
 {
 	unsigned long gp = __atomic_load_n(&vh_gp_begun, __ATOMIC_SEQ_CST);
 	struct vh_kmem_cache *s;
@@ -304,6 +304,16 @@ void vh_slab_gp_end(void)
 		pthread_mutex_unlock(&s->lock);
 	}
 	pthread_mutex_unlock(&vh_caches_lock);
+}
+
+static const struct vh_rcu_gp_ops vh_slab_gp_ops = {
+	.begin = vh_slab_gp_begin,
+	.end = vh_slab_gp_end,
+};
+
+static void __attribute__((constructor)) vh_slab_init(void)
+{
+	vh_rcu_gp_register(&vh_slab_gp_ops);
 }
 
 void kmem_cache_destroy(struct kmem_cache *s)
