@@ -126,25 +126,9 @@ static void kc_join(struct kc_clock *d, const struct kc_clock *s)
 }
 
 __thread struct kc_thread *kc_self;
-pthread_mutex_t kc_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint32_t kc_slot_epoch[KC_MAX_THREADS];	/* last epoch of each slot */
 static uint64_t kc_slot_used;			/* one bit per slot */
 static unsigned long kc_access_points;
-
-static void kc_die(const char *msg)
-{
-	fprintf(stderr, "vma: KCSAN: %s\n", msg);
-	abort();
-}
-
-void *kc_zalloc(size_t n)
-{
-	void *p = calloc(1, n);
-
-	if (!p)
-		kc_die("out of memory");
-	return p;
-}
 
 static void kc_tick(struct kc_thread *t)
 {
@@ -204,7 +188,7 @@ static struct kc_thread *kc_thread_new(const struct kc_clock *start)
 	return t;
 }
 
-struct kc_thread *kc_thread(void)
+struct kc_thread *kc_thread_self(void)
 {
 	struct kc_thread *t = kc_self;
 
@@ -249,12 +233,6 @@ struct kc_page {
 };
 
 static struct kc_page **kc_table;
-/*
- * Counters for the summary line, in memory shared with the worker
- * processes the runner forks (./vma -j): the parent sums up the run.
- */
-static struct kc_stats kc_stats_private;
-struct kc_stats *kc_stats = &kc_stats_private;
 
 static unsigned long kc_nr_pages;	/* this process's, for the limit */
 
@@ -688,7 +666,7 @@ uint64_t kc_atomic(enum kc_aop aop, volatile void *p, int size,
 			  enum vh_kcsan_op op, uint64_t v, uint64_t *expected,
 			  int mo, int fail_mo, void *pc, void *pc1, bool *okp)
 {
-	struct kc_thread *t = kc_thread();
+	struct kc_thread *t = kc_thread_self();
 	uintptr_t addr = (uintptr_t)p;
 	unsigned int flags = KC_A | KC_MARKED;
 	struct kc_page *pg = kc_page(addr, true);
@@ -808,7 +786,7 @@ uint64_t kc_atomic(enum kc_aop aop, volatile void *p, int size,
 void kc_plain(uintptr_t addr, size_t size, unsigned int ktype,
 		     void *pc, void *pc1)
 {
-	struct kc_thread *t = kc_thread();
+	struct kc_thread *t = kc_thread_self();
 	bool write = ktype & KCSAN_ACCESS_WRITE;
 	unsigned int flags = write ? KC_W : KC_R;
 	bool marked;
@@ -884,13 +862,13 @@ bool vh_kcsan_cmpxchg(volatile void *p, int size, uint64_t *old,
 
 void vh_kcsan_fence(enum vh_kcsan_fence kind)
 {
-	kc_fence(kc_thread(), kind);
+	kc_fence(kc_thread_self(), kind);
 }
 
 /* Sync objects of the environment: a lock word, as the kernel's. */
 void vh_kcsan_release(const void *obj)
 {
-	struct kc_thread *t = kc_thread();
+	struct kc_thread *t = kc_thread_self();
 	uintptr_t key = (uintptr_t)obj | KC_ENV_TAG;
 	struct kc_page *pg = kc_page(key, true);
 
@@ -902,7 +880,7 @@ void vh_kcsan_release(const void *obj)
 
 void vh_kcsan_acquire(const void *obj)
 {
-	struct kc_thread *t = kc_thread();
+	struct kc_thread *t = kc_thread_self();
 	uintptr_t key = (uintptr_t)obj | KC_ENV_TAG;
 	struct kc_page *pg = kc_page(key, false);
 
@@ -930,7 +908,7 @@ static uint64_t kc_in_reader;		/* slots in a read-side section */
 
 void vh_kcsan_rcu_read_lock(void)
 {
-	struct kc_thread *t = kc_thread();
+	struct kc_thread *t = kc_thread_self();
 
 	if (t->rcu_depth++)
 		return;
@@ -941,7 +919,7 @@ void vh_kcsan_rcu_read_lock(void)
 
 void vh_kcsan_rcu_read_unlock(void)
 {
-	struct kc_thread *t = kc_thread();
+	struct kc_thread *t = kc_thread_self();
 	struct kc_gp *gp;
 
 	if (t->rcu_depth <= 0 || --t->rcu_depth)
@@ -963,7 +941,7 @@ void vh_kcsan_rcu_read_unlock(void)
 
 void vh_kcsan_gp_begin(struct vh_kcsan_gp *g)
 {
-	struct kc_thread *t = kc_thread();
+	struct kc_thread *t = kc_thread_self();
 	struct kc_gp *gp = kc_zalloc(sizeof(*gp));
 
 	pthread_mutex_lock(&kc_lock);
@@ -977,7 +955,7 @@ void vh_kcsan_gp_begin(struct vh_kcsan_gp *g)
 
 void vh_kcsan_gp_end(struct vh_kcsan_gp *g)
 {
-	struct kc_thread *t = kc_thread();
+	struct kc_thread *t = kc_thread_self();
 	struct kc_gp *gp = g->state, **pp;
 
 	if (!gp)
@@ -1052,7 +1030,7 @@ struct kc_token {
 
 void *vh_kcsan_thread_fork(void)
 {
-	struct kc_thread *t = kc_thread();
+	struct kc_thread *t = kc_thread_self();
 	struct kc_token *tok = kc_zalloc(sizeof(*tok));
 
 	tok->clk = t->r;
@@ -1099,7 +1077,7 @@ void vh_kcsan_thread_join(void *token)
 
 	if (!tok)
 		return;
-	me = kc_thread();
+	me = kc_thread_self();
 	if (tok->ended) {
 		kc_join(&me->r, &tok->clk);
 		kc_join(&me->w, &tok->clk);
@@ -1139,22 +1117,22 @@ void vh_kcsan_summary(char *buf, size_t size)
 
 void kcsan_disable_current(void)
 {
-	kc_thread()->disabled++;
+	kc_thread_self()->disabled++;
 }
 
 void kcsan_enable_current(void)
 {
-	kc_thread()->disabled--;
+	kc_thread_self()->disabled--;
 }
 
 void kcsan_nestable_atomic_begin(void)
 {
-	kc_thread()->nest++;
+	kc_thread_self()->nest++;
 }
 
 void kcsan_nestable_atomic_end(void)
 {
-	struct kc_thread *t = kc_thread();
+	struct kc_thread *t = kc_thread_self();
 
 	if (--t->nest < 0) {
 		t->nest = 0;
@@ -1165,17 +1143,17 @@ void kcsan_nestable_atomic_end(void)
 
 void kcsan_flat_atomic_begin(void)
 {
-	kc_thread()->flat = true;
+	kc_thread_self()->flat = true;
 }
 
 void kcsan_flat_atomic_end(void)
 {
-	kc_thread()->flat = false;
+	kc_thread_self()->flat = false;
 }
 
 void kcsan_atomic_next(int n)
 {
-	struct kc_thread *t = kc_thread();
+	struct kc_thread *t = kc_thread_self();
 
 	t->atomic_next = n;
 	/* read_seqcount_retry(): the section's reads are validated. */
@@ -1186,7 +1164,7 @@ void kcsan_atomic_next(int n)
 void __kcsan_check_access(const volatile void *ptr, size_t size, int ktype)
 {
 	unsigned int flags;
-	struct kc_thread *t = kc_thread();
+	struct kc_thread *t = kc_thread_self();
 
 	if (t->disabled)
 		return;

@@ -156,7 +156,7 @@ KC_ATOMIC(64, uint64_t)
 
 void __tsan_atomic_thread_fence(int mo)
 {
-	struct kc_thread *t = kc_thread();
+	struct kc_thread *t = kc_thread_self();
 
 	if (mo == __ATOMIC_SEQ_CST || mo == __ATOMIC_ACQ_REL)
 		kc_fence(t, VH_KCSAN_MB);

@@ -87,8 +87,9 @@ extern struct kc_stats *kc_stats;
 
 /* calloc() that does not fail; free with __real_free(). */
 void *kc_zalloc(size_t n);
+__attribute__((noreturn)) void kc_die(const char *msg);
 /* The calling thread's state (made on first use). */
-struct kc_thread *kc_thread(void);
+struct kc_thread *kc_thread_self(void);
 void kc_forget(uintptr_t lo, uintptr_t hi);
 /* Check and record an access of any size and alignment. */
 void kc_check(struct kc_thread *t, uintptr_t addr, size_t size,
