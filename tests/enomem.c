@@ -201,11 +201,14 @@ static void en_check_vmas(struct mm_struct *mm)
 	mmap_read_lock(mm);
 	for_each_vma(vmi, vma) {
 		if (!vma_is_attached(vma) ||
-		    refcount_read(&vma->vm_refcnt) != 1)
+		    refcount_read(&vma->vm_refcnt) != 1) {
 			vh_fail(__FILE__, __LINE__, "VMA [page %lu, page %lu) left with vm_refcnt %#x after the failure: not attached (1) with no reader",
 				(vma->vm_start - VH_BASE) / PAGE_SIZE,
 				(vma->vm_end - VH_BASE) / PAGE_SIZE,
 				refcount_read(&vma->vm_refcnt));
+			/* A lockless reader would retry on it for ever. */
+			continue;
+		}
 		if (n < VH_LAYOUT_MAX)
 			start[n++] = vma->vm_start;
 	}
