@@ -116,6 +116,7 @@ static const struct en_row en_rows[] = {
 	  .fail_nth = 1,
 	  .after  = "AAAA------",
 	  .why = "copy_vma() of A to page 5 cannot merge: the new VMA is not allocated and nothing is linked" },
+#ifdef VH_HAVE_INSTALL_SPECIAL_MAPPING	/* in mm/vma.c since 7.3 */
 	{ .desc = "special_mapping_fails", .op = EN_OP_SPECIAL,
 	  .before = "AAAA----",
 	  .range  = "     ** ",
@@ -127,9 +128,12 @@ static const struct en_row en_rows[] = {
 	  .fail_nth = 0,
 	  .after  = "AAAA----",
 	  .why = "insert_vm_struct() refuses a range that is mapped: -ENOMEM, the new VMA freed" },
+#endif
 };
 
+#ifdef VH_HAVE_INSTALL_SPECIAL_MAPPING
 static const struct vm_operations_struct en_special_ops;
+#endif
 
 static void en_restore_max_map_count(void *arg)
 {
@@ -164,15 +168,18 @@ static int en_op(struct en_ctx *c)
 		vma = vma_lookup(mm, VH_BASE);
 		if (!vma)
 			return -EFAULT;
-		new = copy_vma(&vma, start, vma->vm_end - vma->vm_start,
-			       start >> PAGE_SHIFT, vma->vm_pgoff,
-			       &need_rmap_locks, false);
+		new = vh_copy_vma(&vma, start, vma->vm_end - vma->vm_start,
+				  start >> PAGE_SHIFT, &need_rmap_locks);
 		return new ? 0 : -ENOMEM;
 	case EN_OP_SPECIAL:
+#ifdef VH_HAVE_INSTALL_SPECIAL_MAPPING
 		new = __install_special_mapping(mm, start, end - start,
 						VM_READ | VM_MAYREAD, NULL,
 						&en_special_ops);
 		return IS_ERR(new) ? PTR_ERR(new) : 0;
+#else
+		break;
+#endif
 	}
 	return -EINVAL;
 }

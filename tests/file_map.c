@@ -549,10 +549,9 @@ static int fm_op(struct fm_ctx *c)
 	case FM_OP_PROTECT:
 		return vh_protect(c->mm, c->start, c->end, row->prot);
 	case FM_OP_COPY:
-		new = copy_vma(&vma, VH_BASE + VH_PG(row->to),
-			       vma->vm_end - vma->vm_start, vma->vm_pgoff,
-			       vma_start_anon_pgoff(vma), &need_rmap_locks,
-			       false);
+		new = vh_copy_vma(&vma, VH_BASE + VH_PG(row->to),
+				  vma->vm_end - vma->vm_start, vma->vm_pgoff,
+				  &need_rmap_locks);
 		if (!new)
 			return -ENOMEM;
 		/* mremap's accounting (vrm_stat_account()). */

@@ -340,7 +340,12 @@ static int wp_op(struct wp_ctx *c)
 	case WP_OP_SHRINK: {
 		VMA_ITERATOR(vmi, mm, vma->vm_start);
 
+#ifdef VH_HAVE_VMA_SHRINK_END
 		return vma_shrink(&vmi, vma, PG(row->b));
+#else
+		return vma_shrink(&vmi, vma, vma->vm_start, PG(row->b),
+				  vma->vm_pgoff);
+#endif
 	}
 	case WP_OP_TAKE_ALL:
 		ret = mm_take_all_locks(mm);
@@ -348,9 +353,9 @@ static int wp_op(struct wp_ctx *c)
 			mm_drop_all_locks(mm);
 		return ret;
 	case WP_OP_COPY:
-		new = copy_vma(&vma, PG(row->b), vma->vm_end - vma->vm_start,
-			       vma->vm_pgoff, vma->vm_pgoff, &need_rmap_locks,
-			       false);
+		new = vh_copy_vma(&vma, PG(row->b),
+				  vma->vm_end - vma->vm_start, vma->vm_pgoff,
+				  &need_rmap_locks);
 		if (!new)
 			return -ENOMEM;
 		/* mremap's accounting (vrm_stat_account()). */

@@ -103,6 +103,19 @@ int vh_brk(struct mm_struct *mm, unsigned long addr, unsigned long len)
 				     legacy_to_vma_flags(0)));
 }
 
+struct vm_area_struct *vh_copy_vma(struct vm_area_struct **vmap,
+				   unsigned long addr, unsigned long len,
+				   pgoff_t pgoff, bool *need_rmap_locks)
+{
+	current->mm = (*vmap)->vm_mm;
+#ifdef VH_HAVE_COPY_VMA_ANON_PGOFF
+	return copy_vma(vmap, addr, len, pgoff, vma_start_anon_pgoff(*vmap),
+			need_rmap_locks, false);
+#else
+	return copy_vma(vmap, addr, len, pgoff, need_rmap_locks, false);
+#endif
+}
+
 int vh_unmap(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
 	VMA_ITERATOR(vmi, mm, start);

@@ -36,6 +36,14 @@ int vh_map(struct mm_struct *mm, unsigned long start, unsigned long end,
 int vh_brk(struct mm_struct *mm, unsigned long addr, unsigned long len);
 int vh_map_file(struct mm_struct *mm, struct file *file, unsigned long start,
 		unsigned long end, vm_flags_t flags, unsigned long pgoff);
+/*
+ * mremap()'s copy_vma() of *@vmap to @addr, @len bytes from page @pgoff,
+ * its anon_vma offset kept as mremap() keeps it, whichever form the tree's
+ * copy_vma() has.
+ */
+struct vm_area_struct *vh_copy_vma(struct vm_area_struct **vmap,
+				   unsigned long addr, unsigned long len,
+				   pgoff_t pgoff, bool *need_rmap_locks);
 int vh_unmap(struct mm_struct *mm, unsigned long start, unsigned long end);
 int vh_protect(struct mm_struct *mm, unsigned long start, unsigned long end,
 	       vm_flags_t flags);
