@@ -313,7 +313,8 @@ static int fm_mmap(struct file *file, struct vm_area_struct *vma)
 	return 0;
 }
 
-static int fm_mmap_fails(struct file *file, struct vm_area_struct *vma)
+static int fm_mmap_fails(struct file *file,
+			 struct vm_area_struct *vma __always_unused)
 {
 	fm_file_of(file)->hook_runs++;
 	return -ENODEV;

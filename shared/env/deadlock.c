@@ -46,7 +46,7 @@ static unsigned int vh_dl_live, vh_dl_blocked;
 static __thread struct vh_dl_task *vh_dl_self;
 static pthread_once_t vh_dl_once = PTHREAD_ONCE_INIT;
 
-static void vh_dl_stack_handler(int sig)
+static void vh_dl_stack_handler(int sig __always_unused)
 {
 	struct vh_dl_task *self = vh_dl_self;
 	int saved_errno = errno;

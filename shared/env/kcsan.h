@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/compiler.h>
 
 /* Access types, as include/linux/kcsan-checks.h numbers them. */
 #define KCSAN_ACCESS_WRITE	(1 << 0)
@@ -144,21 +145,28 @@ void *__real_realloc(void *p, size_t n);
 
 static inline void vh_kcsan_set_describe(bool (*describe)(const void *addr,
 							 char *buf,
-							 size_t size)) { }
-static inline void vh_kcsan_release(const void *obj) { }
-static inline void vh_kcsan_acquire(const void *obj) { }
+							 size_t size))
+{
+	(void)describe;
+}
+static inline void vh_kcsan_release(const void *obj __always_unused) { }
+static inline void vh_kcsan_acquire(const void *obj __always_unused) { }
 static inline void vh_kcsan_rcu_read_lock(void) { }
 static inline void vh_kcsan_rcu_read_unlock(void) { }
-static inline void vh_kcsan_gp_begin(struct vh_kcsan_gp *gp) { }
-static inline void vh_kcsan_gp_end(struct vh_kcsan_gp *gp) { }
+static inline void vh_kcsan_gp_begin(struct vh_kcsan_gp *gp __always_unused) { }
+static inline void vh_kcsan_gp_end(struct vh_kcsan_gp *gp __always_unused) { }
 static inline void *vh_kcsan_thread_fork(void) { return NULL; }
-static inline void vh_kcsan_thread_begin(void *token) { }
-static inline void vh_kcsan_thread_end(void *token) { }
-static inline void vh_kcsan_thread_join(void *token) { }
-static inline void vh_kcsan_forget(const void *p, size_t size) { }
-static inline void vh_kcsan_set_access_points(unsigned long n) { }
+static inline void vh_kcsan_thread_begin(void *token __always_unused) { }
+static inline void vh_kcsan_thread_end(void *token __always_unused) { }
+static inline void vh_kcsan_thread_join(void *token __always_unused) { }
+static inline void vh_kcsan_forget(const void *p __always_unused,
+				   size_t size __always_unused) { }
+static inline void vh_kcsan_set_access_points(unsigned long n __always_unused)
+{
+}
 static inline unsigned long vh_kcsan_reports(void) { return 0; }
-static inline void vh_kcsan_summary(char *buf, size_t size) { }
+static inline void vh_kcsan_summary(char *buf __always_unused,
+				    size_t size __always_unused) { }
 
 #endif /* VH_KCSAN */
 

@@ -170,7 +170,7 @@ void vh_i_mmap_remove(struct vm_area_struct *vma,
  * Trees whose free_pgtables() takes no struct unmap_desc (UNMAP_STATE()
  * comes with it) are not modelled.
  */
-void vh_free_pgtables(struct mmu_gather *tlb, void *desc, ...)
+void vh_free_pgtables(struct mmu_gather *tlb __always_unused, void *desc, ...)
 {
 #ifdef UNMAP_STATE
 	struct unmap_desc *unmap = desc;
@@ -207,7 +207,7 @@ static bool vh_anon_vma_modelled(struct anon_vma *anon_vma)
 	return anon_vma && anon_vma->vh_env;
 }
 
-void vh_anon_rmap_insert(struct anon_vma_chain *avc,
+void vh_anon_rmap_insert(struct anon_vma_chain *avc __always_unused,
 			 struct anon_vma *anon_vma, const char *file, int line)
 {
 	if (!vh_anon_vma_modelled(anon_vma))
@@ -218,7 +218,7 @@ void vh_anon_rmap_insert(struct anon_vma_chain *avc,
 	anon_vma->vh_nr_avcs++;
 }
 
-void vh_anon_rmap_remove(struct anon_vma_chain *avc,
+void vh_anon_rmap_remove(struct anon_vma_chain *avc __always_unused,
 			 struct anon_vma *anon_vma, const char *file, int line)
 {
 	if (!vh_anon_vma_modelled(anon_vma))

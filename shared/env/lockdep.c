@@ -107,7 +107,7 @@ static void vh_lockdep_splat(char *buf, size_t size, size_t len)
 
 #ifdef CONFIG_LOCKDEP
 void lockdep_init_map(struct lockdep_map *lock, const char *name,
-		      struct lock_class_key *key, int subclass)
+		      struct lock_class_key *key, int subclass __always_unused)
 {
 	if (!lock)
 		return;
@@ -120,9 +120,12 @@ const struct lockdep_map *vh_rwsem_map(const struct rw_semaphore *sem)
 	return &sem->dep_map;
 }
 
-void lock_acquire(struct lockdep_map *lock, unsigned int subclass,
-		  int trylock, int read, int check,
-		  struct lockdep_map *nest_lock, unsigned long ip)
+void lock_acquire(struct lockdep_map *lock,
+		  unsigned int subclass __always_unused,
+		  int trylock __always_unused, int read,
+		  int check __always_unused,
+		  struct lockdep_map *nest_lock __always_unused,
+		  unsigned long ip)
 {
 	struct task_struct *t = current;
 	struct vh_held_lock *h;
@@ -303,7 +306,7 @@ void vh_lockdep_task_exit(struct task_struct *t)
  * tools/testing/shared/linux/lockdep.h declares lockdep_is_held() as a
  * function, for the maple tree's internal spinlock: untracked, so unknown.
  */
-int (lockdep_is_held)(const void *lock)
+int (lockdep_is_held)(const void *lock __always_unused)
 {
 	return LOCK_STATE_UNKNOWN;
 }

@@ -32,7 +32,7 @@ unsigned long mmap_min_addr = 65536;
 unsigned long dac_mmap_min_addr = 65536;
 
 /* A harness task has no resource limits (RLIM_INFINITY). */
-unsigned long rlimit(unsigned int limit)
+unsigned long rlimit(unsigned int limit __always_unused)
 {
 	return ~0UL;
 }
@@ -246,10 +246,11 @@ void vh_env_exit(void)
 }
 
 /* mm_types.h declares these out of line; there is no TLB to flush here. */
-void tlb_gather_mmu(struct mmu_gather *tlb, struct mm_struct *mm)
+void tlb_gather_mmu(struct mmu_gather *tlb __always_unused,
+		    struct mm_struct *mm __always_unused)
 {
 }
 
-void tlb_finish_mmu(struct mmu_gather *tlb)
+void tlb_finish_mmu(struct mmu_gather *tlb __always_unused)
 {
 }

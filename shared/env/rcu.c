@@ -102,7 +102,7 @@ static struct call_rcu_data *vh_crdp;
 static pthread_t vh_crdp_thread;
 static int vh_crdp_known;
 
-static void vh_crdp_probe(struct rcu_head *head)
+static void vh_crdp_probe(struct rcu_head *head __always_unused)
 {
 	vh_crdp_thread = pthread_self();
 	__atomic_store_n(&vh_crdp_known, 1, __ATOMIC_RELEASE);

@@ -120,7 +120,8 @@ static void **vh_freeptr(struct vh_kmem_cache *s, void *obj)
 	return (void **)((char *)obj + s->freeptr_offset);
 }
 
-static struct vh_obj_hdr *vh_hdr(struct vh_kmem_cache *s, void *obj)
+static struct vh_obj_hdr *vh_hdr(struct vh_kmem_cache *s __always_unused,
+				 void *obj)
 {
 	return (struct vh_obj_hdr *)((char *)obj - sizeof(struct vh_obj_hdr));
 }

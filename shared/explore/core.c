@@ -345,7 +345,7 @@ static void ex_point(struct vh_ex_thread *me)
 	pthread_mutex_unlock(&ex_lock);
 }
 
-static void ex_sched_point(const volatile void *addr, void *pc)
+static void ex_sched_point(const volatile void *addr __always_unused, void *pc)
 {
 	struct vh_ex_thread *me = vh_ex_self;
 

@@ -80,7 +80,8 @@ static uint64_t ex_rand(uint64_t *state)	/* xorshift64* */
 
 /* Replay. */
 
-static int ex_replay_pick(unsigned int enabled, int self, int prev)
+static int ex_replay_pick(unsigned int enabled, int self __always_unused,
+			  int prev)
 {
 	int c;
 
@@ -107,7 +108,8 @@ static void ex_pct_step(int self)
 			pct.prio[self] = i + 1;
 }
 
-static int ex_pct_pick(unsigned int enabled, int self, int prev)
+static int ex_pct_pick(unsigned int enabled, int self __always_unused,
+		       int prev __always_unused)
 {
 	int c, best = -1;
 
@@ -127,7 +129,7 @@ static unsigned long dfs_cost(const struct dfs_node *nd, int c)
 	return nd->prev >= 0 && c != nd->prev;
 }
 
-static int ex_dfs_pick(unsigned int enabled, int self, int prev)
+static int ex_dfs_pick(unsigned int enabled, int self __always_unused, int prev)
 {
 	struct dfs_node *nd;
 

@@ -292,7 +292,7 @@ void vh_thread_join(struct vh_thread *t)
 	free(t);
 }
 
-void vh_thread_abandon(struct vh_thread *t)
+void vh_thread_abandon(struct vh_thread *t __always_unused)
 {
 	/* Its pthread stays busy: vh_thread_pool_drain() leaves it. */
 }

@@ -97,7 +97,7 @@ static void bn_reader_fn(void *arg)
 
 static unsigned long bn_writer_ops;
 
-static void bn_writer_fn(void *arg)
+static void bn_writer_fn(void *arg __always_unused)
 {
 	unsigned long far = VH_BASE + VH_PG(1024);
 
@@ -144,7 +144,7 @@ static double bn_threads(enum bn_path path, unsigned long n, double secs,
 	return ops / t0;
 }
 
-static int vh_bench(char **args, int nr_args)
+static int vh_bench(char **args __always_unused, int nr_args __always_unused)
 {
 	unsigned long threads = vh_opts.threads, seconds = vh_opts.seconds;
 	const unsigned long iters = 2000000;

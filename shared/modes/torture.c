@@ -232,7 +232,7 @@ static unsigned long tt_quantile(const unsigned long *hist, unsigned long n,
 	return TT_HIST;
 }
 
-static int vh_torture(char **args, int nr_args)
+static int vh_torture(char **args __always_unused, int nr_args __always_unused)
 {
 	unsigned long threads = vh_opts.threads, seconds = vh_opts.seconds;
 	struct tt_reader *readers = calloc(threads, sizeof(*readers));
