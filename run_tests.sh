@@ -194,8 +194,9 @@ run_cfg() {
 		find "$out" -name '*.gcda' -delete 2>/dev/null || true ;;
 	esac
 	say "$cfg on ${labels[$i]}: building"
-	if ! make -s -j"$jobs" KDIR="$t" O="$out" PROG="$prog" CC="$cc" \
-		"${mflags[@]}" >"$log" 2>&1; then
+	# The kcsan and torture rows of a tree share a build: one make at a time.
+	if ! flock "$out/.lock" make -s -j"$jobs" KDIR="$t" O="$out" \
+		PROG="$prog" CC="$cc" "${mflags[@]}" >"$log" 2>&1; then
 		printf '0 1 0\n%-10s %-14s %7s %7s %7s %8.1f  build failed: %s\n' \
 			"$cfg" "${labels[$i]}" - - - "$(elapsed "$t0")" "$log" \
 			>"$rowdir/$key"
