@@ -355,9 +355,9 @@ $(O)/tests/upstream.o: $(REPO)/tests/upstream.c $(GENERATED)
 # environment: what it models synchronises through explicit hooks
 # (vh_kcsan_acquire()/_release()), and its own code calls the runtime only
 # through them.
-KCSAN_RUNTIME := $(filter $(O)/shared/env/%,$(ENV_OBJS))
-$(KCSAN_RUNTIME): KCSAN_CFLAGS :=
-$(KCSAN_RUNTIME): KCSAN_RENAME :=
+KCSAN_UNINSTRUMENTED := $(filter $(O)/shared/env/%,$(ENV_OBJS))
+$(KCSAN_UNINSTRUMENTED): KCSAN_CFLAGS :=
+$(KCSAN_UNINSTRUMENTED): KCSAN_RENAME :=
 $(O)/shared/env/kcsan_report.o: CFLAGS_K += -DVH_KCSAN_KTREE='"$(KTREE)"' \
 	-DVH_KCSAN_REPO='"$(REPO)"'
 

@@ -98,34 +98,20 @@ static const struct gp_row gp_rows[] = {
 	  .why = "the gap right below the stack is all guard gap but one page; top-down, the next gap below is taken" },
 };
 
-struct gp_ctx {
-	struct task_struct *task;
-	struct mm_struct *old_mm;
-	unsigned long old_guard;
-};
-
-static void gp_restore(void *arg)
+static void gp_restore_guard(void *old)
 {
-	struct gp_ctx *c = arg;
-
-	c->task->mm = c->old_mm;
-	stack_guard_gap = c->old_guard;
+	stack_guard_gap = (unsigned long)old;
 }
 
-/* current->mm and stack_guard_gap for the test, put back after it. */
-static bool gp_setup(struct mm_struct *mm)
+/*
+ * The search works on current->mm (set as the helpers of shared/vma/ set
+ * it); stack_guard_gap is GP_GUARD until the test ends.
+ */
+static void gp_setup(struct mm_struct *mm)
 {
-	struct gp_ctx *c = vh_test_alloc(sizeof(*c));
-
-	if (!c)
-		return false;
-	c->task = current;
-	c->old_mm = current->mm;
-	c->old_guard = stack_guard_gap;
-	vh_defer(gp_restore, c);
-	current->mm = mm;
+	vh_defer(gp_restore_guard, (void *)stack_guard_gap);
 	stack_guard_gap = GP_GUARD;
-	return true;
+	current->mm = mm;
 }
 
 /*
@@ -192,7 +178,7 @@ static void gp_body(const struct gp_row *row)
 		VH_ASSERT(vh_layout_span(row->window, '#', &info.low_limit,
 					 &info.high_limit));
 
-	VH_ASSERT(gp_setup(mm));
+	gp_setup(mm);
 
 	mmap_read_lock(mm);
 	if (row->topdown)
@@ -275,7 +261,7 @@ static void sg_body(const struct sg_row *row)
 
 	vh_why(row->why);
 	VH_ASSERT_EQ(gp_map(mm, row->before), 0);
-	VH_ASSERT(gp_setup(mm));
+	gp_setup(mm);
 	if (!row->below_min)
 		VH_ASSERT(vh_layout_span(row->to, '^', &addr, &end));
 	if (row->grow_first)

@@ -66,9 +66,7 @@ void vh_i_mmap_insert(struct vm_area_struct *vma,
 void vh_i_mmap_remove(struct vm_area_struct *vma,
 		      struct address_space *mapping, const char *file,
 		      int line);
-#define vh_i_mmap_of(root) \
-	((struct address_space *)((char *)(root) - \
-				  __builtin_offsetof(struct address_space, i_mmap)))
+#define vh_i_mmap_of(root)	container_of(root, struct address_space, i_mmap)
 #define mapping_rmap_tree_insert(vma, mapping) \
 	vh_i_mmap_insert(vma, mapping, __FILE__, __LINE__)
 #define mapping_rmap_tree_remove(vma, mapping) \

@@ -52,9 +52,7 @@ void vh_anon_rmap_insert(struct anon_vma_chain *avc,
 			 struct anon_vma *anon_vma, const char *file, int line);
 void vh_anon_rmap_remove(struct anon_vma_chain *avc,
 			 struct anon_vma *anon_vma, const char *file, int line);
-#define vh_anon_vma_of(root) \
-	((struct anon_vma *)((char *)(root) - \
-			     __builtin_offsetof(struct anon_vma, rb_root)))
+#define vh_anon_vma_of(root)	container_of(root, struct anon_vma, rb_root)
 #define anon_rmap_tree_insert(avc, anon_vma) \
 	vh_anon_rmap_insert(avc, anon_vma, __FILE__, __LINE__)
 #define anon_rmap_tree_remove(avc, anon_vma) \

@@ -107,7 +107,6 @@ struct vm_area_struct *vh_copy_vma(struct vm_area_struct **vmap,
 				   unsigned long addr, unsigned long len,
 				   pgoff_t pgoff, bool *need_rmap_locks)
 {
-	current->mm = (*vmap)->vm_mm;
 #ifdef VH_HAVE_COPY_VMA_ANON_PGOFF
 	return copy_vma(vmap, addr, len, pgoff, vma_start_anon_pgoff(*vmap),
 			need_rmap_locks, false);
