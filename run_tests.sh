@@ -168,11 +168,16 @@ configs=(asan)
 
 elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b - a}'; }
 
-# Each row writes build/rows/<tree>-<n>: "passed failed skipped", then its
-# line of the table.  A row that crashes, hangs or is killed still gets one.
-rowdir=$repo/build/rows
-rm -rf "$rowdir"
-mkdir -p "$rowdir"
+# Each row writes "passed failed skipped", then its line of the table, to
+# $rowdir/<tree>-<n> (cli and intree: $rowdir/cli, $rowdir/intree).  A row
+# that crashes, hangs or is killed still gets one.  The directory is this
+# run's own: the runs of run_tests.sh that tests/cli.sh makes while rows
+# still run must not touch it.
+mkdir -p "$repo/build"
+rowdir=$(mktemp -d "$repo/build/rows.XXXXXX")
+# shellcheck disable=SC2317 # called from the EXIT trap
+cleanup_rows() { rm -rf "$rowdir"; cleanup; }
+trap cleanup_rows EXIT
 
 # One configuration (@2, the @3rd of configs) on tree @1.
 run_cfg() {
@@ -190,7 +195,7 @@ run_cfg() {
 	valgrind) mflags=(SANITIZE=0) ;;
 	kcsan | torture) mflags=(KCSAN=1) ;;
 	coverage | branches)
-		mflags=(SANITIZE=0 COVERAGE=$([[ $cfg == coverage ]] && echo 1 || echo branches))
+		mflags=(SANITIZE=0 "COVERAGE=$([[ $cfg == coverage ]] && echo 1 || echo branches)")
 		find "$out" -name '*.gcda' -delete 2>/dev/null || true ;;
 	esac
 	say "$cfg on ${labels[$i]}: building"
@@ -246,41 +251,98 @@ run_cfg() {
 	fi
 }
 
-# The rows that share a build, one after the other.
+# The rows that share a build, one after the other; the bad-input tests
+# follow the ASan row of the first tree, whose build they use.
 run_chain() {
 	local i=$1 c
 
 	shift
 	for c; do
-		run_cfg "$i" "${configs[$c]}" "$c"
+		if [[ $c == cli ]]; then
+			run_cli
+		else
+			run_cfg "$i" "${configs[$c]}" "$c"
+		fi
 	done
 }
+
+# A script of tests/ that prints KTAP and "vma: N passed, ...": its row.
+script_row() {
+	local name=$1 ktap=$2 t0=$3 p f s
+
+	read -r p f s < <(sed -nE 's/^vma: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' \
+		"$ktap" | tail -n 1)
+	p=${p:-0} f=${f:-1} s=${s:-0}
+	((f == 0)) || grep -B1 '^not ok' "$ktap" | sed "s/^/    $name: /" >&2
+	printf '%d %d %d\n%-10s %-14s %7d %7d %7d %8.1f  %s\n' "$p" "$f" "$s" \
+		"$name" "${labels[0]}" "$p" "$f" "$s" "$(elapsed "$t0")" \
+		"$( ((f == 0)) || echo "see $ktap")" >"$rowdir/$name"
+}
+
+# Bad input, end to end (the harness itself, so only without --patch).
+run_cli() {
+	local t0=$EPOCHREALTIME
+
+	say "cli: bad-input tests"
+	VMA_CLI_O=$repo/build/asan-0 tests/cli.sh "${trees[0]}" \
+		"$repo/build/asan-0/vma" >"$repo/build/cli.ktap" 2>&1
+	script_row cli "$repo/build/cli.ktap" "$t0"
+}
+
+# In a kernel tree at tools/testing/vma, over upstream's and instead.
+run_intree() {
+	local t0=$EPOCHREALTIME
+
+	say "intree: both in-tree layouts, on scratch copies of the tree"
+	tests/intree.sh "${trees[0]}" "$jobs" >"$repo/build/intree.ktap" 2>&1
+	script_row intree "$repo/build/intree.ktap" "$t0"
+}
+
+# What runs: chains of rows that share a build, and the scripts.  The first
+# tree's rows go first (the longest builds), then the rest.
+extras=0
+if ! ((${#patches[@]})) && ! ((quick)); then
+	extras=1
+fi
+chains=()
+for i in "${!trees[@]}"; do
+	for c in "${!configs[@]}"; do
+		case ${configs[$c]} in
+		torture) ;;
+		kcsan) chains+=("$i $c $(for k in "${!configs[@]}"; do
+			[[ ${configs[$k]} == torture ]] && echo "$k"; done)") ;;
+		asan)
+			if ((i == 0 && extras)); then
+				chains+=("$i $c cli")
+			else
+				chains+=("$i $c")
+			fi ;;
+		*) chains+=("$i $c") ;;
+		esac
+	done
+	if ((i == 0 && extras)); then
+		chains+=(intree)
+	fi
+done
 
 # Rows run $rows_par at a time; an interrupt still prints the table.
 interrupted=0
 trap 'interrupted=1; say "interrupted"; kill $(jobs -p) 2>/dev/null' INT TERM HUP
 set +e
 running=0
-for i in "${!trees[@]}"; do
-	chains=()
-	for c in "${!configs[@]}"; do
-		case ${configs[$c]} in
-		torture) ;;
-		kcsan) chains+=("$c $(for k in "${!configs[@]}"; do
-			[[ ${configs[$k]} == torture ]] && echo "$k"; done)") ;;
-		*) chains+=("$c") ;;
-		esac
-	done
-	for chain in "${chains[@]}"; do
-		((interrupted)) && break
-		# shellcheck disable=SC2086 # a list of config numbers
-		run_chain "$i" $chain &
-		running=$((running + 1))
-		if ((running >= rows_par)); then
-			wait -n
-			running=$((running - 1))
-		fi
-	done
+for chain in "${chains[@]}"; do
+	((interrupted)) && break
+	if [[ $chain == intree ]]; then
+		run_intree &
+	else
+		# shellcheck disable=SC2086 # a tree and a list of config numbers
+		run_chain $chain &
+	fi
+	running=$((running + 1))
+	if ((running >= rows_par)); then
+		wait -n
+		running=$((running - 1))
+	fi
 done
 while ((running > 0)) && ! ((interrupted)); do
 	wait -n
@@ -291,54 +353,36 @@ set -e
 
 rows=()
 total_p=0 total_f=0 total_s=0 bad=0
+row() {
+	local file=$1 p f s
+
+	read -r p f s <"$file"
+	rows+=("$(sed -n 2p "$file")")
+	((f == 0)) || bad=1
+	total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
+}
 for i in "${!trees[@]}"; do
 	for c in "${!configs[@]}"; do
-		if [[ -s $rowdir/$i-$c ]]; then
-			read -r p f s <"$rowdir/$i-$c"
-			rows+=("$(sed -n 2p "$rowdir/$i-$c")")
-		else
-			p=0 f=1 s=0
-			rows+=("$(printf '%-10s %-14s %7s %7s %7s %8s  %s' \
+		if [[ ! -s $rowdir/$i-$c ]]; then
+			printf '0 1 0\n%-10s %-14s %7s %7s %7s %8s  %s\n' \
 				"${configs[$c]}" "${labels[$i]}" - - - - \
 				"$( ((interrupted)) && echo "not finished: interrupted" ||
-					echo "no result: its run died, see build/${configs[$c]}-$i.log")")")
+					echo "no result: its run died, see build/${configs[$c]}-$i.log")" \
+				>"$rowdir/$i-$c"
 		fi
-		((f == 0)) || bad=1
-		total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
+		row "$rowdir/$i-$c"
 	done
 done
-
-# Bad input, end to end (the harness itself, so only without --patch).
-if ! ((${#patches[@]})) && ! ((quick)) && ! ((interrupted)); then
-	say "cli: bad-input tests"
-	t0=$EPOCHREALTIME
-	set +e
-	VMA_CLI_O=$repo/build/asan-0 tests/cli.sh "${trees[0]}" \
-		"$repo/build/asan-0/vma" >"$repo/build/cli.ktap" 2>&1
-	set -e
-	read -r p f s < <(sed -nE 's/^vma: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' \
-		"$repo/build/cli.ktap" | tail -n 1)
-	p=${p:-0} f=${f:-1} s=${s:-0}
-	((f == 0)) || bad=1
-	((f == 0)) || grep -B1 '^not ok' "$repo/build/cli.ktap" | sed 's/^/    /' >&2
-	total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
-	rows+=("$(printf '%-10s %-14s %7d %7d %7d %8s  %s' cli "${labels[0]}" \
-		"$p" "$f" "$s" "$(elapsed "$t0")" "")")
-
-	# In a kernel tree at tools/testing/vma, over upstream's and instead.
-	say "intree: both in-tree layouts, on scratch copies of the tree"
-	t0=$EPOCHREALTIME
-	set +e
-	tests/intree.sh "${trees[0]}" "$jobs" >"$repo/build/intree.ktap" 2>&1
-	set -e
-	read -r p f s < <(sed -nE 's/^vma: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' \
-		"$repo/build/intree.ktap" | tail -n 1)
-	p=${p:-0} f=${f:-1} s=${s:-0}
-	((f == 0)) || bad=1
-	((f == 0)) || grep -B1 '^not ok' "$repo/build/intree.ktap" | sed 's/^/    /' >&2
-	total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
-	rows+=("$(printf '%-10s %-14s %7d %7d %7d %8s  %s' intree "${labels[0]}" \
-		"$p" "$f" "$s" "$(elapsed "$t0")" "")")
+if ((extras)); then
+	for x in cli intree; do
+		if [[ ! -s $rowdir/$x ]]; then
+			printf '0 1 0\n%-10s %-14s %7s %7s %7s %8s  %s\n' "$x" \
+				"${labels[0]}" - - - - \
+				"$( ((interrupted)) && echo "not finished: interrupted" ||
+					echo "no result, see build/$x.ktap")" >"$rowdir/$x"
+		fi
+		row "$rowdir/$x"
+	done
 fi
 
 # Coverage of the code under test, merged over every translation unit.
