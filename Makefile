@@ -288,16 +288,20 @@ $(GEN)/vma_env.h: $(O)/.config $(BUILDIN)/kextract.py $(BUILDIN)/env.names \
 		--compare $(UPSTREAM_DIR) --notes $(GEN)/vma_env.notes \
 		--clash $(UPSTREAM_DIR)/shared.c $(GEN)/upstream_clash.h -o $@
 
-$(GEN)/probes.h: $(O)/.config $(PROBES) $(GEN)/vma_env.h
+# One target per probe, so that make -j runs them side by side.
+PROBE_OUTS := $(patsubst $(BUILDIN)/probes/%.c,$(GEN)/probes/%.h,$(PROBES))
+$(GEN)/probes/%.h: $(BUILDIN)/probes/%.c $(O)/.config $(GEN)/vma_env.h
+	@mkdir -p $(dir $@)
+	$(Q)n=$$(echo $* | tr a-z A-Z); \
+	if $(CC) $(CFLAGS_K) -fsyntax-only $< 2>/dev/null; then \
+		echo "#define VH_HAVE_$$n 1"; \
+	else \
+		echo "/* VH_HAVE_$$n: no */"; \
+	fi > $@.tmp && mv $@.tmp $@
+
+$(GEN)/probes.h: $(PROBE_OUTS)
 	@echo "  GEN     $(notdir $@)"
-	$(Q)for p in $(PROBES); do \
-		n=$$(basename $$p .c | tr a-z A-Z); \
-		if $(CC) $(CFLAGS_K) -fsyntax-only $$p 2>/dev/null; then \
-			echo "#define VH_HAVE_$$n 1"; \
-		else \
-			echo "/* VH_HAVE_$$n: no */"; \
-		fi; \
-	done > $@.tmp && mv $@.tmp $@
+	$(Q)cat $(PROBE_OUTS) /dev/null > $@.tmp && mv $@.tmp $@
 
 $(GEN)/generated/bit-length.h $(GEN)/generated/map-shift.h \
 $(GEN)/generated/autoconf.h: $(O)/.config
@@ -367,22 +371,25 @@ $(O)/%.o: $(REPO)/%.c $(GENERATED)
 	$(Q)$(CCACHE) $(CC) $(CFLAGS_K) $(KCSAN_CFLAGS) -MMD -MP -c $< -o $@ \
 		$(KCSAN_RENAME)
 
-# lib/maple_tree.c as in a debug kernel (see the header).
+# lib/maple_tree.c as in a debug kernel (see the header).  The maple tree
+# needs none of the extracted environment.
+MAPLE_GEN := $(O)/.config $(GEN)/generated/bit-length.h \
+	$(GEN)/generated/map-shift.h $(GEN)/generated/autoconf.h
 ifneq ($(BENCH),1)
 $(O)/maple/maple-shim.o: MAPLE_CFLAGS += \
 	-include $(REPO)/shared/env/maple_debug.h
 endif
 $(O)/maple/maple-shim.o: $(REPO)/shared/env/maple_debug.h
 
-$(O)/maple/%.o: $(KTREE)/tools/testing/shared/%.c $(GENERATED)
+$(O)/maple/%.o: $(KTREE)/tools/testing/shared/%.c $(MAPLE_GEN)
 	@mkdir -p $(dir $@)
 	@echo "  CC      maple/$*.c"
-	$(Q)$(CCACHE) $(CC) $(MAPLE_CFLAGS) -c $< -o $@
+	$(Q)$(CCACHE) $(CC) $(MAPLE_CFLAGS) -MMD -MP -c $< -o $@
 
-$(O)/maple/%.o: $(KTREE)/tools/lib/%.c $(GENERATED)
+$(O)/maple/%.o: $(KTREE)/tools/lib/%.c $(MAPLE_GEN)
 	@mkdir -p $(dir $@)
 	@echo "  CC      maple/$*.c"
-	$(Q)$(CCACHE) $(CC) $(MAPLE_CFLAGS) -c $< -o $@
+	$(Q)$(CCACHE) $(CC) $(MAPLE_CFLAGS) -MMD -MP -c $< -o $@
 
 # tools/testing/shared builds these from sed-edited copies of lib/.
 $(O)/maple/radix-tree.c $(O)/maple/idr.c: $(O)/maple/%.c: $(O)/.config
@@ -391,10 +398,10 @@ $(O)/maple/radix-tree.c $(O)/maple/idr.c: $(O)/maple/%.c: $(O)/.config
 		-e 's/inline //' < $(KTREE)/lib/$*.c > $@
 
 $(O)/maple/radix-tree.o $(O)/maple/idr.o: $(O)/maple/%.o: $(O)/maple/%.c \
-		$(GENERATED)
+		$(MAPLE_GEN)
 	@echo "  CC      maple/$*.c"
 	$(Q)$(CCACHE) $(CC) $(MAPLE_CFLAGS) -I$(KTREE)/tools/testing/shared \
-		-c $< -o $@
+		-MMD -MP -c $< -o $@
 
 clean:
 	rm -rf $(O) $(PROG)
