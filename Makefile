@@ -96,6 +96,20 @@ endif
 FORCE:
 
 GEN := $(O)/gen
+# Every compiler command runs in $(O) and names the tree, this directory and
+# the generated files by paths relative to it, through the links
+# $(GEN)/ksrc (the tree) and $(GEN)/repo (this directory).  The same files
+# built with the same flags are then the same command wherever the tree and
+# the build directory are, and ccache can share the objects of the tree and
+# of its series fixture, or of the in-tree layouts (run_tests.sh).
+# __FILE__, as in the kernel's own build, is relative to the tree (or to
+# this directory).
+KS := gen/ksrc
+RS := gen/repo
+GS := gen
+REL = $(patsubst $(O)/%,%,$@)
+# What the compiler wrote into a dependency file is relative to $(O).
+DEPFIX = sed -i -e 's,\(^\| \)\([^ /\\]\),\1$(O)/\2,g' $(basename $@).d
 # A debug kernel: lockdep's held-lock record and lockdep maps (for the
 # maple tree too: shared/env/maple_debug.h), checked by shared/env/.
 # Benchmarks are run without lockdep, as on a production kernel.
@@ -114,10 +128,10 @@ ARCHFLAGS := -DCONFIG_MMU -DCONFIG_DEBUG_VM -DCONFIG_64BIT -DCONFIG_PHYS_ADDR_T_
 # headers we use, then the kernel's own userspace shims.
 # (tools/testing/shared comes early so that its quoted
 # "../../include/linux/kernel.h" resolves to tools/include.)
-INCLUDES := -I$(REPO)/include -I$(REPO) -I$(KTREE)/tools/testing/shared \
-	-I$(GEN) -I$(GEN)/kinc \
-	-I$(KTREE)/tools/include \
-	-I$(KTREE)/tools/arch/x86/include
+INCLUDES := -I$(RS)/include -I$(RS) -I$(KS)/tools/testing/shared \
+	-I$(GS) -I$(GS)/kinc \
+	-I$(KS)/tools/include \
+	-I$(KS)/tools/arch/x86/include
 
 # As the kernel: -Wno-pointer-sign.
 WARN := -Wall -Werror=implicit-function-declaration -Wno-unused-function -Wno-unused-variable -Wno-pointer-sign
@@ -134,8 +148,13 @@ OPT := -g -O1 -fno-omit-frame-pointer -fno-strict-aliasing
 ifeq ($(shell $(CC) --version 2>/dev/null | grep -c clang),0)
 OPT += -fno-var-tracking-assignments
 endif
-# ccache, when installed, caches compilations (CCACHE= does without).
+# ccache, when installed, caches compilations (CCACHE= does without).  In
+# its depend mode it takes what a unit read from the compiler's dependency
+# file: no second preprocessor run for a unit not in the cache.
 CCACHE ?= $(shell command -v ccache 2>/dev/null)
+ifneq ($(CCACHE),)
+override CCACHE := CCACHE_DEPEND=1 $(CCACHE)
+endif
 ifeq ($(BENCH),1)
 OPT := -g -O2
 SANITIZE := 0
@@ -185,10 +204,17 @@ endif
 ifeq ($(COVERAGE),1)
 OPT := -g -O0
 endif
+# A gcov object names its counts file by the absolute path it was built at:
+# no cached object of another build directory.
+ifneq ($(COVERAGE),0)
+override CCACHE :=
+endif
 
 BASE_CFLAGS := -std=gnu11 $(OPT) $(WARN) -D_LGPL_SOURCE -D_GNU_SOURCE \
 	$(SANFLAGS) $(EXTRA_CFLAGS)
-CFLAGS_K := $(BASE_CFLAGS) $(ARCHFLAGS) $(INCLUDES)
+CFLAGS_K := $(BASE_CFLAGS) $(ARCHFLAGS) $(INCLUDES) \
+	-fmacro-prefix-map=$(KS)/= -fmacro-prefix-map=$(RS)/= \
+	-fmacro-prefix-map=$(GS)/kinc/=include/
 LDLIBS := -lurcu -lpthread
 LDFLAGS += $(SANFLAGS)
 
@@ -197,10 +223,11 @@ LDFLAGS += $(SANFLAGS)
 # include/maple/kcsan-rcu.h).
 MAPLE_CFLAGS := $(BASE_CFLAGS) \
 	$(if $(filter 1,$(KCSAN)),-DVH_KCSAN \
-		-include $(REPO)/include/maple/kcsan-rcu.h) \
-	-I$(KTREE)/tools/testing/shared \
-	-I$(GEN) -I$(KTREE)/tools/include \
-	-I$(KTREE)/tools/arch/x86/include -I$(KTREE)/lib -w
+		-include $(RS)/include/maple/kcsan-rcu.h) \
+	-I$(KS)/tools/testing/shared \
+	-I$(GS) -I$(KS)/tools/include \
+	-I$(KS)/tools/arch/x86/include -I$(KS)/lib -w \
+	-fmacro-prefix-map=$(KS)/= -fmacro-prefix-map=$(RS)/=
 MAPLE_OBJS := $(addprefix $(O)/maple/,maple-shim.o linux.o slab.o \
 	find_bit.o bitmap.o hweight.o vsprintf.o xarray-shared.o \
 	radix-tree.o idr.o)
@@ -255,11 +282,12 @@ $(PROG): $(LONGEST) $(ALL_OBJS)
 	@echo "  LD      $(notdir $@)"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(ALL_OBJS) $(LDLIBS)
 
-# Links to the real kernel headers the build uses, and to the tree itself.
+# Links to the real kernel headers the build uses, to the tree itself and
+# to this directory.
 $(GEN)/.links: $(O)/.config $(BUILDIN)/real-headers
 	@mkdir -p $(GEN)/kinc
-	$(Q)rm -rf $(GEN)/kinc $(GEN)/ksrc && mkdir -p $(GEN)/kinc && \
-	ln -s $(KTREE) $(GEN)/ksrc && \
+	$(Q)rm -rf $(GEN)/kinc $(GEN)/ksrc $(GEN)/repo && mkdir -p $(GEN)/kinc && \
+	ln -s $(KTREE) $(GEN)/ksrc && ln -s $(REPO) $(GEN)/repo && \
 	while read -r h; do \
 		case "$$h" in ''|\#*) continue;; esac; \
 		mkdir -p $(GEN)/kinc/$$(dirname $$h); \
@@ -282,8 +310,8 @@ $(GEN)/vma_env.h: $(O)/.config $(BUILDIN)/kextract.py $(BUILDIN)/env.names \
 		$(GEN)/generated/bit-length.h $(GEN)/generated/map-shift.h \
 		$(GEN)/generated/autoconf.h
 	@echo "  GEN     $(notdir $@)"
-	$(Q)python3 $(BUILDIN)/kextract.py --guard _VH_VMA_ENV_H \
-		--names $(BUILDIN)/env.names --kdir $(KTREE) \
+	$(Q)cd $(O) && python3 $(BUILDIN)/kextract.py --guard _VH_VMA_ENV_H \
+		--names $(BUILDIN)/env.names --kdir $(KS) \
 		--env $(REPO)/vma_internal.h --cc "$(CC) $(CFLAGS_K)" \
 		--compare $(UPSTREAM_DIR) --notes $(GEN)/vma_env.notes \
 		--clash $(UPSTREAM_DIR)/shared.c $(GEN)/upstream_clash.h -o $@
@@ -293,7 +321,7 @@ PROBE_OUTS := $(patsubst $(BUILDIN)/probes/%.c,$(GEN)/probes/%.h,$(PROBES))
 $(GEN)/probes/%.h: $(BUILDIN)/probes/%.c $(O)/.config $(GEN)/vma_env.h
 	@mkdir -p $(dir $@)
 	$(Q)n=$$(echo $* | tr a-z A-Z); \
-	if $(CC) $(CFLAGS_K) -fsyntax-only $< 2>/dev/null; then \
+	if (cd $(O) && $(CC) $(CFLAGS_K) -fsyntax-only $<) 2>/dev/null; then \
 		echo "#define VH_HAVE_$$n 1"; \
 	else \
 		echo "/* VH_HAVE_$$n: no */"; \
@@ -313,11 +341,12 @@ $(GEN)/generated/autoconf.h: $(O)/.config
 	$(Q)cp $(KTREE)/tools/testing/shared/autoconf.h \
 		$(GEN)/generated/autoconf.h
 
-# The upstream suite: one include and one runner per upstream tests/*.c.
+# The upstream suite: one include and one runner per upstream tests/*.c
+# (through the link to the tree, as tests/upstream.c includes the rest).
 $(GEN)/upstream_tests.h: $(O)/.config
 	@mkdir -p $(GEN)
-	$(Q)for f in $(UPSTREAM_TESTS); do \
-		echo "#include \"$$f\""; \
+	$(Q)for f in $(patsubst $(KTREE)/%,ksrc/%,$(UPSTREAM_TESTS)); do \
+		echo "#include <$$f>"; \
 	done > $@.tmp && \
 	echo '#define VH_UPSTREAM_RUNNERS \' >> $@.tmp && \
 	for f in $(UPSTREAM_TESTS); do \
@@ -330,8 +359,9 @@ $(GEN)/upstream_tests.h: $(O)/.config
 $(O)/kernel/%.o: $(KTREE)/%.c $(GENERATED)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $*.c"
-	$(Q)$(CCACHE) $(CC) $(CFLAGS_K) $(KCSAN_CFLAGS) \
-		-include $(REPO)/vma_internal.h -MMD -MP -c $< -o $@
+	$(Q)cd $(O) && $(CCACHE) $(CC) $(CFLAGS_K) $(KCSAN_CFLAGS) \
+		-include $(RS)/vma_internal.h -MMD -MP -c $(KS)/$*.c \
+		-o $(REL) && $(DEPFIX)
 
 $(O)/shared/kunit/runner.o $(O)/shared/vma/sites.o: \
 	CFLAGS_K += -DVH_KTREE='"$(KTREE)"' \
@@ -349,9 +379,11 @@ $(O)/shared/kunit/runner.o $(O)/shared/vma/sites.o: \
 $(O)/tests/upstream.o: $(REPO)/tests/upstream.c $(GENERATED)
 	@mkdir -p $(dir $@)
 	@echo "  CC      tests/upstream.c"
-	$(Q)$(CCACHE) $(CC) $(CFLAGS_K) -O0 \
+	$(Q)cd $(O) && $(CCACHE) $(CC) $(CFLAGS_K) -O0 \
 		$(if $(filter 1,$(SANITIZE)),-fno-sanitize=null) \
-		$(UPSTREAM_SKIP) $(KCSAN_CFLAGS) -MMD -MP -c $< -o $@.tmp
+		$(UPSTREAM_SKIP) $(KCSAN_CFLAGS) -MMD -MP -MT $(REL) \
+		-MF $(basename $(REL)).d -c $(RS)/tests/upstream.c \
+		-o $(REL).tmp && $(DEPFIX)
 	$(Q)objcopy -w --localize-symbol='*' $@.tmp $@ && rm -f $@.tmp \
 		$(KCSAN_RENAME)
 
@@ -362,34 +394,34 @@ $(O)/tests/upstream.o: $(REPO)/tests/upstream.c $(GENERATED)
 KCSAN_UNINSTRUMENTED := $(filter $(O)/shared/env/%,$(ENV_OBJS))
 $(KCSAN_UNINSTRUMENTED): KCSAN_CFLAGS :=
 $(KCSAN_UNINSTRUMENTED): KCSAN_RENAME :=
-$(O)/shared/env/kcsan_report.o: CFLAGS_K += -DVH_KCSAN_KTREE='"$(KTREE)"' \
-	-DVH_KCSAN_REPO='"$(REPO)"'
 
 $(O)/%.o: $(REPO)/%.c $(GENERATED)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $*.c"
-	$(Q)$(CCACHE) $(CC) $(CFLAGS_K) $(KCSAN_CFLAGS) -MMD -MP -c $< -o $@ \
-		$(KCSAN_RENAME)
+	$(Q)cd $(O) && $(CCACHE) $(CC) $(CFLAGS_K) $(KCSAN_CFLAGS) -MMD -MP \
+		-c $(RS)/$*.c -o $(REL) && $(DEPFIX) $(KCSAN_RENAME)
 
 # lib/maple_tree.c as in a debug kernel (see the header).  The maple tree
 # needs none of the extracted environment.
-MAPLE_GEN := $(O)/.config $(GEN)/generated/bit-length.h \
+MAPLE_GEN := $(O)/.config $(GEN)/.links $(GEN)/generated/bit-length.h \
 	$(GEN)/generated/map-shift.h $(GEN)/generated/autoconf.h
 ifneq ($(BENCH),1)
 $(O)/maple/maple-shim.o: MAPLE_CFLAGS += \
-	-include $(REPO)/shared/env/maple_debug.h
+	-include $(RS)/shared/env/maple_debug.h
 endif
 $(O)/maple/maple-shim.o: $(REPO)/shared/env/maple_debug.h
 
 $(O)/maple/%.o: $(KTREE)/tools/testing/shared/%.c $(MAPLE_GEN)
 	@mkdir -p $(dir $@)
 	@echo "  CC      maple/$*.c"
-	$(Q)$(CCACHE) $(CC) $(MAPLE_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)cd $(O) && $(CCACHE) $(CC) $(MAPLE_CFLAGS) -MMD -MP \
+		-c $(KS)/tools/testing/shared/$*.c -o $(REL) && $(DEPFIX)
 
 $(O)/maple/%.o: $(KTREE)/tools/lib/%.c $(MAPLE_GEN)
 	@mkdir -p $(dir $@)
 	@echo "  CC      maple/$*.c"
-	$(Q)$(CCACHE) $(CC) $(MAPLE_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)cd $(O) && $(CCACHE) $(CC) $(MAPLE_CFLAGS) -MMD -MP \
+		-c $(KS)/tools/lib/$*.c -o $(REL) && $(DEPFIX)
 
 # tools/testing/shared builds these from sed-edited copies of lib/.
 $(O)/maple/radix-tree.c $(O)/maple/idr.c: $(O)/maple/%.c: $(O)/.config
@@ -400,8 +432,9 @@ $(O)/maple/radix-tree.c $(O)/maple/idr.c: $(O)/maple/%.c: $(O)/.config
 $(O)/maple/radix-tree.o $(O)/maple/idr.o: $(O)/maple/%.o: $(O)/maple/%.c \
 		$(MAPLE_GEN)
 	@echo "  CC      maple/$*.c"
-	$(Q)$(CCACHE) $(CC) $(MAPLE_CFLAGS) -I$(KTREE)/tools/testing/shared \
-		-MMD -MP -c $< -o $@
+	$(Q)cd $(O) && $(CCACHE) $(CC) $(MAPLE_CFLAGS) \
+		-I$(KS)/tools/testing/shared -MMD -MP -c $(REL:.o=.c) \
+		-o $(REL) && $(DEPFIX)
 
 clean:
 	rm -rf $(O) $(PROG)
@@ -412,7 +445,7 @@ help:
 # Everything is rebuilt when the tree or the configuration changes:
 # $(O)/.config holds both, and is rewritten only when they differ.  The
 # dependency files are read only when they describe this configuration.
-CONFIG_STAMP := $(strip $(KTREE) $(CC) $(CFLAGS_K) $(SANFLAGS) $(KCSAN_CFLAGS))
+CONFIG_STAMP := $(strip $(KTREE) $(REPO) $(CC) $(CFLAGS_K) $(SANFLAGS) $(KCSAN_CFLAGS))
 CONFIG_STAMP_Q := '$(subst ','\'',$(CONFIG_STAMP))'
 $(O)/.config: FORCE
 	@mkdir -p $(O)

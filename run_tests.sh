@@ -82,6 +82,14 @@ pkgs=(liburcu-dev python3)
 ((coverage)) && pkgs+=(lcov)
 ((quick)) || pkgs+=(valgrind unifdef)
 CC=$cc scripts/need.sh "${pkgs[@]}" || exit 2
+# ccache, where it is or can be installed: the Makefile names every file
+# relative to the build directory, so the configurations of the two trees
+# and the in-tree layouts share what they compile alike.  (A shared object
+# keeps the build directory of its first compile in its debug info.)
+if ! command -v ccache >/dev/null && ! scripts/need.sh ccache 2>/dev/null; then
+	say "no ccache: every configuration compiles everything"
+fi
+export CCACHE_NOHASHDIR=1
 
 for p in "${patches[@]}"; do
 	[[ -e $p ]] || die "patch $p does not exist"

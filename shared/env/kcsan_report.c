@@ -27,13 +27,6 @@ void vh_kcsan_set_describe(bool (*describe)(const void *addr, char *buf,
 	kc_describe = describe;
 }
 
-#ifndef VH_KCSAN_KTREE
-#define VH_KCSAN_KTREE	"/nonexistent"
-#endif
-#ifndef VH_KCSAN_REPO
-#define VH_KCSAN_REPO	"/nonexistent"
-#endif
-
 /* Reports. */
 
 /* A source position: function, file and line, innermost first. */
@@ -82,35 +75,38 @@ static void kc_copy(char *out, size_t size, const char *in)
 	out[n] = 0;
 }
 
+/*
+ * Where @mark starts a component of @in (the build names every file through
+ * the links of its gen/ directory, see the Makefile): just after it.
+ */
+static const char *kc_after(const char *in, const char *mark)
+{
+	const char *p;
+
+	for (p = strstr(in, mark); p; p = strstr(p + 1, mark))
+		if (p == in || p[-1] == '/')
+			return p + strlen(mark);
+	return NULL;
+}
+
 static void kc_short_path(const char *in, char *out, size_t size,
 			  bool *kernel, bool *tools)
 {
-	static const char ktree[] = VH_KCSAN_KTREE "/";
-	static const char repo[] = VH_KCSAN_REPO "/";
-
-	const char *kinc = strstr(in, "/gen/kinc/");
-	const char *ksrc = strstr(in, "/gen/ksrc/");
-	const char *env = strstr(in, "/gen/vma_env.h");
+	const char *kinc = kc_after(in, "gen/kinc/");
+	const char *ksrc = kc_after(in, "gen/ksrc/");
+	const char *repo = kc_after(in, "gen/repo/");
 
 	*kernel = *tools = false;
 	if (kinc) {
 		kc_copy(out, size, "include/");
-		kc_copy(out + 8, size - 8, kinc + 10);
+		kc_copy(out + 8, size - 8, kinc);
 		*kernel = true;
 	} else if (ksrc) {
-		kc_copy(out, size, ksrc + 10);
+		kc_copy(out, size, ksrc);
 		*tools = !strncmp(out, "tools/", 6);
 		*kernel = !*tools;
-	} else if (env) {
-		/* Extracted from the tree's tools/testing/vma/include/. */
-		kc_copy(out, size, env + 5);
-		*kernel = true;
-	} else if (!strncmp(in, ktree, sizeof(ktree) - 1)) {
-		kc_copy(out, size, in + sizeof(ktree) - 1);
-		*tools = !strncmp(out, "tools/", 6);
-		*kernel = !*tools;
-	} else if (!strncmp(in, repo, sizeof(repo) - 1)) {
-		kc_copy(out, size, in + sizeof(repo) - 1);
+	} else if (repo) {
+		kc_copy(out, size, repo);
 	} else {
 		kc_copy(out, size, in);
 	}
