@@ -130,7 +130,12 @@ if ((${#patches[@]})); then
 	scripts/need.sh patch || exit 2
 	mkscratch
 	say "applying ${#patches[@]} patch(es) to a scratch copy of the tree"
-	cp -a "$tree" "$scratch/patched"
+	# Hard links where it can (nothing of a big tree copied), and every file
+	# a patch touches with its own inode first.
+	scripts/linkcopy.sh "$tree" "$scratch/patched" || exit 2
+	mapfile -t touched < <(scripts/linkcopy.sh --patched "${patches[@]}")
+	(cd "$scratch/patched" && "$repo/scripts/linkcopy.sh" --own "${touched[@]}") ||
+		exit 2
 	for p in "${patches[@]}"; do
 		if ! out=$(patch -p1 -N --batch -d "$scratch/patched" \
 			-i "$(realpath "$p")" 2>&1); then
@@ -259,18 +264,13 @@ run_cfg() {
 	fi
 }
 
-# The rows that share a build, one after the other; the bad-input tests
-# follow the ASan row of the first tree, whose build they use.
+# The rows that share a build, one after the other.
 run_chain() {
 	local i=$1 c
 
 	shift
 	for c; do
-		if [[ $c == cli ]]; then
-			run_cli
-		else
-			run_cfg "$i" "${configs[$c]}" "$c"
-		fi
+		run_cfg "$i" "${configs[$c]}" "$c"
 	done
 }
 
@@ -319,12 +319,6 @@ for i in "${!trees[@]}"; do
 		torture) ;;
 		kcsan) chains+=("$i $c $(for k in "${!configs[@]}"; do
 			[[ ${configs[$k]} == torture ]] && echo "$k"; done)") ;;
-		asan)
-			if ((i == 0 && extras)); then
-				chains+=("$i $c cli")
-			else
-				chains+=("$i $c")
-			fi ;;
 		*) chains+=("$i $c") ;;
 		esac
 	done
@@ -333,11 +327,28 @@ for i in "${!trees[@]}"; do
 	fi
 done
 
-# Rows run $rows_par at a time; an interrupt still prints the table.
+# Rows run $rows_par at a time; an interrupt still prints the table.  The
+# bad-input tests, which mostly wait, run beside them once the ASan row of
+# the first tree, whose build they use, is done.
 interrupted=0
 trap 'interrupted=1; say "interrupted"; kill $(jobs -p) 2>/dev/null' INT TERM HUP
 set +e
 running=0
+cli_pid=0
+start_cli() {
+	if ((extras && !cli_pid && !interrupted)) && [[ -s $rowdir/0-0 ]]; then
+		run_cli &
+		cli_pid=$!
+	fi
+}
+# Waits for a job to end; a row's slot is free again.
+reap() {
+	local pid=""
+
+	wait -n -p pid
+	[[ $pid == "$cli_pid" ]] || running=$((running - 1))
+	start_cli
+}
 for chain in "${chains[@]}"; do
 	((interrupted)) && break
 	if [[ $chain == intree ]]; then
@@ -348,14 +359,13 @@ for chain in "${chains[@]}"; do
 	fi
 	running=$((running + 1))
 	if ((running >= rows_par)); then
-		wait -n
-		running=$((running - 1))
+		reap
 	fi
 done
 while ((running > 0)) && ! ((interrupted)); do
-	wait -n
-	running=$((running - 1))
+	reap
 done
+start_cli
 wait
 set -e
 

@@ -57,23 +57,16 @@ parent=$(CDPATH="" cd -- "$parent" 2>/dev/null && pwd -P) || die "cannot enter $
 dst=$parent/$(basename -- "$dst")
 tmp=$(mktemp -d "$parent/.$(basename -- "$dst").tmp.XXXXXX") ||
 	die "cannot create a temp dir in $parent"
-# Where the harness sits in SRC (tools/testing/vma), not its build output.
+# The copy is hard links where it can be (scripts/linkcopy.sh): every file
+# edited below is first given its own inode, or is replaced by sed -i.
 src=$(CDPATH="" cd -- "$src" && pwd -P)
 repo=$(CDPATH="" cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
-excl=()
+rmdir -- "$tmp"
+"$repo/scripts/linkcopy.sh" "$src" "$tmp" "${PARTS[@]}" || exit 1
+# Where the harness sits in SRC (tools/testing/vma): not its build output.
 case $repo/ in
-"$src"/*) excl=(--exclude="./${repo#"$src"/}/build") ;;
+"$src"/*) rm -rf -- "${tmp:?}/${repo#"$src"/}/build" ;;
 esac
-# (tar exits 1 when a file's link count changed as it read it: a cp -al of
-# the tree elsewhere, harmless for a copy.)
-pack() {
-	tar -C "$src" "${excl[@]}" --warning=no-file-changed -cf - "./$1" ||
-		(($? == 1))
-}
-for part in "${PARTS[@]}"; do
-	[[ -e $src/$part ]] || continue
-	pack "$part" | tar -C "$tmp" -xf - || die "cannot copy $src/$part"
-done
 
 cd "$tmp"
 dirs=()
@@ -113,6 +106,8 @@ fi
 applied=0
 for p in "$fixtures"/*.patch; do
 	[[ -f $p ]] || continue
+	mapfile -t touched < <("$repo/scripts/linkcopy.sh" --patched "$p")
+	"$repo/scripts/linkcopy.sh" --own "${touched[@]}" || exit 1
 	if ! out=$(patch -p1 -N --batch -s -i "$p" 2>&1); then
 		grep -q 'Reversed (or previously applied)' <<<"$out" && continue
 		die "fixture $(basename "$p") does not apply: $(head -n 1 <<<"$out")"

@@ -128,7 +128,7 @@ src=$(KDIR=${KDIR:-} "$repo/scripts/kdir.sh")
 work=$(mktemp -d "${TMPDIR:-/tmp}/vma-mutants.XXXXXX")
 ((keep)) || trap 'rm -rf "$work"' EXIT
 tree=$work/tree
-cp -al "$src" "$tree"
+"$repo/scripts/linkcopy.sh" "$src" "$tree"
 # Build from a snapshot of the harness, so that it may be edited meanwhile.
 mkdir -p "$work/src"
 git -C "$repo" ls-files -co --exclude-standard -z |

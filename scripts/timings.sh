@@ -61,7 +61,7 @@ median() { tr ' ' '\n' <<<"${fig[$1]}" | sed '/^$/d' | sort -n |
 for ((r = 1; r <= runs; r++)); do
 	echo "timings: run $r of $runs" >&2
 	tree=$work/tree-$r
-	cp -al "$src" "$tree"
+	"$repo/scripts/linkcopy.sh" "$src" "$tree"
 
 	# The harness.
 	ours=(make -s -j"$jobs" -C "$repo" KDIR="$tree" O="$work/ours-$r"

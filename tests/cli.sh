@@ -78,12 +78,12 @@ expect_fail kdir_missing 'KDIR /nonexistent does not exist' \
 mkdir -p "$work/notatree"
 expect_fail kdir_not_a_tree 'is not a kernel tree' \
 	make -s -C "$repo" KDIR="$work/notatree" O="$work/b1"
-cp -al "$kdir" "$work/old"
+"$repo/scripts/linkcopy.sh" "$kdir" "$work/old"
 rm "$work/old/mm/mmap_lock.c"
 grep -v __vma_start_write "$kdir/mm/mmap_lock.c" >"$work/old/mm/mmap_lock.c"
 expect_fail kdir_too_old 'too old: no per-VMA lock code' \
 	make -s -C "$repo" KDIR="$work/old" O="$work/b2"
-cp -al "$kdir" "$work/norefcnt"
+"$repo/scripts/linkcopy.sh" "$kdir" "$work/norefcnt"
 rm "$work/norefcnt/include/linux/mm_types.h"
 sed 's/vm_refcnt/vm_lock/g' "$kdir/include/linux/mm_types.h" \
 	>"$work/norefcnt/include/linux/mm_types.h"

@@ -69,7 +69,7 @@ for layout in overlay replace; do
 		$(<"$work/$layout.kdir") != "$kdir" ||
 		-n $(find "$kdir" -newer "$work/$layout.kdir" -print -quit) ]]; then
 		rm -rf "$t" "$work/$layout.kdir"
-		cp -al "$kdir" "$t"
+		"$repo/scripts/linkcopy.sh" "$kdir" "$t"
 		echo "$kdir" >"$work/$layout.kdir"
 	fi
 	# tools/testing/vma as the layout has it, then ours over it; our build
@@ -78,7 +78,7 @@ for layout in overlay replace; do
 	[[ -d $dir/build ]] && mv "$dir/build" "$work/$layout.keep"
 	rm -rf "$dir"
 	if [[ $layout == overlay ]]; then
-		cp -al "$kdir/tools/testing/vma" "$dir"
+		"$repo/scripts/linkcopy.sh" "$kdir/tools/testing/vma" "$dir"
 	else
 		mkdir -p "$dir"
 	fi
