@@ -100,8 +100,9 @@ GEN := $(O)/gen
 # the generated files by paths relative to it, through the links
 # $(GEN)/ksrc (the tree) and $(GEN)/repo (this directory).  The same files
 # built with the same flags are then the same command wherever the tree and
-# the build directory are, and ccache can share the objects of the tree and
-# of its series fixture, or of the in-tree layouts (run_tests.sh).
+# the build directory are, and ccache can share objects between build
+# directories: run_tests.sh's in-tree layouts take those of its first build,
+# and a --patch run's new scratch copy those of the tree it was made from.
 # __FILE__, as in the kernel's own build, is relative to the tree (or to
 # this directory).
 KS := gen/ksrc

@@ -17,31 +17,9 @@ trap 'rm -rf "$work"' EXIT
 # Our runs of run_tests.sh put their scratch trees here, to be checked.
 export VMA_SCRATCH_DIR=$work/scratch
 
-n=0 passed=0 failed=0 skipped=0
-cases=()
-
-# case NAME EXPECTED-REGEX COMMAND...: the command must fail, and the last
-# line of its output must match the regex (and start with "vma: ").
-case_() {
-	cases+=("$*")
-}
-
-result() {
-	local name=$1 ok=$2 why=$3
-
-	n=$((n + 1))
-	if [[ $ok == skip ]]; then
-		echo "ok $n cli.$name # SKIP $why"
-		skipped=$((skipped + 1))
-	elif [[ $ok == yes ]]; then
-		echo "ok $n cli.$name"
-		passed=$((passed + 1))
-	else
-		echo "    # $why"
-		echo "not ok $n cli.$name"
-		failed=$((failed + 1))
-	fi
-}
+SUITE=cli
+# shellcheck source=tests/lib.sh
+. "$repo/tests/lib.sh"
 
 # Runs "$@", expects failure and a last line matching $re.
 expect_fail() {
@@ -201,5 +179,4 @@ else
 	result kdir_untouched yes ""
 fi
 
-echo "vma: $passed passed, $failed failed, $skipped skipped"
-((failed == 0))
+summary

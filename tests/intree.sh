@@ -23,19 +23,9 @@ jobs=${2:-2}
 work=$repo/build/intree
 mkdir -p "$work"
 
-n=0 passed=0 failed=0 skipped=0
-result() {
-	n=$((n + 1))
-	if [[ $2 == yes ]]; then
-		echo "ok $n intree.$1"
-		passed=$((passed + 1))
-	else
-		echo "    # $3"
-		echo "not ok $n intree.$1"
-		failed=$((failed + 1))
-	fi
-}
-
+SUITE=intree
+# shellcheck source=tests/lib.sh
+. "$repo/tests/lib.sh"
 # The harness's own files (not its build output), copied into $1.
 copy_harness() {
 	tar -C "$repo" --exclude=./build --exclude=./.git --exclude=./vma \
@@ -51,11 +41,10 @@ case $repo/ in
 	# Our files could not be told from upstream's there.
 	for t in overlay_make_vma overlay_upstream_runs overlay_own_tables \
 		replace_make_vma replace_upstream_skipped tree_untouched; do
-		n=$((n + 1))
-		echo "ok $n intree.$t # SKIP the harness already sits in this tree"
+		result "$t" skip "the harness already sits in this tree"
 	done
-	echo "vma: 0 passed, 0 failed, $n skipped"
-	exit 0
+	summary
+	exit
 	;;
 esac
 touch "$work/stamp"
@@ -133,5 +122,4 @@ else
 	result tree_untouched yes ""
 fi
 
-echo "vma: $passed passed, $failed failed, $skipped skipped"
-((failed == 0))
+summary
