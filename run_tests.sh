@@ -331,7 +331,20 @@ done
 # bad-input tests, which mostly wait, run beside them once the ASan row of
 # the first tree, whose build they use, is done.
 interrupted=0
-trap 'interrupted=1; say "interrupted"; kill $(jobs -p) 2>/dev/null' INT TERM HUP
+# A signal to this script alone (not to its terminal's process group) ends
+# what the rows started too, children first.
+# shellcheck disable=SC2317 # called from the trap
+killtree() {
+	local p
+
+	for p; do
+		# shellcheck disable=SC2046 # a list of pids
+		killtree $(pgrep -P "$p")
+		kill "$p" 2>/dev/null
+	done
+}
+# shellcheck disable=SC2046 # a list of pids
+trap 'interrupted=1; say "interrupted"; killtree $(jobs -p)' INT TERM HUP
 set +e
 running=0
 cli_pid=0
@@ -346,7 +359,7 @@ reap() {
 	local pid=""
 
 	wait -n -p pid
-	[[ $pid == "$cli_pid" ]] || running=$((running - 1))
+	[[ ${pid:-} == "$cli_pid" ]] || running=$((running - 1))
 	start_cli
 }
 for chain in "${chains[@]}"; do
