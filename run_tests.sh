@@ -223,7 +223,9 @@ run_cfg() {
 	say "$cfg on ${labels[$i]}: running"
 	case $cfg in
 	asan) run=("$prog" "${tests[@]}") ;;
-	valgrind) run=(valgrind -q --error-exitcode=99 --leak-check=full
+	# Valgrind runs one thread at a time; handing its lock to the threads
+	# in turn (--fair-sched) runs the suite about a tenth faster here.
+	valgrind) run=(valgrind -q --fair-sched=yes --error-exitcode=99 --leak-check=full
 		"$prog" --timeout 120 "${tests[@]}") ;;
 	kcsan) run=("$prog" "${tests[@]}") ;;
 	torture) run=("$prog" --torture --threads 2 --seconds 5) ;;
