@@ -192,6 +192,25 @@ rowdir=$(mktemp -d "$repo/build/rows.XXXXXX")
 cleanup_rows() { rm -rf "$rowdir"; cleanup; }
 trap cleanup_rows EXIT
 
+# The counts "N M K" of a KTAP file's closing "vma: N passed, M failed, K
+# skipped" line, or nothing if it has none.
+counts() {
+	sed -nE 's/^vma: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' \
+		"$1" | tail -n 1
+}
+
+# put_row FILE NAME TREE SECONDS NOTE [PASSED FAILED SKIPPED]: a row's file.
+# Without counts, the row has no result and counts as one failure.
+put_row() {
+	if (($# > 5)); then
+		printf '%d %d %d\n%-10s %-14s %7d %7d %7d %8s  %s\n' "$6" "$7" "$8" \
+			"$2" "$3" "$6" "$7" "$8" "$4" "$5" >"$1"
+	else
+		printf '0 1 0\n%-10s %-14s %7s %7s %7s %8s  %s\n' "$2" "$3" \
+			- - - "$4" "$5" >"$1"
+	fi
+}
+
 # One configuration (@2, the @3rd of configs) on tree @1.
 run_cfg() {
 	local i=$1 cfg=$2 key=$1-$3 t=${trees[$1]} out prog log ktap t0 rc res note
@@ -215,9 +234,8 @@ run_cfg() {
 	# The kcsan and torture rows of a tree share a build: one make at a time.
 	if ! flock "$out/.lock" make -s -j"$jobs" KDIR="$t" O="$out" \
 		PROG="$prog" CC="$cc" "${mflags[@]}" >"$log" 2>&1; then
-		printf '0 1 0\n%-10s %-14s %7s %7s %7s %8.1f  build failed: %s\n' \
-			"$cfg" "${labels[$i]}" - - - "$(elapsed "$t0")" "$log" \
-			>"$rowdir/$key"
+		put_row "$rowdir/$key" "$cfg" "${labels[$i]}" "$(elapsed "$t0")" \
+			"build failed: $log"
 		return
 	fi
 	say "$cfg on ${labels[$i]}: running"
@@ -234,9 +252,8 @@ run_cfg() {
 	esac
 	timeout -k 10 "$row_timeout" "${run[@]}" >"$ktap" 2>>"$log"
 	rc=$?
-	res=$(grep -E '^vma: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' \
-		"$ktap" | tail -n1)
-	read -r p f s < <(sed -E 's/^vma: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/' <<<"${res:-vma: 0 passed, 0 failed, 0 skipped}")
+	res=$(counts "$ktap")
+	read -r p f s <<<"${res:-0 0 0}"
 	note=""
 	if ((rc == 124 || rc == 137)) && [[ -z $res ]]; then
 		note="killed: no result within ${row_timeout}s, see $ktap"
@@ -257,9 +274,8 @@ run_cfg() {
 	elif ((f)); then
 		note="see $ktap"
 	fi
-	printf '%d %d %d\n%-10s %-14s %7d %7d %7d %8.1f  %s\n' "$p" "$f" "$s" \
-		"$cfg" "${labels[$i]}" "$p" "$f" "$s" "$(elapsed "$t0")" \
-		"$note" >"$rowdir/$key"
+	put_row "$rowdir/$key" "$cfg" "${labels[$i]}" "$(elapsed "$t0")" \
+		"$note" "$p" "$f" "$s"
 	if ((f)); then
 		grep -E '^ *not ok|ASSERTION|WARN at|BUG at|KCSAN at|DEADLOCK|reproduce:' "$ktap" |
 			head -n 20 | sed "s/^/    $cfg-$i: /" >&2 || true
@@ -280,13 +296,11 @@ run_chain() {
 script_row() {
 	local name=$1 ktap=$2 t0=$3 p f s
 
-	read -r p f s < <(sed -nE 's/^vma: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped$/\1 \2 \3/p' \
-		"$ktap" | tail -n 1)
+	read -r p f s <<<"$(counts "$ktap")"
 	p=${p:-0} f=${f:-1} s=${s:-0}
 	((f == 0)) || grep -B1 '^not ok' "$ktap" | sed "s/^/    $name: /" >&2
-	printf '%d %d %d\n%-10s %-14s %7d %7d %7d %8.1f  %s\n' "$p" "$f" "$s" \
-		"$name" "${labels[0]}" "$p" "$f" "$s" "$(elapsed "$t0")" \
-		"$( ((f == 0)) || echo "see $ktap")" >"$rowdir/$name"
+	put_row "$rowdir/$name" "$name" "${labels[0]}" "$(elapsed "$t0")" \
+		"$( ((f == 0)) || echo "see $ktap")" "$p" "$f" "$s"
 }
 
 # Bad input, end to end (the harness itself, so only without --patch).
@@ -397,11 +411,9 @@ row() {
 for i in "${!trees[@]}"; do
 	for c in "${!configs[@]}"; do
 		if [[ ! -s $rowdir/$i-$c ]]; then
-			printf '0 1 0\n%-10s %-14s %7s %7s %7s %8s  %s\n' \
-				"${configs[$c]}" "${labels[$i]}" - - - - \
+			put_row "$rowdir/$i-$c" "${configs[$c]}" "${labels[$i]}" - \
 				"$( ((interrupted)) && echo "not finished: interrupted" ||
-					echo "no result: its run died, see build/${configs[$c]}-$i.log")" \
-				>"$rowdir/$i-$c"
+					echo "no result: its run died, see build/${configs[$c]}-$i.log")"
 		fi
 		row "$rowdir/$i-$c"
 	done
@@ -409,10 +421,9 @@ done
 if ((extras)); then
 	for x in cli intree; do
 		if [[ ! -s $rowdir/$x ]]; then
-			printf '0 1 0\n%-10s %-14s %7s %7s %7s %8s  %s\n' "$x" \
-				"${labels[0]}" - - - - \
+			put_row "$rowdir/$x" "$x" "${labels[0]}" - \
 				"$( ((interrupted)) && echo "not finished: interrupted" ||
-					echo "no result, see build/$x.ktap")" >"$rowdir/$x"
+					echo "no result, see build/$x.ktap")"
 		fi
 		row "$rowdir/$x"
 	done
