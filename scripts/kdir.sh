@@ -27,10 +27,18 @@ set -euo pipefail
 PKG=linux-source-7.3
 SUITE=trixie-backports
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
-# What we unpack from the source tarball (relative to $PKG/).
+# What we unpack from the source tarball (relative to $PKG/).  The stamp
+# records the list: a cache unpacked with another list is fetched again,
+# so a part added here reaches every existing cache.
 PARTS=(mm include lib tools arch/x86/include scripts Documentation/mm Makefile)
 
 say() { echo "vma: $*" >&2; }
+
+# Whether $1/$PKG is complete and was unpacked with today's PARTS.
+cache_ok() {
+	[[ -d $1/$PKG && -f $1/$PKG.stamp ]] &&
+		[[ $(sed -n 2p "$1/$PKG.stamp") == "parts: ${PARTS[*]}" ]]
+}
 die() { say "$@"; exit 1; }
 
 quiet=0
@@ -106,13 +114,14 @@ fetch_default() {
 		say "waiting for another fetch into $cache"
 		flock 9
 	fi
-	if [[ -f $stamp && -d $final ]]; then
+	if cache_ok "$cache"; then
 		exec 9>&-
 		return 0
 	fi
 
-	# Leftovers of interrupted runs (safe: we hold the lock).
-	rm -rf "$cache"/.tmp.* "$final" "$stamp"
+	# Leftovers of interrupted runs (safe: we hold the lock).  A tree
+	# unpacked with other parts stays in use until the new one is in place.
+	rm -rf "$cache"/.tmp.*
 
 	mirror=$(find_mirror)
 	[[ -n $mirror ]] ||
@@ -162,8 +171,12 @@ fetch_default() {
 	[[ -f $tmpsrc/$PKG/Makefile ]] || die "cannot unpack $deb: no $PKG/Makefile inside"
 
 	# Complete: move into place, then write the stamp last.
+	rm -f "$stamp"
+	if [[ -e $final ]]; then
+		mv -T "$final" "$tmpdl/old"
+	fi
 	mv -T "$tmpsrc/$PKG" "$final"
-	basename "$deb" >"$stamp"
+	printf '%s\nparts: %s\n' "$(basename "$deb")" "${PARTS[*]}" >"$stamp"
 	rm -rf "$tmpdl" "$tmpsrc"
 	trap - EXIT INT HUP TERM
 	exec 9>&-
@@ -229,7 +242,7 @@ else
 		echo "$tree"
 		exit 0
 	fi
-	[[ -f $cache/$PKG.stamp && -d $cache/$PKG ]] || fetch_default "$cache"
+	cache_ok "$cache" || fetch_default "$cache"
 fi
 
 validate "$tree" "$what"
