@@ -46,9 +46,7 @@ tree_sum() {
 touch "$work/stamp"
 sleep 1
 
-echo "KTAP version 1"
-echo "# kernel tree $kdir"
-echo "1..21"
+header "kernel tree $kdir"
 
 # The kernel tree argument.
 expect_fail kdir_missing 'KDIR /nonexistent does not exist' \

@@ -33,9 +33,7 @@ copy_harness() {
 		tar -C "$1" -xf -
 }
 
-echo "KTAP version 1"
-echo "# kernel tree $kdir"
-echo "1..6"
+header "kernel tree $kdir"
 case $repo/ in
 "$kdir"/*)
 	# Our files could not be told from upstream's there.
@@ -88,7 +86,7 @@ for layout in overlay replace; do
 		result "${layout}_make_vma" no \
 			"./vma exit $rc: ${sum:-no summary}; $(grep -m3 '^not ok' "$work/$layout.ktap" | paste -sd' ')"
 	fi
-	echo "# $layout: ${sum:-no summary}"
+	diag "$layout: ${sum:-no summary}"
 	if [[ $layout == overlay ]]; then
 		if grep -q '^ok [0-9]* upstream$' "$work/$layout.ktap"; then
 			result overlay_upstream_runs yes ""
