@@ -67,6 +67,11 @@ expect_fail kdir_no_vm_refcnt 'too old: no refcount-based per-VMA lock \(vm_refc
 	make -s -C "$repo" KDIR="$work/norefcnt" O="$work/b2"
 expect_fail run_tests_kdir_missing 'KDIR /nonexistent does not exist' \
 	"$repo/run_tests.sh" --quick --kdir /nonexistent
+# The matrix reads KTAP with the tree's kunit_parser.py.
+"$repo/scripts/linkcopy.sh" "$kdir" "$work/nokunit"
+rm -r "$work/nokunit/tools/testing/kunit"
+expect_fail run_tests_no_kunit_parser 'has no tools/testing/kunit/kunit_parser.py' \
+	"$repo/run_tests.sh" --quick --kdir "$work/nokunit"
 
 # liburcu missing, and no way to install it (simulated).
 expect_fail liburcu_missing 'liburcu-dev is required' \

@@ -15,115 +15,115 @@ import sys
 from dataclasses import dataclass, field
 
 CLOSING = re.compile(r'^vma: ([0-9]+) passed, ([0-9]+) failed, '
-		     r'([0-9]+) skipped$')
+                     r'([0-9]+) skipped$')
 
 _parser = None
 _printer = None
 
 
 class NoParser(Exception):
-	"""The tree has no usable tools/testing/kunit/kunit_parser.py."""
+    """The tree has no usable tools/testing/kunit/kunit_parser.py."""
 
 
 def load(tree):
-	"""Import kunit_parser and kunit_printer from TREE's tools/testing/kunit.
+    """Import kunit_parser and kunit_printer from TREE's tools/testing/kunit.
 
-	Raises NoParser, with the one line to print, if the tree lacks them or
-	they do not import.
-	"""
-	global _parser, _printer
+    Raises NoParser, with the one line to print, if the tree lacks them or
+    they do not import.
+    """
+    global _parser, _printer
 
-	kdir = os.path.join(tree, 'tools', 'testing', 'kunit')
-	if not os.path.isfile(os.path.join(kdir, 'kunit_parser.py')):
-		raise NoParser(f'{tree} has no tools/testing/kunit/kunit_parser.py '
-			       '(the KTAP parser every result is read with)')
-	sys.path.insert(0, kdir)
-	try:
-		for name in ('kunit_printer', 'kunit_parser'):
-			sys.modules.pop(name, None)
-		_printer = importlib.import_module('kunit_printer')
-		_parser = importlib.import_module('kunit_parser')
-		for mod, name in ((_parser, 'parse_run_tests'),
-				  (_parser, 'TestStatus'),
-				  (_printer, 'null_printer')):
-			getattr(mod, name)
-	except (ImportError, AttributeError, SyntaxError) as e:
-		raise NoParser(f'{kdir}/kunit_parser.py does not load: {e}')
-	finally:
-		sys.path.remove(kdir)
+    kdir = os.path.join(tree, 'tools', 'testing', 'kunit')
+    if not os.path.isfile(os.path.join(kdir, 'kunit_parser.py')):
+        raise NoParser(f'{tree} has no tools/testing/kunit/kunit_parser.py '
+                       '(the KTAP parser every result is read with)')
+    sys.path.insert(0, kdir)
+    try:
+        for name in ('kunit_printer', 'kunit_parser'):
+            sys.modules.pop(name, None)
+        _printer = importlib.import_module('kunit_printer')
+        _parser = importlib.import_module('kunit_parser')
+        for mod, name in ((_parser, 'parse_run_tests'),
+                          (_parser, 'TestStatus'),
+                          (_printer, 'null_printer')):
+            getattr(mod, name)
+    except (ImportError, AttributeError, SyntaxError) as e:
+        raise NoParser(f'{kdir}/kunit_parser.py does not load: {e}')
+    finally:
+        sys.path.remove(kdir)
 
 
 @dataclass
 class Case:
-	"""A test case: its full name (suite.case), whether it failed (or
-	crashed), and the diagnostics before its result line.
-	"""
-	name: str
-	failed: bool
-	log: list
+    """A test case: its full name (suite.case), whether it failed (or
+    crashed), and the diagnostics before its result line.
+    """
+    name: str
+    failed: bool
+    log: list
 
 
 @dataclass
 class Result:
-	"""What a KTAP file says.
+    """What a KTAP file says.
 
-	closing is (passed, failed, skipped) from its last closing line, or
-	None if it has none; passed, failed and skipped are the parser's counts
-	(crashed cases count as failed); errors are the parser's complaints;
-	cases every test case, depth first.
-	"""
-	closing: tuple = None
-	passed: int = 0
-	failed: int = 0
-	skipped: int = 0
-	errors: int = 0
-	cases: list = field(default_factory=list)
+    closing is (passed, failed, skipped) from its last closing line, or
+    None if it has none; passed, failed and skipped are the parser's counts
+    (crashed cases count as failed); errors are the parser's complaints;
+    cases every test case, depth first.
+    """
+    closing: tuple = None
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    errors: int = 0
+    cases: list = field(default_factory=list)
 
-	@property
-	def failures(self):
-		"""The cases that failed or crashed."""
-		return [c for c in self.cases if c.failed]
+    @property
+    def failures(self):
+        """The cases that failed or crashed."""
+        return [c for c in self.cases if c.failed]
 
-	def agrees(self):
-		"""Whether the parser's counts are what the closing line says."""
-		return self.closing == (self.passed, self.failed, self.skipped) \
-			and not self.errors
+    def agrees(self):
+        """Whether the parser's counts are what the closing line says."""
+        return self.closing == (self.passed, self.failed, self.skipped) \
+            and not self.errors
 
 
 def _walk(test, prefix, out):
-	if not test.subtests:
-		bad = test.status in (_parser.TestStatus.FAILURE,
-				      _parser.TestStatus.TEST_CRASHED)
-		out.append(Case(prefix + test.name, bad, list(test.log)))
-		return
-	# A suite's cases are named suite.case, as ./vma -t names them; the
-	# scripts of tests/ name their results suite.case themselves.
-	sub = '' if test.name == 'main' else prefix + test.name + '.'
-	for t in test.subtests:
-		_walk(t, sub, out)
+    if not test.subtests:
+        bad = test.status in (_parser.TestStatus.FAILURE,
+                              _parser.TestStatus.TEST_CRASHED)
+        out.append(Case(prefix + test.name, bad, list(test.log)))
+        return
+    # A suite's cases are named suite.case, as ./vma -t names them; the
+    # scripts of tests/ name their results suite.case themselves.
+    sub = '' if test.name == 'main' else prefix + test.name + '.'
+    for t in test.subtests:
+        _walk(t, sub, out)
 
 
 def parse(lines):
-	"""Parse KTAP LINES (an iterable of str) into a Result."""
-	lines = list(lines)
-	res = Result()
-	for line in lines:
-		m = CLOSING.match(line.rstrip('\n'))
-		if m:
-			res.closing = tuple(int(x) for x in m.groups())
-	test = _parser.parse_run_tests(lines, _printer.null_printer)
-	c = test.counts
-	res.passed, res.failed, res.skipped = c.passed, c.failed + c.crashed, \
-		c.skipped
-	res.errors = c.errors
-	_walk(test, '', res.cases)
-	return res
+    """Parse KTAP LINES (an iterable of str) into a Result."""
+    lines = list(lines)
+    res = Result()
+    for line in lines:
+        m = CLOSING.match(line.rstrip('\n'))
+        if m:
+            res.closing = tuple(int(x) for x in m.groups())
+    test = _parser.parse_run_tests(lines, _printer.null_printer)
+    c = test.counts
+    res.passed, res.failed, res.skipped = c.passed, c.failed + c.crashed, \
+        c.skipped
+    res.errors = c.errors
+    _walk(test, '', res.cases)
+    return res
 
 
 def read(path):
-	"""Parse the KTAP file PATH (an empty Result if it does not exist)."""
-	try:
-		with open(path, errors='replace') as f:
-			return parse(f)
-	except FileNotFoundError:
-		return Result()
+    """Parse the KTAP file PATH (an empty Result if it does not exist)."""
+    try:
+        with open(path, errors='replace') as f:
+            return parse(f)
+    except FileNotFoundError:
+        return Result()

@@ -43,52 +43,52 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Row:
-	"""One row of the matrix (see the module's docstring)."""
-	name: str
-	make: tuple = None
-	run: tuple = ('{prog}', '{tests}')
-	env: tuple = ()
-	build: str = None
-	when: tuple = ('full',)
-	trees: str = 'all'
-	patched: bool = True
-	after: str = None
-	slot: bool = True
-	needs: tuple = ()
-	gcov: bool = False
+    """One row of the matrix (see the module's docstring)."""
+    name: str
+    make: tuple = None
+    run: tuple = ('{prog}', '{tests}')
+    env: tuple = ()
+    build: str = None
+    when: tuple = ('full',)
+    trees: str = 'all'
+    patched: bool = True
+    after: str = None
+    slot: bool = True
+    needs: tuple = ()
+    gcov: bool = False
 
-	@property
-	def builds(self):
-		"""Whether the row builds ./vma (a configuration, not a script)."""
-		return self.make is not None
+    @property
+    def builds(self):
+        """Whether the row builds ./vma (a configuration, not a script)."""
+        return self.make is not None
 
-	def build_dir(self):
-		"""The name of its build directory (without the tree's index)."""
-		return self.build or self.name
+    def build_dir(self):
+        """The name of its build directory (without the tree's index)."""
+        return self.build or self.name
 
 
 ROWS = (
-	Row('asan', make=('SANITIZE=1',), when=('quick', 'full')),
-	# Valgrind runs one thread at a time; handing its lock to the threads
-	# in turn (--fair-sched) runs the suite about a tenth faster here.
-	Row('valgrind', make=('SANITIZE=0',), needs=('valgrind',),
-	    run=('valgrind', '-q', '--fair-sched=yes', '--error-exitcode=99',
-		 '--leak-check=full', '{prog}', '--timeout', '120', '{tests}')),
-	Row('kcsan', make=('KCSAN=1',)),
-	Row('torture', make=('KCSAN=1',), build='kcsan',
-	    run=('{prog}', '--torture', '--threads', '2', '--seconds', '5')),
-	# --coverage: lines from an -O0 build, branches from an -O1 one
-	# (the Makefile says why).
-	Row('coverage', make=('SANITIZE=0', 'COVERAGE=1'), when=('coverage',),
-	    trees='first', needs=('lcov',), gcov=True,
-	    run=('{prog}', '--sites', '{tests}')),
-	Row('branches', make=('SANITIZE=0', 'COVERAGE=branches'),
-	    when=('coverage',), trees='first', needs=('lcov',), gcov=True),
-	# Bad input, end to end, with the first tree's ASan build.
-	Row('cli', trees='first', patched=False, after='asan', slot=False,
-	    run=('tests/cli.sh', '{tree}', '{repo}/build/asan-{i}/vma'),
-	    env=(('VMA_CLI_O', '{repo}/build/asan-{i}'),)),
-	# In a kernel tree at tools/testing/vma, over upstream's and instead.
-	Row('intree', trees='first', patched=False,
-	    run=('tests/intree.sh', '{tree}', '{jobs}')),
+    Row('asan', make=('SANITIZE=1',), when=('quick', 'full')),
+    # Valgrind runs one thread at a time; handing its lock to the threads
+    # in turn (--fair-sched) runs the suite about a tenth faster here.
+    Row('valgrind', make=('SANITIZE=0',), needs=('valgrind',),
+        run=('valgrind', '-q', '--fair-sched=yes', '--error-exitcode=99',
+             '--leak-check=full', '{prog}', '--timeout', '120', '{tests}')),
+    Row('kcsan', make=('KCSAN=1',)),
+    Row('torture', make=('KCSAN=1',), build='kcsan',
+        run=('{prog}', '--torture', '--threads', '2', '--seconds', '5')),
+    # --coverage: lines from an -O0 build, branches from an -O1 one
+    # (the Makefile says why).
+    Row('coverage', make=('SANITIZE=0', 'COVERAGE=1'), when=('coverage',),
+        trees='first', needs=('lcov',), gcov=True,
+        run=('{prog}', '--sites', '{tests}')),
+    Row('branches', make=('SANITIZE=0', 'COVERAGE=branches'),
+        when=('coverage',), trees='first', needs=('lcov',), gcov=True),
+    # Bad input, end to end, with the first tree's ASan build.
+    Row('cli', trees='first', patched=False, after='asan', slot=False,
+        run=('tests/cli.sh', '{tree}', '{repo}/build/asan-{i}/vma'),
+        env=(('VMA_CLI_O', '{repo}/build/asan-{i}'),)),
+    # In a kernel tree at tools/testing/vma, over upstream's and instead.
+    Row('intree', trees='first', patched=False,
+        run=('tests/intree.sh', '{tree}', '{jobs}')),
 )
