@@ -14,4 +14,5 @@ for py in ${VMA_PYTHON:-} /usr/bin/python3 python3 ""; do
 	[[ -n $py ]] && command -v "$py" >/dev/null && break
 done
 [[ -n $py ]] || { "$repo/scripts/need.sh" python3 && py=python3; } || exit 2
-exec "$py" "$repo/scripts/matrix/mutants.py" "$@"
+# -B: no __pycache__ written, here or in the tree (kunit_parser.py).
+exec "$py" -B "$repo/scripts/matrix/mutants.py" "$@"

@@ -38,9 +38,11 @@ expect_fail() {
 	fi
 }
 
+# What changed in the tree (files, and directories such as a __pycache__
+# that the import of its kunit_parser.py would make).
 tree_sum() {
-	(cd "$1" && find mm include/linux lib tools/testing/vma -type f \
-		-newer "$work/stamp" 2>/dev/null | head -n 5)
+	(cd "$1" && find mm include/linux lib tools/testing/vma \
+		tools/testing/kunit -newer "$work/stamp" 2>/dev/null | head -n 5)
 }
 
 touch "$work/stamp"

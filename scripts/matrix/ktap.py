@@ -37,6 +37,8 @@ def load(tree):
     if not os.path.isfile(os.path.join(kdir, 'kunit_parser.py')):
         raise NoParser(f'{tree} has no tools/testing/kunit/kunit_parser.py '
                        '(the KTAP parser every result is read with)')
+    # Import only: no __pycache__ written into the tree.
+    sys.dont_write_bytecode = True
     sys.path.insert(0, kdir)
     try:
         for name in ('kunit_printer', 'kunit_parser'):
