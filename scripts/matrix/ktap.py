@@ -129,3 +129,47 @@ def read(path):
             return parse(f)
     except FileNotFoundError:
         return Result()
+
+
+def _lines(test, prefix, out):
+    status = {'SUCCESS': 'ok', 'FAILURE': 'not-ok', 'SKIPPED': 'skip',
+              'TEST_CRASHED': 'crashed'}.get(test.status.name,
+                                             test.status.name.lower())
+    name = prefix + test.name
+    if test.name != 'main':
+        reason = f' # {test.skip_reason}' if status == 'skip' and \
+            test.skip_reason else ''
+        out.append(f'{name} {status}{reason}')
+    sub = '' if test.name == 'main' else name + '.'
+    for t in test.subtests:
+        _lines(t, sub, out)
+
+
+def main(argv):
+    """ktap.py KDIR FILE: FILE's tests as the tree's kunit_parser reads them.
+
+    One line per suite and case, "NAME STATUS" (suite.case; ok, not-ok,
+    skip with "# reason", crashed), then the closing line if the file has
+    one.  For the scripts of tests/; exit 2 if the tree has no parser.
+    """
+    if len(argv) != 2:
+        print('usage: ktap.py KDIR FILE', file=sys.stderr)
+        return 2
+    try:
+        load(argv[0])
+    except NoParser as e:
+        print(f'vma: {e}', file=sys.stderr)
+        return 2
+    with open(argv[1], errors='replace') as f:
+        lines = list(f)
+    out = []
+    _lines(_parser.parse_run_tests(lines, _printer.null_printer), '', out)
+    res = parse(lines)
+    if res.closing:
+        out.append('vma: %d passed, %d failed, %d skipped' % res.closing)
+    print('\n'.join(out))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
