@@ -36,6 +36,17 @@ after    a script that starts once this row on the first tree has given its
 slot     False: does not count against --rows (it mostly waits)
 needs    Debian packages it needs (scripts/need.sh installs or names them)
 gcov     its build directory's *.gcda are removed before the run
+arch     a row for another architecture (a cross build, say 'arm64'): it
+         runs, where its 'when' says, only if run_tests.sh --arch ARCH
+         names it
+
+An optional row, and one for another architecture:
+
+    Row('lockdep_off', make=('CONFIG=production',), when=('optional',)),
+    Row('arm64', make=('ARCH=arm64',), arch='arm64',
+        needs=('gcc-aarch64-linux-gnu',), trees='first'),
+
+Row.selected() is the one place that says which rows a run takes.
 """
 
 from dataclasses import dataclass
@@ -56,11 +67,24 @@ class Row:
     slot: bool = True
     needs: tuple = ()
     gcov: bool = False
+    arch: str = None
 
     @property
     def builds(self):
         """Whether the row builds ./vma (a configuration, not a script)."""
         return self.make is not None
+
+    def selected(self, sel, named=(), arches=(), patched=False):
+        """Whether a run takes this row: SEL is the run's selection
+        ('quick', 'full' or 'coverage'), NAMED the rows --with names,
+        ARCHES the architectures --arch names, PATCHED whether it tests
+        --patch files.
+        """
+        if self.arch and self.arch not in arches:
+            return False
+        if patched and not self.patched:
+            return False
+        return sel in self.when or self.name in named
 
     def build_dir(self):
         """The name of its build directory (without the tree's index)."""

@@ -9,7 +9,8 @@ The rows are data: scripts/matrix/rows.py.
 
   ./run_tests.sh [--kdir PATH] [--patch FILE]... [--quick] [--jobs N]
                  [--rows N] [--row-timeout S] [--keep] [--cc CC]
-                 [-t PATTERN] [--with ROW]... [--coverage | --timings]
+                 [-t PATTERN] [--with ROW]... [--arch ARCH]...
+                 [--coverage | --timings]
 
 --kdir PATH   use this tree (never modified) instead of the default one
 --patch FILE  apply FILE (diff, git format-patch output or an mbox of a
@@ -33,6 +34,7 @@ The rows are data: scripts/matrix/rows.py.
               kernel file the build compiles, with the lines of the lock
               code that no test reaches
 --with ROW    also run the optional row ROW (rows.py)
+--arch ARCH   also run the rows for architecture ARCH (rows.py)
 -t PATTERN    run only the tests matching PATTERN (as ./vma -t)
 
 Every KTAP result is read with the tree's tools/testing/kunit/kunit_parser.py.
@@ -96,6 +98,7 @@ class Options:
         self.cc = os.environ.get('CC') or 'cc'
         self.tests = []
         self.extra = []
+        self.arches = []
         self._parse(list(argv))
 
     def _parse(self, args):
@@ -138,6 +141,12 @@ class Options:
                     raise Usage(f"no row named '{name}' "
                                 '(scripts/matrix/rows.py)')
                 self.extra.append(name)
+            elif opt == '--arch':
+                arch = value('an architecture')
+                if arch not in [r.arch for r in ROWS]:
+                    raise Usage(f"no row for --arch {arch} "
+                                '(scripts/matrix/rows.py)')
+                self.arches.append(arch)
             elif opt in ('-h', '--help'):
                 print(__doc__.rstrip())
                 sys.exit(0)
@@ -149,6 +158,12 @@ class Options:
         if self.coverage:
             return 'coverage'
         return 'quick' if self.quick else 'full'
+
+    def selected_rows(self):
+        """The rows this run takes, in table order."""
+        return [r for r in ROWS
+                if r.selected(self.selection(), self.extra, self.arches,
+                              bool(self.patches))]
 
 
 def sh(cmd, **kw):
@@ -323,10 +338,7 @@ class Matrix:
         self.outcomes = {}
         self.threads = []
         self.waiting = {}
-        sel = opt.selection()
-        self.rows = [r for r in ROWS
-                     if (sel in r.when or r.name in opt.extra) and
-                     (r.patched or not opt.patches)]
+        self.rows = opt.selected_rows()
 
     # What a row is, where its files are.
 
@@ -671,8 +683,7 @@ def main(argv):
     os.chdir(REPO)
     if not shutil.which(opt.cc):
         raise Usage(f"compiler '{opt.cc}' not found")
-    sel = opt.selection()
-    rows = [r for r in ROWS if sel in r.when or r.name in opt.extra]
+    rows = opt.selected_rows()
     pkgs = ['liburcu-dev', 'python3']
     if 'clang' in opt.cc:
         pkgs.append('clang')
