@@ -32,8 +32,8 @@ trees    'all' (the tree, and the series fixture tree in a full run) or
          'first' (the tree only)
 patched  False: not run with --patch (it tests the harness, not the tree)
 after    a script that starts once this row on the first tree has given its
-         result (it uses that row's build), beside the others
-slot     False: does not count against --rows (it mostly waits)
+         result (it uses that row's build), beside the others: it does
+         not count against --rows (cli mostly waits)
 needs    Debian packages it needs (scripts/need.sh installs or names them)
 gcov     its build directory's *.gcda are removed before the run
 arch     a row for another architecture (a cross build, say 'arm64'): it
@@ -64,7 +64,6 @@ class Row:
     trees: str = 'all'
     patched: bool = True
     after: str = None
-    slot: bool = True
     needs: tuple = ()
     gcov: bool = False
     arch: str = None
@@ -109,7 +108,7 @@ ROWS = (
     Row('branches', make=('SANITIZE=0', 'COVERAGE=branches'),
         when=('coverage',), trees='first', needs=('lcov',), gcov=True),
     # Bad input, end to end, with the first tree's ASan build.
-    Row('cli', trees='first', patched=False, after='asan', slot=False,
+    Row('cli', trees='first', patched=False, after='asan',
         run=('tests/cli.sh', '{tree}', '{repo}/build/asan-{i}/vma'),
         env=(('VMA_CLI_O', '{repo}/build/asan-{i}'),)),
     # In a kernel tree at tools/testing/vma, over upstream's and instead.
