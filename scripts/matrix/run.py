@@ -96,6 +96,9 @@ class Options:
         self.timings = False
         self.keep = False
         self.cc = os.environ.get('CC') or 'cc'
+        # Named by the user: every row's make gets CC=; otherwise each
+        # build takes its own default (a cross row its cross compiler).
+        self.cc_named = bool(os.environ.get('CC'))
         self.tests = []
         self.extra = []
         self.arches = []
@@ -133,6 +136,7 @@ class Options:
                 self.keep = True
             elif opt == '--cc':
                 self.cc = value('a compiler')
+                self.cc_named = True
             elif opt == '-t':
                 self.tests += ['-t', value('a pattern')]
             elif opt == '--with':
@@ -389,8 +393,9 @@ class Matrix:
         """make ROW's build on tree I; whether it built (None: stopped)."""
         os.makedirs(out_dir, exist_ok=True)
         cmd = ['make', '-s', f'-j{self.opt.jobs}', f'KDIR={self.trees[i]}',
-               f'O={out_dir}', f'PROG={out_dir}/vma', f'CC={self.opt.cc}',
-               *row.make]
+               f'O={out_dir}', f'PROG={out_dir}/vma', *row.make]
+        if self.opt.cc_named:
+            cmd.append(f'CC={self.opt.cc}')
         # Rows that share a build directory (and other runs of the
         # matrix) take turns.
         with open(os.path.join(out_dir, '.lock'), 'w') as lk, \
