@@ -93,6 +93,8 @@ expect_fail vma_unknown_test "no test matches 'no_such_test'" \
 	"$vma" -t no_such_test
 expect_fail run_tests_unknown_option "unknown option '--bogus'" \
 	"$repo/run_tests.sh" --bogus
+expect_fail run_tests_unknown_row "no row named 'bogus'" \
+	"$repo/run_tests.sh" --with bogus
 
 # Patches.
 expect_fail patch_missing 'patch /nonexistent.patch does not exist' \
