@@ -99,8 +99,7 @@ static void xp_check_refcnt(struct xp_ctx *c, int r, struct vm_area_struct *vma,
 	for (i = 0; i < 3; i++)
 		transient += i != r && READ_ONCE(c->in_op[i]);
 	if (base < 1 + holders || base > 1 + holders + transient)
-		vh_fail(__FILE__, __LINE__,
-			"reader %d holds [%#lx-%#lx) with vm_refcnt %#x: not 1 (attached) + %u holder(s)%s",
+		VH_FAIL("reader %d holds [%#lx-%#lx) with vm_refcnt %#x: not 1 (attached) + %u holder(s)%s",
 			r, s->start, s->end, cnt, holders,
 			transient ? " (+ lookups in progress)" : "");
 }
@@ -117,16 +116,13 @@ static void xp_hold(struct xp_ctx *c, int r, struct vm_area_struct *vma,
 	WRITE_ONCE(c->held[r], vma);
 	vh_vma_snap(vma, &before);
 	if (READ_ONCE(c->write_locked) == vma)
-		vh_fail(__FILE__, __LINE__,
-			"reader %d got [%#lx-%#lx) while the writer holds it write-locked",
+		VH_FAIL("reader %d got [%#lx-%#lx) while the writer holds it write-locked",
 			r, before.start, before.end);
 	if (before.mm != c->mm)
-		vh_fail(__FILE__, __LINE__,
-			"reader %d got a VMA of another mm (%p, not %p)", r,
+		VH_FAIL("reader %d got a VMA of another mm (%p, not %p)", r,
 			before.mm, c->mm);
 	if (before.end <= lo || before.start >= hi)
-		vh_fail(__FILE__, __LINE__,
-			"reader %d got [%#lx-%#lx), looking for [%#lx-%#lx)",
+		VH_FAIL("reader %d got [%#lx-%#lx), looking for [%#lx-%#lx)",
 			r, before.start, before.end, lo, hi);
 	xp_check_refcnt(c, r, vma, &before);
 
@@ -135,13 +131,11 @@ static void xp_hold(struct xp_ctx *c, int r, struct vm_area_struct *vma,
 
 	vh_vma_snap(vma, &after);
 	if (!vh_vma_snap_same(&before, &after))
-		vh_fail(__FILE__, __LINE__,
-			"read-locked VMA changed under reader %d: [%#lx-%#lx) pgoff %#lx flags %#lx -> [%#lx-%#lx) pgoff %#lx flags %#lx",
+		VH_FAIL("read-locked VMA changed under reader %d: [%#lx-%#lx) pgoff %#lx flags %#lx -> [%#lx-%#lx) pgoff %#lx flags %#lx",
 			r, before.start, before.end, before.pgoff, before.flags,
 			after.start, after.end, after.pgoff, after.flags);
 	if (READ_ONCE(c->write_locked) == vma)
-		vh_fail(__FILE__, __LINE__,
-			"the writer write-locked [%#lx-%#lx) while reader %d holds it",
+		VH_FAIL("the writer write-locked [%#lx-%#lx) while reader %d holds it",
 			before.start, before.end, r);
 	xp_check_refcnt(c, r, vma, &before);
 	WRITE_ONCE(c->in_op[r], true);
@@ -185,8 +179,7 @@ static void xp_walk(struct xp_ctx *c, int r)
 		if (IS_ERR_OR_NULL(vma))
 			break;
 		if (vma->vm_start < addr)
-			vh_fail(__FILE__, __LINE__,
-				"lock_next_vma() from %#lx returned [%#lx-%#lx)",
+			VH_FAIL("lock_next_vma() from %#lx returned [%#lx-%#lx)",
 				addr, vma->vm_start, vma->vm_end);
 		for (pg = 0; pg < VH_LAYOUT_MAX; pg++)
 			seen[pg] |= VH_BASE + VH_PG(pg) >= vma->vm_start &&
@@ -195,11 +188,10 @@ static void xp_walk(struct xp_ctx *c, int r)
 		xp_hold(c, r, vma, vma->vm_start, vma->vm_end);
 	}
 	rcu_read_unlock();
-	VH_CHECK(!IS_ERR(vma));
+	VH_EXPECT_TRUE(!IS_ERR(vma));
 	for (pg = 0; pg < VH_LAYOUT_MAX; pg++) {
 		if (xp_stays(c, pg) && !seen[pg]) {
-			vh_fail(__FILE__, __LINE__,
-				"lock_next_vma() walk missed page %lu (%#lx), mapped throughout",
+			VH_FAIL("lock_next_vma() walk missed page %lu (%#lx), mapped throughout",
 				pg, VH_BASE + VH_PG(pg));
 			break;
 		}
@@ -226,8 +218,7 @@ static void xp_reader(struct xp_ctx *c, int r)
 		vma = vh_start_read_unlocked(c->mm, addr);
 		WRITE_ONCE(c->in_op[r], false);
 		if (!vma && row->always_mapped)
-			vh_fail(__FILE__, __LINE__,
-				"vma_start_read_unlocked(%#lx) found nothing; the address is mapped throughout",
+			VH_FAIL("vma_start_read_unlocked(%#lx) found nothing; the address is mapped throughout",
 				addr);
 		break;
 	}
@@ -247,8 +238,7 @@ static void xp_check_exclusive(struct xp_ctx *c)
 
 	for (r = 0; r < 2; r++)
 		if (READ_ONCE(c->held[r]) == c->vma)
-			vh_fail(__FILE__, __LINE__,
-				"vma_start_write() returned while reader %d holds the VMA",
+			VH_FAIL("vma_start_write() returned while reader %d holds the VMA",
 				r);
 }
 
@@ -284,7 +274,7 @@ static void xp_writer(void *arg)
 		/* The VMA write lock went with the downgrade. */
 		WRITE_ONCE(c->in_op[2], true);
 		vma = lock_vma_under_rcu(c->mm, c->vma->vm_start);
-		VH_CHECK(vma == c->vma);
+		VH_EXPECT_TRUE(vma == c->vma);
 		if (vma)
 			vma_end_read(vma);
 		WRITE_ONCE(c->in_op[2], false);
@@ -297,24 +287,24 @@ static void xp_writer(void *arg)
 		xp_write_lock(c);
 		break;
 	case XP_WRITER_UNMAP:
-		VH_CHECK_EQ(vh_unmap(c->mm, s, e), 0);
+		VH_EXPECT_EQ(vh_unmap(c->mm, s, e), 0);
 		break;
 	case XP_WRITER_PROTECT:
-		VH_CHECK_EQ(vh_protect(c->mm, s, e, row->prot), 0);
+		VH_EXPECT_EQ(vh_protect(c->mm, s, e, row->prot), 0);
 		break;
 	case XP_WRITER_MAP:
-		VH_CHECK_EQ(vh_map(c->mm, s, e, row->flags), 0);
+		VH_EXPECT_EQ(vh_map(c->mm, s, e, row->flags), 0);
 		break;
 	case XP_WRITER_REPLACE:
-		VH_CHECK_EQ(vh_unmap(c->mm, s, e), 0);
-		VH_CHECK_EQ(vh_map(c->mm, s, e, row->flags), 0);
+		VH_EXPECT_EQ(vh_unmap(c->mm, s, e), 0);
+		VH_EXPECT_EQ(vh_map(c->mm, s, e, row->flags), 0);
 		break;
 	case XP_WRITER_RECYCLE:
-		VH_CHECK_EQ(vh_unmap(c->mm, s, e), 0);
+		VH_EXPECT_EQ(vh_unmap(c->mm, s, e), 0);
 		mmap_write_unlock(c->mm);
 		/* The cache hands the freed VMA out again at once. */
 		mmap_write_lock(c->other);
-		VH_CHECK_EQ(vh_map(c->other, s, e, row->flags), 0);
+		VH_EXPECT_EQ(vh_map(c->other, s, e, row->flags), 0);
 		c->recycled = vma_lookup(c->other, s);
 		mmap_write_unlock(c->other);
 		return;
@@ -353,18 +343,18 @@ static void xp_setup(void *ctx, const void *rowp)
 
 	c->row = row;
 	c->mm = vh_mm_new();
-	VH_CHECK(n > 0);
-	VH_CHECK(vh_layout_span(row->range, '*', &c->start, &c->end));
+	VH_EXPECT_TRUE(n > 0);
+	VH_EXPECT_TRUE(vh_layout_span(row->range, '*', &c->start, &c->end));
 	if (row->reader != XP_READER_NEXT)
-		VH_CHECK(vh_layout_span(row->read_at, '^', &c->addr, &unused));
+		VH_EXPECT_TRUE(vh_layout_span(row->read_at, '^', &c->addr, &unused));
 	if (n > 0) {
 		c->first = v[0].start;
 		c->last = v[n - 1].start;
 	}
-	VH_CHECK_EQ(vh_map_layout(c->mm, row->before), 0);
+	VH_EXPECT_EQ(vh_map_layout(c->mm, row->before), 0);
 	c->vma = vma_lookup(c->mm, c->start);
 	if (row->writer <= XP_WRITER_RELOCK || row->writer == XP_WRITER_RECYCLE)
-		VH_CHECK(c->vma);
+		VH_EXPECT_TRUE(c->vma);
 	if (row->writer == XP_WRITER_RECYCLE)
 		c->other = vh_mm_new();
 }
@@ -378,8 +368,7 @@ static void xp_check_refs(struct mm_struct *mm)
 	mmap_read_lock(mm);
 	for_each_vma(vmi, vma) {
 		if (refcount_read(&vma->vm_refcnt) != 1)
-			vh_fail(__FILE__, __LINE__,
-				"[%#lx-%#lx) ends with vm_refcnt %u: a reference was left behind",
+			VH_FAIL("[%#lx-%#lx) ends with vm_refcnt %u: a reference was left behind",
 				vma->vm_start, vma->vm_end,
 				refcount_read(&vma->vm_refcnt));
 	}
@@ -391,13 +380,13 @@ static void xp_check(void *ctx)
 	struct xp_ctx *c = ctx;
 
 	xp_check_refs(c->mm);
-	VH_CHECK(vh_layout_is(c->mm, c->row->after));
+	VH_EXPECT_TRUE(vh_layout_is(c->mm, c->row->after));
 	if (c->other) {
 		/* The reader must not have kept the other mm or the VMA. */
-		VH_CHECK(c->recycled == c->vma);
+		VH_EXPECT_TRUE(c->recycled == c->vma);
 		if (c->recycled)
-			VH_CHECK_EQ(refcount_read(&c->recycled->vm_refcnt), 1);
-		VH_CHECK_EQ(atomic_read(&c->other->mm_count), 1);
+			VH_EXPECT_EQ(refcount_read(&c->recycled->vm_refcnt), 1);
+		VH_EXPECT_EQ(atomic_read(&c->other->mm_count), 1);
 	}
 }
 

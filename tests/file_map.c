@@ -493,19 +493,16 @@ static void fm_check_file(struct fm_ctx *c)
 			in |= mapping->vh_i_mmap[i] == vma;
 		if (vma->vm_file != &c->f->file) {
 			if (in)
-				vh_fail(__FILE__, __LINE__,
-					"[%#lx-%#lx) does not map the file but is in its i_mmap tree",
+				VH_FAIL("[%#lx-%#lx) does not map the file but is in its i_mmap tree",
 					vma->vm_start, vma->vm_end);
 			continue;
 		}
 		nr++;
 		if (!in)
-			vh_fail(__FILE__, __LINE__,
-				"[%#lx-%#lx) maps the file but is not in its i_mmap tree",
+			VH_FAIL("[%#lx-%#lx) maps the file but is not in its i_mmap tree",
 				vma->vm_start, vma->vm_end);
 		if (vma->vm_ops != &fm_vm_ops)
-			vh_fail(__FILE__, __LINE__,
-				"[%#lx-%#lx) lost the vm_ops its file's mmap hook gave it",
+			VH_FAIL("[%#lx-%#lx) lost the vm_ops its file's mmap hook gave it",
 				vma->vm_start, vma->vm_end);
 		if (vma_is_shared_maywrite(vma))
 			writable++;
@@ -513,21 +510,19 @@ static void fm_check_file(struct fm_ctx *c)
 		if (vma_needs_dirty_tracking(vma) !=
 		    ((vma->vm_flags & (VM_SHARED | VM_WRITE)) ==
 		     (VM_SHARED | VM_WRITE)))
-			vh_fail(__FILE__, __LINE__,
-				"[%#lx-%#lx): vma_needs_dirty_tracking() is %d: only a shared writable mapping of a file that writes back needs it",
+			VH_FAIL("[%#lx-%#lx): vma_needs_dirty_tracking() is %d: only a shared writable mapping of a file that writes back needs it",
 				vma->vm_start, vma->vm_end,
 				vma_needs_dirty_tracking(vma));
 		if ((vma->vm_flags & (VM_SHARED | VM_WRITE)) ==
 		    (VM_SHARED | VM_WRITE) &&
 		    (pgprot_val(vma->vm_page_prot) & VM_SHARED))
-			vh_fail(__FILE__, __LINE__,
-				"[%#lx-%#lx) is a shared writable mapping of a file that writes back, but is not write-notified",
+			VH_FAIL("[%#lx-%#lx) is a shared writable mapping of a file that writes back, but is not write-notified",
 				vma->vm_start, vma->vm_end);
 	}
 	mmap_read_unlock(c->mm);
-	VH_CHECK_EQ(mapping->vh_nr_i_mmap, nr);
-	VH_CHECK_EQ(atomic_read(&mapping->i_mmap_writable), (int)writable);
-	VH_CHECK_EQ(atomic_read(&c->f->file.vh_count), (int)(1 + nr));
+	VH_EXPECT_EQ(mapping->vh_nr_i_mmap, nr);
+	VH_EXPECT_EQ(atomic_read(&mapping->i_mmap_writable), (int)writable);
+	VH_EXPECT_EQ(atomic_read(&c->f->file.vh_count), (int)(1 + nr));
 }
 
 static int fm_op(struct fm_ctx *c)
@@ -592,7 +587,7 @@ static void fm_writer(void *arg)
 		mmap_write_lock(c->mm);
 	current->mm = c->mm;
 	c->ret = fm_op(c);
-	__atomic_store_n(&c->done, 1, __ATOMIC_SEQ_CST);
+	vh_flag_set(&c->done, 1);
 	vh_event_signal(&c->opdone);
 	/* The write section stays open while the test tries the VMAs. */
 	vh_event_wait(&c->probed);
@@ -612,18 +607,17 @@ static void fm_body(const struct fm_row *row)
 	struct vh_thread *w;
 	size_t pg;
 
-	vh_why(row->why);
 	c.mm = vh_test_mm();
-	VH_ASSERT(vh_layout_span(row->read_at, '^', &addr, &unused));
-	VH_ASSERT(vh_layout_span(row->range, '*', &c.start, &c.end));
+	VH_ASSERT_TRUE(vh_layout_span(row->read_at, '^', &addr, &unused));
+	VH_ASSERT_TRUE(vh_layout_span(row->range, '*', &c.start, &c.end));
 	VH_ASSERT_EQ(fm_setup(&c), 0);
 	c.f->hook_runs = 0;
-	VH_ASSERT(vh_layout_is(c.mm, row->before));
+	VH_ASSERT_TRUE(vh_layout_is(c.mm, row->before));
 	if (row->anon)
-		VH_ASSERT(fm_anon_is(c.mm, row->anon));
+		VH_ASSERT_TRUE(fm_anon_is(c.mm, row->anon));
 
 	vma = lock_vma_under_rcu(c.mm, addr);
-	VH_ASSERT(vma);
+	VH_ASSERT_TRUE(vma);
 	vh_vma_snap(vma, &before);
 
 	w = vh_thread_start(fm_writer, &c);
@@ -640,8 +634,7 @@ static void fm_body(const struct fm_row *row)
 		r = lock_vma_under_rcu(c.mm, VH_BASE + VH_PG(pg));
 		if (!r)
 			continue;
-		vh_fail(__FILE__, __LINE__,
-			"a reader read-locked [%#lx-%#lx) (page %zu) while the mmap write section that made or changed it is open: it is not write-locked",
+		VH_FAIL("a reader read-locked [%#lx-%#lx) (page %zu) while the mmap write section that made or changed it is open: it is not write-locked",
 			r->vm_start, r->vm_end, pg);
 		vma_end_read(r);
 		break;
@@ -649,23 +642,21 @@ static void fm_body(const struct fm_row *row)
 	vh_event_signal(&c.probed);
 	vh_thread_join(w);
 
-	VH_CHECK_EQ(c.ret, row->ret);
-	VH_CHECK(vh_layout_is(c.mm, row->after));
+	VH_EXPECT_EQ(c.ret, row->ret);
+	VH_EXPECT_TRUE(vh_layout_is(c.mm, row->after));
 	if (row->anon_after)
-		VH_CHECK(fm_anon_is(c.mm, row->anon_after));
+		VH_EXPECT_TRUE(fm_anon_is(c.mm, row->anon_after));
 	fm_check_file(&c);
 	if (row->op == FM_OP_TAKE_ALL) {
 		if (!c.mapping_locked)
-			vh_fail(__FILE__, __LINE__,
-				"mm_take_all_locks() returned without the file's i_mmap_rwsem held (and AS_MM_ALL_LOCKS set)");
+			VH_FAIL("mm_take_all_locks() returned without the file's i_mmap_rwsem held (and AS_MM_ALL_LOCKS set)");
 		if (!c.anon_locked)
-			vh_fail(__FILE__, __LINE__,
-				"mm_take_all_locks() returned without every anon_vma's root rwsem held");
-		VH_CHECK(!test_bit(AS_MM_ALL_LOCKS, &c.f->mapping.flags));
-		VH_CHECK(!rwsem_is_locked(&c.f->mapping.i_mmap_rwsem));
+			VH_FAIL("mm_take_all_locks() returned without every anon_vma's root rwsem held");
+		VH_EXPECT_TRUE(!test_bit(AS_MM_ALL_LOCKS, &c.f->mapping.flags));
+		VH_EXPECT_TRUE(!rwsem_is_locked(&c.f->mapping.i_mmap_rwsem));
 	}
 	if (row->op == FM_OP_MAP && !row->waits)
-		VH_CHECK_EQ(c.f->hook_runs, 1);
+		VH_EXPECT_EQ(c.f->hook_runs, 1);
 }
 
 VH_TABLE(file_map,

@@ -150,7 +150,7 @@ static void gp_check_guard(struct mm_struct *mm, unsigned long start,
 	for_each_vma(vmi, vma)
 		if ((vma->vm_flags & VM_GROWSDOWN) && vma->vm_start >= end &&
 		    vm_start_gap(vma) < end)
-			vh_fail(__FILE__, __LINE__, "the area found [page %lu, page %lu) reaches into the guard gap below the stack at page %lu",
+			VH_FAIL("the area found [page %lu, page %lu) reaches into the guard gap below the stack at page %lu",
 				(start - VH_BASE) / PAGE_SIZE,
 				(end - VH_BASE) / PAGE_SIZE,
 				(vma->vm_start - VH_BASE) / PAGE_SIZE);
@@ -172,10 +172,9 @@ static void gp_body(const struct gp_row *row)
 	};
 	unsigned long found, start, end;
 
-	vh_why(row->why);
 	VH_ASSERT_EQ(gp_map(mm, row->layout), 0);
 	if (row->window)
-		VH_ASSERT(vh_layout_span(row->window, '#', &info.low_limit,
+		VH_ASSERT_TRUE(vh_layout_span(row->window, '#', &info.low_limit,
 					 &info.high_limit));
 
 	gp_setup(mm);
@@ -189,26 +188,26 @@ static void gp_body(const struct gp_row *row)
 
 	if (!row->found) {
 		if (found != (unsigned long)-ENOMEM)
-			vh_fail(__FILE__, __LINE__, "found page %ld where nothing fits (expected -ENOMEM)",
+			VH_FAIL("found page %ld where nothing fits (expected -ENOMEM)",
 				(long)(found - VH_BASE) / (long)PAGE_SIZE);
 		return;
 	}
 	if (found != (unsigned long)-ENOMEM)
 		gp_check_guard(mm, found, found + info.length);
-	VH_ASSERT(vh_layout_span(row->found, '*', &start, &end));
+	VH_ASSERT_TRUE(vh_layout_span(row->found, '*', &start, &end));
 	if (found == (unsigned long)-ENOMEM) {
-		vh_fail(__FILE__, __LINE__, "-ENOMEM, expected the area at page %lu",
+		VH_FAIL("-ENOMEM, expected the area at page %lu",
 			(start - VH_BASE) / PAGE_SIZE);
 		return;
 	}
 	if (found != start)
-		vh_fail(__FILE__, __LINE__, "the area found starts at page %ld, expected page %lu",
+		VH_FAIL("the area found starts at page %ld, expected page %lu",
 			(long)(found - VH_BASE) / (long)PAGE_SIZE,
 			(start - VH_BASE) / PAGE_SIZE);
-	VH_CHECK_EQ(end - start, VH_PG(row->pages));
+	VH_EXPECT_EQ(end - start, VH_PG(row->pages));
 	/* Whatever it found must be free: no VMA in [found, found + length). */
 	mmap_read_lock(mm);
-	VH_CHECK(!find_vma_intersection(mm, found, found + info.length));
+	VH_EXPECT_TRUE(!find_vma_intersection(mm, found, found + info.length));
 	mmap_read_unlock(mm);
 }
 
@@ -259,15 +258,14 @@ static void sg_body(const struct sg_row *row)
 	struct vm_area_struct *vma;
 	int ret;
 
-	vh_why(row->why);
 	VH_ASSERT_EQ(gp_map(mm, row->before), 0);
 	gp_setup(mm);
 	if (!row->below_min)
-		VH_ASSERT(vh_layout_span(row->to, '^', &addr, &end));
+		VH_ASSERT_TRUE(vh_layout_span(row->to, '^', &addr, &end));
 	if (row->grow_first)
 		start = VH_BASE;
 	else
-		VH_ASSERT(vh_layout_span(row->before, 'S', &start, &end));
+		VH_ASSERT_TRUE(vh_layout_span(row->before, 'S', &start, &end));
 
 	mmap_write_lock(mm);
 	vma = find_vma(mm, start);
@@ -275,13 +273,13 @@ static void sg_body(const struct sg_row *row)
 	mmap_write_unlock(mm);
 
 	if (ret != row->ret)
-		vh_fail(__FILE__, __LINE__, "expand_downwards() to page %ld returned %d, expected %d",
+		VH_FAIL("expand_downwards() to page %ld returned %d, expected %d",
 			(long)(addr - VH_BASE) / (long)PAGE_SIZE, ret,
 			row->ret);
-	VH_CHECK(vh_layout_is(mm, row->after));
+	VH_EXPECT_TRUE(vh_layout_is(mm, row->after));
 	/* However it ended, the stack is attached and unheld. */
 	if (vma)
-		VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), 1);
+		VH_EXPECT_EQ(refcount_read(&vma->vm_refcnt), 1);
 }
 
 VH_TABLE(stack_guard,

@@ -123,7 +123,6 @@ static void lk_body(const struct lk_row *row)
 	struct vm_area_struct *vma, *now;
 	struct vh_thread *r;
 
-	vh_why(row->why);
 	VH_ASSERT_EQ(vh_map_layout(mm, "AAAAAAAA"), 0);
 	vma = vma_lookup(mm, VH_BASE);
 	c.mm = mm;
@@ -144,29 +143,29 @@ static void lk_body(const struct lk_row *row)
 			break;
 		case LK_WINDOW_UNMAP:
 		case LK_WINDOW_REPLACE:
-			VH_CHECK_EQ(vh_unmap(mm, VH_BASE, VH_BASE + VH_PG(8)),
+			VH_EXPECT_EQ(vh_unmap(mm, VH_BASE, VH_BASE + VH_PG(8)),
 				    0);
 			/* Keep the freed object from being the new VMA. */
 			vh_test_vma(mm);
 			if (row->window == LK_WINDOW_REPLACE)
-				VH_CHECK_EQ(vh_map(mm, VH_BASE,
+				VH_EXPECT_EQ(vh_map(mm, VH_BASE,
 						   VH_BASE + VH_PG(8), VH_RW), 0);
 			break;
 		case LK_WINDOW_UNMAP_PART:
-			VH_CHECK_EQ(vh_unmap(mm, VH_BASE + VH_PG(4),
+			VH_EXPECT_EQ(vh_unmap(mm, VH_BASE + VH_PG(4),
 					     VH_BASE + VH_PG(8)), 0);
 			break;
 		case LK_WINDOW_SHRINK:
-			VH_CHECK_EQ(vh_protect(mm, VH_BASE,
+			VH_EXPECT_EQ(vh_protect(mm, VH_BASE,
 					       VH_BASE + VH_PG(4), VH_PROT_RO), 0);
-			VH_CHECK_EQ(vma->vm_end, VH_BASE + VH_PG(4));
-			VH_CHECK(vma_is_attached(vma));
+			VH_EXPECT_EQ(vma->vm_end, VH_BASE + VH_PG(4));
+			VH_EXPECT_TRUE(vma_is_attached(vma));
 			break;
 		case LK_WINDOW_MOVE_UP:
-			VH_CHECK_EQ(vh_protect(mm, VH_BASE + VH_PG(4),
+			VH_EXPECT_EQ(vh_protect(mm, VH_BASE + VH_PG(4),
 					       VH_BASE + VH_PG(8), VH_PROT_RO), 0);
-			VH_CHECK_EQ(vma->vm_start, VH_BASE + VH_PG(4));
-			VH_CHECK(vma_is_attached(vma));
+			VH_EXPECT_EQ(vma->vm_start, VH_BASE + VH_PG(4));
+			VH_EXPECT_TRUE(vma_is_attached(vma));
 			break;
 		default:
 			break;
@@ -182,23 +181,23 @@ static void lk_body(const struct lk_row *row)
 	now = vma_lookup(mm, VH_BASE);
 	switch (row->result) {
 	case LK_RESULT_NOTHING:
-		VH_CHECK(c.got == NULL);
+		VH_EXPECT_TRUE(c.got == NULL);
 		break;
 	case LK_RESULT_ORIGINAL:
-		VH_CHECK(c.got == vma);
+		VH_EXPECT_TRUE(c.got == vma);
 		break;
 	case LK_RESULT_REPLACEMENT:
-		VH_CHECK(c.got && c.got == now && c.got != vma);
+		VH_EXPECT_TRUE(c.got && c.got == now && c.got != vma);
 		break;
 	}
 	if (c.got) {
-		VH_CHECK(c.addr >= c.start && c.addr < c.end);
-		VH_CHECK_EQ(c.refcnt, 2);
+		VH_EXPECT_TRUE(c.addr >= c.start && c.addr < c.end);
+		VH_EXPECT_EQ(c.refcnt, 2);
 	}
-	VH_CHECK_EQ(vh_vm_event(VMA_LOCK_ABORT), row->abort);
-	VH_CHECK_EQ(vh_vm_event(VMA_LOCK_MISS), row->miss);
-	VH_CHECK_EQ(vh_vm_event(VMA_LOCK_SUCCESS), 0);
-	VH_CHECK_EQ(vh_vm_event(VMA_LOCK_RETRY), 0);
+	VH_EXPECT_EQ(vh_vm_event(VMA_LOCK_ABORT), row->abort);
+	VH_EXPECT_EQ(vh_vm_event(VMA_LOCK_MISS), row->miss);
+	VH_EXPECT_EQ(vh_vm_event(VMA_LOCK_SUCCESS), 0);
+	VH_EXPECT_EQ(vh_vm_event(VMA_LOCK_RETRY), 0);
 }
 
 VH_TABLE(lookup,
@@ -330,7 +329,6 @@ static void ln_body(const struct ln_row *row)
 	struct vh_thread *r;
 	int i, n = 0;
 
-	vh_why(row->why);
 	c.mm = mm;
 	VH_ASSERT_EQ(vh_map_layout(mm, "AA--BB--CC"), 0);
 	for (i = 0; i < 3; i++)
@@ -366,24 +364,24 @@ static void ln_body(const struct ln_row *row)
 			mmap_write_lock(mm);
 		}
 		if (row->window == LN_WINDOW_LAST_GONE)
-			VH_CHECK_EQ(vh_unmap(mm, VH_BASE + VH_PG(8),
+			VH_EXPECT_EQ(vh_unmap(mm, VH_BASE + VH_PG(8),
 					     VH_BASE + VH_PG(10)), 0);
 		if (row->window == LN_WINDOW_REPLACE) {
-			VH_CHECK_EQ(vh_unmap(mm, VH_BASE + VH_PG(4),
+			VH_EXPECT_EQ(vh_unmap(mm, VH_BASE + VH_PG(4),
 					     VH_BASE + VH_PG(6)), 0);
 			vh_test_vma(mm);
-			VH_CHECK_EQ(vh_map(mm, VH_BASE + VH_PG(4),
+			VH_EXPECT_EQ(vh_map(mm, VH_BASE + VH_PG(4),
 					   VH_BASE + VH_PG(6), VH_RW), 0);
 		} else if (row->window == LN_WINDOW_GAP) {
-			VH_CHECK_EQ(vh_map(mm, VH_BASE + VH_PG(2),
+			VH_EXPECT_EQ(vh_map(mm, VH_BASE + VH_PG(2),
 					   VH_BASE + VH_PG(3), VH_RO), 0);
 		} else if (row->window == LN_WINDOW_BEHIND) {
-			VH_CHECK_EQ(vh_unmap(mm, VH_BASE, VH_BASE + VH_PG(6)),
+			VH_EXPECT_EQ(vh_unmap(mm, VH_BASE, VH_BASE + VH_PG(6)),
 				    0);
-			VH_CHECK_EQ(vh_map(mm, VH_BASE, VH_BASE + VH_PG(2),
+			VH_EXPECT_EQ(vh_map(mm, VH_BASE, VH_BASE + VH_PG(2),
 					   VH_RW), 0);
 			/* The cache reuses the last object freed: the second. */
-			VH_CHECK(vma_lookup(mm, VH_BASE) == v[1]);
+			VH_EXPECT_TRUE(vma_lookup(mm, VH_BASE) == v[1]);
 		}
 		mmap_write_unlock(mm);
 		if (r)
@@ -392,7 +390,7 @@ static void ln_body(const struct ln_row *row)
 	if (r)
 		vh_thread_join(r);
 	if (c.no_rcu)
-		VH_CHECK(vh_expect_warn_end() > 0);
+		vh_expect_warn_end();	/* fails if no warning came */
 	if (row->window == LN_WINDOW_LIMIT)
 		refcount_set(&v[1]->vm_refcnt, 1);
 
@@ -408,16 +406,16 @@ static void ln_body(const struct ln_row *row)
 	if (row->window == LN_WINDOW_LAST_GONE)
 		n = 2;
 	if (c.behind[0])
-		vh_fail(__FILE__, __LINE__, "%s", c.behind);
-	VH_CHECK_EQ(n, row->n);
-	VH_CHECK_EQ(c.n, row->n);
-	VH_CHECK_EQ(c.err, row->err);
+		VH_FAIL("%s", c.behind);
+	VH_EXPECT_EQ(n, row->n);
+	VH_EXPECT_EQ(c.n, row->n);
+	VH_EXPECT_EQ(c.err, row->err);
 	for (i = 0; i < c.n; i++) {
-		VH_CHECK(i < n && c.got[i] == want[i]);
-		VH_CHECK_EQ(c.refcnt[i], 2);
+		VH_EXPECT_TRUE(i < n && c.got[i] == want[i]);
+		VH_EXPECT_EQ(c.refcnt[i], 2);
 	}
 	if (row->window == LN_WINDOW_REPLACE)
-		VH_CHECK(want[1] != v[1]);
+		VH_EXPECT_TRUE(want[1] != v[1]);
 }
 
 VH_TABLE(lock_next_vma,
@@ -427,6 +425,7 @@ VH_TABLE(lock_next_vma,
 /* vma_start_read_locked(): under mmap_lock it cannot fail on a live VMA. */
 struct rl_row {
 	const char *desc;
+	const char *why;
 	bool write;		/* hold mmap_lock for write instead of read */
 	bool vma_locked;	/* the VMA is write-locked (by us) */
 };
@@ -451,17 +450,17 @@ static void rl_body(const struct rl_row *row)
 	if (row->vma_locked)
 		vma_start_write(vma);
 	/* Any warning fails the test. */
-	VH_CHECK(vma_start_read_locked(vma));
-	VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), 2);
+	VH_EXPECT_TRUE(vma_start_read_locked(vma));
+	VH_EXPECT_EQ(refcount_read(&vma->vm_refcnt), 2);
 	if (row->write)
 		mmap_write_unlock(mm);
 	else
 		mmap_read_unlock(mm);
 	/* The read lock outlives mmap_lock, as its callers use it. */
 	vma_assert_locked(vma);
-	VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), 2);
+	VH_EXPECT_EQ(refcount_read(&vma->vm_refcnt), 2);
 	vma_end_read(vma);
-	VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), 1);
+	VH_EXPECT_EQ(refcount_read(&vma->vm_refcnt), 1);
 }
 
 VH_TABLE(start_read_locked,

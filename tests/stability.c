@@ -195,9 +195,9 @@ static void st_writer(void *arg)
 	if (row->op == ST_OP_VM_MUNMAP) {
 		current->mm = c->mm;
 		c->ret = __vm_munmap(s, e - s, true);
-		__atomic_store_n(&c->done, 1, __ATOMIC_SEQ_CST);
+		vh_flag_set(&c->done, 1);
 		/* It returns with mmap_lock released. */
-		VH_CHECK(!rwsem_is_locked(&c->mm->mmap_lock));
+		VH_EXPECT_TRUE(!rwsem_is_locked(&c->mm->mmap_lock));
 		return;
 	}
 	mmap_write_lock(c->mm);
@@ -217,7 +217,7 @@ static void st_writer(void *arg)
 		c->ret = -EINVAL;
 		break;
 	}
-	__atomic_store_n(&c->done, 1, __ATOMIC_SEQ_CST);
+	vh_flag_set(&c->done, 1);
 	mmap_write_unlock(c->mm);
 }
 
@@ -229,13 +229,12 @@ static void st_body(const struct st_row *row)
 	unsigned long addr, unused;
 	struct vh_thread *w;
 
-	vh_why(row->why);
-	VH_ASSERT(vh_layout_span(row->read_at, '^', &addr, &unused));
-	VH_ASSERT(vh_layout_span(row->range, '*', &c.start, &c.end));
+	VH_ASSERT_TRUE(vh_layout_span(row->read_at, '^', &addr, &unused));
+	VH_ASSERT_TRUE(vh_layout_span(row->range, '*', &c.start, &c.end));
 	VH_ASSERT_EQ(vh_map_layout(c.mm, row->before), 0);
 
 	vma = lock_vma_under_rcu(c.mm, addr);
-	VH_ASSERT(vma);
+	VH_ASSERT_TRUE(vma);
 	vh_vma_snap(vma, &before);
 
 	w = vh_thread_start(st_writer, &c);
@@ -243,8 +242,8 @@ static void st_body(const struct st_row *row)
 	vma_end_read(vma);
 	vh_thread_join(w);
 
-	VH_CHECK_EQ(c.ret, 0);
-	VH_CHECK(vh_layout_is(c.mm, row->after));
+	VH_EXPECT_EQ(c.ret, 0);
+	VH_EXPECT_TRUE(vh_layout_is(c.mm, row->after));
 }
 
 VH_TABLE(stability,

@@ -56,6 +56,7 @@ struct wp_map {
 
 struct wp_row {
 	const char *desc;
+	const char *why;
 	struct wp_map map[3];
 	enum wp_reader reader;
 	unsigned long read_at;		/* page the reader holds, or WP_NONE */
@@ -403,7 +404,7 @@ static void wp_writer(void *arg)
 	mmap_write_lock(c->mm);
 	current->mm = c->mm;
 	c->ret = wp_op(c);
-	__atomic_store_n(&c->done, 1, __ATOMIC_SEQ_CST);
+	vh_flag_set(&c->done, 1);
 	vh_event_signal(&c->opdone);
 	/* The write section stays open while the test tries the VMAs. */
 	vh_event_wait(&c->probed);
@@ -452,18 +453,18 @@ static void wp_setup(struct wp_ctx *c)
 		struct vm_area_struct *vma;
 
 		if (m->how & WP_HOW_BRK) {
-			VH_CHECK_EQ(vh_brk(c->mm, PG(m->start),
+			VH_EXPECT_EQ(vh_brk(c->mm, PG(m->start),
 					   VH_PG(m->end - m->start)), 0);
 			continue;
 		}
-		VH_CHECK_EQ(vh_map(c->mm, PG(m->start), PG(m->end),
+		VH_EXPECT_EQ(vh_map(c->mm, PG(m->start), PG(m->end),
 				   (m->how & WP_HOW_RO ? VH_RO : VH_RW) |
 				   (m->how & WP_HOW_STACK ? VM_GROWSDOWN : 0)), 0);
 		vma = vma_lookup(c->mm, PG(m->start));
 		/* A stack has been faulted in: it has its anon_vma. */
 		if (vma && (m->how & WP_HOW_STACK)) {
 			vma_start_write(vma);
-			VH_CHECK_EQ(anon_vma_prepare(vma), 0);
+			VH_EXPECT_EQ(anon_vma_prepare(vma), 0);
 		}
 	}
 	mmap_write_unlock(c->mm);
@@ -481,7 +482,7 @@ static void wp_body(const struct wp_row *row)
 	wp_setup(&c);
 	if (row->read_at != WP_NONE) {
 		vma = wp_read(&c, PG(row->read_at));
-		VH_ASSERT(vma);
+		VH_ASSERT_TRUE(vma);
 		vh_vma_snap(vma, &before);
 	}
 
@@ -498,8 +499,7 @@ static void wp_body(const struct wp_row *row)
 
 		if (!r)
 			continue;
-		vh_fail(__FILE__, __LINE__,
-			"a reader read-locked [%#lx-%#lx) (page %lu) while the mmap write section that made it is open: it is not write-locked",
+		VH_FAIL("a reader read-locked [%#lx-%#lx) (page %lu) while the mmap write section that made it is open: it is not write-locked",
 			r->vm_start, r->vm_end, pg);
 		vma_end_read(r);
 		break;
@@ -507,15 +507,14 @@ static void wp_body(const struct wp_row *row)
 	vh_event_signal(&c.probed);
 	vh_thread_join(w);
 
-	VH_CHECK_EQ(c.ret, 0);
-	VH_CHECK_EQ(c.mm->map_count, row->map_count);
+	VH_EXPECT_EQ(c.ret, 0);
+	VH_EXPECT_EQ(c.mm->map_count, row->map_count);
 	for (i = 0; i < 3 && row->sites[i]; i++) {
 		if (!vh_site_exists(row->sites[i]))
 			vh_diag("this tree has no vma_start_write() site %s",
 				row->sites[i]);
 		else if (!vh_site_reached(row->sites[i]))
-			vh_fail(__FILE__, __LINE__,
-				"did not reach vma_start_write() in %s",
+			VH_FAIL("did not reach vma_start_write() in %s",
 				row->sites[i]);
 	}
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include "../env/report.h"
 #include "test.h"
+#include "mode.h"
 
 void *vh_test_alloc(size_t size)
 {
@@ -24,8 +25,23 @@ static void vh_why_print(void *why)
 		vh_diag("why: %s", (const char *)why);
 }
 
+static bool vh_row_why_said;
+
+/* The running row's .why, which the runner hands over (vh_why_row()). */
+static const char *vh_row_why;
+
+void vh_why_row(const char *why)
+{
+	vh_row_why = why;
+	vh_row_why_said = false;
+	vh_why(why);
+}
+
 void vh_why(const char *why)
 {
-	if (why)
+	/* A body of the first API still says its row's reason itself. */
+	if (why && (why != vh_row_why || !vh_row_why_said)) {
+		vh_row_why_said |= why == vh_row_why;
 		vh_defer(vh_why_print, (void *)why);
+	}
 }

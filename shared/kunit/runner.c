@@ -23,6 +23,7 @@
 #include "../env/deadlock.h"
 #include "parallel.h"
 #include "../env/room.h"
+#include "../env/lockdep.h"
 
 VH_ROOM(kunit, "env",
 	"the test runner and its API: tables, assertions, deferred clean-up, threads, breakpoints, KTAP, workers (-j), run modes' registry");
@@ -40,6 +41,7 @@ struct vh_test {
 	const char *file;	/* the table's source file */
 	const char *desc;
 	const char *rule;
+	const char *why;	/* the row's .why, or NULL */
 	const void *row;
 	vh_body_t body;
 	const char *skip;
@@ -51,7 +53,8 @@ static size_t vh_nr_tests, vh_cap_tests;
 
 void vh_register_table(const char *file, const char *name, const char *rule,
 		       const void *rows, size_t nr_rows, size_t row_size,
-		       size_t desc_offset, vh_body_t body, const char *skip)
+		       size_t desc_offset, size_t why_offset, vh_body_t body,
+		       const char *skip)
 {
 	size_t i;
 
@@ -74,6 +77,8 @@ void vh_register_table(const char *file, const char *name, const char *rule,
 		t->file = file;
 		t->desc = desc;
 		t->rule = rule;
+		t->why = why_offset == VH_NO_WHY ? NULL :
+			 *(const char * const *)(row + why_offset);
 		t->row = row;
 		t->body = body;
 		t->skip = skip;
@@ -84,9 +89,13 @@ void vh_register_table(const char *file, const char *name, const char *rule,
 /* State of the running test, shared by all of its threads. */
 static pthread_mutex_t vh_state_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool vh_failed;
+/* vh_expect_warn_begin() brackets, innermost last. */
+#define VH_MAX_EXPECT	8
+static struct {
+	const char *what;	/* NULL: expects nothing */
+	int count;		/* reports it counted */
+} vh_expect[VH_MAX_EXPECT];
 static int vh_expect_depth;
-static int vh_expected_warns;
-static const char *vh_expect_what;
 static unsigned long vh_run_seed, vh_rand_state;
 static void (*vh_failure_hook)(void);
 static bool vh_abandoned_threads;
@@ -126,23 +135,33 @@ static void vh_runner_diag(const char *fmt, va_list ap)
 	vh_vdiag("", fmt, ap);
 }
 
-/*
- * Is a report expected?  Only inside vh_expect_warn_begin(what), and only if
- * its text names @what (alternatives separated by '|').  Called with
- * vh_state_lock held; counts it.
- */
-static bool vh_expected_locked(const char *text)
+/* Does @text name @what (alternatives separated by '|')? */
+static bool vh_names(const char *text, const char *what)
 {
 	const char *p, *bar;
 	char alt[256];
 
-	if (vh_expect_depth <= 0 || !vh_expect_what)
-		return false;
-	for (p = vh_expect_what; *p; p = *bar ? bar + 1 : bar) {
+	for (p = what; p && *p; p = *bar ? bar + 1 : bar) {
 		bar = strchrnul(p, '|');
 		snprintf(alt, sizeof(alt), "%.*s", (int)(bar - p), p);
-		if (*alt && strstr(text, alt)) {
-			vh_expected_warns++;
+		if (*alt && strstr(text, alt))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Is a report expected?  Only inside vh_expect_warn_begin(what) brackets,
+ * and only if its text names the @what of one; the innermost such bracket
+ * counts it.  Called with vh_state_lock held.
+ */
+static bool vh_expected_locked(const char *text)
+{
+	int i;
+
+	for (i = vh_expect_depth - 1; i >= 0; i--) {
+		if (vh_names(text, vh_expect[i].what)) {
+			vh_expect[i].count++;
 			return true;
 		}
 	}
@@ -220,7 +239,6 @@ void vh_test_reset(void)
 	pthread_mutex_lock(&vh_state_lock);
 	vh_failed = false;
 	vh_expect_depth = 0;
-	vh_expect_what = NULL;
 	pthread_mutex_unlock(&vh_state_lock);
 }
 
@@ -243,9 +261,16 @@ static void vh_runner_oops(void)
 void vh_expect_warn_begin(const char *what)
 {
 	pthread_mutex_lock(&vh_state_lock);
-	if (!vh_expect_depth++)
-		vh_expected_warns = 0;
-	vh_expect_what = what;
+	if (vh_expect_depth == VH_MAX_EXPECT) {
+		pthread_mutex_unlock(&vh_state_lock);
+		vh_fail(__FILE__, __LINE__,
+			"vh_expect_warn_begin() nested more than %d deep",
+			VH_MAX_EXPECT);
+		vh_end_test();
+	}
+	vh_expect[vh_expect_depth].what = what;
+	vh_expect[vh_expect_depth].count = 0;
+	vh_expect_depth++;
 	pthread_mutex_unlock(&vh_state_lock);
 }
 
@@ -259,16 +284,26 @@ static bool vh_runner_warn_expected(void)
 	return e;
 }
 
-int vh_expect_warn_end(void)
+int vh_expect_warn_end_at(const char *file, int line)
 {
-	int n;
+	const char *what = NULL;
+	int n = -1;
 
 	pthread_mutex_lock(&vh_state_lock);
-	if (!--vh_expect_depth)
-		vh_expect_what = NULL;
-	n = vh_expected_warns;
+	if (vh_expect_depth > 0) {
+		vh_expect_depth--;
+		what = vh_expect[vh_expect_depth].what;
+		n = vh_expect[vh_expect_depth].count;
+	}
 	pthread_mutex_unlock(&vh_state_lock);
-	return n;
+	if (n < 0)
+		vh_fail(file, line,
+			"vh_expect_warn_end() without vh_expect_warn_begin()");
+	else if (what && !n)
+		vh_fail(file, line,
+			"expected a warning matching '%s' since vh_expect_warn_begin(); none came",
+			what);
+	return n < 0 ? 0 : n;
 }
 
 unsigned long vh_seed(void)
@@ -344,8 +379,16 @@ static void vh_run_deferred(void)
 		fn = vh_deferred[vh_nr_deferred].fn;
 		arg = vh_deferred[vh_nr_deferred].arg;
 		pthread_mutex_unlock(&vh_state_lock);
-		fn(arg);
+		/* An assertion that ends one action lets the next run. */
+		vh_catch(fn, arg);
 	}
+}
+
+static void vh_test_body(void *arg)
+{
+	struct vh_test *t = arg;
+
+	t->body(t->row);
 }
 
 static void vh_test_thread(void *arg)
@@ -356,7 +399,17 @@ static void vh_test_thread(void *arg)
 	vh_relaxed_lock_asserts = false;
 	vh_relaxed_lock_assert_count = 0;
 	vh_nr_deferred = 0;
-	t->body(t->row);
+	/* The row's reason, printed last (after a failure, or with -v). */
+	vh_why_row(t->why);
+	if (!vh_catch(vh_test_body, t)) {
+		/*
+		 * An assertion ended the body: what the task holds by the
+		 * environment's record (a lock, an RCU read-side section)
+		 * is reported and released as at a task's exit, so that
+		 * the clean-up below does not wait on it.
+		 */
+		vh_lockdep_task_exit(current);
+	}
 	vh_run_deferred();
 }
 
@@ -373,7 +426,7 @@ static void vh_test_done(void)
  * does not see); STUCK: every task of the test is blocked for good.  Either
  * way tasks stay behind in kernel code, holding what they hold.
  */
-enum vh_result { VH_PASS, VH_FAIL, VH_HANG, VH_STUCK, VH_SKIP };
+enum vh_result { VH_PASS, VH_FAILED, VH_HANG, VH_STUCK, VH_SKIP };
 
 /* Each line of @report as a diagnostic, indented under @head. */
 static void vh_diag_report(const char *head, const char *report)
@@ -456,7 +509,6 @@ static enum vh_result vh_run_one_timed(struct vh_test *t)
 
 	vh_failed = false;
 	vh_expect_depth = 0;
-	vh_expect_what = NULL;
 	vh_rand_state = (vh_run_seed ^ vh_hash(t->name)) | 1;
 	vh_done = false;
 	vh_deadlock_new_test();
@@ -492,7 +544,7 @@ static enum vh_result vh_run_one_timed(struct vh_test *t)
 	}
 	pthread_mutex_unlock(&vh_done_lock);
 	vh_thread_join(th);
-	return vh_test_failed() ? VH_FAIL : VH_PASS;
+	return vh_test_failed() ? VH_FAILED : VH_PASS;
 }
 
 /* Run modes (shared/kunit/mode.h), in the order they registered. */

@@ -233,16 +233,13 @@ bool vh_writer_vs_reader(struct vh_thread *writer, const int *done,
 	blocked = vh_wait_blocked(vh_thread_task(writer), 0, done);
 	vh_vma_snap(vma, &now);
 	if (waits && !blocked)
-		vh_fail(__FILE__, __LINE__,
-			"the writer did not wait for the reader of [%#lx-%#lx): no vma_start_write() before it changed it",
+		VH_FAIL("the writer did not wait for the reader of [%#lx-%#lx): no vma_start_write() before it changed it",
 			before->start, before->end);
 	if (!waits && blocked)
-		vh_fail(__FILE__, __LINE__,
-			"the writer waited for the reader of [%#lx-%#lx), which it does not change",
+		VH_FAIL("the writer waited for the reader of [%#lx-%#lx), which it does not change",
 			before->start, before->end);
 	if (!vh_vma_snap_same(before, &now))
-		vh_fail(__FILE__, __LINE__,
-			"read-locked VMA changed under the reader: [%#lx-%#lx) pgoff %#lx flags %#lx file %p anon_vma %p -> [%#lx-%#lx) pgoff %#lx flags %#lx file %p anon_vma %p",
+		VH_FAIL("read-locked VMA changed under the reader: [%#lx-%#lx) pgoff %#lx flags %#lx file %p anon_vma %p -> [%#lx-%#lx) pgoff %#lx flags %#lx file %p anon_vma %p",
 			before->start, before->end, before->pgoff,
 			before->flags, before->file, before->anon_vma,
 			now.start, now.end, now.pgoff, now.flags, now.file,
