@@ -57,9 +57,9 @@ downgrade_keeps_locks|asan|include/linux/mmap_lock.h|write_lock.downgrade_releas
 rcu_leak_on_seq_retry|asan|mm/mmap_lock.c|lookup.locked_in_window_aborts|BUG: lock_vma_under_rcu() returned with RCU read lock held|s/(vma_refcount_put\(vma\);\n\t\tvma = NULL;\n\t\t)goto err;/${1}return NULL;/
 reader_limit_broken|asan|mm/mmap_lock.c|lock_next_vma.reader_limit_eagain|c.err == row->err (0 != -11)|s/(__refcount_inc_not_zero_limited_acquire\(&vma->vm_refcnt, &oldcnt,\n\s*)VM_REFCNT_LIMIT\)/${1}INT_MAX)/
 split_no_write_lock|asan|mm/vma.c|write_path.modify_name_split|the writer did not wait for the reader|s/\tvma_start_write\(vma\);\n(\tvma_start_write\(new\);)/$1/
-merge_no_middle_lock|asan|mm/vma.c|write_path.mprotect_merge_into_next|!__is_vma_write_locked(vma)|s/(we will be adjusting middle. \*\/\n)\tvma_start_write\(middle\);/$1/
-merge_no_next_lock|asan|mm/vma.c|write_path.mprotect_merge_into_next|read-locked VMA changed under the reader|s/\t\tvma_start_write\(next\);\n(\t\tvmg->target = next;)/$1/
-merge_no_prev_lock|asan|mm/vma.c|write_path.mprotect_merge_into_prev|read-locked VMA changed under the reader|s/\t\tvma_start_write\(prev\);\n(\t\tvmg->target = prev;)/$1/
+merge_no_middle_lock|asan|mm/vma.c|write_path.protect_merge_into_next|!__is_vma_write_locked(vma)|s/(we will be adjusting middle. \*\/\n)\tvma_start_write\(middle\);/$1/
+merge_no_next_lock|asan|mm/vma.c|write_path.protect_merge_into_next|read-locked VMA changed under the reader|s/\t\tvma_start_write\(next\);\n(\t\tvmg->target = next;)/$1/
+merge_no_prev_lock|asan|mm/vma.c|write_path.protect_merge_into_prev|read-locked VMA changed under the reader|s/\t\tvma_start_write\(prev\);\n(\t\tvmg->target = prev;)/$1/
 expand_no_write_lock|asan|mm/vma.c|write_path.brk_expand|the writer did not wait for the reader|s/(mmap_assert_write_locked\(vmg->mm\);\n)\tvma_start_write\(target\);/$1/
 expand_no_next_lock|asan|mm/vma.c|explore.reader_vs_fill_hole|!__is_vma_write_locked(vma)|s/\t\tvma_start_write\(next\);\n(\t\tvmg->__remove_next = true;)/$1/
 munmap_no_write_lock|asan|mm/vma.c|explore.reader_vs_writer|!__is_vma_write_locked(vma)|s/\t\tvma_start_write\(next\);\n(\t\tmas_set\(mas_detach, vms->vma_count\+\+\);)/$1/
@@ -79,7 +79,7 @@ stack_grow_no_write_lock|asan|mm/vma.c|write_path.stack_grows_down|the writer di
 shrink_no_write_lock|asan|mm/vma.c|write_path.vma_shrink|the writer did not wait for the reader|s/(vma_iter_prealloc\(vmi, NULL\)\)\n\t\treturn -ENOMEM;\n\n)\tvma_start_write\(vma\);\n/$1/
 link_no_write_lock|asan|mm/vma.c|write_path.insert_vm_struct|!__is_vma_write_locked(vma)|s/(return -ENOMEM;\n\n)\tvma_start_write\(vma\);\n(\tvma_iter_store_new\(&vmi, vma\);)/$1$2/
 take_all_no_write_lock|asan|mm/vma.c|write_path.take_all_locks|the writer did not wait for the reader|s/(goto out_unlock;\n)\t\tvma_start_write\(vma\);\n/$1/
-mmap_new_no_write_lock|asan|mm/vma.c|write_path.mmap_new_vma|!__is_vma_write_locked(vma)|s/(modified after insertion into VMA tree \*\/\n)\tvma_start_write\(vma\);\n/$1/
+mmap_new_no_write_lock|asan|mm/vma.c|write_path.map_new_vma|!__is_vma_write_locked(vma)|s/(modified after insertion into VMA tree \*\/\n)\tvma_start_write\(vma\);\n/$1/
 split_no_new_lock|asan|mm/vma.c|write_path.modify_name_split|!__is_vma_write_locked(vma)|s/(\tvma_start_write\(vma\);\n)\tvma_start_write\(new\);\n/$1/
 next_behind_off_by_one|asan|mm/mmap_lock.c|lock_next_vma.recycled_behind_falls_back|behind the search position|s/if \(unlikely\(from_addr >= vma->vm_end\)\)/if (unlikely(from_addr > vma->vm_end))/
 use_after_end_read|asan|mm/mmap_lock.c|recycle.other_mm_freed_meanwhile|BUG: KASAN|s/\tvma_refcount_put\(vma\);\n\tmmdrop\(other_mm\);/\tvma_refcount_put(vma);\n\tmmdrop(vma->vm_mm);/

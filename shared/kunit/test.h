@@ -28,6 +28,22 @@
  *	}
  *	VH_TABLE(attach, "vma_mark_attached() needs the VMA write lock",
  *		 at_rows, at_body);
+ *
+ * Which file takes which kind of row (one table per file in tests/,
+ * named after its table; the Makefile builds every .c file there):
+ *
+ *  - an operation of mm/vma.c, or of one of its callers (fork, mremap,
+ *    the fault path, /proc/PID/maps, userfaultfd), under a lockless
+ *    reader: a struct vh_ur_row of shared/vma/under_reader.h, run by its
+ *    engine.  Anonymous VMAs: write_path.c; files and anon_vmas:
+ *    file_map.c; the series' vma_start_read_unlocked() reader:
+ *    write_path_unlocked.c; a caller's operations: its own table, with
+ *    its op (a struct vh_op callback) next to its rows;
+ *  - one interleaving of a reader and a writer explored schedule by
+ *    schedule: explore.c (shared/explore/explore.h);
+ *  - the lock core itself (attach, write locking, reader exclusion,
+ *    lookup, recycling, sequence wrap, flags, allocation, -ENOMEM): the
+ *    table of that name, its own row type and body.
  */
 #ifndef _VH_TEST_H
 #define _VH_TEST_H
@@ -273,6 +289,8 @@ void vh_fail_cond(const char *file, int line, const char *cond,
 #define VH_ASSERT_GE_MSG(a, b, ...)	VH__INT_CMP(VH__ASSERTION, a, VH_CMP_GE, b, __VA_ARGS__)
 #define VH_ASSERT_PTR_EQ_MSG(a, b, ...)	VH__PTR_CMP(VH__ASSERTION, a, VH_CMP_EQ, b, __VA_ARGS__)
 #define VH_ASSERT_PTR_NE_MSG(a, b, ...)	VH__PTR_CMP(VH__ASSERTION, a, VH_CMP_NE, b, __VA_ARGS__)
+#define VH_ASSERT_NULL_MSG(p, ...)	VH_ASSERT_PTR_EQ_MSG(p, NULL, __VA_ARGS__)
+#define VH_ASSERT_NOT_NULL_MSG(p, ...)	VH_ASSERT_PTR_NE_MSG(p, NULL, __VA_ARGS__)
 #define VH_ASSERT_STR_EQ_MSG(a, b, ...)	VH__STR_CMP(VH__ASSERTION, a, VH_CMP_EQ, b, __VA_ARGS__)
 #define VH_ASSERT_STR_NE_MSG(a, b, ...)	VH__STR_CMP(VH__ASSERTION, a, VH_CMP_NE, b, __VA_ARGS__)
 
@@ -301,6 +319,8 @@ void vh_fail_cond(const char *file, int line, const char *cond,
 #define VH_EXPECT_GE_MSG(a, b, ...)	VH__INT_CMP(VH__EXPECTATION, a, VH_CMP_GE, b, __VA_ARGS__)
 #define VH_EXPECT_PTR_EQ_MSG(a, b, ...)	VH__PTR_CMP(VH__EXPECTATION, a, VH_CMP_EQ, b, __VA_ARGS__)
 #define VH_EXPECT_PTR_NE_MSG(a, b, ...)	VH__PTR_CMP(VH__EXPECTATION, a, VH_CMP_NE, b, __VA_ARGS__)
+#define VH_EXPECT_NULL_MSG(p, ...)	VH_EXPECT_PTR_EQ_MSG(p, NULL, __VA_ARGS__)
+#define VH_EXPECT_NOT_NULL_MSG(p, ...)	VH_EXPECT_PTR_NE_MSG(p, NULL, __VA_ARGS__)
 #define VH_EXPECT_STR_EQ_MSG(a, b, ...)	VH__STR_CMP(VH__EXPECTATION, a, VH_CMP_EQ, b, __VA_ARGS__)
 #define VH_EXPECT_STR_NE_MSG(a, b, ...)	VH__STR_CMP(VH__EXPECTATION, a, VH_CMP_NE, b, __VA_ARGS__)
 

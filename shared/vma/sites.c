@@ -9,7 +9,8 @@
  * running test (vh_current_test()) is credited with.
  *
  * ./vma --list -v prints every site with the rows that declare they drive
- * it under a lockless reader (tests/write_paths.c); a run with -v or
+ * it under a lockless reader (the rows of shared/vma/under_reader.h's
+ * tables: tests/write_path.c, ...); a run with -v or
  * --sites prints every site with the tests that did reach it.
  */
 #include <ctype.h>
