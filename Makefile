@@ -233,14 +233,13 @@ MAPLE_OBJS := $(addprefix $(O)/maple/,maple-shim.o linux.o slab.o \
 	find_bit.o bitmap.o hweight.o vsprintf.o xarray-shared.o \
 	radix-tree.o idr.o)
 
-# The harness, room by room (shared/*/), and our tables, by name: in a
-# kernel tree's tools/testing/vma, upstream's tests/*.c sit next to them and
-# belong to the upstream suite instead.
-TABLES := attach_detach enomem explore file_map gaps lookup readers recycle \
-	seqwrap unlocked vm_flags vma_alloc write_lock write_path \
-	write_path_unlocked
+# The harness, room by room (shared/*/), and our tables: every tests/*.c
+# that registers one (VH_*TABLE*()), found by its text, since in a kernel
+# tree's tools/testing/vma upstream's tests/*.c sit next to them and belong
+# to the upstream suite instead (tests/upstream.c, built on its own).
 ENV_SRCS := $(wildcard $(REPO)/shared/*/*.c)
-TEST_SRCS := $(patsubst %,$(REPO)/tests/%.c,$(TABLES))
+TEST_SRCS := $(filter-out %/upstream.c,$(shell grep -l \
+	'^VH_[A-Z_]*TABLE[A-Z_]*(' $(sort $(wildcard $(REPO)/tests/*.c)) /dev/null))
 ENV_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(ENV_SRCS))
 TEST_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(TEST_SRCS)) $(O)/tests/upstream.o
 
