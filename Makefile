@@ -238,8 +238,9 @@ MAPLE_OBJS := $(addprefix $(O)/maple/,maple-shim.o linux.o slab.o \
 # tree's tools/testing/vma upstream's tests/*.c sit next to them and belong
 # to the upstream suite instead (tests/upstream.c, built on its own).
 ENV_SRCS := $(wildcard $(REPO)/shared/*/*.c)
-TEST_SRCS := $(filter-out %/upstream.c,$(shell grep -l \
-	'^VH_[A-Z_]*TABLE[A-Z_]*(' $(sort $(wildcard $(REPO)/tests/*.c)) /dev/null))
+TABLE_LINE := ^VH_[A-Z_]*TABLE[A-Z_]*[(]
+TEST_SRCS := $(filter-out %/upstream.c,$(shell grep -l '$(TABLE_LINE)' \
+	$(sort $(wildcard $(REPO)/tests/*.c)) /dev/null))
 ENV_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(ENV_SRCS))
 TEST_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(TEST_SRCS)) $(O)/tests/upstream.o
 
