@@ -23,43 +23,7 @@
 #include "../shared/explore/explore.h"
 #include "../shared/vma/vma.h"
 
-enum xp_reader {
-	XP_READER_LOOKUP,	/* lock_vma_under_rcu() */
-	XP_READER_NEXT,		/* lock_next_vma() over the whole address space */
-	XP_READER_UNLOCKED,	/* vma_start_read_unlocked() */
-};
-
-enum xp_writer {
-	XP_WRITER_LOCK,		/* vma_start_write(), change, mmap_write_unlock() */
-	XP_WRITER_DOWNGRADE,	/* ... mmap_write_downgrade(), then read-lock it */
-	XP_WRITER_RELOCK,	/* LOCK twice */
-	XP_WRITER_UNMAP,	/* munmap() of the range */
-	XP_WRITER_PROTECT,	/* mprotect() of the range */
-	XP_WRITER_MAP,		/* mmap() of the (empty) range */
-	XP_WRITER_REPLACE,	/* munmap() and mmap() of the range, one lock section */
-	XP_WRITER_RECYCLE,	/* munmap(), then mmap() the range in another mm */
-};
-
-/*
- * Layouts are pictures (shared/vma/vma.h): a character per page from
- * VH_BASE, a letter per VMA, upper case read-write, lower case read-only,
- * '-' unmapped.  The reader's page is marked '^', the writer's range '*',
- * each under the layout it refers to.
- */
-struct xp_row {
-	const char *desc;
-	const char *why;
-	const char *before;	/* the address space at the start */
-	enum xp_reader reader;
-	int readers;		/* 1 or 2 reader threads */
-	const char *read_at;	/* XP_READER_LOOKUP, _UNLOCKED: the page, '^' */
-	enum xp_writer writer;
-	const char *range;	/* the writer's pages, '*' (LOCK...: its VMA) */
-	vm_flags_t flags;	/* MAP, REPLACE, RECYCLE: VH_RW or VH_RO */
-	vm_flags_t prot;	/* PROTECT: VH_PROT_RW or VH_PROT_RO */
-	bool always_mapped;	/* read_at is mapped at every instant */
-	const char *after;	/* the address space at the end */
-};
+#include "explore.h"
 
 struct xp_ctx {
 	const struct xp_row *row;
@@ -402,7 +366,7 @@ static void xp_teardown(void *ctx)
 	}
 }
 
-static const struct vh_explore_ops xp_ops = {
+const struct vh_explore_ops xp_ops = {
 	.ctx_size = sizeof(struct xp_ctx),
 	.setup = xp_setup,
 	.main = xp_main,
@@ -567,32 +531,3 @@ static const struct xp_row xp_rows[] = {
 VH_EXPLORE_TABLE(explore,
 		 "under every explored schedule, a VMA read-locked without mmap_lock belongs to its mm, contains the address, is attached and does not change until vma_end_read(); a writer's vma_start_write() waits for it and is woken; no reference is left behind",
 		 xp_rows, xp_ops);
-
-static const struct xp_row xp_unlocked_rows[] = {
-	{ .desc = "unlocked_vs_writer",
-	  .reader = XP_READER_UNLOCKED, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_LOCK,
-	  .before  = "AAAAAAAA",
-	  .read_at = "  ^     ",
-	  .range   = "********",
-	  .after   = "AAAAAAAA" },
-	{ .desc = "unlocked_vs_munmap",
-	  .reader = XP_READER_UNLOCKED, .readers = 1,
-	  .writer = XP_WRITER_UNMAP,
-	  .before  = "AAAAAAAA",
-	  .read_at = "  ^     ",
-	  .range   = "********",
-	  .after   = "" },
-	{ .desc = "unlocked_vs_replace",
-	  .reader = XP_READER_UNLOCKED, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_REPLACE, .flags = VH_RW,
-	  .why = "the range is mapped at every instant the reader can see: it must never get NULL",
-	  .before  = "AAAAAAAA",
-	  .read_at = "  ^     ",
-	  .range   = "********",
-	  .after   = "AAAAAAAA" },
-};
-
-VH_EXPLORE_TABLE_SKIP(explore_unlocked,
-		      "under every explored schedule, vma_start_read_unlocked() returns the VMA containing the address (always, if it stays mapped), read-locked, stable until vma_end_read()",
-		      xp_unlocked_rows, xp_ops, VH_UNLOCKED_SKIP);

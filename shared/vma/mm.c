@@ -180,6 +180,18 @@ struct mm_struct *vh_test_mm(void)
 	return mm;
 }
 
+static void vh_restore_stack_guard_gap(void *old)
+{
+	stack_guard_gap = (unsigned long)old;
+}
+
+void vh_test_stack_guard_gap(struct mm_struct *mm, unsigned long gap)
+{
+	vh_defer(vh_restore_stack_guard_gap, (void *)stack_guard_gap);
+	stack_guard_gap = gap;
+	current->mm = mm;
+}
+
 static void vh_test_vma_release(void *arg)
 {
 	struct vm_area_struct *vma = arg;
