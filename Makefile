@@ -365,7 +365,7 @@ $(O)/kernel/%.o: $(KTREE)/%.c $(GENERATED)
 		-include $(RS)/vma_internal.h -MMD -MP -c $(KS)/$*.c \
 		-o $(REL) && $(DEPFIX)
 
-$(O)/shared/kunit/runner.o $(O)/shared/vma/sites.o: \
+$(O)/shared/kunit/main.o $(O)/shared/vma/sites.o: \
 	CFLAGS_K += -DVH_KTREE='"$(KTREE)"' \
 	-DVH_KVERSION='"$(KVERSION)"'
 

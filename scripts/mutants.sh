@@ -91,7 +91,7 @@ reattach_forgets_attach|asan|mm/vma.c|enomem.munmap_end_split_fails_reattaches|a
 stack_grows_into_guard_gap|asan|mm/vma.c|stack_guard.stops_at_guard_gap|expand_downwards() to page 2 returned 0, expected -12|s/\(address - prev->vm_end < stack_guard_gap\)\)/(0))/
 file_link_no_i_mmap_lock|asan|mm/vma.c|file_map.map_private_new_vma|without the mapping's i_mmap_rwsem held for write|s/\t\ti_mmap_lock_write\(mapping\);\n(\t\t__vma_link_file\(vma, mapping\);\n)\t\tif \(!hold_rmap_lock\)\n\t\t\ti_mmap_unlock_write\(mapping\);\n/$1/
 file_link_not_writable|asan|mm/vma.c|file_map.map_shared_prepare_new_vma|mapping->i_mmap_writable|s/(\{\n)\tif \(vma_is_shared_maywrite\(vma\)\)\n\t\tmapping_allow_writable\(mapping\);\n\n/$1/
-copy_no_file_ref|asan|mm/vma.c|file_map.copy_new_vma|c->f->file.vh_count|s/\t\tif \(new_vma->vm_file\)\n\t\t\tget_file\(new_vma->vm_file\);\n//
+copy_no_file_ref|asan|mm/vma.c|file_map.copy_new_vma|a reference per VMA, and its opener's|s/\t\tif \(new_vma->vm_file\)\n\t\t\tget_file\(new_vma->vm_file\);\n//
 prepare_no_anon_vma_lock|asan|mm/vma.c|file_map.protect_merge_shared_anon_vma|without the root anon_vma's rwsem held for write|s/\t\tanon_vma_(un)?lock_write\(vp->anon_vma\);\n//g
 take_all_no_mapping_lock|asan|mm/vma.c|file_map.take_all_locks|without the file's i_mmap_rwsem held|s/(\t\tif \(vma->vm_file && vma->vm_file->f_mapping &&\n\t\t\t\t!is_vm_hugetlb_page\(vma\)\)\n)\t\t\tvm_lock_mapping\(mm, vma->vm_file->f_mapping\);/$1\t\t\t;/
 file_expand_no_write_lock|asan|mm/vma.c|file_map.map_merges_adjacent_pgoff|the writer did not wait for the reader|s/(mmap_assert_write_locked\(vmg->mm\);\n)\tvma_start_write\(target\);/$1/

@@ -388,9 +388,12 @@ static void fm_check_file(struct vh_ur *u, struct fm_file *f)
 				vma->vm_start, vma->vm_end);
 	}
 	mmap_read_unlock(u->mm);
-	VH_EXPECT_EQ(mapping->vh_nr_i_mmap, nr);
-	VH_EXPECT_EQ(atomic_read(&mapping->i_mmap_writable), (int)writable);
-	VH_EXPECT_EQ(atomic_read(&f->file.vh_count), (int)(1 + nr));
+	VH_EXPECT_EQ_MSG(mapping->vh_nr_i_mmap, nr,
+			 "i_mmap holds exactly the VMAs that map the file");
+	VH_EXPECT_EQ_MSG(atomic_read(&mapping->i_mmap_writable), writable,
+			 "i_mmap_writable counts the shared writable VMAs");
+	VH_EXPECT_EQ_MSG(atomic_read(&f->file.vh_count), 1 + nr,
+			 "the file has a reference per VMA, and its opener's");
 }
 
 static void fm_body(const struct vh_ur_row *row)
