@@ -4,8 +4,8 @@
  * spaces and VMAs set up, changed and torn down through the kernel's own
  * code (shared/vma/mm.c, shared/vma/layout.c).
  */
-#ifndef _VH_VMA_KERNEL_H
-#define _VH_VMA_KERNEL_H
+#ifndef _VH_VMA_H
+#define _VH_VMA_H
 
 #include <linux/mm.h>
 #include <ksrc/mm/vma.h>
@@ -247,4 +247,4 @@ void vh_vma_end_read(struct vm_area_struct *vma, const char *file, int line);
 	vh_vma_start_read_locked(vma, __FILE__, __LINE__)
 #define vma_end_read(vma)	vh_vma_end_read(vma, __FILE__, __LINE__)
 
-#endif /* _VH_VMA_KERNEL_H */
+#endif /* _VH_VMA_H */
