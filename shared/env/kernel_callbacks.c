@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What the kernel code under test calls back into that belongs to no stub
- * header: mmdrop's __mmdrop(), the dump_vma()/dump_mm() that VM_WARN_*_VMA()
- * print, the TLB gather of mm_types.h; and the environment's start-up and
- * shut-down.
+ * header: globals of files we do not compile, mmdrop's __mmdrop(), the
+ * dump_vma()/dump_mm() that VM_WARN_*_VMA() print, the TLB gather of
+ * mm_types.h.  The environment's start-up and shut-down are in init.c,
+ * the address spaces alive and the race reports' field names in
+ * describe.c.
  */
 #include <pthread.h>
 #include <stddef.h>
@@ -16,9 +18,6 @@
 #include "env.h"
 #include "report.h"
 #include "lockdep.h"
-
-void maple_tree_init(void);
-void vma_state_init(void);
 
 /*
  * Globals of kernel files we do not compile (mm/util.c, mm/mmap.c,
@@ -37,43 +36,6 @@ unsigned long rlimit(unsigned int limit __always_unused)
 	return ~0UL;
 }
 
-/* The address spaces alive, for vh_env_describe(). */
-static struct mm_struct **vh_mms;
-static size_t vh_nr_mms, vh_cap_mms;
-static pthread_mutex_t vh_mms_lock = PTHREAD_MUTEX_INITIALIZER;
-
-void vh_mm_track(struct mm_struct *mm)
-{
-	pthread_mutex_lock(&vh_mms_lock);
-	if (vh_nr_mms == vh_cap_mms) {
-		vh_cap_mms = vh_cap_mms ? 2 * vh_cap_mms : 16;
-		vh_mms = realloc(vh_mms, vh_cap_mms * sizeof(*vh_mms));
-		if (!vh_mms)
-			abort();
-	}
-	vh_mms[vh_nr_mms++] = mm;
-	pthread_mutex_unlock(&vh_mms_lock);
-}
-
-static void vh_mm_untrack(struct mm_struct *mm)
-{
-	size_t i;
-
-	pthread_mutex_lock(&vh_mms_lock);
-	for (i = 0; i < vh_nr_mms; i++) {
-		if (vh_mms[i] == mm) {
-			vh_mms[i] = vh_mms[--vh_nr_mms];
-			break;
-		}
-	}
-	if (!vh_nr_mms) {
-		free(vh_mms);
-		vh_mms = NULL;
-		vh_cap_mms = 0;
-	}
-	pthread_mutex_unlock(&vh_mms_lock);
-}
-
 void __mmdrop(struct mm_struct *mm)
 {
 	WARN_ON(!mtree_empty(&mm->mm_mt));
@@ -83,116 +45,6 @@ void __mmdrop(struct mm_struct *mm)
 	mmap_write_unlock(mm);
 	vh_mm_untrack(mm);
 	free(mm);
-}
-
-/*
- * The fields of the structures a race is most likely on, as every tree we
- * build (the per-VMA lock code needs CONFIG_PER_VMA_LOCK, or the series)
- * defines them.
- */
-struct vh_field {
-	const char *name;
-	size_t off, size;
-};
-
-#define VH_FIELD(type, f)						\
-	{ #type "." #f, offsetof(struct type, f),			\
-	  sizeof(((struct type *)0)->f) }
-
-static const struct vh_field vh_vma_fields[] = {
-	VH_FIELD(vm_area_struct, vm_start),
-	VH_FIELD(vm_area_struct, vm_end),
-	VH_FIELD(vm_area_struct, vm_mm),
-	VH_FIELD(vm_area_struct, vm_page_prot),
-	VH_FIELD(vm_area_struct, vm_flags),
-	VH_FIELD(vm_area_struct, vm_lock_seq),
-	VH_FIELD(vm_area_struct, anon_vma_chain),
-	VH_FIELD(vm_area_struct, anon_vma),
-	VH_FIELD(vm_area_struct, vm_ops),
-	VH_FIELD(vm_area_struct, vm_pgoff),
-	VH_FIELD(vm_area_struct, vm_file),
-	VH_FIELD(vm_area_struct, vm_private_data),
-	VH_FIELD(vm_area_struct, vm_refcnt),
-	VH_FIELD(vm_area_struct, shared),
-};
-
-static const struct vh_field vh_mm_fields[] = {
-	VH_FIELD(mm_struct, mm_mt),
-	VH_FIELD(mm_struct, mm_users),
-	VH_FIELD(mm_struct, mm_count),
-	VH_FIELD(mm_struct, map_count),
-	VH_FIELD(mm_struct, mmap_lock),
-	VH_FIELD(mm_struct, mm_lock_seq),
-	VH_FIELD(mm_struct, vma_writer_wait),
-	VH_FIELD(mm_struct, total_vm),
-	VH_FIELD(mm_struct, locked_vm),
-	VH_FIELD(mm_struct, data_vm),
-	VH_FIELD(mm_struct, exec_vm),
-	VH_FIELD(mm_struct, stack_vm),
-};
-
-static void vh_describe_in(const struct vh_field *f, size_t nr,
-			   const char *type, const void *base,
-			   const void *addr, const char *where, char *buf,
-			   size_t size)
-{
-	size_t off = (const char *)addr - (const char *)base, i;
-
-	for (i = 0; i < nr; i++) {
-		if (off >= f[i].off && off < f[i].off + f[i].size) {
-			snprintf(buf, size, "%s (+%#zx of the %s at %p%s)",
-				 f[i].name, off, type, base, where);
-			return;
-		}
-	}
-	snprintf(buf, size, "%s+%#zx (the %s at %p%s)", type, off, type, base,
-		 where);
-}
-
-bool vh_env_describe(const void *addr, char *buf, size_t size)
-{
-	const char *cache;
-	const void *base;
-	size_t i;
-	bool found = false;
-
-	if (vh_kmem_cache_object(addr, &cache, &base)) {
-		if (!strcmp(cache, "vm_area_struct"))
-			vh_describe_in(vh_vma_fields, ARRAY_SIZE(vh_vma_fields),
-				       "vm_area_struct", base, addr,
-				       ", slab cache vm_area_struct", buf,
-				       size);
-		else
-			snprintf(buf, size, "+%#zx of an object of slab cache %s at %p",
-				 (size_t)((const char *)addr -
-					  (const char *)base), cache, base);
-		return true;
-	}
-	pthread_mutex_lock(&vh_mms_lock);
-	for (i = 0; i < vh_nr_mms && !found; i++) {
-		const char *mm = (const char *)vh_mms[i];
-
-		if ((const char *)addr >= mm &&
-		    (const char *)addr < mm + sizeof(struct mm_struct)) {
-			vh_describe_in(vh_mm_fields, ARRAY_SIZE(vh_mm_fields),
-				       "mm_struct", mm, addr, "", buf, size);
-			found = true;
-		}
-	}
-	pthread_mutex_unlock(&vh_mms_lock);
-	return found;
-}
-
-/* A task ends holding a VMA read lock: shared/env/lockdep.c releases it. */
-static void vh_release_vma_lock(const struct lockdep_map *map, int read)
-{
-#ifdef CONFIG_DEBUG_LOCK_ALLOC
-	struct vm_area_struct *vma = container_of(map, struct vm_area_struct,
-						  vmlock_dep_map);
-
-	if (read)
-		vma_end_read(vma);
-#endif
 }
 
 void dump_vma(const struct vm_area_struct *vma)
@@ -226,23 +78,6 @@ void dump_mm(const struct mm_struct *mm)
 {
 	vh_diag("mm %p map_count %d mm_lock_seq %u", mm, mm->map_count,
 		mm->mm_lock_seq.sequence);
-}
-
-void vh_env_init(void)
-{
-	vh_lockdep_release_other = vh_release_vma_lock;
-	vh_kcsan_set_describe(vh_env_describe);
-	vh_rcu_init();
-	maple_tree_init();
-	vma_state_init();
-}
-
-void vh_env_exit(void)
-{
-	vh_rcu_exit();
-	vh_anon_vmas_free();
-	vh_slab_teardown();
-	vh_task_free(vh_task_exit());
 }
 
 /* mm_types.h declares these out of line; there is no TLB to flush here. */

@@ -2,7 +2,7 @@
 /*
  * Test helpers built on the kernel's mm/vma.c and mm/mmap_lock.c: address
  * spaces and VMAs set up, changed and torn down through the kernel's own
- * code (shared/vma/mm.c, shared/vma/layout.c).
+ * code (shared/vma/address_space.c, shared/vma/layout.c).
  */
 #ifndef _VH_VMA_H
 #define _VH_VMA_H
