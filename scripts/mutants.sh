@@ -55,7 +55,7 @@ attach_no_assert|asan|include/linux/mmap_lock.h|attach.attach_unlocked_warns|vma
 write_locked_compare_wraps|asan|include/linux/mmap_lock.h|attach.attach_unlocked_warns|of a detached VMA that is not write-locked did not WARN|s/return vma->vm_lock_seq == __vma_raw_mm_seqnum\(vma\);/return vma->vm_lock_seq >= __vma_raw_mm_seqnum(vma);/
 downgrade_keeps_locks|asan|include/linux/mmap_lock.h|write_lock.downgrade_releases|vma->vm_lock_seq == c->mm->mm_lock_seq.sequence == row->write_locked (1 != 0)|s/(__mmap_lock_trace_acquire_returned\(mm, false, true\);\n)\tvma_end_write_all\(mm\);/$1/
 rcu_leak_on_seq_retry|asan|mm/mmap_lock.c|lookup.locked_in_window_aborts|BUG: lock_vma_under_rcu() returned with RCU read lock held|s/(vma_refcount_put\(vma\);\n\t\tvma = NULL;\n\t\t)goto err;/${1}return NULL;/
-reader_limit_broken|asan|mm/mmap_lock.c|lock_next_vma.reader_limit_eagain|c.err == row->err (0 != -11)|s/(__refcount_inc_not_zero_limited_acquire\(&vma->vm_refcnt, &oldcnt,\n\s*)VM_REFCNT_LIMIT\)/${1}INT_MAX)/
+reader_limit_broken|asan|mm/mmap_lock.c|lock_next_vma.reader_limit_eagain|c->err == row->err (0 != -11)|s/(__refcount_inc_not_zero_limited_acquire\(&vma->vm_refcnt, &oldcnt,\n\s*)VM_REFCNT_LIMIT\)/${1}INT_MAX)/
 split_no_write_lock|asan|mm/vma.c|write_path.modify_name_split|the writer did not wait for the reader|s/\tvma_start_write\(vma\);\n(\tvma_start_write\(new\);)/$1/
 merge_no_middle_lock|asan|mm/vma.c|write_path.protect_merge_into_next|!__is_vma_write_locked(vma)|s/(we will be adjusting middle. \*\/\n)\tvma_start_write\(middle\);/$1/
 merge_no_next_lock|asan|mm/vma.c|write_path.protect_merge_into_next|read-locked VMA changed under the reader|s/\t\tvma_start_write\(next\);\n(\t\tvmg->target = next;)/$1/
