@@ -165,8 +165,8 @@ ifeq ($(TSAN),1)
 $(error TSAN=1 is gone: make KCSAN=1 builds the race detector that replaces it)
 endif
 
-# The race detector (shared/env/kcsan.c).  Every unit gets the kernel's
-# KCSAN instrumentation (scripts/Makefile.kcsan) and is linked against our
+# The race detector (shared/kcsan/; its interface: shared/env/kcsan.h).
+# Every unit gets the kernel's KCSAN instrumentation (scripts/Makefile.kcsan) and is linked against our
 # runtime, not libtsan; the harness units' calls are renamed to the
 # runtime's harness hooks (vh_h__tsan_*), so that only kernel code is
 # checked.  free() and realloc() are wrapped: freed memory is forgotten.
@@ -393,7 +393,8 @@ $(O)/tests/upstream.o: $(REPO)/tests/upstream.c $(GENERATED)
 # environment: what it models synchronises through explicit hooks
 # (vh_kcsan_acquire()/_release()), and its own code calls the runtime only
 # through them.
-KCSAN_UNINSTRUMENTED := $(filter $(O)/shared/env/%,$(ENV_OBJS))
+KCSAN_UNINSTRUMENTED := $(filter $(O)/shared/env/% $(O)/shared/kcsan/%,\
+	$(ENV_OBJS))
 $(KCSAN_UNINSTRUMENTED): KCSAN_CFLAGS :=
 $(KCSAN_UNINSTRUMENTED): KCSAN_RENAME :=
 

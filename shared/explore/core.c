@@ -44,7 +44,7 @@
  * Accesses.  In a make KCSAN=1 build, --access-points N makes the first N
  * accesses of each thread of a run, by kernel code to memory outside the
  * thread's stack (plain, READ_ONCE(), WRITE_ONCE()), scheduling points as
- * well (shared/env/kcsan.c); the race detector then reports any two
+ * well (shared/kcsan/kcsan.c); the race detector then reports any two
  * conflicting accesses that happens-before does not order, on whatever
  * schedule they occur.
  *

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The race detector's entry points for the compiler's ThreadSanitizer
- * instrumentation (shared/env/kcsan.c says how it works): the kernel
+ * instrumentation (shared/kcsan/kcsan.c says how it works): the kernel
  * units' __tsan_*(), the harness units' vh_h__tsan_*() (the build renames
  * them), and the free()/realloc() wrappers.
  */

@@ -86,6 +86,11 @@
  * LKMM.  The compiler's instrumentation sees no dependency, so the
  * dependency ordering of marked loads is assumed, not checked.
  */
+#include "../env/room.h"
+
+VH_ROOM(kcsan, "env",
+	"the race detector of make KCSAN=1: the happens-before runtime behind the compiler's ThreadSanitizer instrumentation, its reports; the environment calls it through env/kcsan.h");
+
 #ifdef VH_KCSAN
 
 #include <pthread.h>
@@ -95,10 +100,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <linux/kernel.h>
-#include "env.h"
+#include "../env/env.h"
 #include "kcsan_int.h"
-#include "report.h"
-#include "sched_point.h"
+#include "../env/report.h"
+#include "../env/sched_point.h"
 
 #define KC_GRAN_SHIFT	3		/* 8-byte granules */
 #define KC_PAGE_SHIFT	12

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The race detector's runtime, inside (shared/env/kcsan.c says how it
+ * The race detector's runtime, inside (shared/kcsan/kcsan.c says how it
  * works): what its core (kcsan.c), its reports (kcsan_report.c) and the
  * compiler's entry points (kcsan_abi.c) share.
  */
@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "kcsan.h"
+#include "../env/kcsan.h"
 
 #define KC_MAX_THREADS	64		/* threads alive at once */
 #define KC_MAX_DEFERRED	8		/* held-back races per thread */
