@@ -116,8 +116,7 @@ static bool xp_stays(const struct xp_ctx *c, unsigned long pg)
 
 	if (pg >= strlen(before) || before[pg] == '-' || before[pg] == ' ')
 		return false;
-	if (c->row->writer == XP_WRITER_UNMAP ||
-	    c->row->writer == XP_WRITER_RECYCLE)
+	if (c->row->writer->unmaps)
 		return addr < c->start || addr >= c->end;
 	/* REPLACE unmaps and maps again in one mmap write section. */
 	return true;
@@ -220,65 +219,108 @@ static void xp_write_lock(struct xp_ctx *c)
 	WRITE_ONCE(c->write_locked, NULL);
 }
 
-static void xp_writer(void *arg)
+static void xp_run_lock(struct xp_ctx *c)
 {
-	struct xp_ctx *c = arg;
-	const struct xp_row *row = c->row;
-	unsigned long s = c->start, e = c->end;
+	mmap_write_lock(c->mm);
+	xp_write_lock(c);
+	mmap_write_unlock(c->mm);
+}
+const struct xp_writer xp_lock = { .run = xp_run_lock, .needs_vma = true };
+
+static void xp_run_downgrade(struct xp_ctx *c)
+{
 	struct vm_area_struct *vma;
 
 	mmap_write_lock(c->mm);
-	switch (row->writer) {
-	case XP_WRITER_LOCK:
-		xp_write_lock(c);
-		break;
-	case XP_WRITER_DOWNGRADE:
-		xp_write_lock(c);
-		mmap_write_downgrade(c->mm);
-		/* The VMA write lock went with the downgrade. */
-		WRITE_ONCE(c->in_op[2], true);
-		vma = lock_vma_under_rcu(c->mm, c->vma->vm_start);
-		VH_EXPECT_TRUE(vma == c->vma);
-		if (vma)
-			vma_end_read(vma);
-		WRITE_ONCE(c->in_op[2], false);
-		mmap_read_unlock(c->mm);
-		return;
-	case XP_WRITER_RELOCK:
-		xp_write_lock(c);
-		mmap_write_unlock(c->mm);
-		mmap_write_lock(c->mm);
-		xp_write_lock(c);
-		break;
-	case XP_WRITER_UNMAP:
-		VH_EXPECT_EQ(vh_unmap(c->mm, s, e), 0);
-		break;
-	case XP_WRITER_PROTECT:
-		VH_EXPECT_EQ(vh_protect(c->mm, s, e, row->prot), 0);
-		break;
-	case XP_WRITER_MAP:
-		VH_EXPECT_EQ(vh_map(c->mm, s, e, row->flags), 0);
-		break;
-	case XP_WRITER_REPLACE:
-		VH_EXPECT_EQ(vh_unmap(c->mm, s, e), 0);
-		VH_EXPECT_EQ(vh_map(c->mm, s, e, row->flags), 0);
-		break;
-	case XP_WRITER_RECYCLE:
-		VH_EXPECT_EQ(vh_unmap(c->mm, s, e), 0);
-		mmap_write_unlock(c->mm);
-		/* The cache hands the freed VMA out again at once. */
-		mmap_write_lock(c->other);
-		VH_EXPECT_EQ(vh_map(c->other, s, e, row->flags), 0);
-		c->recycled = vma_lookup(c->other, s);
-		mmap_write_unlock(c->other);
-		return;
-	}
+	xp_write_lock(c);
+	mmap_write_downgrade(c->mm);
+	/* The VMA write lock went with the downgrade. */
+	WRITE_ONCE(c->in_op[2], true);
+	vma = lock_vma_under_rcu(c->mm, c->vma->vm_start);
+	VH_EXPECT_TRUE(vma == c->vma);
+	if (vma)
+		vma_end_read(vma);
+	WRITE_ONCE(c->in_op[2], false);
+	mmap_read_unlock(c->mm);
+}
+const struct xp_writer xp_downgrade = {
+	.run = xp_run_downgrade, .needs_vma = true,
+};
+
+static void xp_run_relock(struct xp_ctx *c)
+{
+	mmap_write_lock(c->mm);
+	xp_write_lock(c);
 	mmap_write_unlock(c->mm);
+	mmap_write_lock(c->mm);
+	xp_write_lock(c);
+	mmap_write_unlock(c->mm);
+}
+const struct xp_writer xp_relock = { .run = xp_run_relock, .needs_vma = true };
+
+static void xp_run_unmap(struct xp_ctx *c)
+{
+	mmap_write_lock(c->mm);
+	VH_EXPECT_EQ(vh_unmap(c->mm, c->start, c->end), 0);
+	mmap_write_unlock(c->mm);
+}
+const struct xp_writer xp_unmap = {
+	.run = xp_run_unmap, .unmaps = true, .grace_period = true,
+};
+
+static void xp_run_protect(struct xp_ctx *c)
+{
+	mmap_write_lock(c->mm);
+	VH_EXPECT_EQ(vh_protect(c->mm, c->start, c->end, c->row->prot), 0);
+	mmap_write_unlock(c->mm);
+}
+const struct xp_writer xp_protect = { .run = xp_run_protect };
+
+static void xp_run_map(struct xp_ctx *c)
+{
+	mmap_write_lock(c->mm);
+	VH_EXPECT_EQ(vh_map(c->mm, c->start, c->end, c->row->flags), 0);
+	mmap_write_unlock(c->mm);
+}
+const struct xp_writer xp_map = { .run = xp_run_map };
+
+static void xp_run_replace(struct xp_ctx *c)
+{
+	mmap_write_lock(c->mm);
+	VH_EXPECT_EQ(vh_unmap(c->mm, c->start, c->end), 0);
+	VH_EXPECT_EQ(vh_map(c->mm, c->start, c->end, c->row->flags), 0);
+	mmap_write_unlock(c->mm);
+}
+const struct xp_writer xp_replace = {
+	.run = xp_run_replace, .grace_period = true,
+};
+
+static void xp_run_recycle(struct xp_ctx *c)
+{
+	mmap_write_lock(c->mm);
+	VH_EXPECT_EQ(vh_unmap(c->mm, c->start, c->end), 0);
+	mmap_write_unlock(c->mm);
+	/* The cache hands the freed VMA out again at once. */
+	mmap_write_lock(c->other);
+	VH_EXPECT_EQ(vh_map(c->other, c->start, c->end, c->row->flags), 0);
+	c->recycled = vma_lookup(c->other, c->start);
+	mmap_write_unlock(c->other);
+}
+const struct xp_writer xp_recycle = {
+	.run = xp_run_recycle, .unmaps = true, .needs_vma = true,
+	.other_mm = true,
+};
+
+static void xp_writer(void *arg)
+{
+	struct xp_ctx *c = arg;
+
+	c->row->writer->run(c);
 	/*
 	 * A grace period after an unmap: what was freed is poisoned
 	 * (SLUB_RCU_DEBUG) while the readers may still run.
 	 */
-	if (row->writer == XP_WRITER_UNMAP || row->writer == XP_WRITER_REPLACE)
+	if (c->row->writer->grace_period)
 		synchronize_rcu();
 }
 
@@ -317,9 +359,9 @@ static void xp_setup(void *ctx, const void *rowp)
 	}
 	VH_EXPECT_EQ(vh_map_layout(c->mm, row->before), 0);
 	c->vma = vma_lookup(c->mm, c->start);
-	if (row->writer <= XP_WRITER_RELOCK || row->writer == XP_WRITER_RECYCLE)
+	if (row->writer->needs_vma)
 		VH_EXPECT_TRUE(c->vma);
-	if (row->writer == XP_WRITER_RECYCLE)
+	if (row->writer->other_mm)
 		c->other = vh_mm_new();
 }
 
@@ -377,14 +419,14 @@ const struct vh_explore_ops xp_ops = {
 static const struct xp_row xp_rows[] = {
 	{ .desc = "reader_vs_writer",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_LOCK,
+	  .writer = &xp_lock,
 	  .before  = "AAAAAAAA",
 	  .read_at = "  ^     ",
 	  .range   = "********",
 	  .after   = "AAAAAAAA" },
 	{ .desc = "two_readers_vs_writer",
 	  .reader = XP_READER_LOOKUP, .readers = 2, .always_mapped = true,
-	  .writer = XP_WRITER_LOCK,
+	  .writer = &xp_lock,
 	  .why = "the writer must wait for both and be woken by the last",
 	  .before  = "AAAAAAAA",
 	  .read_at = "  ^     ",
@@ -392,42 +434,42 @@ static const struct xp_row xp_rows[] = {
 	  .after   = "AAAAAAAA" },
 	{ .desc = "reader_vs_downgrade",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_DOWNGRADE,
+	  .writer = &xp_downgrade,
 	  .before  = "AAAAAAAA",
 	  .read_at = "  ^     ",
 	  .range   = "********",
 	  .after   = "AAAAAAAA" },
 	{ .desc = "reader_vs_relock",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_RELOCK,
+	  .writer = &xp_relock,
 	  .before  = "AAAAAAAA",
 	  .read_at = "  ^     ",
 	  .range   = "********",
 	  .after   = "AAAAAAAA" },
 	{ .desc = "reader_vs_munmap",
 	  .reader = XP_READER_LOOKUP, .readers = 1,
-	  .writer = XP_WRITER_UNMAP,
+	  .writer = &xp_unmap,
 	  .before  = "AAAAAAAA",
 	  .read_at = "  ^     ",
 	  .range   = "********",
 	  .after   = "" },
 	{ .desc = "reader_vs_munmap_part",
 	  .reader = XP_READER_LOOKUP, .readers = 1,
-	  .writer = XP_WRITER_UNMAP,
+	  .writer = &xp_unmap,
 	  .before  = "AAAAAAAA",
 	  .read_at = "      ^ ",
 	  .range   = "    ****",
 	  .after   = "AAAA" },
 	{ .desc = "reader_vs_split",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RO,
+	  .writer = &xp_protect, .prot = VH_PROT_RO,
 	  .before  = "AAAAAAAA",
 	  .read_at = "    ^   ",
 	  .range   = "   **   ",
 	  .after   = "AAAbbCCC" },
 	{ .desc = "reader_vs_shrink",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RO,
+	  .writer = &xp_protect, .prot = VH_PROT_RO,
 	  .why = "the VMA shrinks in place to [0, 4): no longer the reader's",
 	  .before  = "AAAAAAAA",
 	  .read_at = "      ^ ",
@@ -435,14 +477,14 @@ static const struct xp_row xp_rows[] = {
 	  .after   = "aaaaBBBB" },
 	{ .desc = "reader_vs_merge",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_MAP, .flags = VH_RW,
+	  .writer = &xp_map, .flags = VH_RW,
 	  .before  = "AAAA",
 	  .read_at = " ^      ",
 	  .range   = "    ****",
 	  .after   = "AAAAAAAA" },
 	{ .desc = "reader_vs_merge_prev",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RW,
+	  .writer = &xp_protect, .prot = VH_PROT_RW,
 	  .why = "mprotect() merges: prev, the reader's, expands",
 	  .before  = "AAAAbbbb",
 	  .read_at = " ^      ",
@@ -450,7 +492,7 @@ static const struct xp_row xp_rows[] = {
 	  .after   = "AAAAAAAA" },
 	{ .desc = "reader_vs_merge_removed",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RW,
+	  .writer = &xp_protect, .prot = VH_PROT_RW,
 	  .why = "mprotect() merges: next, the reader's, is removed",
 	  .before  = "AAAAbbbb",
 	  .read_at = "     ^  ",
@@ -458,7 +500,7 @@ static const struct xp_row xp_rows[] = {
 	  .after   = "AAAAAAAA" },
 	{ .desc = "reader_vs_merge_next",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RW,
+	  .writer = &xp_protect, .prot = VH_PROT_RW,
 	  .why = "mprotect() merges: next, the reader's, expands down",
 	  .before  = "aaaaBBBB",
 	  .read_at = "     ^  ",
@@ -466,7 +508,7 @@ static const struct xp_row xp_rows[] = {
 	  .after   = "AAAAAAAA" },
 	{ .desc = "reader_vs_merge_middle",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RW,
+	  .writer = &xp_protect, .prot = VH_PROT_RW,
 	  .why = "prev expands into part of the middle VMA, which shrinks",
 	  .before  = "AAAAbbbb",
 	  .read_at = "       ^",
@@ -474,14 +516,14 @@ static const struct xp_row xp_rows[] = {
 	  .after   = "AAAAAAbb" },
 	{ .desc = "reader_vs_merge_both",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RW,
+	  .writer = &xp_protect, .prot = VH_PROT_RW,
 	  .before  = "AAbbbbCC",
 	  .read_at = "       ^",
 	  .range   = "  ****  ",
 	  .after   = "AAAAAAAA" },
 	{ .desc = "reader_vs_fill_hole",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_MAP, .flags = VH_RW,
+	  .writer = &xp_map, .flags = VH_RW,
 	  .why = "mmap() of the hole: prev expands over it and over next",
 	  .before  = "AA--BBBB",
 	  .read_at = "     ^  ",
@@ -489,14 +531,14 @@ static const struct xp_row xp_rows[] = {
 	  .after   = "AAAAAAAA" },
 	{ .desc = "reader_vs_replace",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_REPLACE, .flags = VH_RW,
+	  .writer = &xp_replace, .flags = VH_RW,
 	  .before  = "AAAAAAAA",
 	  .read_at = "  ^     ",
 	  .range   = "********",
 	  .after   = "AAAAAAAA" },
 	{ .desc = "reader_vs_recycle",
 	  .reader = XP_READER_LOOKUP, .readers = 1,
-	  .writer = XP_WRITER_RECYCLE, .flags = VH_RW,
+	  .writer = &xp_recycle, .flags = VH_RW,
 	  .why = "the freed VMA is handed out again at once, to another mm",
 	  .before  = "AAAAAAAA",
 	  .read_at = "  ^     ",
@@ -504,25 +546,25 @@ static const struct xp_row xp_rows[] = {
 	  .after   = "" },
 	{ .desc = "next_vs_writer",
 	  .reader = XP_READER_NEXT, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_LOCK,
+	  .writer = &xp_lock,
 	  .before  = "AA--BB--CC",
 	  .range   = "    **    ",
 	  .after   = "AA--BB--CC" },
 	{ .desc = "next_vs_munmap",
 	  .reader = XP_READER_NEXT, .readers = 1,
-	  .writer = XP_WRITER_UNMAP,
+	  .writer = &xp_unmap,
 	  .before  = "AA--BB--CC",
 	  .range   = "    **    ",
 	  .after   = "AA------CC" },
 	{ .desc = "next_vs_split",
 	  .reader = XP_READER_NEXT, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RO,
+	  .writer = &xp_protect, .prot = VH_PROT_RO,
 	  .before  = "AA--BB--CC",
 	  .range   = "    *     ",
 	  .after   = "AA--bC--DD" },
 	{ .desc = "next_vs_map_gap",
 	  .reader = XP_READER_NEXT, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_MAP, .flags = VH_RO,
+	  .writer = &xp_map, .flags = VH_RO,
 	  .before  = "AA--BB--CC",
 	  .range   = "  **      ",
 	  .after   = "AAbbCC--DD" },

@@ -16,16 +16,29 @@ enum xp_reader {
 	XP_READER_UNLOCKED,	/* vma_start_read_unlocked() */
 };
 
-enum xp_writer {
-	XP_WRITER_LOCK,		/* vma_start_write(), change, mmap_write_unlock() */
-	XP_WRITER_DOWNGRADE,	/* ... mmap_write_downgrade(), then read-lock it */
-	XP_WRITER_RELOCK,	/* LOCK twice */
-	XP_WRITER_UNMAP,	/* munmap() of the range */
-	XP_WRITER_PROTECT,	/* mprotect() of the range */
-	XP_WRITER_MAP,		/* mmap() of the (empty) range */
-	XP_WRITER_REPLACE,	/* munmap() and mmap() of the range, one lock section */
-	XP_WRITER_RECYCLE,	/* munmap(), then mmap() the range in another mm */
+struct xp_ctx;
+
+/*
+ * What the writer thread does (explore.c defines them): @run is the whole
+ * of it, mmap_lock taken and released; the flags say what the scenario
+ * must know of it.
+ */
+struct xp_writer {
+	void (*run)(struct xp_ctx *c);
+	bool unmaps;		/* the range is unmapped for good */
+	bool grace_period;	/* synchronize_rcu() after it: what it freed is poisoned */
+	bool needs_vma;		/* it works on the VMA at the range */
+	bool other_mm;		/* it maps into a second address space */
 };
+
+extern const struct xp_writer xp_lock;		/* vma_start_write(), change, unlock */
+extern const struct xp_writer xp_downgrade;	/* ... mmap_write_downgrade(), read-lock it */
+extern const struct xp_writer xp_relock;	/* xp_lock twice */
+extern const struct xp_writer xp_unmap;		/* munmap() of the range */
+extern const struct xp_writer xp_protect;	/* mprotect() of the range */
+extern const struct xp_writer xp_map;		/* mmap() of the (empty) range */
+extern const struct xp_writer xp_replace;	/* munmap() and mmap(), one lock section */
+extern const struct xp_writer xp_recycle;	/* munmap(), then mmap() in another mm */
 
 /*
  * Layouts are pictures (shared/vma/vma.h): a character per page from
@@ -40,7 +53,7 @@ struct xp_row {
 	enum xp_reader reader;
 	int readers;		/* 1 or 2 reader threads */
 	const char *read_at;	/* XP_READER_LOOKUP, _UNLOCKED: the page, '^' */
-	enum xp_writer writer;
+	const struct xp_writer *writer;
 	const char *range;	/* the writer's pages, '*' (LOCK...: its VMA) */
 	vm_flags_t flags;	/* MAP, REPLACE, RECYCLE: VH_RW or VH_RO */
 	vm_flags_t prot;	/* PROTECT: VH_PROT_RW or VH_PROT_RO */
