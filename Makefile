@@ -171,8 +171,8 @@ ifeq ($(TSAN),1)
 $(error TSAN=1 is gone: make KCSAN=1 builds the race detector that replaces it)
 endif
 
-# The race detector (shared/env/kcsan.c).  Every unit gets the kernel's
-# KCSAN instrumentation (scripts/Makefile.kcsan) and is linked against our
+# The race detector (shared/kcsan/; its interface: shared/env/kcsan.h).
+# Every unit gets the kernel's KCSAN instrumentation (scripts/Makefile.kcsan) and is linked against our
 # runtime, not libtsan; the harness units' calls are renamed to the
 # runtime's harness hooks (vh_h__tsan_*), so that only kernel code is
 # checked.  free() and realloc() are wrapped: freed memory is forgotten.
@@ -239,13 +239,14 @@ MAPLE_OBJS := $(addprefix $(O)/maple/,maple-shim.o linux.o slab.o \
 	find_bit.o bitmap.o hweight.o vsprintf.o xarray-shared.o \
 	radix-tree.o idr.o)
 
-# The harness, room by room (shared/*/), and our tables, by name: in a
-# kernel tree's tools/testing/vma, upstream's tests/*.c sit next to them and
-# belong to the upstream suite instead.
-TABLES := attach_detach enomem explore file_map gaps lookup readers recycle \
-	seqwrap stability unlocked vm_flags vma_alloc write_lock write_paths
+# The harness, room by room (shared/*/), and our tables: every tests/*.c
+# that registers one (VH_*TABLE*()), found by its text, since in a kernel
+# tree's tools/testing/vma upstream's tests/*.c sit next to them and belong
+# to the upstream suite instead (tests/upstream.c, built on its own).
 ENV_SRCS := $(wildcard $(REPO)/shared/*/*.c)
-TEST_SRCS := $(patsubst %,$(REPO)/tests/%.c,$(TABLES))
+TABLE_LINE := ^VH_[A-Z_]*TABLE[A-Z_]*[(]
+TEST_SRCS := $(filter-out %/upstream.c,$(shell grep -l '$(TABLE_LINE)' \
+	$(sort $(wildcard $(REPO)/tests/*.c)) /dev/null))
 ENV_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(ENV_SRCS))
 TEST_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(TEST_SRCS)) $(O)/tests/upstream.o
 
@@ -381,7 +382,7 @@ $(O)/kernel/%.o: $(KTREE)/%.c $(GENERATED)
 		-include $(RS)/vma_internal.h -MMD -MP -c $(KS)/$*.c \
 		-o $(REL) && $(DEPFIX)
 
-$(O)/shared/kunit/runner.o $(O)/shared/vma/sites.o: \
+$(O)/shared/kunit/main.o $(O)/shared/vma/sites.o: \
 	CFLAGS_K += -DVH_KTREE='"$(KTREE)"' \
 	-DVH_KVERSION='"$(KVERSION)"'
 
@@ -409,7 +410,8 @@ $(O)/tests/upstream.o: $(REPO)/tests/upstream.c $(GENERATED)
 # environment: what it models synchronises through explicit hooks
 # (vh_kcsan_acquire()/_release()), and its own code calls the runtime only
 # through them.
-KCSAN_UNINSTRUMENTED := $(filter $(O)/shared/env/%,$(ENV_OBJS))
+KCSAN_UNINSTRUMENTED := $(filter $(O)/shared/env/% $(O)/shared/kcsan/%,\
+	$(ENV_OBJS))
 $(KCSAN_UNINSTRUMENTED): KCSAN_CFLAGS :=
 $(KCSAN_UNINSTRUMENTED): KCSAN_RENAME :=
 
