@@ -356,5 +356,5 @@ static void mr_body(const struct mr_row *row)
 }
 
 VH_TABLE(maps_read,
-	 "a /proc/PID/maps read (m_start/m_next/m_stop under seq_read_iter, a page at a time) reports every VMA that exists for the whole read exactly once, in address order, and no range that never was a VMA; it takes mmap_lock only when a VMA cannot be read-locked or the tree changed under the walk, and leaves no VMA lock, RCU section or task reference behind",
+	 "fs/proc/task_mmu.c, fs/seq_file.c, mm/mmap_lock.c: a /proc/PID/maps read (m_start/m_next/m_stop under seq_read_iter, a page at a time) reports every VMA that exists for the whole read exactly once, in address order, and no range that never was a VMA; it takes mmap_lock only when a VMA cannot be read-locked or the tree changed under the walk, and leaves no VMA lock, RCU section or task reference behind",
 	 mr_rows, mr_body);

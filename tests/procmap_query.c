@@ -173,5 +173,5 @@ static void pq_body(const struct pq_row *row)
 }
 
 VH_TABLE(procmap_query,
-	 "PROCMAP_QUERY answers the VMA covering the address (or the next one that matches, with COVERING_OR_NEXT_VMA) as it is while read-locked, takes mmap_lock only when lock_next_vma() must or says -EAGAIN, and returns holding no VMA lock, RCU section or mmap_lock",
+	 "fs/proc/task_mmu.c, mm/mmap_lock.c: PROCMAP_QUERY (do_procmap_query()) answers the VMA covering the address (or the next one that matches, with COVERING_OR_NEXT_VMA) as it is while read-locked, takes mmap_lock only when lock_next_vma() must or says -EAGAIN, and returns holding no VMA lock, RCU section or mmap_lock",
 	 pq_rows, pq_body);
