@@ -29,8 +29,7 @@ enum mr_op {
 	MR_OP_UNMAP,		/* unmap .range */
 	MR_OP_PROTECT,		/* mprotect .range to .prot: a split or a merge */
 	MR_OP_REPLACE,		/* unmap .range and map it anew (a new object) */
-	MR_OP_LOCK,		/* write-lock the VMA at .range until the reader
-				 * reaches mmap_read_lock() */
+	MR_OP_LOCK,		/* the VMA at .range write-locked till the fallback */
 	MR_OP_LIMIT,		/* the VMA at .range has all the readers it can */
 	MR_OP_UNMAP_SYNC,	/* unmap .range, then wait for a grace period */
 };
