@@ -95,6 +95,9 @@ copy_no_file_ref|asan|mm/vma.c|file_map.copy_new_vma|c->f->file.vh_count|s/\t\ti
 prepare_no_anon_vma_lock|asan|mm/vma.c|file_map.protect_merge_shared_anon_vma|without the root anon_vma's rwsem held for write|s/\t\tanon_vma_(un)?lock_write\(vp->anon_vma\);\n//g
 take_all_no_mapping_lock|asan|mm/vma.c|file_map.take_all_locks|without the file's i_mmap_rwsem held|s/(\t\tif \(vma->vm_file && vma->vm_file->f_mapping &&\n\t\t\t\t!is_vm_hugetlb_page\(vma\)\)\n)\t\t\tvm_lock_mapping\(mm, vma->vm_file->f_mapping\);/$1\t\t\t;/
 file_expand_no_write_lock|asan|mm/vma.c|file_map.map_merges_adjacent_pgoff|the writer did not wait for the reader|s/(mmap_assert_write_locked\(vmg->mm\);\n)\tvma_start_write\(target\);/$1/
+maps_fallback_rearm|asan|fs/proc/task_mmu.c|maps_read.reader_limit_falls_back|there for the whole read, reported 2 times|s/vma_iter_set\(&priv->iter, pos\);/vma_iter_set(&priv->iter, priv->last_pos);/
+next_fallback_rearm_from|asan|mm/mmap_lock.c|maps_read.locked_ahead_falls_back|c->fallbacks == row->fallbacks|s/vma_iter_set\(vmi, IS_ERR_OR_NULL\(vma\) \? from_addr : vma->vm_end\);/vma_iter_set(vmi, from_addr);/
+speculation_always_ok|asan|mm/mmap_lock.c|maps_read.gap_filled_in_window_falls_back|c->fallbacks == row->fallbacks|s/if \(!mmap_unlocked \|\| mmap_lock_speculate_retry\(mm, mm_wr_seq\)\) \{/if (0) {/
 LIST
 )
 
