@@ -97,6 +97,7 @@ take_all_no_mapping_lock|asan|mm/vma.c|file_map.take_all_locks|without the file'
 file_expand_no_write_lock|asan|mm/vma.c|file_map.map_merges_adjacent_pgoff|the writer did not wait for the reader|s/(mmap_assert_write_locked\(vmg->mm\);\n)\tvma_start_write\(target\);/$1/
 maps_fallback_rearm|asan|fs/proc/task_mmu.c|maps_read.reader_limit_falls_back|there for the whole read, reported 2 times|s/vma_iter_set\(&priv->iter, pos\);/vma_iter_set(&priv->iter, priv->last_pos);/
 next_fallback_rearm_from|asan|mm/mmap_lock.c|maps_read.locked_ahead_falls_back|c->fallbacks == row->fallbacks|s/vma_iter_set\(vmi, IS_ERR_OR_NULL\(vma\) \? from_addr : vma->vm_end\);/vma_iter_set(vmi, from_addr);/
+next_fallback_rearm_resume|asan|mm/mmap_lock.c|next_resume.write_locked_fallback|its iterator did not resume after the VMA returned|s/vma_iter_set\(vmi, IS_ERR_OR_NULL\(vma\) \? from_addr : vma->vm_end\);/vma_iter_set(vmi, from_addr);/
 speculation_always_ok|asan|mm/mmap_lock.c|maps_read.gap_filled_in_window_falls_back|c->fallbacks == row->fallbacks|s/if \(!mmap_unlocked \|\| mmap_lock_speculate_retry\(mm, mm_wr_seq\)\) \{/if (0) {/
 LIST
 )
