@@ -20,7 +20,7 @@ set -euo pipefail
 
 # What we copy from SRC, if present.
 PARTS=(mm include lib tools arch/x86/include arch/x86/mm scripts Documentation/mm
-	Makefile fs/proc kernel)
+	Makefile fs/proc fs/seq_file.c kernel)
 # Where CONFIG_PER_VMA_LOCK is resolved (the directories of the files the
 # posting edits), and where none may be left in code (the harness may sit
 # in tools/testing/vma, which keeps upstream's copy of the symbol).

@@ -54,6 +54,7 @@ struct task_struct {
 	int rcu_depth;			/* rcu_read_lock() nesting */
 	unsigned long rcu_sections;	/* outermost rcu_read_lock()s */
 	int nr_read_held;		/* rwsems read-held by this task */
+	unsigned long nr_read_locks;	/* rwsems read-locked so far */
 	const void *read_held[8];
 
 	/* Debug-kernel discipline (shared/env/lockdep.c). */

@@ -227,6 +227,7 @@ static int __down_read(struct rw_semaphore *sem, bool killable, bool try)
 			goto out;
 	}
 	sem->readers++;
+	current->nr_read_locks++;
 	vh_read_held_add(sem);
 	vh_kcsan_acquire(sem);
 out:
