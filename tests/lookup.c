@@ -467,3 +467,6 @@ static void rl_body(const struct rl_row *row)
 VH_TABLE(start_read_locked,
 	 "vma_start_read_locked() under mmap_lock always takes a read reference (vm_refcnt + 1), whatever the VMA's write-lock state",
 	 rl_rows, rl_body);
+
+/* lock_next_vma() outside RCU: RCU_LOCKDEP_WARN(). */
+VH_NEEDS_CONFIG(rcu_warns, "lock_next_vma.outside_rcu_warns", "PROVE_RCU");

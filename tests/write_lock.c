@@ -322,3 +322,6 @@ static void mk_body(const struct mk_row *row)
 VH_TABLE(mmap_write_killable,
 	 "mmap_write_lock_killable() takes mmap_lock for write and opens a write section, or returns -EINTR, holding nothing, when killed while it waits",
 	 mk_rows, mk_body);
+
+/* vma_assert_*locked() warn through VM_WARN_ON_ONCE_VMA(). */
+VH_NEEDS_CONFIG(warns, "write_lock.assert_*_warns", "DEBUG_VM");

@@ -799,9 +799,13 @@ void kc_plain(uintptr_t addr, size_t size, unsigned int ktype,
 		flags |= KC_A;
 		if (ktype & KCSAN_ACCESS_ATOMIC)
 			flags |= KC_MARKED;
-	} else if (write && !(ktype & KCSAN_ACCESS_COMPOUND) &&
+	} else if (!IS_ENABLED(CONFIG_KCSAN_STRICT) && write &&
+		   !(ktype & KCSAN_ACCESS_COMPOUND) &&
 		   size <= sizeof(long) && !(addr & (size - 1))) {
-		/* KCSAN_ASSUME_PLAIN_WRITES_ATOMIC, the kernel's default. */
+		/*
+		 * KCSAN_ASSUME_PLAIN_WRITES_ATOMIC, the kernel's default;
+		 * KCSAN_STRICT turns it off.
+		 */
 		flags |= KC_A;
 	} else if (t->atomic_next > 0) {
 		t->atomic_next--;

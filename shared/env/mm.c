@@ -228,8 +228,49 @@ void dump_mm(const struct mm_struct *mm)
 		mm->mm_lock_seq.sequence);
 }
 
+#ifdef CONFIG_DEBUG_VM_MAPLE_TREE
+/* lib/maple_tree.c's, with CONFIG_DEBUG_MAPLE_TREE (tools/testing/shared). */
+void mt_validate(struct maple_tree *mt);
+void mt_dump(const struct maple_tree *mt, int format);
+void mas_dump(const struct ma_state *mas);
+
+/*
+ * mm/debug.c's, which we do not compile: a stand-in (a debt), as it dumps
+ * with CONFIG_DEBUG_VM_MAPLE_TREE.
+ */
+void vma_iter_dump_tree(const struct vma_iterator *vmi)
+{
+	mas_dump(&vmi->mas);
+	mt_dump(vmi->mas.tree, 1 /* mt_dump_hex */);
+}
+
+/*
+ * CONFIG_DEBUG_VM_MAPLE_TREE, after each operation of a test: whenever a
+ * task releases an mm's mmap_lock for write, the mm's tree is checked
+ * (mt_validate(), under the lock, as validate_mm() does), besides the
+ * validate_mm() calls of mm/vma.c itself.  A broken tree is a BUG
+ * reported by the maple tree's own checks (shared/env/maple_debug.h).
+ */
+static void vh_validate_on_unlock(struct rw_semaphore *sem)
+{
+	struct mm_struct *mm = container_of(sem, struct mm_struct, mmap_lock);
+	bool known = false;
+	size_t i;
+
+	pthread_mutex_lock(&vh_mms_lock);
+	for (i = 0; i < vh_nr_mms && !known; i++)
+		known = vh_mms[i] == mm;
+	pthread_mutex_unlock(&vh_mms_lock);
+	if (known)
+		mt_validate(&mm->mm_mt);
+}
+#endif
+
 void vh_env_init(void)
 {
+#ifdef CONFIG_DEBUG_VM_MAPLE_TREE
+	vh_rwsem_up_write_hook = vh_validate_on_unlock;
+#endif
 	vh_lockdep_release_other = vh_release_vma_lock;
 	vh_kcsan_set_describe(vh_env_describe);
 	vh_rcu_init();
