@@ -396,6 +396,10 @@ $(O)/kernel/%.o: $(KTREE)/%.c $(GENERATED)
 		-include $(RS)/vma_internal.h -MMD -MP -c $(KS)/$*.c \
 		-o $(REL) && $(DEPFIX)
 
+# The race detector's report filter (configs/strict says why).
+$(O)/shared/env/kcsan_report.o: CFLAGS_K += \
+	-DVH_KCSAN_FILTER='"$(call cfgval,VH_KCSAN_FILTER)"'
+
 # The configuration, for ./vma --config and vh_config_has().
 $(O)/shared/env/config.o: CFLAGS_K += -DVH_CONFIG='"$(CONFIG)"' \
 	-DVH_CONFIG_SYMS='"$(CONFIG_SYMS)"' \

@@ -229,11 +229,6 @@ void dump_mm(const struct mm_struct *mm)
 }
 
 #ifdef CONFIG_DEBUG_VM_MAPLE_TREE
-/* lib/maple_tree.c's, with CONFIG_DEBUG_MAPLE_TREE (tools/testing/shared). */
-void mt_validate(struct maple_tree *mt);
-void mt_dump(const struct maple_tree *mt, int format);
-void mas_dump(const struct ma_state *mas);
-
 /*
  * mm/debug.c's, which we do not compile: a stand-in (a debt), as it dumps
  * with CONFIG_DEBUG_VM_MAPLE_TREE.
@@ -241,7 +236,7 @@ void mas_dump(const struct ma_state *mas);
 void vma_iter_dump_tree(const struct vma_iterator *vmi)
 {
 	mas_dump(&vmi->mas);
-	mt_dump(vmi->mas.tree, 1 /* mt_dump_hex */);
+	mt_dump(vmi->mas.tree, mt_dump_hex);
 }
 
 /*
