@@ -59,6 +59,8 @@ ifeq ($(VH_CROSS_COMPILE),)
 CC := cc
 endif
 endif
+OBJCOPY := $(VH_CROSS_COMPILE)objcopy
+NM := $(VH_CROSS_COMPILE)nm
 ifneq ($(CONFIG),debug)
 ifneq ($(origin O),command line)
 O := $(REPO)/build/$(CONFIG)
@@ -215,8 +217,8 @@ KCSAN_CFLAGS := -fsanitize=thread -fno-optimize-sibling-calls \
 	--param tsan-distinguish-volatile=1 \
 	--param tsan-instrument-func-entry-exit=0 -Wno-tsan
 endif
-KCSAN_RENAME = && nm -u $@ | awk '$$2 ~ /^__tsan_/ { print $$2, "vh_h" $$2 }' \
-	> $@.syms && objcopy --redefine-syms=$@.syms $@
+KCSAN_RENAME = && $(NM) -u $@ | awk '$$2 ~ /^__tsan_/ { print $$2, "vh_h" $$2 }' \
+	> $@.syms && $(OBJCOPY) --redefine-syms=$@.syms $@
 LDFLAGS += -Wl,--wrap=free,--wrap=realloc
 endif
 
@@ -426,7 +428,8 @@ $(O)/tests/upstream.o: $(REPO)/tests/upstream.c $(GENERATED)
 		$(UPSTREAM_SKIP) $(KCSAN_CFLAGS) -MMD -MP -MT $(REL) \
 		-MF $(basename $(REL)).d -c $(RS)/tests/upstream.c \
 		-o $(REL).tmp && $(DEPFIX)
-	$(Q)objcopy -w --localize-symbol='*' $@.tmp $@ && rm -f $@.tmp \
+	$(Q)$(OBJCOPY) -w --localize-symbol='!__x86.get_pc_thunk.*' \
+		--localize-symbol='*' $@.tmp $@ && rm -f $@.tmp \
 		$(KCSAN_RENAME)
 
 # The race detector's runtime is not instrumented, nor is the rest of the

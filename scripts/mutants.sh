@@ -24,7 +24,9 @@
 #
 # Modes: asan (the default build: ASan+UBSan, invariants, WARNs, the
 # explorer) and kcsan (make KCSAN=1: the same suite under the race
-# detector, for ordering and data-race bugs).
+# detector, for ordering and data-race bugs), or the name of a
+# configuration of configs/ (make CONFIG=NAME, run under its VH_RUN):
+# nolockdep, production, strict, i386, ...
 #
 # -k          keep the scratch tree and the logs
 # -m MODE     run every mutant in MODE instead of its own
@@ -95,6 +97,9 @@ copy_no_file_ref|asan|mm/vma.c|file_map.copy_new_vma|c->f->file.vh_count|s/\t\ti
 prepare_no_anon_vma_lock|asan|mm/vma.c|file_map.protect_merge_shared_anon_vma|without the root anon_vma's rwsem held for write|s/\t\tanon_vma_(un)?lock_write\(vp->anon_vma\);\n//g
 take_all_no_mapping_lock|asan|mm/vma.c|file_map.take_all_locks|without the file's i_mmap_rwsem held|s/(\t\tif \(vma->vm_file && vma->vm_file->f_mapping &&\n\t\t\t\t!is_vm_hugetlb_page\(vma\)\)\n)\t\t\tvm_lock_mapping\(mm, vma->vm_file->f_mapping\);/$1\t\t\t;/
 file_expand_no_write_lock|asan|mm/vma.c|file_map.map_merges_adjacent_pgoff|the writer did not wait for the reader|s/(mmap_assert_write_locked\(vmg->mm\);\n)\tvma_start_write\(target\);/$1/
+nolockdep_assert_locked_refcnt|nolockdep|include/linux/mmap_lock.h|write_lock.assert_locked_neither_warns|neither read- nor write-locked is not locked|s/if \(refcnt > 1\)\n\t\treturn;/if (refcnt >= 1)\n\t\treturn;/
+split_map_count_lost|strict|mm/vma.c|explore.reader_vs_split|vma iterator|s/(vma_iter_store_new\(vmi, vp->insert\);\n)\t\tmm->map_count\+\+;/$1/
+start_write_lock_seq_plain|strict|mm/mmap_lock.c|explore.reader_vs_writer|BUG: KCSAN: data-race in __vma_start_write / vma_start_read|s/WRITE_ONCE\(vma->vm_lock_seq, mm_lock_seq\);/vma->vm_lock_seq = mm_lock_seq;/
 LIST
 )
 
@@ -105,8 +110,9 @@ seeds=1
 while (($#)); do
 	case $1 in
 	-k) keep=1 ;;
-	-m) [[ ${2:-} == asan || ${2:-} == kcsan ]] ||
-		{ echo "mutants.sh: -m needs asan or kcsan" >&2; exit 2; }
+	-m) [[ ${2:-} == asan || ${2:-} == kcsan ||
+		(-n ${2:-} && -f $repo/configs/${2:-}) ]] ||
+		{ echo "mutants.sh: -m needs asan, kcsan or a configuration of configs/" >&2; exit 2; }
 		force=$2; shift ;;
 	--matrix) matrix=1 ;;
 	--seeds) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] ||
@@ -135,13 +141,28 @@ git -C "$repo" ls-files -co --exclude-standard -z |
 	tar -C "$repo" --null -T - -cf - | tar -C "$work/src" -xf -
 repo=$work/src
 
-# make in MODE: build/vma (asan) or build-kcsan/vma-kcsan (kcsan).
+# make in MODE: build-MODE/, vma-MODE; asan is the default build, kcsan
+# KCSAN=1, anything else a configuration (CONFIG=MODE).
 build() {
 	local mode=$1 flags=()
 
-	[[ $mode == kcsan ]] && flags=(KCSAN=1)
+	case $mode in
+	asan) ;;
+	kcsan) flags=(KCSAN=1) ;;
+	*) flags=("CONFIG=$mode") ;;
+	esac
 	make -s -j"$(nproc)" -C "$repo" KDIR="$tree" O="$work/build-$mode" \
 		PROG="$work/vma-$mode" "${flags[@]}"
+}
+
+# ./vma of MODE, under its configuration's VH_RUN (qemu-user, taskset).
+run() {
+	local mode=$1 pre=()
+
+	shift
+	[[ -f $repo/configs/$mode ]] &&
+		read -ra pre <<<"$(sed -n 's/^VH_RUN=//p' "$repo/configs/$mode")"
+	"${pre[@]}" "$work/vma-$mode" "$@"
 }
 
 # The unmodified tree, built once in each mode that is used, and run: the
@@ -153,7 +174,7 @@ base() {
 		echo "mutants: the unmodified tree does not build in mode $1, see $work/base-$1.build"
 		exit 2
 	fi
-	if ! "$work/vma-$1" --seed 1 >"$work/base-$1.out" 2>&1; then
+	if ! run "$1" --seed 1 >"$work/base-$1.out" 2>&1; then
 		echo "mutants: the unmodified tree fails in mode $1: $(failed_tests "$work/base-$1.out")"
 		keep=1
 		exit 2
@@ -204,7 +225,7 @@ try() {
 	else
 		for ((i = 1; i <= seeds; i++)); do
 			out=$work/$name-$mode.$i.out
-			"$work/vma-$mode" --seed "$i" >"$out" 2>&1 && continue
+			run "$mode" --seed "$i" >"$out" 2>&1 && continue
 			failed=$((failed + 1))
 			tests=$(failed_tests "$out")
 			hit=0

@@ -124,7 +124,8 @@ static const struct wl_row wl_rows[] = {
 	{ .desc = "assert_locked_neither_warns",
 	  .state = WL_STATE_ATTACHED, .mmap = WL_MMAP_WRITE,
 	  .op = WL_OP_ASSERT_LOCKED,
-	  .warn = WL_NOT_WLOCKED, .refcnt = 1 },
+	  .warn = WL_NOT_WLOCKED, .refcnt = 1,
+	  .why = "an attached VMA (vm_refcnt 1) neither read- nor write-locked is not locked: vma_assert_locked() warns" },
 };
 
 /* What the test holds, on the heap: wl_unwind() releases it at the end. */

@@ -329,11 +329,11 @@ unsigned long vh_random(void)
 
 static unsigned long vh_hash(const char *s)
 {
-	unsigned long h = 1469598103934665603UL;
+	unsigned long long h = 1469598103934665603ULL;
 
 	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211UL;
-	return h;
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return (unsigned long)h;
 }
 
 /* Running one test in its own thread under the watchdog. */
