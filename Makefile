@@ -9,7 +9,13 @@
 # variables it takes are listed once, in HELP, which make help prints.
 
 define HELP
-usage: make [VARIABLE=value ...] [all | clean | help]
+usage: make [VARIABLE=value ...] [all | check | matrix | clean | help]
+  all          build ./vma (the default)
+  check        build and run the suite: ./vma $$(CHECK_ARGS), e.g.
+               CHECK_ARGS='-t readers.*'
+  matrix       ./run_tests.sh $$(MATRIX_ARGS) (with --kdir KDIR if KDIR is
+               given), e.g. MATRIX_ARGS=--quick
+  print-kernel-files  the kernel .c files the build compiles whole
   CONFIG=name  the configuration (configs/NAME: CONFIG_ symbols and the
                toolchain; default debug); its build directory is
                build/NAME and its binary build/NAME/vma, except debug's
@@ -87,7 +93,7 @@ else
 Q := @
 endif
 
-NODEPS := $(filter clean help,$(MAKECMDGOALS))
+NODEPS := $(filter clean help matrix print-kernel-files,$(MAKECMDGOALS))
 # make -n prints what it would do and does nothing, the set-up included.
 DRYRUN := $(findstring n,$(firstword -$(MAKEFLAGS)))
 
@@ -302,8 +308,19 @@ GENERATED := $(GEN)/.links $(GEN)/vma_env.h $(GEN)/generated/bit-length.h \
 	$(GEN)/generated/map-shift.h $(GEN)/generated/autoconf.h \
 	$(GEN)/upstream_tests.h $(GEN)/probes.h
 
-.PHONY: all clean help
+.PHONY: all check matrix print-kernel-files clean help
 all: $(PROG)
+
+check: $(PROG)
+	$(PROG) $(CHECK_ARGS)
+
+# The matrix sets up and builds on its own (one make per row).
+matrix:
+	$(REPO)/run_tests.sh $(if $(KDIR),--kdir '$(KDIR)') $(MATRIX_ARGS)
+
+# For run_tests.sh --coverage, which reports every file it compiles.
+print-kernel-files:
+	@echo $(KERNEL_FILES)
 
 # The longest units first, so that make -j overlaps them with the many
 # short ones (a cold build otherwise ends on maple_tree.c alone); the link
