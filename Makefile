@@ -123,7 +123,8 @@ $(TREE_MK): $(KDIR_SCRIPT) $(REPO)/scripts/need.sh $(wildcard \
 		$(KRESOLVE)/include/linux/mmap_lock.h) $(if $(KTREE_FAILED),FORCE)
 	@mkdir -p $(dir $@)
 	@echo "  SETUP   kernel tree and packages"
-	$(Q)if CC='$(CC)' $(REPO)/scripts/need.sh liburcu-dev python3 \
+	$(Q)if CC='$(CC)' $(REPO)/scripts/need.sh $(if $(VH_CROSS_COMPILE),,liburcu-dev) \
+		python3 $(call cfgval,VH_PACKAGES) \
 		2>$@.err && \
 	    KDIR='$(KDIR)' $(KDIR_SCRIPT) --mk >$@.tmp 2>>$@.err; then \
 		cat $@.err >&2; mv $@.tmp $@; \
