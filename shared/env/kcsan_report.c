@@ -267,6 +267,29 @@ static int kc_seen_check(struct kc_thread *t, void *pc_a, void *pc_c)
 #endif
 const char *const kc_filter = VH_KCSAN_FILTER;
 
+/*
+ * The pairs of accesses found filtered: the next race of a pair is counted
+ * without symbolising it again (addr2line, a process each time).
+ */
+static void *kc_filt[256][2];
+static int kc_nr_filt;
+
+static bool kc_filt_pair(void *pc_a, void *pc_c, bool add)
+{
+	bool found = false;
+	int i;
+
+	pthread_mutex_lock(&kc_lock);
+	for (i = 0; i < kc_nr_filt && !found; i++)
+		found = kc_same_pair(kc_filt[i][0], kc_filt[i][1], pc_a, pc_c);
+	if (!found && add && kc_nr_filt < (int)ARRAY_SIZE(kc_filt)) {
+		kc_filt[kc_nr_filt][0] = pc_a;
+		kc_filt[kc_nr_filt++][1] = pc_c;
+	}
+	pthread_mutex_unlock(&kc_lock);
+	return found;
+}
+
 static bool kc_filtered(const char *fn)
 {
 	size_t n = strlen(fn);
@@ -291,6 +314,11 @@ static void kc_report(struct kc_thread *t, const struct kc_race *race,
 	bool assert = (race->a.flags | race->c.flags) & KC_ASSERT;
 	int i, n = 0, budget, seen;
 
+	if (kc_filter[0] && kc_filt_pair(race->a.pc, race->c.pc, false)) {
+		__atomic_fetch_add(&kc_stats->filtered, 1, __ATOMIC_RELAXED);
+		return;
+	}
+
 	/* This access (its whole stack), then the other (where, caller). */
 	for (i = 0; i < depth && n < 64; i++)
 		pcs[n++] = stack[i];
@@ -313,6 +341,7 @@ static void kc_report(struct kc_thread *t, const struct kc_race *race,
 	second = first == na ? nc : na;
 
 	if (kc_filtered(na) || kc_filtered(nc)) {
+		kc_filt_pair(race->a.pc, race->c.pc, true);
 		__atomic_fetch_add(&kc_stats->filtered, 1, __ATOMIC_RELAXED);
 		goto out;
 	}
