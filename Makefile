@@ -16,6 +16,9 @@ usage: make [VARIABLE=value ...] [all | check | matrix | clean | help]
   matrix       ./run_tests.sh $$(MATRIX_ARGS) (with --kdir KDIR if KDIR is
                given), e.g. MATRIX_ARGS=--quick
   print-kernel-files  the kernel .c files the build compiles whole
+  CONFIG=name  the configuration (configs/NAME: CONFIG_ symbols and the
+               toolchain; default debug); its build directory is
+               build/NAME and its binary build/NAME/vma, except debug's
   KDIR=path    the kernel tree (default: the tree around this directory when
                it sits at tools/testing/vma, else Debian's linux-source-7.3,
                fetched once into ~/.cache/vma-harness); never written
@@ -38,13 +41,45 @@ REPO := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 ifeq ($(LLVM),1)
 CC := clang
 endif
+# The configuration (configs/NAME, format in configs/debug): its CONFIG_
+# symbols are the -D flags of every unit (and so decide which branches of
+# the tree's headers kextract.py takes), its VH_ keys the toolchain.  Read
+# with sed, not included: nothing in it is make syntax.
+CONFIG ?= debug
+CONFIGS := $(notdir $(wildcard $(REPO)/configs/*))
+CONFIG_FILE := $(REPO)/configs/$(CONFIG)
+ifeq ($(filter $(CONFIG),$(CONFIGS)),)
+ifeq ($(filter help,$(MAKECMDGOALS)),)
+$(error vma: no configuration '$(CONFIG)' (configs/: $(CONFIGS)))
+endif
+endif
+cfgval = $(shell sed -n 's/^$(1)=//p' $(CONFIG_FILE) 2>/dev/null)
+CONFIG_SYMS := $(shell sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=y$$/\1/p' \
+	$(CONFIG_FILE) 2>/dev/null)
+VH_ARCH := $(or $(call cfgval,VH_ARCH),x86)
+VH_CROSS_COMPILE := $(call cfgval,VH_CROSS_COMPILE)
+VH_CFLAGS := $(call cfgval,VH_CFLAGS)
+ifeq ($(origin CC),default)
+CC := $(VH_CROSS_COMPILE)gcc
+ifeq ($(VH_CROSS_COMPILE),)
+CC := cc
+endif
+endif
+OBJCOPY := $(VH_CROSS_COMPILE)objcopy
+NM := $(VH_CROSS_COMPILE)nm
+ifneq ($(CONFIG),debug)
+ifneq ($(origin O),command line)
+O := $(REPO)/build/$(CONFIG)
+endif
+PROG ?= $(abspath $(O))/vma
+endif
 ifeq ($(origin O),command line)
 PROG ?= $(abspath $(O))/vma
 endif
 O ?= $(REPO)/build
 override O := $(abspath $(O))
-SANITIZE ?= 1
-KCSAN ?= 0
+SANITIZE ?= $(or $(call cfgval,VH_SANITIZE),1)
+KCSAN ?= $(or $(call cfgval,VH_KCSAN),0)
 COVERAGE ?= 0
 BENCH ?= 0
 PROG ?= $(REPO)/vma
@@ -88,7 +123,8 @@ $(TREE_MK): $(KDIR_SCRIPT) $(REPO)/scripts/need.sh $(wildcard \
 		$(KRESOLVE)/include/linux/mmap_lock.h) $(if $(KTREE_FAILED),FORCE)
 	@mkdir -p $(dir $@)
 	@echo "  SETUP   kernel tree and packages"
-	$(Q)if CC='$(CC)' $(REPO)/scripts/need.sh liburcu-dev python3 \
+	$(Q)if CC='$(CC)' $(REPO)/scripts/need.sh $(if $(VH_CROSS_COMPILE),,liburcu-dev) \
+		python3 $(call cfgval,VH_PACKAGES) \
 		2>$@.err && \
 	    KDIR='$(KDIR)' $(KDIR_SCRIPT) --mk >$@.tmp 2>>$@.err; then \
 		cat $@.err >&2; mv $@.tmp $@; \
@@ -121,12 +157,10 @@ DEPFIX = sed -i -e 's,\(^\| \)\([^ /\\]\),\1$(O)/\2,g' $(basename $@).d
 # maple tree too: shared/env/maple_debug.h), checked by shared/env/.
 # Benchmarks are run without lockdep, as on a production kernel.
 ifeq ($(BENCH),1)
-LOCKDEP_FLAGS :=
-else
-LOCKDEP_FLAGS := -DCONFIG_LOCKDEP -DCONFIG_DEBUG_LOCK_ALLOC
+CONFIG_SYMS := $(filter-out CONFIG_LOCKDEP CONFIG_DEBUG_LOCK_ALLOC \
+	CONFIG_PROVE_RCU,$(CONFIG_SYMS))
 endif
-ARCHFLAGS := -DCONFIG_MMU -DCONFIG_DEBUG_VM -DCONFIG_64BIT -DCONFIG_PHYS_ADDR_T_64BIT \
-	$(LOCKDEP_FLAGS) \
+ARCHFLAGS := $(addprefix -D,$(CONFIG_SYMS)) \
 	$(PVL_DEFINE) \
 	$(HAVE_UNLOCKED) \
 	$(if $(filter 1,$(KCSAN)),-DVH_KCSAN)
@@ -138,7 +172,7 @@ ARCHFLAGS := -DCONFIG_MMU -DCONFIG_DEBUG_VM -DCONFIG_64BIT -DCONFIG_PHYS_ADDR_T_
 INCLUDES := -I$(RS)/include -I$(RS) -I$(KS)/tools/testing/shared \
 	-I$(GS) -I$(GS)/kinc \
 	-I$(KS)/tools/include \
-	-I$(KS)/tools/arch/x86/include
+	-I$(KS)/tools/arch/$(VH_ARCH)/include
 
 # As the kernel: -Wno-pointer-sign.
 WARN := -Wall -Werror=implicit-function-declaration -Wno-unused-function -Wno-unused-variable -Wno-pointer-sign
@@ -190,8 +224,8 @@ KCSAN_CFLAGS := -fsanitize=thread -fno-optimize-sibling-calls \
 	--param tsan-distinguish-volatile=1 \
 	--param tsan-instrument-func-entry-exit=0 -Wno-tsan
 endif
-KCSAN_RENAME = && nm -u $@ | awk '$$2 ~ /^__tsan_/ { print $$2, "vh_h" $$2 }' \
-	> $@.syms && objcopy --redefine-syms=$@.syms $@
+KCSAN_RENAME = && $(NM) -u $@ | awk '$$2 ~ /^__tsan_/ { print $$2, "vh_h" $$2 }' \
+	> $@.syms && $(OBJCOPY) --redefine-syms=$@.syms $@
 LDFLAGS += -Wl,--wrap=free,--wrap=realloc
 endif
 
@@ -217,13 +251,13 @@ ifneq ($(COVERAGE),0)
 override CCACHE :=
 endif
 
-BASE_CFLAGS := -std=gnu11 $(OPT) $(WARN) -D_LGPL_SOURCE -D_GNU_SOURCE \
-	$(SANFLAGS) $(EXTRA_CFLAGS)
+BASE_CFLAGS := -std=gnu11 $(VH_CFLAGS) $(OPT) $(WARN) -D_LGPL_SOURCE \
+	-D_GNU_SOURCE $(SANFLAGS) $(EXTRA_CFLAGS)
 CFLAGS_K := $(BASE_CFLAGS) $(ARCHFLAGS) $(INCLUDES) \
 	-fmacro-prefix-map=$(KS)/= -fmacro-prefix-map=$(RS)/= \
 	-fmacro-prefix-map=$(GS)/kinc/=include/
 LDLIBS := -lurcu -lpthread
-LDFLAGS += $(SANFLAGS)
+LDFLAGS += $(VH_CFLAGS) $(SANFLAGS)
 
 # Maple tree and its helpers, built as tools/testing/vma builds them
 # (under KCSAN=1, with its RCU publication visible to the race detector:
@@ -233,7 +267,7 @@ MAPLE_CFLAGS := $(BASE_CFLAGS) \
 		-include $(RS)/include/maple/kcsan-rcu.h) \
 	-I$(KS)/tools/testing/shared \
 	-I$(GS) -I$(KS)/tools/include \
-	-I$(KS)/tools/arch/x86/include -I$(KS)/lib -w \
+	-I$(KS)/tools/arch/$(VH_ARCH)/include -I$(KS)/lib -w \
 	-fmacro-prefix-map=$(KS)/= -fmacro-prefix-map=$(RS)/=
 MAPLE_OBJS := $(addprefix $(O)/maple/,maple-shim.o linux.o slab.o \
 	find_bit.o bitmap.o hweight.o vsprintf.o xarray-shared.o \
@@ -365,9 +399,10 @@ $(GEN)/probes.h: $(PROBE_OUTS)
 $(GEN)/generated/bit-length.h $(GEN)/generated/map-shift.h \
 $(GEN)/generated/autoconf.h: $(O)/.config
 	@mkdir -p $(GEN)/generated
-	$(Q)echo '#define CONFIG_64BIT 1' > $(GEN)/generated/bit-length.h
-	$(Q)echo '#define CONFIG_PHYS_ADDR_T_64BIT 1' >> \
-		$(GEN)/generated/bit-length.h
+	$(Q)for s in CONFIG_64BIT CONFIG_PHYS_ADDR_T_64BIT; do \
+		case " $(CONFIG_SYMS) " in *" $$s "*) \
+			echo "#define $$s 1";; esac; \
+	done > $(GEN)/generated/bit-length.h
 	$(Q)echo '#define XA_CHUNK_SHIFT 3' > $(GEN)/generated/map-shift.h
 	$(Q)cp $(KTREE)/tools/testing/shared/autoconf.h \
 		$(GEN)/generated/autoconf.h
@@ -423,6 +458,15 @@ $(O)/kx/%.o: $(GEN)/kx/%.c $(GEN)/kx/%.h $(GENERATED)
 		-include $(RS)/vma_internal.h -MMD -MP -c $(GS)/kx/$*.c \
 		-o $(REL) && $(DEPFIX)
 
+# The race detector's report filter (configs/strict says why).
+$(O)/shared/kcsan/kcsan_report.o: CFLAGS_K += \
+	-DVH_KCSAN_FILTER='"$(call cfgval,VH_KCSAN_FILTER)"'
+
+# The configuration, for ./vma --config and vh_config_has().
+$(O)/shared/env/config.o: CFLAGS_K += -DVH_CONFIG='"$(CONFIG)"' \
+	-DVH_CONFIG_SYMS='"$(CONFIG_SYMS)"' \
+	-DVH_CONFIG_DESC='"$(subst ",,$(subst ',,$(call cfgval,VH_DESC)))"'
+
 $(O)/shared/kunit/main.o $(O)/shared/vma/sites.o: \
 	CFLAGS_K += -DVH_KTREE='"$(KTREE)"' \
 	-DVH_KVERSION='"$(KVERSION)"'
@@ -444,7 +488,8 @@ $(O)/tests/upstream.o: $(REPO)/tests/upstream.c $(GENERATED)
 		$(UPSTREAM_SKIP) $(KCSAN_CFLAGS) -MMD -MP -MT $(REL) \
 		-MF $(basename $(REL)).d -c $(RS)/tests/upstream.c \
 		-o $(REL).tmp && $(DEPFIX)
-	$(Q)objcopy -w --localize-symbol='*' $@.tmp $@ && rm -f $@.tmp \
+	$(Q)$(OBJCOPY) -w --localize-symbol='!__x86.get_pc_thunk.*' \
+		--localize-symbol='*' $@.tmp $@ && rm -f $@.tmp \
 		$(KCSAN_RENAME)
 
 # The race detector's runtime is not instrumented, nor is the rest of the
@@ -466,7 +511,7 @@ $(O)/%.o: $(REPO)/%.c $(GENERATED)
 # needs none of the extracted environment.
 MAPLE_GEN := $(O)/.config $(GEN)/.links $(GEN)/generated/bit-length.h \
 	$(GEN)/generated/map-shift.h $(GEN)/generated/autoconf.h
-ifneq ($(BENCH),1)
+ifneq ($(filter CONFIG_LOCKDEP,$(CONFIG_SYMS)),)
 $(O)/maple/maple-shim.o: MAPLE_CFLAGS += \
 	-include $(RS)/shared/env/maple_debug.h
 endif
@@ -502,6 +547,11 @@ clean:
 
 help:
 	@echo "$$HELP"
+	@echo "configurations (make CONFIG=name; configs/):"
+	@for c in $(CONFIGS); do \
+		printf '  %-12s %s\n' "$$c" \
+			"$$(sed -n 's/^VH_DESC=//p' $(REPO)/configs/$$c)"; \
+	done
 
 # Everything is rebuilt when the tree or the configuration changes:
 # $(O)/.config holds both, and is rewritten only when they differ.  The

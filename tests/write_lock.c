@@ -124,7 +124,8 @@ static const struct wl_row wl_rows[] = {
 	{ .desc = "assert_locked_neither_warns",
 	  .state = WL_STATE_ATTACHED, .mmap = WL_MMAP_WRITE,
 	  .op = WL_OP_ASSERT_LOCKED,
-	  .warn = WL_NOT_WLOCKED, .refcnt = 1 },
+	  .warn = WL_NOT_WLOCKED, .refcnt = 1,
+	  .why = "an attached VMA (vm_refcnt 1) neither read- nor write-locked is not locked: vma_assert_locked() warns" },
 };
 
 /* What the test holds, on the heap: wl_unwind() releases it at the end. */
@@ -240,3 +241,6 @@ static void wl_body(const struct wl_row *row)
 VH_TABLE(write_lock,
 	 "a VMA is write-locked iff vm_lock_seq == mm_lock_seq; taking it needs mmap_lock for write, waits out readers unless already held, fails only with -EINTR on a fatal signal, and every such lock ends with the mmap write section",
 	 wl_rows, wl_body);
+
+/* vma_assert_*locked() warn through VM_WARN_ON_ONCE_VMA(). */
+VH_NEEDS_CONFIG(warns, "write_lock.assert_*_warns", "DEBUG_VM");

@@ -238,14 +238,40 @@ __VH_ATOMIC_OPS(atomic64, atomic64_t, s64)
 #define __vh_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
 #endif
 
-#define smp_mb__before_atomic()		vh_mb()
-#define smp_mb__after_atomic()		vh_mb()
 #undef smp_mb
 #undef smp_rmb
 #undef smp_wmb
+#ifdef CONFIG_SMP
+#define smp_mb__before_atomic()		vh_mb()
+#define smp_mb__after_atomic()		vh_mb()
 #define smp_mb()			vh_mb()
 #define smp_rmb()			__vh_rmb()
 #define smp_wmb()			__vh_wmb()
+#else
+/*
+ * !CONFIG_SMP, as include/asm-generic/barrier.h defines them then: compiler
+ * barriers, and acquire/release a READ_ONCE()/WRITE_ONCE() next to one.
+ * Sound only on one CPU (configs/up runs ./vma on CPU 0).
+ */
+#undef smp_acquire__after_ctrl_dep
+#undef smp_load_acquire
+#undef smp_store_release
+#define smp_mb__before_atomic()		barrier()
+#define smp_mb__after_atomic()		barrier()
+#define smp_mb()			barrier()
+#define smp_rmb()			barrier()
+#define smp_wmb()			barrier()
+#define smp_acquire__after_ctrl_dep()	smp_rmb()
+#define smp_load_acquire(p) ({						\
+	__typeof__(*(p)) ___p1 = READ_ONCE(*(p));			\
+	barrier();							\
+	___p1;								\
+})
+#define smp_store_release(p, v) do {					\
+	barrier();							\
+	WRITE_ONCE(*(p), v);						\
+} while (0)
+#endif
 
 #ifdef VH_KCSAN
 /* Acquire and release accesses of any scalar type, through the runtime. */

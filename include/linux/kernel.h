@@ -19,4 +19,15 @@
 #undef synchronize_rcu
 void synchronize_rcu(void);
 
+/* The levels tools/testing/shared's kernel.h lacks (validate_mm()). */
+#ifndef pr_warn
+#define pr_warn printk
+#endif
+#ifndef pr_emerg
+#define pr_emerg printk
+#endif
+/* The stack, as the kernel prints it (shared/env/report.c). */
+void vh_dump_stack(void);
+#define dump_stack()	vh_dump_stack()
+
 #endif /* _VH_LINUX_KERNEL_H */

@@ -17,8 +17,23 @@
 #include_next <linux/mm.h>
 #include "../../vma_internal.h"
 
-/* x86-64 with 4-level page tables (arch/x86/include/asm/page_64_types.h). */
+/*
+ * The user address space of the configuration's architecture: x86-64 with
+ * 4-level page tables (arch/x86/include/asm/page_64_types.h), arm64 with
+ * 48-bit VAs (arch/arm64/include/asm/processor.h), i386 and arm with the
+ * 3G/1G split (page_32_types.h: __PAGE_OFFSET; arm: PAGE_OFFSET - 16M).
+ */
+#if defined(__x86_64__)
 #define TASK_SIZE_MAX		((1UL << 47) - PAGE_SIZE)
+#elif defined(__aarch64__)
+#define TASK_SIZE_MAX		(1UL << 48)
+#elif defined(__i386__)
+#define TASK_SIZE_MAX		0xC0000000UL
+#elif defined(__arm__)
+#define TASK_SIZE_MAX		0xBF000000UL
+#else
+#error "vma: no TASK_SIZE for this architecture (include/linux/mm.h)"
+#endif
 #define DEFAULT_MAP_WINDOW	TASK_SIZE_MAX
 #define TASK_SIZE		TASK_SIZE_MAX
 #define TASK_SIZE_LOW		TASK_SIZE_MAX

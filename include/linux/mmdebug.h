@@ -3,7 +3,14 @@
  * Shadows include/linux/mmdebug.h as with CONFIG_DEBUG_VM, except that the
  * _ONCE variants report every time: each test must see its own warning, not
  * only the first test that trips a given line.
+ *
+ * Without CONFIG_DEBUG_VM (configs/production) it is the tree's own header,
+ * whose VM_WARN_ON*() and VM_BUG_ON*() are then BUILD_BUG_ON_INVALID():
+ * what a production kernel compiles.
  */
+#ifndef CONFIG_DEBUG_VM
+#include <ksrc/include/linux/mmdebug.h>
+#endif
 #ifndef LINUX_MM_DEBUG_H
 #define LINUX_MM_DEBUG_H 1
 
@@ -18,6 +25,7 @@ struct vma_merge_struct;
 
 void dump_vma(const struct vm_area_struct *vma);
 void dump_mm(const struct mm_struct *mm);
+void vma_iter_dump_tree(const struct vma_iterator *vmi);
 /* Reports a VM_WARN_ON_ONCE_VMA() (shared/env/kernel_callbacks.c). */
 void vh_vm_warn_vma(const char *cond, const struct vm_area_struct *vma,
 		    const char *file, int line);

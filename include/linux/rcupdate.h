@@ -51,9 +51,10 @@ int rcu_read_lock_held(void);
 } while (0)
 #endif
 
-/* CONFIG_PROVE_RCU: the conditions are checked (shared/env/lockdep.c). */
 void lockdep_rcu_suspicious(const char *file, const int line, const char *s);
 
+#ifdef CONFIG_PROVE_RCU
+/* CONFIG_PROVE_RCU: the conditions are checked (shared/env/lockdep.c). */
 #define __vh_rcu_check(c, s) do {					\
 	if (__builtin_expect(!rcu_read_lock_held() && !(c), 0))	\
 		lockdep_rcu_suspicious(__FILE__, __LINE__, s);		\
@@ -78,6 +79,16 @@ void lockdep_rcu_suspicious(const char *file, const int line, const char *s);
 	if (unlikely(c))						\
 		lockdep_rcu_suspicious(__FILE__, __LINE__, s);		\
 } while (0)
+#else
+/* As without CONFIG_PROVE_RCU: no condition is evaluated. */
+#define rcu_dereference_check(p, c)	__vh_rcu_deref(p)
+#define rcu_dereference(p)		__vh_rcu_deref(p)
+#define rcu_dereference_raw(p)		__vh_rcu_deref(p)
+#define rcu_dereference_protected(p, c)	(p)
+#define rcu_access_pointer(p)		READ_ONCE(p)
+#define RCU_INIT_POINTER(p, v)		WRITE_ONCE(p, v)
+#define RCU_LOCKDEP_WARN(c, s)		do { } while (0 && (c))
+#endif
 
 #define rcu_read_lock_bh	rcu_read_lock
 #define rcu_read_unlock_bh	rcu_read_unlock

@@ -25,7 +25,9 @@ tools/testing/kunit/kunit_parser.py.
 
 Modes: asan (the default build: ASan+UBSan, invariants, WARNs, the
 explorer) and kcsan (make KCSAN=1: the same suite under the race
-detector, for ordering and data-race bugs).
+detector, for ordering and data-race bugs), or the name of a
+configuration of configs/ (make CONFIG=NAME, run under its VH_RUN):
+nolockdep, production, strict, i386, ...
 
 -k          keep the scratch tree and the logs
 -m MODE     run every mutant in MODE instead of its own
@@ -55,6 +57,25 @@ REPO = os.path.realpath(os.path.join(os.path.dirname(__file__), '..', '..'))
 LIST = os.path.join(REPO, 'scripts', 'mutants.list')
 KEYS = ('name', 'mode', 'file', 'test', 'message', 'subst')
 MODES = ('asan', 'kcsan')
+CONFIGS = os.path.join(REPO, 'configs')
+
+
+def is_mode(mode):
+    """asan, kcsan or a configuration of configs/."""
+    return mode in MODES or (bool(re.match(r'^[a-z0-9_-]+$', mode)) and
+                             os.path.isfile(os.path.join(CONFIGS, mode)))
+
+
+def config_run(mode):
+    """The VH_RUN prefix of configuration MODE (qemu-user, taskset)."""
+    path = os.path.join(CONFIGS, mode)
+    if mode in MODES or not os.path.isfile(path):
+        return []
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            if line.startswith('VH_RUN='):
+                return line[len('VH_RUN='):].split()
+    return []
 LINE = re.compile(r'^([a-z]+):[ \t]+(.*)$')
 
 
@@ -82,9 +103,10 @@ def read_list(path=LIST):
             if missing:
                 raise Bad(f'{path}:{n - 1}: mutant {cur.get("name", "?")} '
                           f'has no {", ".join(missing)}')
-            if cur['mode'] not in MODES:
+            if not is_mode(cur['mode']):
                 raise Bad(f'{path}:{n - 1}: mutant {cur["name"]}: '
-                          f'mode {cur["mode"]} is not asan or kcsan')
+                          f'mode {cur["mode"]} is not asan, kcsan or a '
+                          f'configuration of configs/')
             if cur['name'] in names:
                 raise Bad(f'{path}:{n - 1}: two mutants named '
                           f'{cur["name"]}')
@@ -147,6 +169,8 @@ class Run:
                f'O={self.work}/build-{mode}', f'PROG={self.work}/vma-{mode}']
         if mode == 'kcsan':
             cmd.append('KCSAN=1')
+        elif mode != 'asan':
+            cmd.append(f'CONFIG={mode}')
         with open(log, 'a' if append else 'w') as f:
             return subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT,
                                   stdin=subprocess.DEVNULL).returncode == 0
@@ -154,7 +178,8 @@ class Run:
     def vma(self, mode, seed, out):
         """./vma --seed SEED in MODE, output to OUT; whether it passed."""
         with open(out, 'w') as f:
-            return subprocess.run([f'{self.work}/vma-{mode}', '--seed',
+            return subprocess.run(config_run(mode) +
+                                  [f'{self.work}/vma-{mode}', '--seed',
                                    str(seed)], stdout=f,
                                   stderr=subprocess.STDOUT).returncode == 0
 
@@ -262,8 +287,9 @@ def main(argv):
         if a == '-k':
             keep = True
         elif a == '-m':
-            if not args or args[0] not in MODES:
-                raise Bad('-m needs asan or kcsan')
+            if not args or not is_mode(args[0]):
+                raise Bad('-m needs asan, kcsan or a configuration of '
+                          'configs/')
             force = args.pop(0)
         elif a == '--matrix':
             matrix = True

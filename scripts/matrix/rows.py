@@ -107,6 +107,24 @@ ROWS = (
         run=('{prog}', '--sites', '{tests}')),
     Row('branches', make=('SANITIZE=0', 'COVERAGE=branches'),
         when=('coverage',), trees='first', needs=('lcov',), gcov=True),
+    # The configurations of configs/ (make CONFIG=NAME), run as their
+    # VH_RUN says (scripts/config-run.sh: a binary this machine cannot
+    # run is a skipped row, with the reason).
+    Row('production', make=('CONFIG=production',),
+        run=('scripts/config-run.sh', 'production', '{prog}', '{tests}')),
+    Row('nolockdep', make=('CONFIG=nolockdep',),
+        run=('scripts/config-run.sh', 'nolockdep', '{prog}', '{tests}')),
+    Row('strict', make=('CONFIG=strict',),
+        run=('scripts/config-run.sh', 'strict', '{prog}', '{tests}')),
+    Row('up', make=('CONFIG=up',),
+        run=('scripts/config-run.sh', 'up', '{prog}', '{tests}')),
+    # Their toolchains (VH_PACKAGES) are installed by make's set-up.
+    Row('i386', make=('CONFIG=i386',), trees='first',
+        run=('scripts/config-run.sh', 'i386', '{prog}', '{tests}')),
+    Row('arm64', make=('CONFIG=arm64',), arch='arm64', trees='first',
+        run=('scripts/config-run.sh', 'arm64', '{prog}', '{tests}')),
+    Row('armhf', make=('CONFIG=armhf',), arch='armhf', trees='first',
+        run=('scripts/config-run.sh', 'armhf', '{prog}', '{tests}')),
     # Bad input, end to end, with the first tree's ASan build.
     Row('cli', trees='first', patched=False, after='asan',
         run=('tests/cli.sh', '{tree}', '{repo}/build/asan-{i}/vma'),

@@ -170,6 +170,56 @@ class Options:
                               bool(self.patches))]
 
 
+def vma_sizes(rows, trees, patched):
+    """Lines under the table: sizeof(struct vm_area_struct) in each built
+    configuration (./vma --config), per tree.  A normal run records the
+    first tree's in build/vma-sizes; a --patch run prints those next to
+    its own, so a patch that grows the VMA somewhere shows.
+    """
+    record = os.path.join(BUILD, 'vma-sizes')
+    before = {}
+    if patched and os.path.exists(record):
+        with open(record, encoding='utf-8') as f:
+            before = dict(x.split() for x in f if len(x.split()) == 2)
+    lines, seen = [], {}
+    for i, label in enumerate(trees):
+        got = []
+        for r in rows:
+            prog = os.path.join(BUILD, f'{r.build_dir()}-{i}', 'vma')
+            if not r.builds or r.gcov or r.build_dir() in seen.get(i, ()) \
+                    or not os.path.exists(prog):
+                continue
+            seen.setdefault(i, set()).add(r.build_dir())
+            cfg = r.name if os.path.isfile(
+                os.path.join(REPO, 'configs', r.name)) else None
+            cmd = (['scripts/config-run.sh', cfg, prog, '--config'] if cfg
+                   else [prog, '--config'])
+            try:
+                out = subprocess.run(cmd, cwd=REPO, text=True, timeout=60,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL).stdout
+            except subprocess.TimeoutExpired:
+                continue
+            m = re.search(r'^sizeof\(struct vm_area_struct\): (\d+)$',
+                          out, re.M)
+            if not m:
+                continue
+            size = m.group(1)
+            name = r.build_dir()
+            was = before.get(name)
+            got.append((name, size, was))
+        if not got:
+            continue
+        if i == 0 and not patched:
+            with open(record, 'w', encoding='utf-8') as f:
+                f.writelines(f'{n} {s}\n' for n, s, _ in got)
+        lines.append(f'sizeof(struct vm_area_struct) on {label}: ' +
+                     ', '.join(f'{n} {s}' + (f' (was {w})' if w and w != s
+                                             else '')
+                               for n, s, w in got))
+    return lines
+
+
 def sh(cmd, **kw):
     """Run CMD (in the repository), stdout captured; CalledProcessError."""
     return subprocess.run(cmd, cwd=REPO, check=True, text=True,
@@ -740,6 +790,10 @@ def main(argv):
             'configuration', 'tree', 'passed', 'failed', 'skipped',
             'seconds'))
         print('\n'.join(lines))
+        if not m.interrupted and not opt.coverage:
+            for line in vma_sizes(opt.selected_rows(), labels,
+                                  bool(opt.patches)):
+                print(line)
         print()
         print('vma: %d passed, %d failed, %d skipped' % tuple(tot))
         sys.stdout.flush()

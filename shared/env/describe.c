@@ -30,6 +30,18 @@ void vh_mm_track(struct mm_struct *mm)
 	pthread_mutex_unlock(&vh_mms_lock);
 }
 
+bool vh_mm_tracked(const struct mm_struct *mm)
+{
+	bool known = false;
+	size_t i;
+
+	pthread_mutex_lock(&vh_mms_lock);
+	for (i = 0; i < vh_nr_mms && !known; i++)
+		known = vh_mms[i] == mm;
+	pthread_mutex_unlock(&vh_mms_lock);
+	return known;
+}
+
 void vh_mm_untrack(struct mm_struct *mm)
 {
 	size_t i;

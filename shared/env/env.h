@@ -13,6 +13,7 @@
 struct task_struct;
 struct kmem_cache;
 struct mm_struct;
+struct rw_semaphore;
 
 /**
  * vh_env_init() - bring the environment up (maple tree, VMA slab cache)
@@ -36,10 +37,11 @@ void vh_rcu_exit(void);
 
 /*
  * Address spaces (shared/env/describe.c): vh_mm_track() makes @mm known to
- * vh_env_describe() until __mmdrop() frees it.
+ * vh_env_describe() (and vh_mm_tracked()) until __mmdrop() frees it.
  */
 void vh_mm_track(struct mm_struct *mm);
 void vh_mm_untrack(struct mm_struct *mm);
+bool vh_mm_tracked(const struct mm_struct *mm);
 /**
  * vh_env_describe() - name what @addr is (a field of a VMA or an mm)
  *
@@ -89,5 +91,34 @@ void vh_slab_teardown(void);
  * line of every vma_start_write() the code under test reaches.
  */
 void vh_write_site_register(void (*fn)(const char *file, int line));
+
+/* The configuration (shared/env/config.c, configs/NAME). */
+/** vh_config_name() - the configuration's name ("debug", "production") */
+const char *vh_config_name(void);
+/** vh_config_desc() - its one-line description */
+const char *vh_config_desc(void);
+/** vh_config_symbols() - its CONFIG_ symbols, space-separated */
+const char *vh_config_symbols(void);
+/**
+ * vh_config_has() - is CONFIG_@sym set in this build?
+ * @sym:	the symbol, with or without its CONFIG_ prefix ("LOCKDEP")
+ *
+ * The runtime IS_ENABLED() of the test API.
+ */
+bool vh_config_has(const char *sym);
+/**
+ * vh_config_needs() - why a test needing CONFIG_@sym is skipped
+ * @sym:	as for vh_config_has()
+ *
+ * Return: NULL when the configuration has @sym, else the reason, for
+ * VH_TABLE_SKIP().
+ */
+const char *vh_config_needs(const char *sym);
+
+/*
+ * Called by up_write() of an mm's mmap_lock, before the lock is released
+ * (CONFIG_DEBUG_VM_MAPLE_TREE: shared/env/mm.c validates the tree).
+ */
+extern void (*vh_rwsem_up_write_hook)(struct rw_semaphore *sem);
 
 #endif /* _VH_ENV_H */

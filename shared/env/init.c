@@ -24,8 +24,28 @@ static void vh_release_vma_lock(const struct lockdep_map *map, int read)
 #endif
 }
 
+#ifdef CONFIG_DEBUG_VM_MAPLE_TREE
+/*
+ * CONFIG_DEBUG_VM_MAPLE_TREE, after each operation of a test: whenever a
+ * task releases an mm's mmap_lock for write, the mm's tree is checked
+ * (mt_validate(), under the lock, as validate_mm() does), besides the
+ * validate_mm() calls of mm/vma.c itself.  A broken tree is a BUG
+ * reported by the maple tree's own checks (shared/env/maple_debug.h).
+ */
+static void vh_validate_on_unlock(struct rw_semaphore *sem)
+{
+	struct mm_struct *mm = container_of(sem, struct mm_struct, mmap_lock);
+
+	if (vh_mm_tracked(mm))
+		mt_validate(&mm->mm_mt);
+}
+#endif
+
 void vh_env_init(void)
 {
+#ifdef CONFIG_DEBUG_VM_MAPLE_TREE
+	vh_rwsem_up_write_hook = vh_validate_on_unlock;
+#endif
 	vh_lockdep_release_other = vh_release_vma_lock;
 	vh_kcsan_set_describe(vh_env_describe);
 	vh_rcu_init();

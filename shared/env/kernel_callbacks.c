@@ -80,6 +80,18 @@ void dump_mm(const struct mm_struct *mm)
 		mm->mm_lock_seq.sequence);
 }
 
+#ifdef CONFIG_DEBUG_VM_MAPLE_TREE
+/*
+ * mm/debug.c's, which we do not compile: a stand-in (a debt), as it dumps
+ * with CONFIG_DEBUG_VM_MAPLE_TREE.
+ */
+void vma_iter_dump_tree(const struct vma_iterator *vmi)
+{
+	mas_dump(&vmi->mas);
+	mt_dump(vmi->mas.tree, mt_dump_hex);
+}
+#endif
+
 /* mm_types.h declares these out of line; there is no TLB to flush here. */
 void tlb_gather_mmu(struct mmu_gather *tlb __always_unused,
 		    struct mm_struct *mm __always_unused)

@@ -16,6 +16,10 @@
 
 /* The overcommit counter of include/linux/mman.h's vm_acct_memory(). */
 struct percpu_counter vm_committed_as;
+#ifdef CONFIG_SMP
+/* mm/util.c's mm_compute_batch() result for a small machine. */
+s32 vm_committed_as_batch = 32;
+#endif
 
 /* arch/x86/mm/pgprot.c: the protection bits are the VM_ access bits here. */
 pgprot_t vm_get_page_prot(vm_flags_t vm_flags)

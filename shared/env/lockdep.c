@@ -244,7 +244,9 @@ void __might_sleep(const char *file, int line)
 	char buf[2048], name[48];
 	size_t len;
 
-	if (__builtin_expect(!t->rcu_depth && !t->preempt_count, 1))
+	/* Without CONFIG_DEBUG_ATOMIC_SLEEP, might_sleep() checks nothing. */
+	if (!IS_ENABLED(CONFIG_DEBUG_ATOMIC_SLEEP) ||
+	    __builtin_expect(!t->rcu_depth && !t->preempt_count, 1))
 		return;
 	len = snprintf(buf, sizeof(buf),
 		       "BUG: sleeping function called from invalid context at %s:%d\nin_atomic(): %d, irqs_disabled(): 0, non_block: 0, pid: %d, name: %s\npreempt_count: %x, expected: 0\nRCU nest depth: %d, expected: 0\n",

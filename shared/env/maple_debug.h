@@ -105,4 +105,15 @@ void lockdep_rcu_suspicious(const char *file, const int line, const char *s);
 	rcu_dereference(p);						\
 })
 
+/*
+ * A failed MT_BUG_ON()/MAS_WARN_ON() (mt_validate(): CONFIG_DEBUG_VM_MAPLE_TREE)
+ * ends with dump_stack() after its dump; tools/testing/shared makes that
+ * assert(0).  Here it fails the running test, naming the check's line.
+ */
+void vh_report(const char *kind, const char *file, int line,
+	       const char *fmt, ...);
+#define dump_stack()	vh_report("BUG", __FILE__, __LINE__,		\
+				  "maple tree check failed in %s() (MT_BUG_ON/MAS_WARN_ON; the dump is above)", \
+				  __func__)
+
 #endif /* _VH_MAPLE_DEBUG_H */

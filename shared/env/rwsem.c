@@ -337,8 +337,12 @@ int down_write_trylock(struct rw_semaphore *sem)
 	return ret;
 }
 
+void (*vh_rwsem_up_write_hook)(struct rw_semaphore *sem);
+
 void up_write(struct rw_semaphore *sem)
 {
+	if (vh_rwsem_up_write_hook)
+		vh_rwsem_up_write_hook(sem);
 	rwsem_release(&sem->dep_map, _RET_IP_);
 	vh_sched_point(sem);
 	pthread_mutex_lock(&sem->lock);

@@ -497,6 +497,9 @@ static bool kc_check_locked(struct kc_thread *t, struct kc_page *pg,
 				unsigned int need;
 
 				need = mine ? 0 : kc_conflict(cflags, c->flags);
+				/* The reader's retry is for this writer. */
+				if ((flags & KC_WSEC) && (c->flags & KC_SPEC))
+					need = 0;
 				if (need && !kc_covers(t, c, need) && !raced) {
 					raced = true;
 					kc_access_of_cell(&race->c, g, c);
@@ -853,15 +856,28 @@ void kc_plain(uintptr_t addr, size_t size, unsigned int ktype,
 
 	if (ktype & KCSAN_ACCESS_COMPOUND)
 		flags |= KC_R | KC_W;
-	/* KCSAN's is_atomic(), in its order. */
-	marked = (ktype & KCSAN_ACCESS_ATOMIC) || t->nest || t->flat;
+	/*
+	 * KCSAN's is_atomic(), in its order.  KCSAN_STRICT here also drops
+	 * the seqcount write sections' relaxation (mmap_write_lock() opens
+	 * one for its whole section): a plain access there is checked as
+	 * plain, except against a seqcount reader's speculative reads, which
+	 * its read_seqcount_retry() discards (KC_WSEC).
+	 */
+	marked = (ktype & KCSAN_ACCESS_ATOMIC) || t->flat ||
+		 (t->nest && !IS_ENABLED(CONFIG_KCSAN_STRICT));
+	if (t->nest && !marked)
+		flags |= KC_WSEC;
 	if (marked) {
 		flags |= KC_A;
 		if (ktype & KCSAN_ACCESS_ATOMIC)
 			flags |= KC_MARKED;
-	} else if (write && !(ktype & KCSAN_ACCESS_COMPOUND) &&
+	} else if (!IS_ENABLED(CONFIG_KCSAN_STRICT) && write &&
+		   !(ktype & KCSAN_ACCESS_COMPOUND) &&
 		   size <= sizeof(long) && !(addr & (size - 1))) {
-		/* KCSAN_ASSUME_PLAIN_WRITES_ATOMIC, the kernel's default. */
+		/*
+		 * KCSAN_ASSUME_PLAIN_WRITES_ATOMIC, the kernel's default;
+		 * KCSAN_STRICT turns it off.
+		 */
 		flags |= KC_A;
 	} else if (t->atomic_next > 0) {
 		t->atomic_next--;
@@ -1175,6 +1191,11 @@ void vh_kcsan_summary(char *buf, size_t size)
 		 __atomic_load_n(&kc_stats->checks, __ATOMIC_RELAXED),
 		 __atomic_load_n(&kc_stats->pages, __ATOMIC_RELAXED),
 		 __atomic_load_n(&kc_stats->evictions, __ATOMIC_RELAXED));
+	if (kc_filter[0] && strlen(buf) + 1 < size)
+		snprintf(buf + strlen(buf), size - strlen(buf),
+			 "; %lu filtered (%s)",
+			 __atomic_load_n(&kc_stats->filtered, __ATOMIC_RELAXED),
+			 kc_filter);
 }
 
 /* Annotations. */

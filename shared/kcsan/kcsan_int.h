@@ -71,9 +71,11 @@ extern pthread_mutex_t kc_lock;
 
 /* Counted over the whole run, the runner's worker processes included. */
 struct kc_stats {
-	unsigned long reports, checks, pages, evictions;
+	unsigned long reports, checks, pages, evictions, filtered;
 };
 extern struct kc_stats *kc_stats;
+/* The functions whose races are not reported (kcsan_report.c). */
+extern const char *const kc_filter;
 
 /* What a shadow cell and an access record: */
 #define KC_R	0x01	/* reads */
@@ -83,6 +85,7 @@ extern struct kc_stats *kc_stats;
 #define KC_AW	0x10	/* ASSERT_EXCLUSIVE_WRITER() */
 #define KC_AA	0x20	/* ASSERT_EXCLUSIVE_ACCESS() */
 #define KC_SPEC	0x40	/* in a seqlock read section */
+#define KC_WSEC	0x80	/* plain, in a seqcount write section (KCSAN_STRICT) */
 #define KC_ASSERT (KC_AW | KC_AA)
 
 /* calloc() that does not fail; free with __real_free(). */

@@ -256,6 +256,53 @@ static int kc_seen_check(struct kc_thread *t, void *pc_a, void *pc_c)
 	return ret;
 }
 
+/*
+ * The configuration's report filter (VH_KCSAN_FILTER of configs/NAME), as
+ * the kernel's debugfs one ("!function" in /sys/kernel/debug/kcsan): a race
+ * whose either access is in one of these functions is counted, not
+ * reported.  Each entry is a known report, explained where it is listed.
+ */
+#ifndef VH_KCSAN_FILTER
+#define VH_KCSAN_FILTER ""
+#endif
+const char *const kc_filter = VH_KCSAN_FILTER;
+
+/*
+ * The pairs of accesses found filtered: the next race of a pair is counted
+ * without symbolising it again (addr2line, a process each time).
+ */
+static void *kc_filt[256][2];
+static int kc_nr_filt;
+
+static bool kc_filt_pair(void *pc_a, void *pc_c, bool add)
+{
+	bool found = false;
+	int i;
+
+	pthread_mutex_lock(&kc_lock);
+	for (i = 0; i < kc_nr_filt && !found; i++)
+		found = kc_same_pair(kc_filt[i][0], kc_filt[i][1], pc_a, pc_c);
+	if (!found && add && kc_nr_filt < (int)ARRAY_SIZE(kc_filt)) {
+		kc_filt[kc_nr_filt][0] = pc_a;
+		kc_filt[kc_nr_filt++][1] = pc_c;
+	}
+	pthread_mutex_unlock(&kc_lock);
+	return found;
+}
+
+static bool kc_filtered(const char *fn)
+{
+	size_t n = strlen(fn);
+	const char *p = kc_filter;
+
+	while (n && (p = strstr(p, fn))) {
+		if ((p == kc_filter || p[-1] == ' ') && (!p[n] || p[n] == ' '))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
 static void kc_report(struct kc_thread *t, const struct kc_race *race,
 		      void *const *stack, int depth)
 {
@@ -267,10 +314,10 @@ static void kc_report(struct kc_thread *t, const struct kc_race *race,
 	bool assert = (race->a.flags | race->c.flags) & KC_ASSERT;
 	int i, n = 0, budget, seen;
 
-	seen = kc_seen_check(t, race->a.pc, race->c.pc);
-	if (seen == 2)
+	if (kc_filter[0] && kc_filt_pair(race->a.pc, race->c.pc, false)) {
+		__atomic_fetch_add(&kc_stats->filtered, 1, __ATOMIC_RELAXED);
 		return;
-	__atomic_fetch_add(&kc_stats->reports, 1, __ATOMIC_RELAXED);
+	}
 
 	/* This access (its whole stack), then the other (where, caller). */
 	for (i = 0; i < depth && n < 64; i++)
@@ -292,6 +339,16 @@ static void kc_report(struct kc_thread *t, const struct kc_race *race,
 	nc = fc ? fc->fn : "?";
 	first = strcmp(na, nc) <= 0 ? na : nc;
 	second = first == na ? nc : na;
+
+	if (kc_filtered(na) || kc_filtered(nc)) {
+		kc_filt_pair(race->a.pc, race->c.pc, true);
+		__atomic_fetch_add(&kc_stats->filtered, 1, __ATOMIC_RELAXED);
+		goto out;
+	}
+	seen = kc_seen_check(t, race->a.pc, race->c.pc);
+	if (seen == 2)
+		goto out;
+	__atomic_fetch_add(&kc_stats->reports, 1, __ATOMIC_RELAXED);
 
 	vh_report("KCSAN", fa ? fa->file : "?", fa ? fa->line : 0,
 		  "%s in %s / %s%s", assert ? "assert: race" : "data-race",

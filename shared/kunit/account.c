@@ -45,11 +45,11 @@ static bool vh_abandoned_threads;
 
 static unsigned long vh_hash(const char *s)
 {
-	unsigned long h = 1469598103934665603UL;
+	unsigned long long h = 1469598103934665603ULL;
 
 	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211UL;
-	return h;
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return (unsigned long)h;
 }
 
 void vh_on_failure(void (*fn)(void))

@@ -31,6 +31,8 @@ struct vh_test *vh_tests;
 size_t vh_nr_tests;
 static size_t vh_cap_tests;
 
+static void vh_apply_needs(struct vh_test *t);
+
 void vh_register_table(const char *file, const char *name, const char *rule,
 		       const void *rows, size_t nr_rows, size_t row_size,
 		       size_t desc_offset, size_t why_offset, vh_body_t body,
@@ -63,7 +65,41 @@ void vh_register_table(const char *file, const char *name, const char *rule,
 		t->body = body;
 		t->skip = skip;
 		t->selected = false;
+		vh_apply_needs(t);
 	}
+}
+
+/*
+ * What tests need of the configuration (VH_NEEDS_CONFIG()): a test whose
+ * name matches a need's glob is skipped, with the reason, when the build
+ * lacks the symbol.  Needs and tables register in any order.
+ */
+struct vh_need {
+	const char *glob;
+	const char *sym;
+};
+static struct vh_need *vh_needs;
+static size_t vh_nr_needs;
+
+static void vh_apply_needs(struct vh_test *t)
+{
+	size_t i;
+
+	for (i = 0; i < vh_nr_needs && !t->skip; i++)
+		if (!fnmatch(vh_needs[i].glob, t->name, 0))
+			t->skip = vh_config_needs(vh_needs[i].sym);
+}
+
+void vh_register_need(const char *glob, const char *sym)
+{
+	size_t i;
+
+	vh_needs = realloc(vh_needs, (vh_nr_needs + 1) * sizeof(*vh_needs));
+	if (!vh_needs)
+		abort();
+	vh_needs[vh_nr_needs++] = (struct vh_need){ glob, sym };
+	for (i = 0; i < vh_nr_tests; i++)
+		vh_apply_needs(&vh_tests[i]);
 }
 
 /* Run modes (shared/kunit/mode.h), in the order they registered. */

@@ -115,6 +115,31 @@ static void __attribute__((constructor)) vh_register_##_name(void)	\
 	VH_TABLE_SKIP(_name, _rule, _rows, _body, NULL)
 
 /**
+ * vh_config_has() - is CONFIG_@sym set in this build (configs/NAME)?
+ * @sym:	"LOCKDEP", "DEBUG_VM", ... (the CONFIG_ prefix is optional)
+ *
+ * The runtime IS_ENABLED() of the test API (shared/env/config.c).
+ */
+bool vh_config_has(const char *sym);
+void vh_register_need(const char *glob, const char *sym);
+
+/**
+ * VH_NEEDS_CONFIG() - the tests matching @_glob need CONFIG_@_sym
+ * @_id:	a name for the declaration, unique in its file
+ * @_glob:	test names ("table.desc", fnmatch() patterns)
+ * @_sym:	the symbol, without CONFIG_ ("DEBUG_VM")
+ *
+ * In a configuration without it they are skipped, with that reason; every
+ * other test runs.  Use it for a test that checks a facility of a debug
+ * kernel (a VM_WARN_ON*() that DEBUG_VM compiles, lockdep's record).
+ */
+#define VH_NEEDS_CONFIG(_id, _glob, _sym)				\
+static void __attribute__((constructor)) vh_need_##_id(void)		\
+{									\
+	vh_register_need(_glob, _sym);					\
+}
+
+/**
  * vh_defer() - run @fn(@arg) when the running test ends
  * @fn:		the clean-up action
  * @arg:	its argument
