@@ -120,6 +120,7 @@ else
 LOCKDEP_FLAGS := -DCONFIG_LOCKDEP -DCONFIG_DEBUG_LOCK_ALLOC
 endif
 ARCHFLAGS := -DCONFIG_MMU -DCONFIG_DEBUG_VM -DCONFIG_64BIT -DCONFIG_PHYS_ADDR_T_64BIT \
+	-DCONFIG_LOCK_MM_AND_FIND_VMA \
 	$(LOCKDEP_FLAGS) \
 	$(PVL_DEFINE) \
 	$(HAVE_UNLOCKED) \
@@ -236,7 +237,8 @@ MAPLE_OBJS := $(addprefix $(O)/maple/,maple-shim.o linux.o slab.o \
 # The harness, room by room (shared/*/), and our tables, by name: in a
 # kernel tree's tools/testing/vma, upstream's tests/*.c sit next to them and
 # belong to the upstream suite instead.
-TABLES := attach_detach enomem explore file_map gaps lookup readers recycle \
+TABLES := attach_detach enomem explore file_map gaps lock_mm_and_find_vma \
+	lookup readers recycle \
 	seqwrap stability unlocked vm_flags vma_alloc write_lock write_paths
 ENV_SRCS := $(wildcard $(REPO)/shared/*/*.c)
 TEST_SRCS := $(patsubst %,$(REPO)/tests/%.c,$(TABLES))

@@ -95,6 +95,7 @@ copy_no_file_ref|asan|mm/vma.c|file_map.copy_new_vma|c->f->file.vh_count|s/\t\ti
 prepare_no_anon_vma_lock|asan|mm/vma.c|file_map.protect_merge_shared_anon_vma|without the root anon_vma's rwsem held for write|s/\t\tanon_vma_(un)?lock_write\(vp->anon_vma\);\n//g
 take_all_no_mapping_lock|asan|mm/vma.c|file_map.take_all_locks|without the file's i_mmap_rwsem held|s/(\t\tif \(vma->vm_file && vma->vm_file->f_mapping &&\n\t\t\t\t!is_vm_hugetlb_page\(vma\)\)\n)\t\t\tvm_lock_mapping\(mm, vma->vm_file->f_mapping\);/$1\t\t\t;/
 file_expand_no_write_lock|asan|mm/vma.c|file_map.map_merges_adjacent_pgoff|the writer did not wait for the reader|s/(mmap_assert_write_locked\(vmg->mm\);\n)\tvma_start_write\(target\);/$1/
+lock_mm_stale_vma|asan|mm/mmap_lock.c|lock_mm_and_find_vma.window_page_mapped|the VMA found before mmap_lock was dropped was used|s/\t\tvma = find_vma\(mm, addr\);\n\t\tif \(!vma\)\n\t\t\tgoto fail;\n\t\tif \(vma->vm_start <= addr\)\n\t\t\tgoto success;\n\t\tif \(!\(vma->vm_flags & VM_GROWSDOWN\)\)\n\t\t\tgoto fail;\n//
 LIST
 )
 
