@@ -237,7 +237,8 @@ MAPLE_OBJS := $(addprefix $(O)/maple/,maple-shim.o linux.o slab.o \
 # The harness, room by room (shared/*/), and our tables, by name: in a
 # kernel tree's tools/testing/vma, upstream's tests/*.c sit next to them and
 # belong to the upstream suite instead.
-TABLES := attach_detach enomem explore file_map gaps lock_mm_and_find_vma \
+TABLES := attach_detach enomem explore fault_vs_munmap file_map gaps \
+	lock_mm_and_find_vma \
 	lookup readers recycle \
 	seqwrap stability unlocked vm_flags vma_alloc write_lock write_paths
 ENV_SRCS := $(wildcard $(REPO)/shared/*/*.c)
