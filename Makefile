@@ -9,7 +9,13 @@
 # variables it takes are listed once, in HELP, which make help prints.
 
 define HELP
-usage: make [VARIABLE=value ...] [all | clean | help]
+usage: make [VARIABLE=value ...] [all | check | matrix | clean | help]
+  all          build ./vma (the default)
+  check        build and run the suite: ./vma $$(CHECK_ARGS), e.g.
+               CHECK_ARGS='-t readers.*'
+  matrix       ./run_tests.sh $$(MATRIX_ARGS) (with --kdir KDIR if KDIR is
+               given), e.g. MATRIX_ARGS=--quick
+  print-kernel-files  the kernel .c files the build compiles whole
   KDIR=path    the kernel tree (default: the tree around this directory when
                it sits at tools/testing/vma, else Debian's linux-source-7.3,
                fetched once into ~/.cache/vma-harness); never written
@@ -52,7 +58,7 @@ else
 Q := @
 endif
 
-NODEPS := $(filter clean help,$(MAKECMDGOALS))
+NODEPS := $(filter clean help matrix print-kernel-files,$(MAKECMDGOALS))
 # make -n prints what it would do and does nothing, the set-up included.
 DRYRUN := $(findstring n,$(firstword -$(MAKEFLAGS)))
 
@@ -166,8 +172,8 @@ ifeq ($(TSAN),1)
 $(error TSAN=1 is gone: make KCSAN=1 builds the race detector that replaces it)
 endif
 
-# The race detector (shared/env/kcsan.c).  Every unit gets the kernel's
-# KCSAN instrumentation (scripts/Makefile.kcsan) and is linked against our
+# The race detector (shared/kcsan/; its interface: shared/env/kcsan.h).
+# Every unit gets the kernel's KCSAN instrumentation (scripts/Makefile.kcsan) and is linked against our
 # runtime, not libtsan; the harness units' calls are renamed to the
 # runtime's harness hooks (vh_h__tsan_*), so that only kernel code is
 # checked.  free() and realloc() are wrapped: freed memory is forgotten.
@@ -234,15 +240,14 @@ MAPLE_OBJS := $(addprefix $(O)/maple/,maple-shim.o linux.o slab.o \
 	find_bit.o bitmap.o hweight.o vsprintf.o xarray-shared.o \
 	radix-tree.o idr.o)
 
-# The harness, room by room (shared/*/), and our tables, by name: in a
-# kernel tree's tools/testing/vma, upstream's tests/*.c sit next to them and
-# belong to the upstream suite instead.
-TABLES := attach_detach enomem explore fault_vs_munmap file_map gaps \
-	lock_mm_and_find_vma \
-	lookup readers recycle \
-	seqwrap stability unlocked vm_flags vma_alloc write_lock write_paths
+# The harness, room by room (shared/*/), and our tables: every tests/*.c
+# that registers one (VH_*TABLE*()), found by its text, since in a kernel
+# tree's tools/testing/vma upstream's tests/*.c sit next to them and belong
+# to the upstream suite instead (tests/upstream.c, built on its own).
 ENV_SRCS := $(wildcard $(REPO)/shared/*/*.c)
-TEST_SRCS := $(patsubst %,$(REPO)/tests/%.c,$(TABLES))
+TABLE_LINE := ^VH_[A-Z_]*TABLE[A-Z_]*[(]
+TEST_SRCS := $(filter-out %/upstream.c,$(shell grep -l '$(TABLE_LINE)' \
+	$(sort $(wildcard $(REPO)/tests/*.c)) /dev/null))
 ENV_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(ENV_SRCS))
 TEST_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(TEST_SRCS)) $(O)/tests/upstream.o
 
@@ -283,8 +288,19 @@ GENERATED := $(GEN)/.links $(GEN)/vma_env.h $(GEN)/generated/bit-length.h \
 	$(GEN)/generated/map-shift.h $(GEN)/generated/autoconf.h \
 	$(GEN)/upstream_tests.h $(GEN)/probes.h
 
-.PHONY: all clean help
+.PHONY: all check matrix print-kernel-files clean help
 all: $(PROG)
+
+check: $(PROG)
+	$(PROG) $(CHECK_ARGS)
+
+# The matrix sets up and builds on its own (one make per row).
+matrix:
+	$(REPO)/run_tests.sh $(if $(KDIR),--kdir '$(KDIR)') $(MATRIX_ARGS)
+
+# For run_tests.sh --coverage, which reports every file it compiles.
+print-kernel-files:
+	@echo $(KERNEL_FILES)
 
 # The longest units first, so that make -j overlaps them with the many
 # short ones (a cold build otherwise ends on maple_tree.c alone); the link
@@ -397,7 +413,7 @@ $(O)/kernel/%.o: $(KTREE)/%.c $(GENERATED)
 		-include $(RS)/vma_internal.h -MMD -MP -c $(KS)/$*.c \
 		-o $(REL) && $(DEPFIX)
 
-$(O)/shared/kunit/runner.o $(O)/shared/vma/sites.o: \
+$(O)/shared/kunit/main.o $(O)/shared/vma/sites.o: \
 	CFLAGS_K += -DVH_KTREE='"$(KTREE)"' \
 	-DVH_KVERSION='"$(KVERSION)"'
 
@@ -425,7 +441,8 @@ $(O)/tests/upstream.o: $(REPO)/tests/upstream.c $(GENERATED)
 # environment: what it models synchronises through explicit hooks
 # (vh_kcsan_acquire()/_release()), and its own code calls the runtime only
 # through them.
-KCSAN_UNINSTRUMENTED := $(filter $(O)/shared/env/%,$(ENV_OBJS))
+KCSAN_UNINSTRUMENTED := $(filter $(O)/shared/env/% $(O)/shared/kcsan/%,\
+	$(ENV_OBJS))
 $(KCSAN_UNINSTRUMENTED): KCSAN_CFLAGS :=
 $(KCSAN_UNINSTRUMENTED): KCSAN_RENAME :=
 

@@ -2,8 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mkfixture.sh - make the "series fixture" tree: a copy of a kernel tree
-# with CONFIG_PER_VMA_LOCK removed as if always on, the effect of patch 1/5
-# "mm: Make per-VMA locks available universally".
+# with patch 1/5 "mm: Make per-VMA locks available universally" applied
+# (scripts/fixtures/0001-*, the posting rebased onto 7.3.4), every use of
+# CONFIG_PER_VMA_LOCK it leaves resolved as always on, and the series'
+# other additions the harness tests (the later fixture patches).
+#
+# On a tree the posting does not apply to (7.2, say), the symbol is
+# resolved as always on in every file the posting edits, which is its
+# effect there.  Either way only the files the copy has are edited: the
+# default tree's cache unpacks no arch/*/Kconfig or rust/.
 #
 # Usage: scripts/mkfixture.sh SRC DST
 #
@@ -12,14 +19,17 @@
 set -euo pipefail
 
 # What we copy from SRC, if present.
-PARTS=(mm include lib tools arch/x86/include scripts Documentation/mm Makefile)
-# Where CONFIG_PER_VMA_LOCK is resolved, and where none may be left (the
-# harness reads nothing else of the tree that uses it; it may sit in
-# tools/testing/vma).
-EDIT_DIRS=(mm include)
-CHECK_DIRS=(mm include/linux)
+PARTS=(mm include lib tools arch/x86/include arch/x86/mm scripts Documentation/mm
+	Makefile fs/proc kernel)
+# Where CONFIG_PER_VMA_LOCK is resolved (the directories of the files the
+# posting edits), and where none may be left in code (the harness may sit
+# in tools/testing/vma, which keeps upstream's copy of the symbol).
+EDIT_DIRS=(mm include fs/proc kernel)
+CHECK_DIRS=(mm include/linux fs/proc kernel)
 SYM=CONFIG_PER_VMA_LOCK
 fixtures=$(CDPATH="" cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)/fixtures
+# The posting itself: applied first where it applies.
+SERIES=0001-mm-make-per-vma-locks-available-universally.patch
 
 say() { echo "vma: $*" >&2; }
 die() { say "$@"; exit 1; }
@@ -68,21 +78,49 @@ case $repo/ in
 "$src"/*) rm -rf -- "${tmp:?}/${repo#"$src"/}/build" ;;
 esac
 
+# present PATCH: PATCH without the files the copy does not have.
+present() {
+	awk '/^--- a\// { f = substr($2, 3); keep = (system("test -f \"" f "\"") == 0) }
+	     /^--- a\// && !keep { skipped++ } !started && !/^--- a\// { print; next }
+	     /^--- a\// { started = 1 } keep { print }' "$1"
+}
+
+# apply PATCH: 0 applied, 1 already applied, 2 does not apply ($out says).
+apply() {
+	local touched
+
+	mapfile -t touched < <("$repo/scripts/linkcopy.sh" --patched "$1")
+	"$repo/scripts/linkcopy.sh" --own "${touched[@]}" || exit 1
+	if ! out=$(present "$1" | patch -p1 -N --batch -s 2>&1); then
+		grep -q 'Reversed (or previously applied)' <<<"$out" && return 1
+		return 2
+	fi
+	return 0
+}
+
 cd "$tmp"
+posting="the posting does not apply"
+more=""
+if present "$fixtures/$SERIES" | patch -p1 -N --batch -s --dry-run >/dev/null 2>&1; then
+	apply "$fixtures/$SERIES" || die "fixture $SERIES does not apply: $(head -n 1 <<<"$out")"
+	posting="the posting applied"
+	more=" more"
+fi
 dirs=()
 for d in "${EDIT_DIRS[@]}"; do
 	[[ -e $d ]] && dirs+=("$d")
 done
 files=()
 if ((${#dirs[@]})); then
-	mapfile -d '' files < <(grep -rlwZ -- "$SYM" "${dirs[@]}" || true)
+	mapfile -d '' files < <(grep -rlwZ --include='*.[ch]' -- "$SYM" "${dirs[@]}" || true)
 fi
 
 # Resolve "#if*" on the symbol as defined, and drop "#define" of it.
 # mm/mmap_lock.c: the patch also drops the CONFIG_MMU guard (and its !MMU
 # lock_mm_and_find_vma()) around the lock code, so resolve CONFIG_MMU too.
 for f in "${files[@]}"; do
-	sed -i -E "/^[[:space:]]*#[[:space:]]*define[[:space:]]+$SYM([[:space:]]|\$)/d" "$f"
+	sed -i -E -e "/^[[:space:]]*#[[:space:]]*define[[:space:]]+$SYM([[:space:]]|\$)/d" \
+		-e "s/IS_ENABLED\($SYM\)/1/g" "$f"
 	defs=(-D"$SYM")
 	[[ $f == mm/mmap_lock.c ]] && defs+=(-DCONFIG_MMU)
 	rc=0
@@ -91,13 +129,15 @@ for f in "${files[@]}"; do
 	((rc < 2)) || die "unifdef failed on $f: ${err//$'\n'/ }"
 done
 
-# Nothing may be left.
+# No use may be left in code (comments may still name the symbol).
 check=()
 for d in "${CHECK_DIRS[@]}"; do
 	[[ -e $d ]] && check+=("$d")
 done
 if ((${#check[@]})); then
-	left=$(grep -rnw -- "$SYM" "${check[@]}" | head -n 1 || true)
+	left=$(grep -rnE --include='*.[ch]' \
+		"^[[:space:]]*#[[:space:]]*(if|elif|ifn?def).*\<$SYM\>|(IS_ENABLED|defined)[[:space:]]*\(?[[:space:]]*$SYM\>" \
+		"${check[@]}" | head -n 1 || true)
 	[[ -z $left ]] || die "$SYM is still used in ${left%%:*} (${left#*:})"
 fi
 
@@ -105,18 +145,15 @@ fi
 # written here (scripts/fixtures/*.patch), unless the tree has them.
 applied=0
 for p in "$fixtures"/*.patch; do
-	[[ -f $p ]] || continue
-	mapfile -t touched < <("$repo/scripts/linkcopy.sh" --patched "$p")
-	"$repo/scripts/linkcopy.sh" --own "${touched[@]}" || exit 1
-	if ! out=$(patch -p1 -N --batch -s -i "$p" 2>&1); then
-		grep -q 'Reversed (or previously applied)' <<<"$out" && continue
-		die "fixture $(basename "$p") does not apply: $(head -n 1 <<<"$out")"
-	fi
-	applied=$((applied + 1))
+	[[ -f $p && ${p##*/} != "$SERIES" ]] || continue
+	rc=0
+	apply "$p" || rc=$?
+	((rc != 2)) || die "fixture $(basename "$p") does not apply: $(head -n 1 <<<"$out")"
+	((rc)) || applied=$((applied + 1))
 done
 
 cd - >/dev/null
 [[ ! -d $dst ]] || rmdir -- "$dst"
 mv -T -- "$tmp" "$dst"
 tmp=""
-say "series fixture tree $dst ($SYM removed from ${#files[@]} files, $applied fixture patch(es))"
+say "series fixture tree $dst ($posting; $SYM resolved in ${#files[@]}$more files; $applied more fixture patch(es))"

@@ -38,17 +38,17 @@ expect_fail() {
 	fi
 }
 
+# What changed in the tree (files, and directories such as a __pycache__
+# that the import of its kunit_parser.py would make).
 tree_sum() {
-	(cd "$1" && find mm include/linux lib tools/testing/vma -type f \
-		-newer "$work/stamp" 2>/dev/null | head -n 5)
+	(cd "$1" && find mm include/linux lib tools/testing/vma \
+		tools/testing/kunit -newer "$work/stamp" 2>/dev/null | head -n 5)
 }
 
 touch "$work/stamp"
 sleep 1
 
-echo "KTAP version 1"
-echo "# kernel tree $kdir"
-echo "1..21"
+header "kernel tree $kdir"
 
 # The kernel tree argument.
 expect_fail kdir_missing 'KDIR /nonexistent does not exist' \
@@ -69,6 +69,11 @@ expect_fail kdir_no_vm_refcnt 'too old: no refcount-based per-VMA lock \(vm_refc
 	make -s -C "$repo" KDIR="$work/norefcnt" O="$work/b2"
 expect_fail run_tests_kdir_missing 'KDIR /nonexistent does not exist' \
 	"$repo/run_tests.sh" --quick --kdir /nonexistent
+# The matrix reads KTAP with the tree's kunit_parser.py.
+"$repo/scripts/linkcopy.sh" "$kdir" "$work/nokunit"
+rm -r "$work/nokunit/tools/testing/kunit"
+expect_fail run_tests_no_kunit_parser 'has no tools/testing/kunit/kunit_parser.py' \
+	"$repo/run_tests.sh" --quick --kdir "$work/nokunit"
 
 # liburcu missing, and no way to install it (simulated).
 expect_fail liburcu_missing 'liburcu-dev is required' \
@@ -88,6 +93,8 @@ expect_fail vma_unknown_test "no test matches 'no_such_test'" \
 	"$vma" -t no_such_test
 expect_fail run_tests_unknown_option "unknown option '--bogus'" \
 	"$repo/run_tests.sh" --bogus
+expect_fail run_tests_unknown_row "no row named 'bogus'" \
+	"$repo/run_tests.sh" --with bogus
 
 # Patches.
 expect_fail patch_missing 'patch /nonexistent.patch does not exist' \

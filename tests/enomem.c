@@ -194,7 +194,7 @@ static void en_writer(void *arg)
 	c->ret = en_op(c);
 	vh_failslab(vh_vma_cache(), 0);
 	mmap_write_unlock(c->mm);
-	__atomic_store_n(&c->done, 1, __ATOMIC_RELEASE);
+	vh_flag_set(&c->done, 1);
 }
 
 /* After the failed operation: every VMA attached, unheld, readable. */
@@ -209,7 +209,7 @@ static void en_check_vmas(struct mm_struct *mm)
 	for_each_vma(vmi, vma) {
 		if (!vma_is_attached(vma) ||
 		    refcount_read(&vma->vm_refcnt) != 1) {
-			vh_fail(__FILE__, __LINE__, "VMA [page %lu, page %lu) left with vm_refcnt %#x after the failure: not attached (1) with no reader",
+			VH_FAIL("VMA [page %lu, page %lu) left with vm_refcnt %#x after the failure: not attached (1) with no reader",
 				(vma->vm_start - VH_BASE) / PAGE_SIZE,
 				(vma->vm_end - VH_BASE) / PAGE_SIZE,
 				refcount_read(&vma->vm_refcnt));
@@ -224,11 +224,11 @@ static void en_check_vmas(struct mm_struct *mm)
 	for (i = 0; i < n; i++) {
 		got = lock_vma_under_rcu(mm, start[i]);
 		if (!got) {
-			vh_fail(__FILE__, __LINE__, "a lockless reader cannot get the VMA at page %lu after the failed operation",
+			VH_FAIL("a lockless reader cannot get the VMA at page %lu after the failed operation",
 				(start[i] - VH_BASE) / PAGE_SIZE);
 			continue;
 		}
-		VH_CHECK_EQ(got->vm_start, start[i]);
+		VH_EXPECT_EQ(got->vm_start, start[i]);
 		vma_end_read(got);
 	}
 }
@@ -241,7 +241,6 @@ static void en_body(const struct en_row *row)
 	unsigned long at = 0, end;
 	struct vh_thread *t;
 
-	vh_why(row->why);
 	c.mm = vh_test_mm();
 	VH_ASSERT_EQ(vh_map_layout(c.mm, row->before), 0);
 	if (row->max_map_count) {
@@ -249,29 +248,29 @@ static void en_body(const struct en_row *row)
 			 (void *)(long)sysctl_max_map_count);
 		sysctl_max_map_count = row->max_map_count;
 	}
-	VH_ASSERT(vh_layout_span(row->range, '*', &c.start, &c.end));
+	VH_ASSERT_TRUE(vh_layout_span(row->range, '*', &c.start, &c.end));
 
 	if (row->read_at) {
-		VH_ASSERT(vh_layout_span(row->read_at, '^', &at, &end));
+		VH_ASSERT_TRUE(vh_layout_span(row->read_at, '^', &at, &end));
 		held = lock_vma_under_rcu(c.mm, at);
-		VH_ASSERT(held);
+		VH_ASSERT_TRUE(held);
 		vh_vma_snap(held, &snap);
 	}
 	t = vh_thread_start(en_writer, &c);
 	if (held) {
 		/* The writer must wait for the reader's VMA. */
 		if (!vh_wait_blocked(vh_thread_task(t), 0, &c.done))
-			vh_fail(__FILE__, __LINE__, "the failing operation went on while a reader held the VMA at page %lu",
+			VH_FAIL("the failing operation went on while a reader held the VMA at page %lu",
 				(at - VH_BASE) / PAGE_SIZE);
 		vh_vma_snap(held, &now);
 		if (!vh_vma_snap_same(&snap, &now))
-			vh_fail(__FILE__, __LINE__, "the VMA the reader holds changed under it");
+			VH_FAIL("the VMA the reader holds changed under it");
 		vma_end_read(held);
 	}
 	vh_thread_join(t);
 
-	VH_CHECK_EQ(c.ret, -ENOMEM);
-	VH_CHECK(vh_layout_is(c.mm, row->after));
+	VH_EXPECT_EQ(c.ret, -ENOMEM);
+	VH_EXPECT_TRUE(vh_layout_is(c.mm, row->after));
 	en_check_vmas(c.mm);
 }
 

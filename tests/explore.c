@@ -23,43 +23,7 @@
 #include "../shared/explore/explore.h"
 #include "../shared/vma/vma.h"
 
-enum xp_reader {
-	XP_READER_LOOKUP,	/* lock_vma_under_rcu() */
-	XP_READER_NEXT,		/* lock_next_vma() over the whole address space */
-	XP_READER_UNLOCKED,	/* vma_start_read_unlocked() */
-};
-
-enum xp_writer {
-	XP_WRITER_LOCK,		/* vma_start_write(), change, mmap_write_unlock() */
-	XP_WRITER_DOWNGRADE,	/* ... mmap_write_downgrade(), then read-lock it */
-	XP_WRITER_RELOCK,	/* LOCK twice */
-	XP_WRITER_UNMAP,	/* munmap() of the range */
-	XP_WRITER_PROTECT,	/* mprotect() of the range */
-	XP_WRITER_MAP,		/* mmap() of the (empty) range */
-	XP_WRITER_REPLACE,	/* munmap() and mmap() of the range, one lock section */
-	XP_WRITER_RECYCLE,	/* munmap(), then mmap() the range in another mm */
-};
-
-/*
- * Layouts are pictures (shared/vma/vma.h): a character per page from
- * VH_BASE, a letter per VMA, upper case read-write, lower case read-only,
- * '-' unmapped.  The reader's page is marked '^', the writer's range '*',
- * each under the layout it refers to.
- */
-struct xp_row {
-	const char *desc;
-	const char *why;
-	const char *before;	/* the address space at the start */
-	enum xp_reader reader;
-	int readers;		/* 1 or 2 reader threads */
-	const char *read_at;	/* XP_READER_LOOKUP, _UNLOCKED: the page, '^' */
-	enum xp_writer writer;
-	const char *range;	/* the writer's pages, '*' (LOCK...: its VMA) */
-	vm_flags_t flags;	/* MAP, REPLACE, RECYCLE: VH_RW or VH_RO */
-	vm_flags_t prot;	/* PROTECT: VH_PROT_RW or VH_PROT_RO */
-	bool always_mapped;	/* read_at is mapped at every instant */
-	const char *after;	/* the address space at the end */
-};
+#include "explore.h"
 
 struct xp_ctx {
 	const struct xp_row *row;
@@ -99,8 +63,7 @@ static void xp_check_refcnt(struct xp_ctx *c, int r, struct vm_area_struct *vma,
 	for (i = 0; i < 3; i++)
 		transient += i != r && READ_ONCE(c->in_op[i]);
 	if (base < 1 + holders || base > 1 + holders + transient)
-		vh_fail(__FILE__, __LINE__,
-			"reader %d holds [%#lx-%#lx) with vm_refcnt %#x: not 1 (attached) + %u holder(s)%s",
+		VH_FAIL("reader %d holds [%#lx-%#lx) with vm_refcnt %#x: not 1 (attached) + %u holder(s)%s",
 			r, s->start, s->end, cnt, holders,
 			transient ? " (+ lookups in progress)" : "");
 }
@@ -117,16 +80,13 @@ static void xp_hold(struct xp_ctx *c, int r, struct vm_area_struct *vma,
 	WRITE_ONCE(c->held[r], vma);
 	vh_vma_snap(vma, &before);
 	if (READ_ONCE(c->write_locked) == vma)
-		vh_fail(__FILE__, __LINE__,
-			"reader %d got [%#lx-%#lx) while the writer holds it write-locked",
+		VH_FAIL("reader %d got [%#lx-%#lx) while the writer holds it write-locked",
 			r, before.start, before.end);
 	if (before.mm != c->mm)
-		vh_fail(__FILE__, __LINE__,
-			"reader %d got a VMA of another mm (%p, not %p)", r,
+		VH_FAIL("reader %d got a VMA of another mm (%p, not %p)", r,
 			before.mm, c->mm);
 	if (before.end <= lo || before.start >= hi)
-		vh_fail(__FILE__, __LINE__,
-			"reader %d got [%#lx-%#lx), looking for [%#lx-%#lx)",
+		VH_FAIL("reader %d got [%#lx-%#lx), looking for [%#lx-%#lx)",
 			r, before.start, before.end, lo, hi);
 	xp_check_refcnt(c, r, vma, &before);
 
@@ -135,13 +95,11 @@ static void xp_hold(struct xp_ctx *c, int r, struct vm_area_struct *vma,
 
 	vh_vma_snap(vma, &after);
 	if (!vh_vma_snap_same(&before, &after))
-		vh_fail(__FILE__, __LINE__,
-			"read-locked VMA changed under reader %d: [%#lx-%#lx) pgoff %#lx flags %#lx -> [%#lx-%#lx) pgoff %#lx flags %#lx",
+		VH_FAIL("read-locked VMA changed under reader %d: [%#lx-%#lx) pgoff %#lx flags %#lx -> [%#lx-%#lx) pgoff %#lx flags %#lx",
 			r, before.start, before.end, before.pgoff, before.flags,
 			after.start, after.end, after.pgoff, after.flags);
 	if (READ_ONCE(c->write_locked) == vma)
-		vh_fail(__FILE__, __LINE__,
-			"the writer write-locked [%#lx-%#lx) while reader %d holds it",
+		VH_FAIL("the writer write-locked [%#lx-%#lx) while reader %d holds it",
 			before.start, before.end, r);
 	xp_check_refcnt(c, r, vma, &before);
 	WRITE_ONCE(c->in_op[r], true);
@@ -158,8 +116,7 @@ static bool xp_stays(const struct xp_ctx *c, unsigned long pg)
 
 	if (pg >= strlen(before) || before[pg] == '-' || before[pg] == ' ')
 		return false;
-	if (c->row->writer == XP_WRITER_UNMAP ||
-	    c->row->writer == XP_WRITER_RECYCLE)
+	if (c->row->writer->unmaps)
 		return addr < c->start || addr >= c->end;
 	/* REPLACE unmaps and maps again in one mmap write section. */
 	return true;
@@ -185,8 +142,7 @@ static void xp_walk(struct xp_ctx *c, int r)
 		if (IS_ERR_OR_NULL(vma))
 			break;
 		if (vma->vm_start < addr)
-			vh_fail(__FILE__, __LINE__,
-				"lock_next_vma() from %#lx returned [%#lx-%#lx)",
+			VH_FAIL("lock_next_vma() from %#lx returned [%#lx-%#lx)",
 				addr, vma->vm_start, vma->vm_end);
 		for (pg = 0; pg < VH_LAYOUT_MAX; pg++)
 			seen[pg] |= VH_BASE + VH_PG(pg) >= vma->vm_start &&
@@ -195,11 +151,10 @@ static void xp_walk(struct xp_ctx *c, int r)
 		xp_hold(c, r, vma, vma->vm_start, vma->vm_end);
 	}
 	rcu_read_unlock();
-	VH_CHECK(!IS_ERR(vma));
+	VH_EXPECT_TRUE(!IS_ERR(vma));
 	for (pg = 0; pg < VH_LAYOUT_MAX; pg++) {
 		if (xp_stays(c, pg) && !seen[pg]) {
-			vh_fail(__FILE__, __LINE__,
-				"lock_next_vma() walk missed page %lu (%#lx), mapped throughout",
+			VH_FAIL("lock_next_vma() walk missed page %lu (%#lx), mapped throughout",
 				pg, VH_BASE + VH_PG(pg));
 			break;
 		}
@@ -226,8 +181,7 @@ static void xp_reader(struct xp_ctx *c, int r)
 		vma = vh_start_read_unlocked(c->mm, addr);
 		WRITE_ONCE(c->in_op[r], false);
 		if (!vma && row->always_mapped)
-			vh_fail(__FILE__, __LINE__,
-				"vma_start_read_unlocked(%#lx) found nothing; the address is mapped throughout",
+			VH_FAIL("vma_start_read_unlocked(%#lx) found nothing; the address is mapped throughout",
 				addr);
 		break;
 	}
@@ -247,8 +201,7 @@ static void xp_check_exclusive(struct xp_ctx *c)
 
 	for (r = 0; r < 2; r++)
 		if (READ_ONCE(c->held[r]) == c->vma)
-			vh_fail(__FILE__, __LINE__,
-				"vma_start_write() returned while reader %d holds the VMA",
+			VH_FAIL("vma_start_write() returned while reader %d holds the VMA",
 				r);
 }
 
@@ -266,65 +219,108 @@ static void xp_write_lock(struct xp_ctx *c)
 	WRITE_ONCE(c->write_locked, NULL);
 }
 
-static void xp_writer(void *arg)
+static void xp_run_lock(struct xp_ctx *c)
 {
-	struct xp_ctx *c = arg;
-	const struct xp_row *row = c->row;
-	unsigned long s = c->start, e = c->end;
+	mmap_write_lock(c->mm);
+	xp_write_lock(c);
+	mmap_write_unlock(c->mm);
+}
+const struct xp_writer xp_lock = { .run = xp_run_lock, .needs_vma = true };
+
+static void xp_run_downgrade(struct xp_ctx *c)
+{
 	struct vm_area_struct *vma;
 
 	mmap_write_lock(c->mm);
-	switch (row->writer) {
-	case XP_WRITER_LOCK:
-		xp_write_lock(c);
-		break;
-	case XP_WRITER_DOWNGRADE:
-		xp_write_lock(c);
-		mmap_write_downgrade(c->mm);
-		/* The VMA write lock went with the downgrade. */
-		WRITE_ONCE(c->in_op[2], true);
-		vma = lock_vma_under_rcu(c->mm, c->vma->vm_start);
-		VH_CHECK(vma == c->vma);
-		if (vma)
-			vma_end_read(vma);
-		WRITE_ONCE(c->in_op[2], false);
-		mmap_read_unlock(c->mm);
-		return;
-	case XP_WRITER_RELOCK:
-		xp_write_lock(c);
-		mmap_write_unlock(c->mm);
-		mmap_write_lock(c->mm);
-		xp_write_lock(c);
-		break;
-	case XP_WRITER_UNMAP:
-		VH_CHECK_EQ(vh_unmap(c->mm, s, e), 0);
-		break;
-	case XP_WRITER_PROTECT:
-		VH_CHECK_EQ(vh_protect(c->mm, s, e, row->prot), 0);
-		break;
-	case XP_WRITER_MAP:
-		VH_CHECK_EQ(vh_map(c->mm, s, e, row->flags), 0);
-		break;
-	case XP_WRITER_REPLACE:
-		VH_CHECK_EQ(vh_unmap(c->mm, s, e), 0);
-		VH_CHECK_EQ(vh_map(c->mm, s, e, row->flags), 0);
-		break;
-	case XP_WRITER_RECYCLE:
-		VH_CHECK_EQ(vh_unmap(c->mm, s, e), 0);
-		mmap_write_unlock(c->mm);
-		/* The cache hands the freed VMA out again at once. */
-		mmap_write_lock(c->other);
-		VH_CHECK_EQ(vh_map(c->other, s, e, row->flags), 0);
-		c->recycled = vma_lookup(c->other, s);
-		mmap_write_unlock(c->other);
-		return;
-	}
+	xp_write_lock(c);
+	mmap_write_downgrade(c->mm);
+	/* The VMA write lock went with the downgrade. */
+	WRITE_ONCE(c->in_op[2], true);
+	vma = lock_vma_under_rcu(c->mm, c->vma->vm_start);
+	VH_EXPECT_TRUE(vma == c->vma);
+	if (vma)
+		vma_end_read(vma);
+	WRITE_ONCE(c->in_op[2], false);
+	mmap_read_unlock(c->mm);
+}
+const struct xp_writer xp_downgrade = {
+	.run = xp_run_downgrade, .needs_vma = true,
+};
+
+static void xp_run_relock(struct xp_ctx *c)
+{
+	mmap_write_lock(c->mm);
+	xp_write_lock(c);
 	mmap_write_unlock(c->mm);
+	mmap_write_lock(c->mm);
+	xp_write_lock(c);
+	mmap_write_unlock(c->mm);
+}
+const struct xp_writer xp_relock = { .run = xp_run_relock, .needs_vma = true };
+
+static void xp_run_unmap(struct xp_ctx *c)
+{
+	mmap_write_lock(c->mm);
+	VH_EXPECT_EQ(vh_unmap(c->mm, c->start, c->end), 0);
+	mmap_write_unlock(c->mm);
+}
+const struct xp_writer xp_unmap = {
+	.run = xp_run_unmap, .unmaps = true, .grace_period = true,
+};
+
+static void xp_run_protect(struct xp_ctx *c)
+{
+	mmap_write_lock(c->mm);
+	VH_EXPECT_EQ(vh_protect(c->mm, c->start, c->end, c->row->prot), 0);
+	mmap_write_unlock(c->mm);
+}
+const struct xp_writer xp_protect = { .run = xp_run_protect };
+
+static void xp_run_map(struct xp_ctx *c)
+{
+	mmap_write_lock(c->mm);
+	VH_EXPECT_EQ(vh_map(c->mm, c->start, c->end, c->row->flags), 0);
+	mmap_write_unlock(c->mm);
+}
+const struct xp_writer xp_map = { .run = xp_run_map };
+
+static void xp_run_replace(struct xp_ctx *c)
+{
+	mmap_write_lock(c->mm);
+	VH_EXPECT_EQ(vh_unmap(c->mm, c->start, c->end), 0);
+	VH_EXPECT_EQ(vh_map(c->mm, c->start, c->end, c->row->flags), 0);
+	mmap_write_unlock(c->mm);
+}
+const struct xp_writer xp_replace = {
+	.run = xp_run_replace, .grace_period = true,
+};
+
+static void xp_run_recycle(struct xp_ctx *c)
+{
+	mmap_write_lock(c->mm);
+	VH_EXPECT_EQ(vh_unmap(c->mm, c->start, c->end), 0);
+	mmap_write_unlock(c->mm);
+	/* The cache hands the freed VMA out again at once. */
+	mmap_write_lock(c->other);
+	VH_EXPECT_EQ(vh_map(c->other, c->start, c->end, c->row->flags), 0);
+	c->recycled = vma_lookup(c->other, c->start);
+	mmap_write_unlock(c->other);
+}
+const struct xp_writer xp_recycle = {
+	.run = xp_run_recycle, .unmaps = true, .needs_vma = true,
+	.other_mm = true,
+};
+
+static void xp_writer(void *arg)
+{
+	struct xp_ctx *c = arg;
+
+	c->row->writer->run(c);
 	/*
 	 * A grace period after an unmap: what was freed is poisoned
 	 * (SLUB_RCU_DEBUG) while the readers may still run.
 	 */
-	if (row->writer == XP_WRITER_UNMAP || row->writer == XP_WRITER_REPLACE)
+	if (c->row->writer->grace_period)
 		synchronize_rcu();
 }
 
@@ -353,19 +349,19 @@ static void xp_setup(void *ctx, const void *rowp)
 
 	c->row = row;
 	c->mm = vh_mm_new();
-	VH_CHECK(n > 0);
-	VH_CHECK(vh_layout_span(row->range, '*', &c->start, &c->end));
+	VH_EXPECT_TRUE(n > 0);
+	VH_EXPECT_TRUE(vh_layout_span(row->range, '*', &c->start, &c->end));
 	if (row->reader != XP_READER_NEXT)
-		VH_CHECK(vh_layout_span(row->read_at, '^', &c->addr, &unused));
+		VH_EXPECT_TRUE(vh_layout_span(row->read_at, '^', &c->addr, &unused));
 	if (n > 0) {
 		c->first = v[0].start;
 		c->last = v[n - 1].start;
 	}
-	VH_CHECK_EQ(vh_map_layout(c->mm, row->before), 0);
+	VH_EXPECT_EQ(vh_map_layout(c->mm, row->before), 0);
 	c->vma = vma_lookup(c->mm, c->start);
-	if (row->writer <= XP_WRITER_RELOCK || row->writer == XP_WRITER_RECYCLE)
-		VH_CHECK(c->vma);
-	if (row->writer == XP_WRITER_RECYCLE)
+	if (row->writer->needs_vma)
+		VH_EXPECT_TRUE(c->vma);
+	if (row->writer->other_mm)
 		c->other = vh_mm_new();
 }
 
@@ -378,8 +374,7 @@ static void xp_check_refs(struct mm_struct *mm)
 	mmap_read_lock(mm);
 	for_each_vma(vmi, vma) {
 		if (refcount_read(&vma->vm_refcnt) != 1)
-			vh_fail(__FILE__, __LINE__,
-				"[%#lx-%#lx) ends with vm_refcnt %u: a reference was left behind",
+			VH_FAIL("[%#lx-%#lx) ends with vm_refcnt %u: a reference was left behind",
 				vma->vm_start, vma->vm_end,
 				refcount_read(&vma->vm_refcnt));
 	}
@@ -391,13 +386,13 @@ static void xp_check(void *ctx)
 	struct xp_ctx *c = ctx;
 
 	xp_check_refs(c->mm);
-	VH_CHECK(vh_layout_is(c->mm, c->row->after));
+	VH_EXPECT_TRUE(vh_layout_is(c->mm, c->row->after));
 	if (c->other) {
 		/* The reader must not have kept the other mm or the VMA. */
-		VH_CHECK(c->recycled == c->vma);
+		VH_EXPECT_TRUE(c->recycled == c->vma);
 		if (c->recycled)
-			VH_CHECK_EQ(refcount_read(&c->recycled->vm_refcnt), 1);
-		VH_CHECK_EQ(atomic_read(&c->other->mm_count), 1);
+			VH_EXPECT_EQ(refcount_read(&c->recycled->vm_refcnt), 1);
+		VH_EXPECT_EQ(atomic_read(&c->other->mm_count), 1);
 	}
 }
 
@@ -413,7 +408,7 @@ static void xp_teardown(void *ctx)
 	}
 }
 
-static const struct vh_explore_ops xp_ops = {
+const struct vh_explore_ops xp_ops = {
 	.ctx_size = sizeof(struct xp_ctx),
 	.setup = xp_setup,
 	.main = xp_main,
@@ -424,14 +419,14 @@ static const struct vh_explore_ops xp_ops = {
 static const struct xp_row xp_rows[] = {
 	{ .desc = "reader_vs_writer",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_LOCK,
+	  .writer = &xp_lock,
 	  .before  = "AAAAAAAA",
 	  .read_at = "  ^     ",
 	  .range   = "********",
 	  .after   = "AAAAAAAA" },
 	{ .desc = "two_readers_vs_writer",
 	  .reader = XP_READER_LOOKUP, .readers = 2, .always_mapped = true,
-	  .writer = XP_WRITER_LOCK,
+	  .writer = &xp_lock,
 	  .why = "the writer must wait for both and be woken by the last",
 	  .before  = "AAAAAAAA",
 	  .read_at = "  ^     ",
@@ -439,42 +434,42 @@ static const struct xp_row xp_rows[] = {
 	  .after   = "AAAAAAAA" },
 	{ .desc = "reader_vs_downgrade",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_DOWNGRADE,
+	  .writer = &xp_downgrade,
 	  .before  = "AAAAAAAA",
 	  .read_at = "  ^     ",
 	  .range   = "********",
 	  .after   = "AAAAAAAA" },
 	{ .desc = "reader_vs_relock",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_RELOCK,
+	  .writer = &xp_relock,
 	  .before  = "AAAAAAAA",
 	  .read_at = "  ^     ",
 	  .range   = "********",
 	  .after   = "AAAAAAAA" },
 	{ .desc = "reader_vs_munmap",
 	  .reader = XP_READER_LOOKUP, .readers = 1,
-	  .writer = XP_WRITER_UNMAP,
+	  .writer = &xp_unmap,
 	  .before  = "AAAAAAAA",
 	  .read_at = "  ^     ",
 	  .range   = "********",
 	  .after   = "" },
 	{ .desc = "reader_vs_munmap_part",
 	  .reader = XP_READER_LOOKUP, .readers = 1,
-	  .writer = XP_WRITER_UNMAP,
+	  .writer = &xp_unmap,
 	  .before  = "AAAAAAAA",
 	  .read_at = "      ^ ",
 	  .range   = "    ****",
 	  .after   = "AAAA" },
 	{ .desc = "reader_vs_split",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RO,
+	  .writer = &xp_protect, .prot = VH_PROT_RO,
 	  .before  = "AAAAAAAA",
 	  .read_at = "    ^   ",
 	  .range   = "   **   ",
 	  .after   = "AAAbbCCC" },
 	{ .desc = "reader_vs_shrink",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RO,
+	  .writer = &xp_protect, .prot = VH_PROT_RO,
 	  .why = "the VMA shrinks in place to [0, 4): no longer the reader's",
 	  .before  = "AAAAAAAA",
 	  .read_at = "      ^ ",
@@ -482,14 +477,14 @@ static const struct xp_row xp_rows[] = {
 	  .after   = "aaaaBBBB" },
 	{ .desc = "reader_vs_merge",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_MAP, .flags = VH_RW,
+	  .writer = &xp_map, .flags = VH_RW,
 	  .before  = "AAAA",
 	  .read_at = " ^      ",
 	  .range   = "    ****",
 	  .after   = "AAAAAAAA" },
 	{ .desc = "reader_vs_merge_prev",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RW,
+	  .writer = &xp_protect, .prot = VH_PROT_RW,
 	  .why = "mprotect() merges: prev, the reader's, expands",
 	  .before  = "AAAAbbbb",
 	  .read_at = " ^      ",
@@ -497,7 +492,7 @@ static const struct xp_row xp_rows[] = {
 	  .after   = "AAAAAAAA" },
 	{ .desc = "reader_vs_merge_removed",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RW,
+	  .writer = &xp_protect, .prot = VH_PROT_RW,
 	  .why = "mprotect() merges: next, the reader's, is removed",
 	  .before  = "AAAAbbbb",
 	  .read_at = "     ^  ",
@@ -505,7 +500,7 @@ static const struct xp_row xp_rows[] = {
 	  .after   = "AAAAAAAA" },
 	{ .desc = "reader_vs_merge_next",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RW,
+	  .writer = &xp_protect, .prot = VH_PROT_RW,
 	  .why = "mprotect() merges: next, the reader's, expands down",
 	  .before  = "aaaaBBBB",
 	  .read_at = "     ^  ",
@@ -513,7 +508,7 @@ static const struct xp_row xp_rows[] = {
 	  .after   = "AAAAAAAA" },
 	{ .desc = "reader_vs_merge_middle",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RW,
+	  .writer = &xp_protect, .prot = VH_PROT_RW,
 	  .why = "prev expands into part of the middle VMA, which shrinks",
 	  .before  = "AAAAbbbb",
 	  .read_at = "       ^",
@@ -521,14 +516,14 @@ static const struct xp_row xp_rows[] = {
 	  .after   = "AAAAAAbb" },
 	{ .desc = "reader_vs_merge_both",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RW,
+	  .writer = &xp_protect, .prot = VH_PROT_RW,
 	  .before  = "AAbbbbCC",
 	  .read_at = "       ^",
 	  .range   = "  ****  ",
 	  .after   = "AAAAAAAA" },
 	{ .desc = "reader_vs_fill_hole",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_MAP, .flags = VH_RW,
+	  .writer = &xp_map, .flags = VH_RW,
 	  .why = "mmap() of the hole: prev expands over it and over next",
 	  .before  = "AA--BBBB",
 	  .read_at = "     ^  ",
@@ -536,14 +531,14 @@ static const struct xp_row xp_rows[] = {
 	  .after   = "AAAAAAAA" },
 	{ .desc = "reader_vs_replace",
 	  .reader = XP_READER_LOOKUP, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_REPLACE, .flags = VH_RW,
+	  .writer = &xp_replace, .flags = VH_RW,
 	  .before  = "AAAAAAAA",
 	  .read_at = "  ^     ",
 	  .range   = "********",
 	  .after   = "AAAAAAAA" },
 	{ .desc = "reader_vs_recycle",
 	  .reader = XP_READER_LOOKUP, .readers = 1,
-	  .writer = XP_WRITER_RECYCLE, .flags = VH_RW,
+	  .writer = &xp_recycle, .flags = VH_RW,
 	  .why = "the freed VMA is handed out again at once, to another mm",
 	  .before  = "AAAAAAAA",
 	  .read_at = "  ^     ",
@@ -551,25 +546,25 @@ static const struct xp_row xp_rows[] = {
 	  .after   = "" },
 	{ .desc = "next_vs_writer",
 	  .reader = XP_READER_NEXT, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_LOCK,
+	  .writer = &xp_lock,
 	  .before  = "AA--BB--CC",
 	  .range   = "    **    ",
 	  .after   = "AA--BB--CC" },
 	{ .desc = "next_vs_munmap",
 	  .reader = XP_READER_NEXT, .readers = 1,
-	  .writer = XP_WRITER_UNMAP,
+	  .writer = &xp_unmap,
 	  .before  = "AA--BB--CC",
 	  .range   = "    **    ",
 	  .after   = "AA------CC" },
 	{ .desc = "next_vs_split",
 	  .reader = XP_READER_NEXT, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_PROTECT, .prot = VH_PROT_RO,
+	  .writer = &xp_protect, .prot = VH_PROT_RO,
 	  .before  = "AA--BB--CC",
 	  .range   = "    *     ",
 	  .after   = "AA--bC--DD" },
 	{ .desc = "next_vs_map_gap",
 	  .reader = XP_READER_NEXT, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_MAP, .flags = VH_RO,
+	  .writer = &xp_map, .flags = VH_RO,
 	  .before  = "AA--BB--CC",
 	  .range   = "  **      ",
 	  .after   = "AAbbCC--DD" },
@@ -578,32 +573,3 @@ static const struct xp_row xp_rows[] = {
 VH_EXPLORE_TABLE(explore,
 		 "under every explored schedule, a VMA read-locked without mmap_lock belongs to its mm, contains the address, is attached and does not change until vma_end_read(); a writer's vma_start_write() waits for it and is woken; no reference is left behind",
 		 xp_rows, xp_ops);
-
-static const struct xp_row xp_unlocked_rows[] = {
-	{ .desc = "unlocked_vs_writer",
-	  .reader = XP_READER_UNLOCKED, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_LOCK,
-	  .before  = "AAAAAAAA",
-	  .read_at = "  ^     ",
-	  .range   = "********",
-	  .after   = "AAAAAAAA" },
-	{ .desc = "unlocked_vs_munmap",
-	  .reader = XP_READER_UNLOCKED, .readers = 1,
-	  .writer = XP_WRITER_UNMAP,
-	  .before  = "AAAAAAAA",
-	  .read_at = "  ^     ",
-	  .range   = "********",
-	  .after   = "" },
-	{ .desc = "unlocked_vs_replace",
-	  .reader = XP_READER_UNLOCKED, .readers = 1, .always_mapped = true,
-	  .writer = XP_WRITER_REPLACE, .flags = VH_RW,
-	  .why = "the range is mapped at every instant the reader can see: it must never get NULL",
-	  .before  = "AAAAAAAA",
-	  .read_at = "  ^     ",
-	  .range   = "********",
-	  .after   = "AAAAAAAA" },
-};
-
-VH_EXPLORE_TABLE_SKIP(explore_unlocked,
-		      "under every explored schedule, vma_start_read_unlocked() returns the VMA containing the address (always, if it stays mapped), read-locked, stable until vma_end_read()",
-		      xp_unlocked_rows, xp_ops, VH_UNLOCKED_SKIP);

@@ -16,282 +16,33 @@
  *    (plus its opener's), a shared writable mapping is write-notified, and
  *    each anon_vma counts the VMAs and chains linked to it.
  *
+ * Each row runs through shared/vma/under_reader.h, with a file this table
+ * makes ('p' and 's' pages of .kind map it) and its own two ops: mmap()
+ * that counts the file's hook runs, and mm_take_all_locks() that looks at
+ * what it holds before mm_drop_all_locks().
+ *
  * An anon_vma is given to a VMA as a page fault gives it
  * (anon_vma_prepare(), under mmap_lock for read: no VMA write lock, which
  * is why a reader must not be holding that VMA: its anon_vma goes from
  * NULL to set under it, published with release semantics).
  */
 #include "../shared/kunit/test.h"
-#include "../shared/vma/vma.h"
+#include "../shared/vma/under_reader.h"
 #include <errno.h>
 #include <string.h>
 
-enum fm_op {
-	FM_OP_MAP,		/* mmap() of the file over the range */
-	FM_OP_UNMAP,		/* munmap() of the range */
-	FM_OP_PROTECT,		/* mprotect() of the range */
-	FM_OP_COPY,		/* copy_vma() of the range's VMA to .to (mremap) */
-	FM_OP_FAULT,		/* a page fault in the range: anon_vma_prepare() */
-	FM_OP_TAKE_ALL,		/* mm_take_all_locks(), mm_drop_all_locks() */
-};
-
-/* The file's mmap hook. */
+/* The file's mmap hook (struct vh_ur_row's .hook). */
 enum fm_hook {
 	FM_HOOK_MMAP,		/* ->mmap(file, vma) */
 	FM_HOOK_PREPARE,	/* ->mmap_prepare(desc) */
 	FM_HOOK_MMAP_FAILS,	/* ->mmap() that returns -ENODEV */
 };
 
-/*
- * Layouts are pictures (shared/vma/vma.h), with two more of the same
- * pages: .kind says what each VMA maps ('p' the file MAP_PRIVATE, 's' the
- * file MAP_SHARED, ' ' anonymous memory; the file's page offset is the
- * page's number in the picture), and .anon which VMAs have an anon_vma, by
- * a digit: VMAs with the same digit share one, different digits differ.
- * A picture is set up as a program would: each VMA mapped read-write, the
- * lower-case ones then made read-only with mprotect(), then the VMAs of
- * .anon faulted in the order of their digits.
- */
-struct fm_row {
-	const char *desc;
-	const char *why;
-	enum fm_hook hook;
-	const char *before;
-	const char *kind;
-	const char *anon;
-	const char *read_at;		/* the page the reader holds: '^' */
-	enum fm_op op;
-	const char *range;		/* the pages the op covers: '*' */
-	bool shared;			/* FM_OP_MAP: MAP_SHARED */
-	long pgoff_delta;		/* FM_OP_MAP: file offset - page */
-	vm_flags_t prot;		/* FM_OP_PROTECT: VH_PROT_RW or _RO */
-	unsigned long to;		/* FM_OP_COPY: destination page */
-	bool waits;			/* the op must wait for the reader */
-	const char *probe;		/* write-locked until mmap_write_unlock() */
-	int ret;			/* what the op returns */
-	const char *after;
-	const char *anon_after;		/* NULL: not checked */
-};
-
-static const struct fm_row fm_rows[] = {
-	/* mmap() of a file: a new VMA, linked into the file's i_mmap tree. */
-	{ .desc = "map_private_new_vma", .op = FM_OP_MAP,
-	  .hook = FM_HOOK_MMAP,
-	  .why = "control: a new VMA next to nothing the reader holds",
-	  .before  = "AAAA",
-	  .read_at = " ^  ",
-	  .range   = "        ****",
-	  .probe   = "        ####",
-	  .after   = "AAAA----BBBB" },
-	{ .desc = "map_shared_prepare_new_vma", .op = FM_OP_MAP,
-	  .hook = FM_HOOK_PREPARE, .shared = true,
-	  .why = "->mmap_prepare() sets the VMA's vm_ops; shared and writable, the file counts it in i_mmap_writable and it is write-notified",
-	  .before  = "AAAA",
-	  .read_at = " ^  ",
-	  .range   = "        ****",
-	  .probe   = "        ####",
-	  .after   = "AAAA----BBBB" },
-	{ .desc = "map_merges_adjacent_pgoff", .op = FM_OP_MAP,
-	  .hook = FM_HOOK_MMAP, .waits = true,
-	  .why = "the next pages of the file next to its VMA: that VMA expands (vma_expand()), no new VMA",
-	  .before  = "FFFF----",
-	  .kind    = "pppp    ",
-	  .read_at = "  ^     ",
-	  .range   = "    ****",
-	  .probe   = "########",
-	  .after   = "FFFFFFFF" },
-	{ .desc = "map_prepare_merges_into_next", .op = FM_OP_MAP,
-	  .hook = FM_HOOK_PREPARE, .shared = true, .waits = true,
-	  .before  = "----SSSS",
-	  .kind    = "    ssss",
-	  .read_at = "     ^  ",
-	  .range   = "****    ",
-	  .probe   = "########",
-	  .after   = "SSSSSSSS" },
-	{ .desc = "map_pgoff_not_adjacent", .op = FM_OP_MAP,
-	  .hook = FM_HOOK_MMAP, .pgoff_delta = 100,
-	  .why = "control: other pages of the file do not merge, so the reader's VMA is not touched",
-	  .before  = "FFFF----",
-	  .kind    = "pppp    ",
-	  .read_at = "  ^     ",
-	  .range   = "    ****",
-	  .probe   = "    ####",
-	  .after   = "FFFFGGGG" },
-	{ .desc = "map_over_file_vma", .op = FM_OP_MAP,
-	  .hook = FM_HOOK_MMAP, .waits = true,
-	  .why = "MAP_FIXED over the reader's file VMA: unmapped (and unlinked from i_mmap) for the new one",
-	  .before  = "FFFFFFFF",
-	  .kind    = "pppppppp",
-	  .read_at = "   ^    ",
-	  .range   = "  ****  ",
-	  .pgoff_delta = 100,
-	  .probe   = "########",
-	  .after   = "AABBBBCC" },
-	{ .desc = "map_hook_fails", .op = FM_OP_MAP,
-	  .hook = FM_HOOK_MMAP_FAILS, .ret = -ENODEV,
-	  .why = "->mmap() fails: the new VMA is freed before it is in the tree, and its file reference dropped",
-	  .before  = "AAAA",
-	  .read_at = " ^  ",
-	  .range   = "        ****",
-	  .after   = "AAAA" },
-	/* munmap() and mprotect() of file VMAs. */
-	{ .desc = "unmap_whole", .op = FM_OP_UNMAP, .waits = true,
-	  .before  = "FFFFFFFF",
-	  .kind    = "pppppppp",
-	  .read_at = "   ^    ",
-	  .range   = "********",
-	  .after   = "" },
-	{ .desc = "unmap_shared_middle_split", .op = FM_OP_UNMAP,
-	  .waits = true,
-	  .why = "the split links the new VMA into i_mmap (and i_mmap_writable) before the middle goes",
-	  .before  = "SSSSSSSS",
-	  .kind    = "ssssssss",
-	  .read_at = "      ^ ",
-	  .range   = "  **    ",
-	  .probe   = "########",
-	  .after   = "SS--TTTT" },
-	{ .desc = "protect_split", .op = FM_OP_PROTECT,
-	  .prot = VH_PROT_RO, .waits = true,
-	  .before  = "FFFFFFFF",
-	  .kind    = "pppppppp",
-	  .read_at = "      ^ ",
-	  .range   = "    ****",
-	  .probe   = "########",
-	  .after   = "FFFFgggg" },
-	{ .desc = "protect_merge_removes_next", .op = FM_OP_PROTECT,
-	  .prot = VH_PROT_RW, .waits = true,
-	  .why = "two VMAs of adjacent pages of the file merge: the reader's one is unlinked from i_mmap and freed",
-	  .before  = "FFFFgggg",
-	  .kind    = "pppppppp",
-	  .read_at = "     ^  ",
-	  .range   = "    ****",
-	  .probe   = "########",
-	  .after   = "FFFFFFFF" },
-	{ .desc = "protect_shared_merge_both", .op = FM_OP_PROTECT,
-	  .prot = VH_PROT_RW, .waits = true,
-	  .why = "prev expands over the middle and next: two VMAs leave i_mmap and i_mmap_writable",
-	  .before  = "SSttttUU",
-	  .kind    = "ssssssss",
-	  .read_at = "       ^",
-	  .range   = "  ****  ",
-	  .probe   = "########",
-	  .after   = "SSSSSSSS" },
-	{ .desc = "copy_new_vma", .op = FM_OP_COPY, .to = 8,
-	  .why = "mremap's copy is a new VMA: a new file reference, linked into i_mmap",
-	  .before  = "FFFF",
-	  .kind    = "pppp",
-	  .read_at = " ^  ",
-	  .range   = "****",
-	  .probe   = "        ####",
-	  .after   = "FFFF----GGGG" },
-	/* anon_vmas: reused, duplicated, cloned. */
-	{ .desc = "fault_reuses_neighbours_anon_vma", .op = FM_OP_FAULT,
-	  .why = "the VMA split off by mprotect() differs only in access flags: it gets its neighbour's anon_vma (find_mergeable_anon_vma())",
-	  .before  = "AAAAbbbb",
-	  .anon    = "1111    ",
-	  .read_at = " ^      ",
-	  .range   = "    ****",
-	  .after   = "AAAAbbbb",
-	  .anon_after = "11111111" },
-	{ .desc = "fault_file_reuses_neighbours_anon_vma", .op = FM_OP_FAULT,
-	  .why = "a COW fault in a private file VMA: its neighbour maps the next pages of the same file",
-	  .before  = "FFFFgggg",
-	  .kind    = "pppppppp",
-	  .anon    = "    1111",
-	  .read_at = "     ^  ",
-	  .range   = "****    ",
-	  .after   = "FFFFgggg",
-	  .anon_after = "11111111" },
-	{ .desc = "fault_next_to_file_new_anon_vma", .op = FM_OP_FAULT,
-	  .why = "control: anonymous memory next to a file VMA cannot share the file VMA's anon_vma",
-	  .before  = "FFFFBBBB",
-	  .kind    = "pppp    ",
-	  .anon    = "1111    ",
-	  .read_at = " ^      ",
-	  .range   = "    ****",
-	  .after   = "FFFFBBBB",
-	  .anon_after = "11112222" },
-	{ .desc = "protect_merge_shared_anon_vma", .op = FM_OP_PROTECT,
-	  .prot = VH_PROT_RW, .waits = true,
-	  .before  = "AAAAbbbb",
-	  .anon    = "11111111",
-	  .read_at = "     ^  ",
-	  .range   = "    ****",
-	  .probe   = "########",
-	  .after   = "AAAAAAAA",
-	  .anon_after = "11111111" },
-	{ .desc = "protect_merge_dups_anon_vma", .op = FM_OP_PROTECT,
-	  .prot = VH_PROT_RW, .waits = true,
-	  .why = "prev has no anon_vma: it takes the one of the VMA it absorbs (dup_anon_vma())",
-	  .before  = "AAAAbbbb",
-	  .anon    = "    1111",
-	  .read_at = " ^      ",
-	  .range   = "    ****",
-	  .probe   = "########",
-	  .after   = "AAAAAAAA",
-	  .anon_after = "11111111" },
-	{ .desc = "protect_split_clones_anon_vma", .op = FM_OP_PROTECT,
-	  .prot = VH_PROT_RO, .waits = true,
-	  .before  = "AAAAAAAA",
-	  .anon    = "11111111",
-	  .read_at = "^       ",
-	  .range   = "  ****  ",
-	  .probe   = "########",
-	  .after   = "AAbbbbCC",
-	  .anon_after = "11111111" },
-	{ .desc = "unmap_unlinks_anon_vma", .op = FM_OP_UNMAP, .waits = true,
-	  .before  = "AAAAbbbb",
-	  .anon    = "11111111",
-	  .read_at = "     ^  ",
-	  .range   = "    ****",
-	  .after   = "AAAA",
-	  .anon_after = "1111" },
-	{ .desc = "copy_clones_anon_vma", .op = FM_OP_COPY, .to = 8,
-	  .before  = "AAAA",
-	  .anon    = "1111",
-	  .read_at = " ^  ",
-	  .range   = "****",
-	  .probe   = "        ####",
-	  .after   = "AAAA----BBBB",
-	  .anon_after = "1111    1111" },
-	{ .desc = "copy_file_with_anon_vma", .op = FM_OP_COPY, .to = 8,
-	  .before  = "FFFF",
-	  .kind    = "pppp",
-	  .anon    = "1111",
-	  .read_at = " ^  ",
-	  .range   = "****",
-	  .probe   = "        ####",
-	  .after   = "FFFF----GGGG",
-	  .anon_after = "1111    1111" },
-	/* mm_take_all_locks(): every VMA, every mapping, every anon_vma. */
-	{ .desc = "take_all_locks", .op = FM_OP_TAKE_ALL, .waits = true,
-	  .why = "the reader's file VMA is write-locked; the mappings' i_mmap_rwsem and the anon_vmas' roots are held until mm_drop_all_locks()",
-	  .before  = "AAAA--FFFF--SS",
-	  .kind    = "      pppp  ss",
-	  .anon    = "1111  22      ",
-	  .read_at = "        ^     ",
-	  .range   = "**************",
-	  .probe   = "##############",
-	  .after   = "AAAA--FFFF--SS",
-	  .anon_after = "1111  22      " },
-};
-
 struct fm_file {
 	struct address_space mapping;
 	struct file file;
 	int hook_runs;
-};
-
-struct fm_ctx {
-	const struct fm_row *row;
-	struct mm_struct *mm;
-	struct fm_file *f;
-	unsigned long start, end;	/* the op's range */
-	int ret;
-	int done;			/* the operation returned */
-	struct vh_event opdone;		/* ... likewise */
-	struct vh_event probed;		/* the test tried the VMAs */
-	/* FM_OP_TAKE_ALL: what was held between take and drop. */
+	/* fm_op_take_all: what was held between take and drop. */
 	bool mapping_locked, anon_locked;
 };
 
@@ -345,130 +96,247 @@ static struct fm_file *fm_file_new(enum fm_hook hook)
 	return f;
 }
 
-static char fm_pic(const char *pic, unsigned long addr)
+static struct fm_file *fm_of(struct vh_ur *u)
 {
-	size_t i = (addr - VH_BASE) / PAGE_SIZE;
-
-	return pic && i < strlen(pic) ? pic[i] : ' ';
+	return u->priv;
 }
 
-#define FM_SHARED	(VM_SHARED | VM_MAYSHARE)
-
-/* Map [start, end) read-write as @kind says, the file at page @pgoff. */
-static int fm_map(struct fm_ctx *c, char kind, unsigned long start,
-		  unsigned long end, unsigned long pgoff)
+/* mmap() of the file: its hook runs once for the new VMA. */
+static int fm_op_map_run(struct vh_ur *u)
 {
-	if (kind == 'p' || kind == 's')
-		return vh_map_file(c->mm, &c->f->file, start, end,
-				   VH_RW | (kind == 's' ? FM_SHARED : 0),
-				   pgoff);
-	return vh_map(c->mm, start, end, VH_RW);
+	fm_of(u)->hook_runs = 0;
+	return vh_op_map.run(u);
 }
+static const struct vh_op fm_op_map = {
+	"mmap()", VH_OP_MMAP_WRITE, fm_op_map_run
+};
 
-static int fm_setup(struct fm_ctx *c)
+/* mm_take_all_locks(): what it holds, looked at before the drop. */
+static int fm_op_take_all_run(struct vh_ur *u)
 {
-	const struct fm_row *row = c->row;
-	struct vh_layout_vma v[VH_LAYOUT_MAX];
-	int n = vh_layout_parse(row->before, v, VH_LAYOUT_MAX), i, err = 0;
-	char digit;
+	struct fm_file *f = fm_of(u);
+	struct vm_area_struct *vma;
+	struct anon_vma_chain *avc;
+	int ret = mm_take_all_locks(u->mm);
 
-	if (n < 0)
-		return n;
-	mmap_write_lock(c->mm);
-	for (i = 0; i < n && !err; i++)
-		err = fm_map(c, fm_pic(row->kind, v[i].start), v[i].start,
-			     v[i].end, (v[i].start - VH_BASE) >> PAGE_SHIFT);
-	for (i = 0; i < n && !err; i++)
-		if (!(v[i].flags & VM_WRITE))
-			err = vh_protect(c->mm, v[i].start, v[i].end,
-					 VH_PROT_RO);
-	for (digit = '1'; digit <= '9' && !err; digit++) {
-		for (i = 0; i < n && !err; i++) {
-			struct vm_area_struct *vma;
-
-			if (fm_pic(row->anon, v[i].start) != digit)
-				continue;
-			vma = vma_lookup(c->mm, v[i].start);
-			err = vma ? anon_vma_prepare(vma) : -ENOMEM;
-		}
-	}
-	mmap_write_unlock(c->mm);
-	if (err)
-		vh_diag("setting up \"%s\" failed (%d)", row->before, err);
-	return err;
+	if (ret)
+		return ret;
+	f->mapping_locked = f->mapping.i_mmap_rwsem.owner == current &&
+			    test_bit(AS_MM_ALL_LOCKS, &f->mapping.flags);
+	f->anon_locked = true;
+	for (vma = find_vma(u->mm, 0); vma; vma = find_vma(u->mm, vma->vm_end))
+		list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
+			f->anon_locked &= avc->anon_vma->root->rwsem.owner ==
+					  current;
+	mm_drop_all_locks(u->mm);
+	return 0;
 }
+static const struct vh_op fm_op_take_all = {
+	"mm_take_all_locks()", VH_OP_MMAP_WRITE, fm_op_take_all_run
+};
 
-/*
- * Do the VMAs of @mm have the anon_vmas of @pic (see struct fm_row)?  And
- * does each count its VMAs and chains as mm/rmap.c keeps them?
- */
-static bool fm_anon_is(struct mm_struct *mm, const char *pic)
-{
-	struct anon_vma *seen[10] = { NULL };
-	struct vm_area_struct *vma, *w;
-	VMA_ITERATOR(vmi, mm, 0);
-	bool same = true;
-
-	mmap_read_lock(mm);
-	for_each_vma(vmi, vma) {
-		char d = fm_pic(pic, vma->vm_start);
-		struct anon_vma *av = vma->anon_vma;
-		struct anon_vma_chain *avc;
-		unsigned long vmas = 0, avcs = 0;
-		VMA_ITERATOR(wi, mm, 0);
-		int k;
-
-		if (d < '1' || d > '9') {
-			if (av) {
-				vh_diag("[%#lx-%#lx) has an anon_vma, expected none",
-					vma->vm_start, vma->vm_end);
-				same = false;
-			}
-			continue;
-		}
-		if (!av) {
-			vh_diag("[%#lx-%#lx) has no anon_vma, expected anon_vma %c",
-				vma->vm_start, vma->vm_end, d);
-			same = false;
-			continue;
-		}
-		for (k = 0; k < 10; k++) {
-			if (seen[k] == av && k != d - '0') {
-				vh_diag("[%#lx-%#lx): anon_vma %c is also anon_vma %d",
-					vma->vm_start, vma->vm_end, d, k);
-				same = false;
-			}
-		}
-		if (seen[d - '0'] && seen[d - '0'] != av) {
-			vh_diag("[%#lx-%#lx) does not share anon_vma %c",
-				vma->vm_start, vma->vm_end, d);
-			same = false;
-		}
-		seen[d - '0'] = av;
-		/* Each VMA is linked to its anon_vma by one chain. */
-		if (!list_is_singular(&vma->anon_vma_chain) ||
-		    list_first_entry(&vma->anon_vma_chain,
-				     struct anon_vma_chain,
-				     same_vma)->anon_vma != av) {
-			vh_diag("[%#lx-%#lx): not one anon_vma_chain to its anon_vma",
-				vma->vm_start, vma->vm_end);
-			same = false;
-		}
-		for_each_vma(wi, w) {
-			vmas += w->anon_vma == av;
-			list_for_each_entry(avc, &w->anon_vma_chain, same_vma)
-				avcs += avc->anon_vma == av;
-		}
-		if (av->num_active_vmas != vmas || av->vh_nr_avcs != avcs) {
-			vh_diag("anon_vma %c: num_active_vmas %lu, %lu chains in its tree; %lu VMAs and %lu chains link to it",
-				d, av->num_active_vmas, av->vh_nr_avcs, vmas,
-				avcs);
-			same = false;
-		}
-	}
-	mmap_read_unlock(mm);
-	return same;
-}
+static const struct vh_ur_row file_map_rows[] = {
+	/* mmap() of a file: a new VMA, linked into the file's i_mmap tree. */
+	{ .desc = "map_private_new_vma", .op = &fm_op_map,
+	  .hook = FM_HOOK_MMAP,
+	  .why = "control: a new VMA next to nothing the reader holds",
+	  .before  = "AAAA",
+	  .read_at = " ^  ",
+	  .range   = "        ****",
+	  .probe   = "        ####",
+	  .after   = "AAAA----BBBB" },
+	{ .desc = "map_shared_prepare_new_vma", .op = &fm_op_map,
+	  .hook = FM_HOOK_PREPARE, .shared = true,
+	  .why = "->mmap_prepare() sets the VMA's vm_ops; shared and writable, the file counts it in i_mmap_writable and it is write-notified",
+	  .before  = "AAAA",
+	  .read_at = " ^  ",
+	  .range   = "        ****",
+	  .probe   = "        ####",
+	  .after   = "AAAA----BBBB" },
+	{ .desc = "map_merges_adjacent_pgoff", .op = &fm_op_map,
+	  .hook = FM_HOOK_MMAP, .waits = true,
+	  .why = "the next pages of the file next to its VMA: that VMA expands (vma_expand()), no new VMA",
+	  .before  = "FFFF----",
+	  .kind    = "pppp    ",
+	  .read_at = "  ^     ",
+	  .range   = "    ****",
+	  .probe   = "########",
+	  .after   = "FFFFFFFF" },
+	{ .desc = "map_prepare_merges_into_next", .op = &fm_op_map,
+	  .hook = FM_HOOK_PREPARE, .shared = true, .waits = true,
+	  .before  = "----SSSS",
+	  .kind    = "    ssss",
+	  .read_at = "     ^  ",
+	  .range   = "****    ",
+	  .probe   = "########",
+	  .after   = "SSSSSSSS" },
+	{ .desc = "map_pgoff_not_adjacent", .op = &fm_op_map,
+	  .hook = FM_HOOK_MMAP, .pgoff_delta = 100,
+	  .why = "control: other pages of the file do not merge, so the reader's VMA is not touched",
+	  .before  = "FFFF----",
+	  .kind    = "pppp    ",
+	  .read_at = "  ^     ",
+	  .range   = "    ****",
+	  .probe   = "    ####",
+	  .after   = "FFFFGGGG" },
+	{ .desc = "map_over_file_vma", .op = &fm_op_map,
+	  .hook = FM_HOOK_MMAP, .waits = true,
+	  .why = "MAP_FIXED over the reader's file VMA: unmapped (and unlinked from i_mmap) for the new one",
+	  .before  = "FFFFFFFF",
+	  .kind    = "pppppppp",
+	  .read_at = "   ^    ",
+	  .range   = "  ****  ",
+	  .pgoff_delta = 100,
+	  .probe   = "########",
+	  .after   = "AABBBBCC" },
+	{ .desc = "map_hook_fails", .op = &fm_op_map,
+	  .hook = FM_HOOK_MMAP_FAILS, .ret = -ENODEV,
+	  .why = "->mmap() fails: the new VMA is freed before it is in the tree, and its file reference dropped",
+	  .before  = "AAAA",
+	  .read_at = " ^  ",
+	  .range   = "        ****",
+	  .after   = "AAAA" },
+	/* munmap() and mprotect() of file VMAs. */
+	{ .desc = "unmap_whole", .op = &vh_op_unmap, .waits = true,
+	  .before  = "FFFFFFFF",
+	  .kind    = "pppppppp",
+	  .read_at = "   ^    ",
+	  .range   = "********",
+	  .after   = "" },
+	{ .desc = "unmap_shared_middle_split", .op = &vh_op_unmap,
+	  .waits = true,
+	  .why = "the split links the new VMA into i_mmap (and i_mmap_writable) before the middle goes",
+	  .before  = "SSSSSSSS",
+	  .kind    = "ssssssss",
+	  .read_at = "      ^ ",
+	  .range   = "  **    ",
+	  .probe   = "########",
+	  .after   = "SS--TTTT" },
+	{ .desc = "protect_split", .op = &vh_op_protect,
+	  .flags = VH_PROT_RO, .waits = true,
+	  .before  = "FFFFFFFF",
+	  .kind    = "pppppppp",
+	  .read_at = "      ^ ",
+	  .range   = "    ****",
+	  .probe   = "########",
+	  .after   = "FFFFgggg" },
+	{ .desc = "protect_merge_removes_next", .op = &vh_op_protect,
+	  .flags = VH_PROT_RW, .waits = true,
+	  .why = "two VMAs of adjacent pages of the file merge: the reader's one is unlinked from i_mmap and freed",
+	  .before  = "FFFFgggg",
+	  .kind    = "pppppppp",
+	  .read_at = "     ^  ",
+	  .range   = "    ****",
+	  .probe   = "########",
+	  .after   = "FFFFFFFF" },
+	{ .desc = "protect_shared_merge_both", .op = &vh_op_protect,
+	  .flags = VH_PROT_RW, .waits = true,
+	  .why = "prev expands over the middle and next: two VMAs leave i_mmap and i_mmap_writable",
+	  .before  = "SSttttUU",
+	  .kind    = "ssssssss",
+	  .read_at = "       ^",
+	  .range   = "  ****  ",
+	  .probe   = "########",
+	  .after   = "SSSSSSSS" },
+	{ .desc = "copy_new_vma", .op = &vh_op_copy, .to = 8,
+	  .why = "mremap's copy is a new VMA: a new file reference, linked into i_mmap",
+	  .before  = "FFFF",
+	  .kind    = "pppp",
+	  .read_at = " ^  ",
+	  .range   = "****",
+	  .probe   = "        ####",
+	  .after   = "FFFF----GGGG" },
+	/* anon_vmas: reused, duplicated, cloned. */
+	{ .desc = "fault_reuses_neighbours_anon_vma", .op = &vh_op_fault,
+	  .why = "the VMA split off by mprotect() differs only in access flags: it gets its neighbour's anon_vma (find_mergeable_anon_vma())",
+	  .before  = "AAAAbbbb",
+	  .anon    = "1111    ",
+	  .read_at = " ^      ",
+	  .range   = "    ****",
+	  .after   = "AAAAbbbb",
+	  .anon_after = "11111111" },
+	{ .desc = "fault_file_reuses_neighbours_anon_vma", .op = &vh_op_fault,
+	  .why = "a COW fault in a private file VMA: its neighbour maps the next pages of the same file",
+	  .before  = "FFFFgggg",
+	  .kind    = "pppppppp",
+	  .anon    = "    1111",
+	  .read_at = "     ^  ",
+	  .range   = "****    ",
+	  .after   = "FFFFgggg",
+	  .anon_after = "11111111" },
+	{ .desc = "fault_next_to_file_new_anon_vma", .op = &vh_op_fault,
+	  .why = "control: anonymous memory next to a file VMA cannot share the file VMA's anon_vma",
+	  .before  = "FFFFBBBB",
+	  .kind    = "pppp    ",
+	  .anon    = "1111    ",
+	  .read_at = " ^      ",
+	  .range   = "    ****",
+	  .after   = "FFFFBBBB",
+	  .anon_after = "11112222" },
+	{ .desc = "protect_merge_shared_anon_vma", .op = &vh_op_protect,
+	  .flags = VH_PROT_RW, .waits = true,
+	  .before  = "AAAAbbbb",
+	  .anon    = "11111111",
+	  .read_at = "     ^  ",
+	  .range   = "    ****",
+	  .probe   = "########",
+	  .after   = "AAAAAAAA",
+	  .anon_after = "11111111" },
+	{ .desc = "protect_merge_dups_anon_vma", .op = &vh_op_protect,
+	  .flags = VH_PROT_RW, .waits = true,
+	  .why = "prev has no anon_vma: it takes the one of the VMA it absorbs (dup_anon_vma())",
+	  .before  = "AAAAbbbb",
+	  .anon    = "    1111",
+	  .read_at = " ^      ",
+	  .range   = "    ****",
+	  .probe   = "########",
+	  .after   = "AAAAAAAA",
+	  .anon_after = "11111111" },
+	{ .desc = "protect_split_clones_anon_vma", .op = &vh_op_protect,
+	  .flags = VH_PROT_RO, .waits = true,
+	  .before  = "AAAAAAAA",
+	  .anon    = "11111111",
+	  .read_at = "^       ",
+	  .range   = "  ****  ",
+	  .probe   = "########",
+	  .after   = "AAbbbbCC",
+	  .anon_after = "11111111" },
+	{ .desc = "unmap_unlinks_anon_vma", .op = &vh_op_unmap, .waits = true,
+	  .before  = "AAAAbbbb",
+	  .anon    = "11111111",
+	  .read_at = "     ^  ",
+	  .range   = "    ****",
+	  .after   = "AAAA",
+	  .anon_after = "1111" },
+	{ .desc = "copy_clones_anon_vma", .op = &vh_op_copy, .to = 8,
+	  .before  = "AAAA",
+	  .anon    = "1111",
+	  .read_at = " ^  ",
+	  .range   = "****",
+	  .probe   = "        ####",
+	  .after   = "AAAA----BBBB",
+	  .anon_after = "1111    1111" },
+	{ .desc = "copy_file_with_anon_vma", .op = &vh_op_copy, .to = 8,
+	  .before  = "FFFF",
+	  .kind    = "pppp",
+	  .anon    = "1111",
+	  .read_at = " ^  ",
+	  .range   = "****",
+	  .probe   = "        ####",
+	  .after   = "FFFF----GGGG",
+	  .anon_after = "1111    1111" },
+	/* mm_take_all_locks(): every VMA, every mapping, every anon_vma. */
+	{ .desc = "take_all_locks", .op = &fm_op_take_all, .waits = true,
+	  .why = "the reader's file VMA is write-locked; the mappings' i_mmap_rwsem and the anon_vmas' roots are held until mm_drop_all_locks()",
+	  .before  = "AAAA--FFFF--SS",
+	  .kind    = "      pppp  ss",
+	  .anon    = "1111  22      ",
+	  .read_at = "        ^     ",
+	  .range   = "**************",
+	  .probe   = "##############",
+	  .after   = "AAAA--FFFF--SS",
+	  .anon_after = "1111  22      " },
+};
 
 /*
  * What the file's reverse map must say of @mm's VMAs: i_mmap holds exactly
@@ -478,34 +346,31 @@ static bool fm_anon_is(struct mm_struct *mm, const char *pic)
  * protection is a private one's, so that the first write to a page faults)
  * and needs dirty tracking (others do not).
  */
-static void fm_check_file(struct fm_ctx *c)
+static void fm_check_file(struct vh_ur *u, struct fm_file *f)
 {
-	struct address_space *mapping = &c->f->mapping;
+	struct address_space *mapping = &f->mapping;
 	struct vm_area_struct *vma;
-	VMA_ITERATOR(vmi, c->mm, 0);
+	VMA_ITERATOR(vmi, u->mm, 0);
 	unsigned int nr = 0, writable = 0, i;
 
-	mmap_read_lock(c->mm);
+	mmap_read_lock(u->mm);
 	for_each_vma(vmi, vma) {
 		bool in = false;
 
 		for (i = 0; i < mapping->vh_nr_i_mmap; i++)
 			in |= mapping->vh_i_mmap[i] == vma;
-		if (vma->vm_file != &c->f->file) {
+		if (vma->vm_file != &f->file) {
 			if (in)
-				vh_fail(__FILE__, __LINE__,
-					"[%#lx-%#lx) does not map the file but is in its i_mmap tree",
+				VH_FAIL("[%#lx-%#lx) does not map the file but is in its i_mmap tree",
 					vma->vm_start, vma->vm_end);
 			continue;
 		}
 		nr++;
 		if (!in)
-			vh_fail(__FILE__, __LINE__,
-				"[%#lx-%#lx) maps the file but is not in its i_mmap tree",
+			VH_FAIL("[%#lx-%#lx) maps the file but is not in its i_mmap tree",
 				vma->vm_start, vma->vm_end);
 		if (vma->vm_ops != &fm_vm_ops)
-			vh_fail(__FILE__, __LINE__,
-				"[%#lx-%#lx) lost the vm_ops its file's mmap hook gave it",
+			VH_FAIL("[%#lx-%#lx) lost the vm_ops its file's mmap hook gave it",
 				vma->vm_start, vma->vm_end);
 		if (vma_is_shared_maywrite(vma))
 			writable++;
@@ -513,161 +378,43 @@ static void fm_check_file(struct fm_ctx *c)
 		if (vma_needs_dirty_tracking(vma) !=
 		    ((vma->vm_flags & (VM_SHARED | VM_WRITE)) ==
 		     (VM_SHARED | VM_WRITE)))
-			vh_fail(__FILE__, __LINE__,
-				"[%#lx-%#lx): vma_needs_dirty_tracking() is %d: only a shared writable mapping of a file that writes back needs it",
+			VH_FAIL("[%#lx-%#lx): vma_needs_dirty_tracking() is %d: only a shared writable mapping of a file that writes back needs it",
 				vma->vm_start, vma->vm_end,
 				vma_needs_dirty_tracking(vma));
 		if ((vma->vm_flags & (VM_SHARED | VM_WRITE)) ==
 		    (VM_SHARED | VM_WRITE) &&
 		    (pgprot_val(vma->vm_page_prot) & VM_SHARED))
-			vh_fail(__FILE__, __LINE__,
-				"[%#lx-%#lx) is a shared writable mapping of a file that writes back, but is not write-notified",
+			VH_FAIL("[%#lx-%#lx) is a shared writable mapping of a file that writes back, but is not write-notified",
 				vma->vm_start, vma->vm_end);
 	}
-	mmap_read_unlock(c->mm);
-	VH_CHECK_EQ(mapping->vh_nr_i_mmap, nr);
-	VH_CHECK_EQ(atomic_read(&mapping->i_mmap_writable), (int)writable);
-	VH_CHECK_EQ(atomic_read(&c->f->file.vh_count), (int)(1 + nr));
+	mmap_read_unlock(u->mm);
+	VH_EXPECT_EQ_MSG(mapping->vh_nr_i_mmap, nr,
+			 "i_mmap holds exactly the VMAs that map the file");
+	VH_EXPECT_EQ_MSG(atomic_read(&mapping->i_mmap_writable), writable,
+			 "i_mmap_writable counts the shared writable VMAs");
+	VH_EXPECT_EQ_MSG(atomic_read(&f->file.vh_count), 1 + nr,
+			 "the file has a reference per VMA, and its opener's");
 }
 
-static int fm_op(struct fm_ctx *c)
-{
-	const struct fm_row *row = c->row;
-	struct vm_area_struct *vma = vma_lookup(c->mm, c->start), *new;
-	struct anon_vma_chain *avc;
-	bool need_rmap_locks;
-	int ret;
-
-	switch (row->op) {
-	case FM_OP_MAP:
-		/* MAP_FIXED: mmap_region() unmaps what was there. */
-		return vh_map_file(c->mm, &c->f->file, c->start, c->end,
-				   VH_RW | (row->shared ? FM_SHARED : 0),
-				   ((c->start - VH_BASE) >> PAGE_SHIFT) +
-				   row->pgoff_delta);
-	case FM_OP_UNMAP:
-		return vh_unmap(c->mm, c->start, c->end);
-	case FM_OP_PROTECT:
-		return vh_protect(c->mm, c->start, c->end, row->prot);
-	case FM_OP_COPY:
-		new = vh_copy_vma(&vma, VH_BASE + VH_PG(row->to),
-				  vma->vm_end - vma->vm_start, vma->vm_pgoff,
-				  &need_rmap_locks);
-		if (!new)
-			return -ENOMEM;
-		/* mremap's accounting (vrm_stat_account()). */
-		vm_stat_account(c->mm, vma->vm_flags, vma_pages(vma));
-		return 0;
-	case FM_OP_FAULT:
-		return anon_vma_prepare(vma);
-	case FM_OP_TAKE_ALL:
-		ret = mm_take_all_locks(c->mm);
-		if (ret)
-			return ret;
-		c->mapping_locked =
-			c->f->mapping.i_mmap_rwsem.owner == current &&
-			test_bit(AS_MM_ALL_LOCKS, &c->f->mapping.flags);
-		c->anon_locked = true;
-		for (vma = find_vma(c->mm, 0); vma;
-		     vma = find_vma(c->mm, vma->vm_end))
-			list_for_each_entry(avc, &vma->anon_vma_chain, same_vma)
-				c->anon_locked &=
-					avc->anon_vma->root->rwsem.owner ==
-					current;
-		mm_drop_all_locks(c->mm);
-		return 0;
-	}
-	return -EINVAL;
-}
-
-static void fm_writer(void *arg)
-{
-	struct fm_ctx *c = arg;
-	bool fault = c->row->op == FM_OP_FAULT;
-
-	/* A fault prepares its anon_vma under mmap_lock for read. */
-	if (fault)
-		mmap_read_lock(c->mm);
-	else
-		mmap_write_lock(c->mm);
-	current->mm = c->mm;
-	c->ret = fm_op(c);
-	__atomic_store_n(&c->done, 1, __ATOMIC_SEQ_CST);
-	vh_event_signal(&c->opdone);
-	/* The write section stays open while the test tries the VMAs. */
-	vh_event_wait(&c->probed);
-	if (fault)
-		mmap_read_unlock(c->mm);
-	else
-		mmap_write_unlock(c->mm);
-}
-
-static void fm_body(const struct fm_row *row)
+static void fm_body(const struct vh_ur_row *row)
 {
 	/* The file outlives the address space that maps it. */
-	struct fm_ctx c = { .row = row, .f = fm_file_new(row->hook) };
-	struct vh_vma_snap before;
-	struct vm_area_struct *vma;
-	unsigned long addr, unused;
-	struct vh_thread *w;
-	size_t pg;
+	struct fm_file *f = fm_file_new(row->hook);
+	struct vh_ur *u = vh_ur_run(row, &f->file, f);
 
-	vh_why(row->why);
-	c.mm = vh_test_mm();
-	VH_ASSERT(vh_layout_span(row->read_at, '^', &addr, &unused));
-	VH_ASSERT(vh_layout_span(row->range, '*', &c.start, &c.end));
-	VH_ASSERT_EQ(fm_setup(&c), 0);
-	c.f->hook_runs = 0;
-	VH_ASSERT(vh_layout_is(c.mm, row->before));
-	if (row->anon)
-		VH_ASSERT(fm_anon_is(c.mm, row->anon));
-
-	vma = lock_vma_under_rcu(c.mm, addr);
-	VH_ASSERT(vma);
-	vh_vma_snap(vma, &before);
-
-	w = vh_thread_start(fm_writer, &c);
-	vh_writer_vs_reader(w, &c.done, vma, &before, row->waits);
-	vma_end_read(vma);
-	vh_event_wait(&c.opdone);
-
-	/* The write section is open: what it made or changed is locked. */
-	for (pg = 0; row->probe && row->probe[pg]; pg++) {
-		struct vm_area_struct *r;
-
-		if (row->probe[pg] != '#')
-			continue;
-		r = lock_vma_under_rcu(c.mm, VH_BASE + VH_PG(pg));
-		if (!r)
-			continue;
-		vh_fail(__FILE__, __LINE__,
-			"a reader read-locked [%#lx-%#lx) (page %zu) while the mmap write section that made or changed it is open: it is not write-locked",
-			r->vm_start, r->vm_end, pg);
-		vma_end_read(r);
-		break;
+	fm_check_file(u, f);
+	if (row->op == &fm_op_take_all) {
+		if (!f->mapping_locked)
+			VH_FAIL("mm_take_all_locks() returned without the file's i_mmap_rwsem held (and AS_MM_ALL_LOCKS set)");
+		if (!f->anon_locked)
+			VH_FAIL("mm_take_all_locks() returned without every anon_vma's root rwsem held");
+		VH_EXPECT_FALSE(test_bit(AS_MM_ALL_LOCKS, &f->mapping.flags));
+		VH_EXPECT_FALSE(rwsem_is_locked(&f->mapping.i_mmap_rwsem));
 	}
-	vh_event_signal(&c.probed);
-	vh_thread_join(w);
-
-	VH_CHECK_EQ(c.ret, row->ret);
-	VH_CHECK(vh_layout_is(c.mm, row->after));
-	if (row->anon_after)
-		VH_CHECK(fm_anon_is(c.mm, row->anon_after));
-	fm_check_file(&c);
-	if (row->op == FM_OP_TAKE_ALL) {
-		if (!c.mapping_locked)
-			vh_fail(__FILE__, __LINE__,
-				"mm_take_all_locks() returned without the file's i_mmap_rwsem held (and AS_MM_ALL_LOCKS set)");
-		if (!c.anon_locked)
-			vh_fail(__FILE__, __LINE__,
-				"mm_take_all_locks() returned without every anon_vma's root rwsem held");
-		VH_CHECK(!test_bit(AS_MM_ALL_LOCKS, &c.f->mapping.flags));
-		VH_CHECK(!rwsem_is_locked(&c.f->mapping.i_mmap_rwsem));
-	}
-	if (row->op == FM_OP_MAP && !row->waits)
-		VH_CHECK_EQ(c.f->hook_runs, 1);
+	if (row->op == &fm_op_map && !row->waits)
+		VH_EXPECT_EQ(f->hook_runs, 1);
 }
 
 VH_TABLE(file_map,
 	 "file-backed and anon_vma VMAs under a lockless reader: every mm/vma.c path that changes one write-locks it first, and leaves the file's i_mmap tree, i_mmap_writable and references and the anon_vmas' links as the kernel promises",
-	 fm_rows, fm_body);
+	 file_map_rows, fm_body);

@@ -12,11 +12,6 @@
  * mmap(): the maple tree's lockdep checks (shared/env/maple_debug.h) hold
  * it to that.  Pictures are one character a page from VH_BASE; a stack
  * VMA is drawn with 'S', the guard gap in these tests is 2 pages.
- *
- * The same guard gap from the other side: expand_downwards(), a stack
- * growing on a fault below it, stops short of the guard gap above an
- * accessible VMA below it (-ENOMEM), never goes below mmap_min_addr
- * (-EPERM), and is only for VMAs that grow down (-EFAULT).
  */
 #include "../shared/kunit/test.h"
 #include "../shared/vma/vma.h"
@@ -98,47 +93,6 @@ static const struct gp_row gp_rows[] = {
 	  .why = "the gap right below the stack is all guard gap but one page; top-down, the next gap below is taken" },
 };
 
-static void gp_restore_guard(void *old)
-{
-	stack_guard_gap = (unsigned long)old;
-}
-
-/*
- * The search works on current->mm (set as the helpers of shared/vma/ set
- * it); stack_guard_gap is GP_GUARD until the test ends.
- */
-static void gp_setup(struct mm_struct *mm)
-{
-	vh_defer(gp_restore_guard, (void *)stack_guard_gap);
-	stack_guard_gap = GP_GUARD;
-	current->mm = mm;
-}
-
-/*
- * Map @layout; the VMA drawn 'S' is mapped as mmap(MAP_GROWSDOWN) maps a
- * stack, so that it is accounted as one.
- */
-static int gp_map(struct mm_struct *mm, const char *layout)
-{
-	char rest[VH_LAYOUT_MAX + 1];
-	unsigned long start, end;
-	size_t i;
-	int err;
-
-	if (strlen(layout) > VH_LAYOUT_MAX)
-		return -EINVAL;
-	for (i = 0; layout[i]; i++)
-		rest[i] = layout[i] == 'S' ? '-' : layout[i];
-	rest[i] = 0;
-	err = vh_map_layout(mm, rest);
-	if (err || !vh_layout_span(layout, 'S', &start, &end))
-		return err;
-	mmap_write_lock(mm);
-	err = vh_map(mm, start, end, VH_RW | VM_GROWSDOWN);
-	mmap_write_unlock(mm);
-	return err;
-}
-
 /* The area [@start, @end) must not reach into a stack's guard gap. */
 static void gp_check_guard(struct mm_struct *mm, unsigned long start,
 			   unsigned long end)
@@ -150,7 +104,7 @@ static void gp_check_guard(struct mm_struct *mm, unsigned long start,
 	for_each_vma(vmi, vma)
 		if ((vma->vm_flags & VM_GROWSDOWN) && vma->vm_start >= end &&
 		    vm_start_gap(vma) < end)
-			vh_fail(__FILE__, __LINE__, "the area found [page %lu, page %lu) reaches into the guard gap below the stack at page %lu",
+			VH_FAIL("the area found [page %lu, page %lu) reaches into the guard gap below the stack at page %lu",
 				(start - VH_BASE) / PAGE_SIZE,
 				(end - VH_BASE) / PAGE_SIZE,
 				(vma->vm_start - VH_BASE) / PAGE_SIZE);
@@ -172,13 +126,12 @@ static void gp_body(const struct gp_row *row)
 	};
 	unsigned long found, start, end;
 
-	vh_why(row->why);
-	VH_ASSERT_EQ(gp_map(mm, row->layout), 0);
+	VH_ASSERT_EQ(vh_map_layout_stack(mm, row->layout), 0);
 	if (row->window)
-		VH_ASSERT(vh_layout_span(row->window, '#', &info.low_limit,
+		VH_ASSERT_TRUE(vh_layout_span(row->window, '#', &info.low_limit,
 					 &info.high_limit));
 
-	gp_setup(mm);
+	vh_test_stack_guard_gap(mm, GP_GUARD);
 
 	mmap_read_lock(mm);
 	if (row->topdown)
@@ -189,101 +142,29 @@ static void gp_body(const struct gp_row *row)
 
 	if (!row->found) {
 		if (found != (unsigned long)-ENOMEM)
-			vh_fail(__FILE__, __LINE__, "found page %ld where nothing fits (expected -ENOMEM)",
+			VH_FAIL("found page %ld where nothing fits (expected -ENOMEM)",
 				(long)(found - VH_BASE) / (long)PAGE_SIZE);
 		return;
 	}
 	if (found != (unsigned long)-ENOMEM)
 		gp_check_guard(mm, found, found + info.length);
-	VH_ASSERT(vh_layout_span(row->found, '*', &start, &end));
+	VH_ASSERT_TRUE(vh_layout_span(row->found, '*', &start, &end));
 	if (found == (unsigned long)-ENOMEM) {
-		vh_fail(__FILE__, __LINE__, "-ENOMEM, expected the area at page %lu",
+		VH_FAIL("-ENOMEM, expected the area at page %lu",
 			(start - VH_BASE) / PAGE_SIZE);
 		return;
 	}
 	if (found != start)
-		vh_fail(__FILE__, __LINE__, "the area found starts at page %ld, expected page %lu",
+		VH_FAIL("the area found starts at page %ld, expected page %lu",
 			(long)(found - VH_BASE) / (long)PAGE_SIZE,
 			(start - VH_BASE) / PAGE_SIZE);
-	VH_CHECK_EQ(end - start, VH_PG(row->pages));
+	VH_EXPECT_EQ(end - start, VH_PG(row->pages));
 	/* Whatever it found must be free: no VMA in [found, found + length). */
 	mmap_read_lock(mm);
-	VH_CHECK(!find_vma_intersection(mm, found, found + info.length));
+	VH_EXPECT_TRUE(!find_vma_intersection(mm, found, found + info.length));
 	mmap_read_unlock(mm);
 }
 
 VH_TABLE(gaps,
 	 "unmapped_area() and unmapped_area_topdown() return the lowest (highest) free area in the window that fits the length, alignment and start gap, outside every stack's guard gap, or -ENOMEM",
 	 gp_rows, gp_body);
-
-struct sg_row {
-	const char *desc;
-	const char *why;
-	const char *before;	/* the address space; 'S' grows down */
-	const char *to;		/* '^': the page the stack grows to */
-	bool below_min;		/* grow to below mmap_min_addr instead */
-	bool grow_first;	/* grow the first VMA, not the stack */
-	int ret;
-	const char *after;
-};
-
-static const struct sg_row sg_rows[] = {
-	{ .desc = "grows_into_free_space",
-	  .before = "A-------SSSS",
-	  .to     = "    ^       ",
-	  .after  = "A---SSSSSSSS" },
-	{ .desc = "stops_at_guard_gap", .ret = -ENOMEM,
-	  .before = "A-------SSSS",
-	  .to     = "  ^         ",
-	  .after  = "A-------SSSS",
-	  .why = "page 2 is within the 2-page guard gap above A" },
-	{ .desc = "grows_to_guard_gap_edge",
-	  .before = "A-------SSSS",
-	  .to     = "   ^        ",
-	  .after  = "A--SSSSSSSSS",
-	  .why = "page 3 is exactly the guard gap away from A's end" },
-	{ .desc = "below_mmap_min_addr", .ret = -EPERM, .below_min = true,
-	  .before = "A-------SSSS",
-	  .after  = "A-------SSSS" },
-	{ .desc = "not_a_stack", .ret = -EFAULT, .grow_first = true,
-	  .before = "--AA--------",
-	  .to     = "^           ",
-	  .after  = "--AA--------",
-	  .why = "only a VM_GROWSDOWN VMA grows down" },
-};
-
-static void sg_body(const struct sg_row *row)
-{
-	struct mm_struct *mm = vh_test_mm();
-	unsigned long addr = mmap_min_addr - PAGE_SIZE, start, end;
-	struct vm_area_struct *vma;
-	int ret;
-
-	vh_why(row->why);
-	VH_ASSERT_EQ(gp_map(mm, row->before), 0);
-	gp_setup(mm);
-	if (!row->below_min)
-		VH_ASSERT(vh_layout_span(row->to, '^', &addr, &end));
-	if (row->grow_first)
-		start = VH_BASE;
-	else
-		VH_ASSERT(vh_layout_span(row->before, 'S', &start, &end));
-
-	mmap_write_lock(mm);
-	vma = find_vma(mm, start);
-	ret = vma ? expand_downwards(vma, addr) : -ENOENT;
-	mmap_write_unlock(mm);
-
-	if (ret != row->ret)
-		vh_fail(__FILE__, __LINE__, "expand_downwards() to page %ld returned %d, expected %d",
-			(long)(addr - VH_BASE) / (long)PAGE_SIZE, ret,
-			row->ret);
-	VH_CHECK(vh_layout_is(mm, row->after));
-	/* However it ended, the stack is attached and unheld. */
-	if (vma)
-		VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), 1);
-}
-
-VH_TABLE(stack_guard,
-	 "expand_downwards() grows a stack down to the page asked, but not into the guard gap above an accessible VMA below it (-ENOMEM), not below mmap_min_addr (-EPERM), and only a VMA that grows down (-EFAULT)",
-	 sg_rows, sg_body);

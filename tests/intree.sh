@@ -15,6 +15,8 @@
 # tree again only when it is another tree or a file of it changed since.
 #
 # Output is KTAP with the closing "vma: N passed, M failed, K skipped".
+# The layouts' own KTAP is read with the tree's kunit_parser.py
+# (scripts/matrix/ktap.py).
 set -uo pipefail
 
 repo=$(CDPATH='' cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -24,6 +26,8 @@ work=$repo/build/intree
 mkdir -p "$work"
 
 SUITE=intree
+py=${VMA_PYTHON:-/usr/bin/python3}
+command -v "$py" >/dev/null || py=python3
 # shellcheck source=tests/lib.sh
 . "$repo/tests/lib.sh"
 # The harness's own files (not its build output), copied into $1.
@@ -33,9 +37,7 @@ copy_harness() {
 		tar -C "$1" -xf -
 }
 
-echo "KTAP version 1"
-echo "# kernel tree $kdir"
-echo "1..6"
+header "kernel tree $kdir"
 case $repo/ in
 "$kdir"/*)
 	# Our files could not be told from upstream's there.
@@ -81,31 +83,33 @@ for layout in overlay replace; do
 	fi
 	(cd "$dir" && ./vma) >"$work/$layout.ktap" 2>&1
 	rc=$?
-	sum=$(grep -E '^vma: [0-9]+ passed' "$work/$layout.ktap" | tail -n 1)
+	# "NAME STATUS" per suite and case, then the closing line.
+	tests=$work/$layout.tests
+	"$py" -B "$repo/scripts/matrix/ktap.py" "$kdir" "$work/$layout.ktap" \
+		>"$tests" 2>&1
+	sum=$(grep -E '^vma: [0-9]+ passed' "$tests" | tail -n 1)
 	if ((rc == 0)) && [[ -n $sum ]]; then
 		result "${layout}_make_vma" yes ""
 	else
 		result "${layout}_make_vma" no \
-			"./vma exit $rc: ${sum:-no summary}; $(grep -m3 '^not ok' "$work/$layout.ktap" | paste -sd' ')"
+			"./vma exit $rc: ${sum:-no summary}; $(grep -m3 -E ' (not-ok|crashed)$' "$tests" | paste -sd' ')"
 	fi
-	echo "# $layout: ${sum:-no summary}"
+	diag "$layout: ${sum:-no summary}"
 	if [[ $layout == overlay ]]; then
-		if grep -q '^ok [0-9]* upstream$' "$work/$layout.ktap"; then
+		if grep -q '^upstream ok$' "$tests"; then
 			result overlay_upstream_runs yes ""
 		else
 			result overlay_upstream_runs no "upstream's suite did not run"
 		fi
-		if grep -q '^ok [0-9]* vm_flags$' "$work/$layout.ktap" &&
-			! grep -qE '^(not )?ok [0-9]+ (merge|mmap|vma)( |$)' \
-				"$work/$layout.ktap"; then
+		if grep -q '^vm_flags ok$' "$tests" &&
+			! grep -qE '^(merge|mmap|vma) ' "$tests"; then
 			result overlay_own_tables yes ""
 		else
 			result overlay_own_tables no \
 				"our tables missing, or upstream's tests/*.c taken as tables"
 		fi
 	else
-		if grep -q '^    ok 1 suite # SKIP the tree has no' \
-			"$work/$layout.ktap"; then
+		if grep -q '^upstream\.suite skip # the tree has no' "$tests"; then
 			result replace_upstream_skipped yes ""
 		else
 			result replace_upstream_skipped no \

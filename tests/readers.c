@@ -98,9 +98,9 @@ static void rd_writer(void *arg)
 		break;
 	}
 	}
-	c->held_at_return = __atomic_load_n(&c->held, __ATOMIC_SEQ_CST);
+	c->held_at_return = vh_flag(&c->held);
 	c->locked_at_return = __is_vma_write_locked(vma);
-	__atomic_store_n(&c->returned, 1, __ATOMIC_SEQ_CST);
+	vh_flag_set(&c->returned, 1);
 	mmap_write_unlock(c->mm);
 }
 
@@ -109,8 +109,8 @@ static void rd_unwind(void *arg)
 {
 	struct rd_ctx *c = arg;
 
-	while (__atomic_load_n(&c->held, __ATOMIC_SEQ_CST) > 0) {
-		__atomic_fetch_sub(&c->held, 1, __ATOMIC_SEQ_CST);
+	while (vh_flag(&c->held) > 0) {
+		vh_flag_set(&c->held, c->held - 1);
 		vma_end_read(c->vma);
 	}
 	if (c->writer)
@@ -126,7 +126,7 @@ static bool rd_probe_refused(struct rd_ctx *c)
 	struct vm_area_struct *got = lock_vma_under_rcu(c->mm, VH_BASE);
 
 	if (got == c->vma)
-		__atomic_fetch_add(&c->held, 1, __ATOMIC_SEQ_CST);
+		vh_flag_set(&c->held, c->held + 1);
 	else if (got)
 		vma_end_read(got);
 	return !got;
@@ -140,14 +140,13 @@ static void rd_body(const struct rd_row *row)
 	unsigned int excluded;
 	int i;
 
-	vh_why(row->why);
 	c->row = row;
 	c->mm = vh_test_mm();
 	VH_ASSERT_EQ(vh_map_layout(c->mm, "AAAAAAAA"), 0);
 	c->vma = vma = vma_lookup(c->mm, VH_BASE);
 	vh_defer(rd_unwind, c);
 	for (i = 0; i < row->readers; i++) {
-		VH_ASSERT(lock_vma_under_rcu(c->mm, VH_BASE) == vma);
+		VH_ASSERT_TRUE(lock_vma_under_rcu(c->mm, VH_BASE) == vma);
 		c->held++;
 	}
 	vh_vm_events_reset();
@@ -159,41 +158,40 @@ static void rd_body(const struct rd_row *row)
 
 		/* What vma_start_read() does before it sees the lock. */
 		vh_event_wait(&c->locked);
-		VH_ASSERT(__refcount_inc_not_zero_limited_acquire(
+		VH_ASSERT_TRUE(__refcount_inc_not_zero_limited_acquire(
 				&vma->vm_refcnt, &old, VM_REFCNT_LIMIT));
 		__vma_lockdep_acquire_read(vma);
-		__atomic_fetch_add(&c->held, 1, __ATOMIC_SEQ_CST);
+		vh_flag_set(&c->held, c->held + 1);
 		vh_event_signal(&c->transient);
 	}
-	VH_ASSERT(vh_wait_until_sleeping(wt, 0));
-	VH_CHECK(!__atomic_load_n(&c->returned, __ATOMIC_SEQ_CST));
+	VH_ASSERT_TRUE(vh_wait_until_sleeping(wt, 0));
+	VH_EXPECT_TRUE(!vh_flag(&c->returned));
 
 	/* Attached VMAs exclude to FLAG + 1, detaching ones to FLAG. */
 	excluded = VM_REFCNT_EXCLUDE_READERS_FLAG + c->held +
 		   (row->writer == RD_WRITER_DETACH ? 0 : 1);
-	VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), excluded);
+	VH_EXPECT_EQ(refcount_read(&vma->vm_refcnt), excluded);
 
 	if (row->probe) {
-		VH_CHECK(rd_probe_refused(c));
-		VH_CHECK_EQ(vh_vm_event(VMA_LOCK_ABORT), 1);
-		VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), excluded);
+		VH_EXPECT_TRUE(rd_probe_refused(c));
+		VH_EXPECT_EQ(vh_vm_event(VMA_LOCK_ABORT), 1);
+		VH_EXPECT_EQ(refcount_read(&vma->vm_refcnt), excluded);
 	}
 
 	if (row->kill) {
 		vh_task_kill(wt);
 		vh_thread_join(c->writer);
 		c->writer = NULL;
-		VH_CHECK_EQ(c->ret, -EINTR);
-		VH_CHECK(!c->locked_at_return);
-		VH_CHECK_EQ(vma->vm_lock_seq, c->seq_before);
+		VH_EXPECT_EQ(c->ret, -EINTR);
+		VH_EXPECT_TRUE(!c->locked_at_return);
+		VH_EXPECT_EQ(vma->vm_lock_seq, c->seq_before);
 		/* The exclusion flag is gone, the readers' counts stay. */
-		VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), 1 + c->held);
+		VH_EXPECT_EQ(refcount_read(&vma->vm_refcnt), 1 + c->held);
 	}
 
 	while (c->held > 0) {
-		VH_CHECK(!c->writer || !__atomic_load_n(&c->returned,
-							 __ATOMIC_SEQ_CST));
-		__atomic_fetch_sub(&c->held, 1, __ATOMIC_SEQ_CST);
+		VH_EXPECT_TRUE(!c->writer || !vh_flag(&c->returned));
+		vh_flag_set(&c->held, c->held - 1);
 		vma_end_read(vma);
 	}
 	if (c->writer) {
@@ -201,97 +199,17 @@ static void rd_body(const struct rd_row *row)
 		c->writer = NULL;
 	}
 
-	VH_CHECK_EQ(c->ret, row->ret);
+	VH_EXPECT_EQ(c->ret, row->ret);
 	if (!row->kill) {
-		VH_CHECK_EQ(c->held_at_return, 0);
-		VH_CHECK(c->locked_at_return);
+		VH_EXPECT_EQ(c->held_at_return, 0);
+		VH_EXPECT_TRUE(c->locked_at_return);
 	}
 	if (row->writer == RD_WRITER_DETACH) {
-		VH_CHECK(!vma_is_attached(vma));
-		VH_CHECK(rd_probe_refused(c));
+		VH_EXPECT_TRUE(!vma_is_attached(vma));
+		VH_EXPECT_TRUE(rd_probe_refused(c));
 	}
 }
 
 VH_TABLE(readers,
 	 "a writer excludes readers: it waits until the last one leaves and is woken by its vma_end_read(); meanwhile no new reader gets in",
 	 rd_rows, rd_body);
-
-
-/*
- * A transient reader's reference goes away between vma_mark_detached()'s
- * own drop and its reader exclusion: the exclusion finds the VMA detached
- * and has nothing to wait for.  The writer stops, by breakpoint, right
- * before the exclusion's first look at vm_refcnt.
- */
-struct dr_row {
-	const char *desc;
-	const char *why;
-};
-
-static const struct dr_row dr_rows[] = {
-	{ .desc = "transient_reader_leaves_first" },
-};
-
-struct dr_ctx {
-	struct mm_struct *mm;
-	struct vm_area_struct *vma;
-	struct vh_event locked, transient;
-	struct vh_break brk;
-	int returned;
-};
-
-static void dr_writer(void *arg)
-{
-	struct dr_ctx *c = arg;
-	struct vm_area_struct *vma = c->vma;
-	VMA_ITERATOR(vmi, c->mm, vma->vm_start);
-
-	mmap_write_lock(c->mm);
-	vma_start_write(vma);
-	vh_event_signal(&c->locked);
-	vh_event_wait(&c->transient);
-	vma_iter_clear_gfp(&vmi, vma->vm_start, vma->vm_end, GFP_KERNEL);
-	c->mm->map_count--;
-	/* vma_is_attached()'s read and the drop pass; then stop. */
-	vh_break_arm(&c->brk, &vma->vm_refcnt.refs.counter, 2);
-	vma_mark_detached(vma);
-	vh_break_disarm();
-	__atomic_store_n(&c->returned, 1, __ATOMIC_SEQ_CST);
-	mmap_write_unlock(c->mm);
-}
-
-static void dr_body(const struct dr_row *row)
-{
-	struct dr_ctx c = { };
-	struct vm_area_struct *vma;
-	struct vh_thread *w;
-	int old;
-
-	vh_why(row->why);
-	c.mm = vh_test_mm();
-	VH_ASSERT_EQ(vh_map_layout(c.mm, "AAAAAAAA"), 0);
-	c.vma = vma = vma_lookup(c.mm, VH_BASE);
-	w = vh_thread_start(dr_writer, &c);
-	/* What vma_start_read() does before it sees the lock. */
-	vh_event_wait(&c.locked);
-	VH_ASSERT(__refcount_inc_not_zero_limited_acquire(&vma->vm_refcnt,
-							  &old, VM_REFCNT_LIMIT));
-	__vma_lockdep_acquire_read(vma);
-	vh_event_signal(&c.transient);
-	vh_break_wait(&c.brk);
-	/* Its own reference is gone, the transient one is left. */
-	VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), 1);
-	vma_end_read(vma);
-	vh_break_resume(&c.brk);
-	vh_thread_join(w);
-
-	VH_CHECK(c.returned);
-	VH_CHECK(!vma_is_attached(vma));
-	VH_CHECK(lock_vma_under_rcu(c.mm, VH_BASE) == NULL);
-	/* Out of the tree: the address space's teardown will not free it. */
-	vm_area_free(vma);
-}
-
-VH_TABLE(detach_race,
-	 "a VMA being detached whose last transient reader leaves before the reader exclusion is found detached: nothing to wait for, no warning",
-	 dr_rows, dr_body);

@@ -74,7 +74,7 @@ static void rc_other_writer(void *arg)
 	/* Stop as it starts to wait for the reader (rcuwait_wait_event()). */
 	vh_break_arm(&c->wbrk, current, 0);
 	mmap_write_lock(c->other);
-	VH_CHECK_EQ(vh_unmap(c->other, VH_BASE, VH_BASE + VH_PG(8)), 0);
+	VH_EXPECT_EQ(vh_unmap(c->other, VH_BASE, VH_BASE + VH_PG(8)), 0);
 	mmap_write_unlock(c->other);
 	vh_break_disarm();
 	synchronize_rcu();
@@ -89,7 +89,6 @@ static void rc_body(const struct rc_row *row)
 	struct rc_ctx c = { .mm = mm, .other = other };
 	struct vh_thread *r;
 
-	vh_why(row->why);
 	VH_ASSERT_EQ(vh_map_layout(mm, "AAAAAAAA"), 0);
 	c.vma = vma_lookup(mm, VH_BASE);
 	vh_vm_events_reset();
@@ -99,7 +98,7 @@ static void rc_body(const struct rc_row *row)
 
 	/* Free the VMA the reader found... */
 	mmap_write_lock(mm);
-	VH_CHECK_EQ(vh_unmap(mm, VH_BASE, VH_BASE + VH_PG(8)), 0);
+	VH_EXPECT_EQ(vh_unmap(mm, VH_BASE, VH_BASE + VH_PG(8)), 0);
 	mmap_write_unlock(mm);
 
 	/* ...and let the cache hand the same object out again at once. */
@@ -107,11 +106,11 @@ static void rc_body(const struct rc_row *row)
 	if (row->reuse == RC_REUSE_OTHER_MM_AWAY)
 		where = VH_BASE + VH_PG(64);
 	mmap_write_lock(target);
-	VH_CHECK_EQ(vh_map(target, where, where + VH_PG(8), VH_RW), 0);
+	VH_EXPECT_EQ(vh_map(target, where, where + VH_PG(8), VH_RW), 0);
 	reused = vma_lookup(target, where);
 	mmap_write_unlock(target);
-	VH_CHECK(reused == c.vma);
-	VH_CHECK(vh_kmem_cache_reused(cache) > 0);
+	VH_EXPECT_TRUE(reused == c.vma);
+	VH_EXPECT_TRUE(vh_kmem_cache_reused(cache) > 0);
 
 	if (row->reuse == RC_REUSE_OTHER_MM_FREED) {
 		struct vh_thread *w;
@@ -137,12 +136,12 @@ static void rc_body(const struct rc_row *row)
 	vh_break_resume(&c.brk);
 	vh_thread_join(r);
 
-	VH_CHECK(c.got == (row->found ? c.vma : NULL));
+	VH_EXPECT_TRUE(c.got == (row->found ? c.vma : NULL));
 	/* No reference left behind, the other mm's count restored. */
 	if (reused)
-		VH_CHECK_EQ(refcount_read(&reused->vm_refcnt), 1);
-	VH_CHECK_EQ(atomic_read(&other->mm_count), 1);
-	VH_CHECK_EQ(vh_vm_event(VMA_LOCK_ABORT), row->abort);
+		VH_EXPECT_EQ(refcount_read(&reused->vm_refcnt), 1);
+	VH_EXPECT_EQ(atomic_read(&other->mm_count), 1);
+	VH_EXPECT_EQ(vh_vm_event(VMA_LOCK_ABORT), row->abort);
 }
 
 VH_TABLE(recycle,

@@ -59,7 +59,6 @@ static void sw_body(const struct sw_row *row)
 	struct vm_area_struct *vma;
 	int i;
 
-	vh_why(row->why);
 	VH_ASSERT_EQ(vh_map_layout(mm, "AAAAAAAA"), 0);
 	vma = vma_lookup(mm, VH_BASE);
 	mm->mm_lock_seq.sequence = row->start;
@@ -73,16 +72,16 @@ static void sw_body(const struct sw_row *row)
 
 		/* Unlocked: a reader may only be refused falsely. */
 		if (vma->vm_lock_seq != seq)
-			VH_CHECK(sw_reader_gets(mm));
+			VH_EXPECT_TRUE(sw_reader_gets(mm));
 		mmap_write_lock(mm);
-		VH_CHECK_EQ(mm->mm_lock_seq.sequence, seq + 1);
+		VH_EXPECT_EQ(mm->mm_lock_seq.sequence, seq + 1);
 		/* Never a false "unlocked" once write-locked. */
 		vma_start_write(vma);
-		VH_CHECK(__is_vma_write_locked(vma));
-		VH_CHECK(!sw_reader_gets(mm));
+		VH_EXPECT_TRUE(__is_vma_write_locked(vma));
+		VH_EXPECT_TRUE(!sw_reader_gets(mm));
 		mmap_write_unlock(mm);
-		VH_CHECK_EQ(mm->mm_lock_seq.sequence, seq + 2);
-		VH_CHECK(sw_reader_gets(mm));
+		VH_EXPECT_EQ(mm->mm_lock_seq.sequence, seq + 2);
+		VH_EXPECT_TRUE(sw_reader_gets(mm));
 		if (vh_test_failed()) {
 			vh_diag("at mm_lock_seq %u", seq);
 			break;

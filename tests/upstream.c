@@ -24,7 +24,9 @@
 
 #ifdef VH_UPSTREAM_SKIP
 
-static const struct { const char *desc; } upstream_none[] = { { "suite" } };
+static const struct { const char *desc, *why; } upstream_none[] = {
+	{ .desc = "suite" },
+};
 
 static void upstream_none_body(const void *row)
 {
@@ -126,8 +128,7 @@ static void upstream_body(const void *arg)
 		vh_diag("relaxed: %lu lock-held assertion(s) (mmap_lock, VMA write lock) not enforced: upstream test holds no mmap_lock",
 			relaxed);
 	if (!ok)
-		vh_fail(__FILE__, __LINE__,
-			"upstream test_%s() failed (see its message on stderr)",
+		VH_FAIL("upstream test_%s() failed (see its message on stderr)",
 			row->desc);
 }
 
@@ -144,7 +145,7 @@ static void __attribute__((constructor)) upstream_register(void)
 	vh_register_table(__FILE__, "upstream",
 			  "the tree's tools/testing/vma tests pass on the real per-VMA locks",
 			  upstream_rows, upstream_nr, sizeof(*upstream_rows),
-			  offsetof(struct upstream_row, desc),
+			  offsetof(struct upstream_row, desc), VH_NO_WHY,
 			  upstream_body, NULL);
 }
 

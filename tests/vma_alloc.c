@@ -60,20 +60,19 @@ static void va_body(const struct va_row *row)
 	struct vm_area_struct *vma, *old = NULL, *mapped;
 	struct mm_struct *mm;
 
-	vh_why(row->why);
 	c->mm = mm = vh_test_mm();
 	VH_ASSERT_EQ(vh_map_layout(mm, "AAAAAAAA"), 0);
 	mapped = vma_lookup(mm, VH_BASE);
-	VH_ASSERT(mapped);
+	VH_ASSERT_TRUE(mapped);
 	vh_defer(va_unwind, c);
 	mmap_write_lock(mm);
 	c->locked = true;
 	if (row->how != VA_HOW_ALLOC) {
 		/* Write-locked in this section, then freed. */
 		old = c->old = vm_area_alloc(mm);
-		VH_ASSERT(old);
+		VH_ASSERT_TRUE(old);
 		vma_start_write(old);
-		VH_ASSERT(__is_vma_write_locked(old));
+		VH_ASSERT_TRUE(__is_vma_write_locked(old));
 		vm_area_free(old);
 		c->old = NULL;
 	}
@@ -83,21 +82,19 @@ static void va_body(const struct va_row *row)
 	} else {
 		vma = c->vma = vm_area_alloc(mm);
 	}
-	VH_ASSERT(vma);
+	VH_ASSERT_TRUE(vma);
 	if (old && vma != old)
 		vh_diag("the slab did not recycle the VMA at once");
 
-	VH_CHECK(vma->vm_mm == mm);
-	VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), 0);
+	VH_EXPECT_TRUE(vma->vm_mm == mm);
+	VH_EXPECT_EQ(refcount_read(&vma->vm_refcnt), 0);
 	/* Any warning fails the test. */
 	vma_assert_detached(vma);
 	if (vma->vm_lock_seq != UINT_MAX)
-		vh_fail(__FILE__, __LINE__,
-			"vm_lock_seq of a new VMA is %u, not UINT_MAX: its lock was not initialised (vma_lock_init())",
+		VH_FAIL("vm_lock_seq of a new VMA is %u, not UINT_MAX: its lock was not initialised (vma_lock_init())",
 			vma->vm_lock_seq);
 	if (__is_vma_write_locked(vma))
-		vh_fail(__FILE__, __LINE__,
-			"a new VMA is write-locked in a section it never took the lock in (stale vm_lock_seq %u)",
+		VH_FAIL("a new VMA is write-locked in a section it never took the lock in (stale vm_lock_seq %u)",
 			vma->vm_lock_seq);
 }
 

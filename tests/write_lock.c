@@ -153,9 +153,8 @@ static void wl_body(const struct wl_row *row)
 	struct wl_ctx *c = vh_test_alloc(sizeof(*c));
 	struct vm_area_struct *vma, *r;
 	unsigned int seq_before;
-	int ret = 0, warns;
+	int ret = 0;
 
-	vh_why(row->why);
 	c->mm = vh_test_mm();
 	VH_ASSERT_EQ(vh_map_layout(c->mm, "AAAAAAAA"), 0);
 	c->vma = vma = vma_lookup(c->mm, VH_BASE);
@@ -167,7 +166,7 @@ static void wl_body(const struct wl_row *row)
 	case WL_STATE_READER:
 		r = lock_vma_under_rcu(c->mm, VH_BASE);
 		c->reads += !!r;
-		VH_ASSERT(r == vma);
+		VH_ASSERT_TRUE(r == vma);
 		break;
 	case WL_STATE_LOCKED:
 	case WL_STATE_LOCKED_REF:
@@ -176,7 +175,7 @@ static void wl_body(const struct wl_row *row)
 		vma_start_write(vma);
 		/* Legal under mmap_lock, and it ignores the write lock. */
 		if (row->state == WL_STATE_LOCKED_REF) {
-			VH_ASSERT(vma_start_read_locked(vma));
+			VH_ASSERT_TRUE(vma_start_read_locked(vma));
 			c->reads++;
 		}
 		break;
@@ -199,7 +198,7 @@ static void wl_body(const struct wl_row *row)
 		mmap_read_lock(c->mm);
 		c->held = WL_MMAP_READ;
 	}
-	VH_ASSERT(c->held == row->mmap);
+	VH_ASSERT_TRUE(c->held == row->mmap);
 
 	seq_before = vma->vm_lock_seq;
 	if (row->fatal_signal)
@@ -220,105 +219,24 @@ static void wl_body(const struct wl_row *row)
 		break;
 	case WL_OP_TRY_READ:
 		r = lock_vma_under_rcu(c->mm, VH_BASE);
-		VH_CHECK(!r || r == vma);
+		VH_EXPECT_TRUE(!r || r == vma);
 		ret = !!r;
 		if (r)
 			vma_end_read(r);
 		break;
 	}
-	warns = vh_expect_warn_end();
+	/* It fails the test if row->warn did not come. */
+	vh_expect_warn_end();
 	vh_task_clear_signals(current);
 
-	VH_CHECK_EQ(ret, row->ret);
-	if (row->warn)
-		VH_CHECK(warns > 0);	/* each of them matched row->warn */
-	else
-		VH_CHECK_EQ(warns, 0);
-	VH_CHECK_EQ(vma->vm_lock_seq == c->mm->mm_lock_seq.sequence,
+	VH_EXPECT_EQ(ret, row->ret);
+	VH_EXPECT_EQ(vma->vm_lock_seq == c->mm->mm_lock_seq.sequence,
 		    row->write_locked);
-	VH_CHECK_EQ(refcount_read(&vma->vm_refcnt), row->refcnt);
+	VH_EXPECT_EQ(refcount_read(&vma->vm_refcnt), row->refcnt);
 	if (ret == -EINTR)
-		VH_CHECK_EQ(vma->vm_lock_seq, seq_before);
+		VH_EXPECT_EQ(vma->vm_lock_seq, seq_before);
 }
 
 VH_TABLE(write_lock,
 	 "a VMA is write-locked iff vm_lock_seq == mm_lock_seq; taking it needs mmap_lock for write, waits out readers unless already held, fails only with -EINTR on a fatal signal, and every such lock ends with the mmap write section",
 	 wl_rows, wl_body);
-
-/*
- * mmap_write_lock_killable(): takes mmap_lock and opens a write section
- * (VMA write locks taken in it are released by mmap_write_unlock()), or
- * gives up with -EINTR when a fatal signal arrives while it waits.
- */
-struct mk_row {
-	const char *desc;
-	const char *why;
-	bool contended;		/* a reader holds mmap_lock meanwhile */
-	bool kill;		/* SIGKILL the waiting writer */
-	int ret;
-};
-
-static const struct mk_row mk_rows[] = {
-	{ .desc = "write_killable_locks" },
-	{ .desc = "write_killable_waits", .contended = true },
-	{ .desc = "write_killable_killed_eintr", .contended = true,
-	  .kill = true, .ret = -EINTR },
-};
-
-struct mk_ctx {
-	struct mm_struct *mm;
-	struct vm_area_struct *vma;
-	int ret;
-	bool locked_vma;	/* the write section could write-lock it */
-};
-
-static void mk_writer(void *arg)
-{
-	struct mk_ctx *c = arg;
-
-	c->ret = mmap_write_lock_killable(c->mm);
-	if (c->ret)
-		return;
-	vma_start_write(c->vma);
-	c->locked_vma = __is_vma_write_locked(c->vma);
-	mmap_write_unlock(c->mm);
-}
-
-static void mk_body(const struct mk_row *row)
-{
-	struct mk_ctx c = { };
-	struct vm_area_struct *r;
-	struct vh_thread *w;
-
-	vh_why(row->why);
-	c.mm = vh_test_mm();
-	VH_ASSERT_EQ(vh_map_layout(c.mm, "AAAAAAAA"), 0);
-	c.vma = vma_lookup(c.mm, VH_BASE);
-	if (row->contended)
-		mmap_read_lock(c.mm);
-	w = vh_thread_start(mk_writer, &c);
-	if (row->contended) {
-		/* A state check: the writer waits for mmap_lock. */
-		while (!rwsem_is_contended(&c.mm->mmap_lock))
-			sched_yield();
-		if (row->kill)
-			vh_task_kill(vh_thread_task(w));
-		else
-			mmap_read_unlock(c.mm);
-	}
-	vh_thread_join(w);
-	if (row->contended && row->kill)
-		mmap_read_unlock(c.mm);
-	VH_CHECK_EQ(c.ret, row->ret);
-	VH_CHECK_EQ(c.locked_vma, !row->ret);
-	VH_CHECK(!rwsem_is_locked(&c.mm->mmap_lock));
-	/* The write section ended: the VMA lock went with it. */
-	r = lock_vma_under_rcu(c.mm, VH_BASE);
-	VH_CHECK(r == c.vma);
-	if (r)
-		vma_end_read(r);
-}
-
-VH_TABLE(mmap_write_killable,
-	 "mmap_write_lock_killable() takes mmap_lock for write and opens a write section, or returns -EINTR, holding nothing, when killed while it waits",
-	 mk_rows, mk_body);

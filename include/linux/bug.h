@@ -2,7 +2,7 @@
 /*
  * Shadows include/linux/bug.h (and, through asm/bug.h, tools/'s printing
  * WARN): WARN and BUG from kernel code fail the running test and name the
- * file and line (shared/kunit/runner.c).  The _ONCE variants report every time, so
+ * file and line (shared/kunit/account.c).  The _ONCE variants report every time, so
  * that each test sees its own warnings.
  *
  * The macro part is outside the include guard on purpose: tools/'s

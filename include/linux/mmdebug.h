@@ -18,7 +18,7 @@ struct vma_merge_struct;
 
 void dump_vma(const struct vm_area_struct *vma);
 void dump_mm(const struct mm_struct *mm);
-/* Reports a VM_WARN_ON_ONCE_VMA() (shared/env/mm.c). */
+/* Reports a VM_WARN_ON_ONCE_VMA() (shared/env/kernel_callbacks.c). */
 void vh_vm_warn_vma(const char *cond, const struct vm_area_struct *vma,
 		    const char *file, int line);
 

@@ -62,7 +62,7 @@ static inline bool vh_wait_gave_up(const struct vh_wait *w)
 /* synchronize_rcu(): note the read-side sections now open, then begin. */
 void vh_wait_rcu_begin(struct vh_wait *w);
 
-/* Task registry (shared/thread.c): a harness thread starts and ends. */
+/* Task registry (shared/kunit/thread.c): a harness thread starts and ends. */
 void vh_dl_task_start(void *fn);
 void vh_dl_task_exit(void);
 

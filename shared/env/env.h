@@ -35,10 +35,11 @@ void vh_rcu_thread_init(void);
 void vh_rcu_exit(void);
 
 /*
- * Address spaces (shared/env/mm.c): vh_mm_track() makes @mm known to
+ * Address spaces (shared/env/describe.c): vh_mm_track() makes @mm known to
  * vh_env_describe() until __mmdrop() frees it.
  */
 void vh_mm_track(struct mm_struct *mm);
+void vh_mm_untrack(struct mm_struct *mm);
 /**
  * vh_env_describe() - name what @addr is (a field of a VMA or an mm)
  *
@@ -84,7 +85,7 @@ bool vh_kmem_cache_object(const void *addr, const char **name,
 void vh_slab_teardown(void);
 
 /*
- * vma_start_write() call sites (shared/env/sites.c): @fn gets the file and
+ * vma_start_write() call sites (shared/env/write_site.c): @fn gets the file and
  * line of every vma_start_write() the code under test reaches.
  */
 void vh_write_site_register(void (*fn)(const char *file, int line));

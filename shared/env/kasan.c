@@ -2,7 +2,7 @@
 /*
  * KASAN's role, played by AddressSanitizer: an invalid access fails the
  * running test instead of ending the run.  With SLUB_RCU_DEBUG
- * (shared/slab.c), "use-after-poison" in ASan's report is a
+ * (shared/env/slab.c), "use-after-poison" in ASan's report is a
  * SLAB_TYPESAFE_BY_RCU object touched after a grace period that began after
  * its free had ended: outside RCU and without a reference.
  */

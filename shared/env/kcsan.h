@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The data-race detector of make KCSAN=1 (shared/env/kcsan.c): what the
+ * The data-race detector of make KCSAN=1 (shared/kcsan/kcsan.c): what the
  * stub headers and the environment call.
  *
  * The kernel units are compiled as the kernel compiles them for KCSAN
  * (scripts/Makefile.kcsan: -fsanitize=thread with its parameters), and
- * their __tsan_*() calls land in shared/env/kcsan.c instead of libtsan.
+ * their __tsan_*() calls land in shared/kcsan/kcsan.c instead of libtsan.
  * That runtime detects races by happens-before over the kernel's own
  * memory model: the edges come from what the code does (acquire and
  * release operations, fences, locks, RCU grace periods, wake-ups, thread

@@ -11,7 +11,7 @@
  *    lock_sequence()s (shared/env/lockdep.c);
  *  - rcu_dereference_check() and rcu_dereference_protected() evaluate their
  *    condition as with CONFIG_PROVE_RCU ("WARNING: suspicious RCU usage");
- *  - rcu_read_lock()/rcu_read_unlock() are the harness's (shared/rcu.c), so
+ *  - rcu_read_lock()/rcu_read_unlock() are the harness's (shared/env/rcu.c), so
  *    that the tree's own read-side sections count for the calling task.
  *
  * tools/'s spinlock_t is a bare pthread mutex; the maple tree names the

@@ -7,7 +7,7 @@
 #include "room.h"
 
 VH_ROOM(env, "",
-	"the kernel environment: locks, tasks, RCU, slab, lockdep, KASAN and KCSAN runtimes, kernel stubs; uses nothing above it");
+	"the kernel environment: locks, tasks, RCU, slab, lockdep, KASAN, the race detector's interface (kcsan.h), kernel stubs; uses nothing above it");
 
 static const struct vh_room *vh_room_list;
 

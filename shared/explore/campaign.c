@@ -58,7 +58,7 @@ void vh_explore_register_table(const char *file, const char *name,
 		s->ops = ops;
 	}
 	vh_register_table(file, name, rule, rows, nr_rows, row_size, desc_offset,
-			  ex_ktap_body, skip);
+			  VH_NO_WHY, ex_ktap_body, skip);
 }
 
 static const struct ex_scenario *ex_find(const void *row)

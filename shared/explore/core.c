@@ -32,7 +32,7 @@
  * threads that are gone, is left alone (not torn down nor freed; the
  * program then ends with _exit()).  synchronize_rcu() blocks until the
  * explored threads that were in read-side critical sections have left
- * them (see shared/rcu.c for why liburcu's own wait cannot be used then).
+ * them (see shared/env/rcu.c for why liburcu's own wait cannot be used then).
  *
  *
  * Decisions.  At a decision with more than one runnable thread (a choice)
@@ -44,7 +44,7 @@
  * Accesses.  In a make KCSAN=1 build, --access-points N makes the first N
  * accesses of each thread of a run, by kernel code to memory outside the
  * thread's stack (plain, READ_ONCE(), WRITE_ONCE()), scheduling points as
- * well (shared/env/kcsan.c); the race detector then reports any two
+ * well (shared/kcsan/kcsan.c); the race detector then reports any two
  * conflicting accesses that happens-before does not order, on whatever
  * schedule they occur.
  *
@@ -370,7 +370,7 @@ static void ex_block(vh_ready_t ready, const void *arg, const char *what)
 	pthread_mutex_unlock(&ex_lock);
 }
 
-/* The grace period of synchronize_rcu() (see shared/rcu.c). */
+/* The grace period of synchronize_rcu() (see shared/env/rcu.c). */
 struct ex_grace_period {
 	unsigned int readers;	/* threads inside a read-side section */
 	unsigned long qs[EX_MAX_THREADS];

@@ -56,6 +56,8 @@ struct vh_run_opts {
 };
 extern struct vh_run_opts vh_opts;
 
+/* The runner hands the running row's .why to resource.c. */
+void vh_why_row(const char *why);
 /* Forget the failures of the previous test (a mode running many). */
 void vh_test_reset(void);
 /* Call @fn in the failing thread whenever a failure is reported. */
@@ -72,6 +74,13 @@ struct vh_thread;
 struct vh_thread *vh_thread_start_notify(void (*fn)(void *arg), void *arg,
 					 void (*done)(void));
 void vh_thread_exit_current(void) __attribute__((noreturn));
+/*
+ * Run @fn(@arg) as a landing point of vh_end_test() (a failed assertion):
+ * true if @fn returned, false if an assertion ended it (shared/kunit/
+ * assert.c).  Harness threads and the runner's test bodies and deferred
+ * actions run under one.
+ */
+bool vh_catch(void (*fn)(void *arg), void *arg);
 void vh_thread_abandon(struct vh_thread *t);
 /* End and join the idle pthreads of the thread pool (at the end of a run). */
 void vh_thread_pool_drain(void);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Harness threads, handshakes and sleep detection (shared/test.h). */
+/* Harness threads, handshakes and sleep detection (shared/kunit/test.h). */
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -102,7 +102,8 @@ static bool vh_thread_run(struct vh_pthread *p, struct vh_thread *t)
 	pthread_cleanup_push(vh_thread_cleanup, t);
 	if (t->ex)
 		vh_explore_thread_enter(t->ex);
-	t->fn(t->arg);
+	/* A failed assertion in it ends it here, as a return would. */
+	vh_catch(t->fn, t->arg);
 	pthread_cleanup_pop(1);
 	dirty = t->dirty;
 	/* Not busy any more by the time the thread can be joined. */

@@ -2,10 +2,10 @@
 /*
  * The kernel entry points the tests call, checked at their return against
  * their locking contract, as a debug kernel would notice a broken one
- * later (lockdep's held-lock record, RCU nesting): shared/vma_kernel.h
+ * later (lockdep's held-lock record, RCU nesting): shared/vma/vma.h
  * routes the tests' calls of lock_vma_under_rcu(), lock_next_vma(),
  * vma_start_read_unlocked(), vma_start_read_locked() and vma_end_read()
- * here, and the mm/vma.c operations of shared/mm.c check themselves.
+ * here, and the mm/vma.c operations of shared/vma/address_space.c check themselves.
  *
  * The contract: RCU nesting as at the call (lock_vma_under_rcu() and
  * vma_start_read_unlocked() need no RCU, lock_next_vma() is called inside

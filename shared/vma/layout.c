@@ -129,6 +129,27 @@ int vh_map_layout(struct mm_struct *mm, const char *layout)
 	return err;
 }
 
+int vh_map_layout_stack(struct mm_struct *mm, const char *layout)
+{
+	char rest[VH_LAYOUT_MAX + 1];
+	unsigned long start, end;
+	size_t i;
+	int err;
+
+	if (strlen(layout) > VH_LAYOUT_MAX)
+		return -EINVAL;
+	for (i = 0; layout[i]; i++)
+		rest[i] = layout[i] == 'S' ? '-' : layout[i];
+	rest[i] = 0;
+	err = vh_map_layout(mm, rest);
+	if (err || !vh_layout_span(layout, 'S', &start, &end))
+		return err;
+	mmap_write_lock(mm);
+	err = vh_map(mm, start, end, VH_RW | VM_GROWSDOWN);
+	mmap_write_unlock(mm);
+	return err;
+}
+
 /*
  * Draw what @mm holds, with the letters A, B, C... in address order, in
  * @buf (VH_LAYOUT_MAX + 1 bytes); false if a VMA lies outside the picture.

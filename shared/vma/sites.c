@@ -5,11 +5,12 @@
  * of vma_start_write() outside a comment; its function is the last
  * definition above it, its name "function(argument)"); vma_internal.h
  * routes every call of vma_start_write() in the code under test through
- * vh_write_site() (shared/env/sites.c) with its file and line, which the
+ * vh_write_site() (shared/env/write_site.c) with its file and line, which the
  * running test (vh_current_test()) is credited with.
  *
  * ./vma --list -v prints every site with the rows that declare they drive
- * it under a lockless reader (tests/write_paths.c); a run with -v or
+ * it under a lockless reader (the rows of shared/vma/under_reader.h's
+ * tables: tests/write_path.c, ...); a run with -v or
  * --sites prints every site with the tests that did reach it.
  */
 #include <ctype.h>

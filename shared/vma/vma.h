@@ -2,10 +2,10 @@
 /*
  * Test helpers built on the kernel's mm/vma.c and mm/mmap_lock.c: address
  * spaces and VMAs set up, changed and torn down through the kernel's own
- * code (shared/vma/mm.c, shared/vma/layout.c).
+ * code (shared/vma/address_space.c, shared/vma/layout.c).
  */
-#ifndef _VH_VMA_KERNEL_H
-#define _VH_VMA_KERNEL_H
+#ifndef _VH_VMA_H
+#define _VH_VMA_H
 
 #include <linux/mm.h>
 #include <ksrc/mm/vma.h>
@@ -70,6 +70,15 @@ int vh_protect(struct mm_struct *mm, unsigned long start, unsigned long end,
 struct mm_struct *vh_test_mm(void);
 
 /**
+ * vh_test_stack_guard_gap() - stack_guard_gap for the running test
+ * @mm:		the address space the test searches (becomes current->mm,
+ *		as the helpers here set it)
+ * @gap:	the guard gap in bytes, until the test ends (a vh_defer()
+ *		action restores the old one)
+ */
+void vh_test_stack_guard_gap(struct mm_struct *mm, unsigned long gap);
+
+/**
  * vh_test_vma() - a VMA of @mm from the VMA cache, outside its tree
  * @mm:		the address space it will belong to
  *
@@ -125,6 +134,16 @@ int vh_layout_parse(const char *layout, struct vh_layout_vma *vmas, int max);
  * Return: 0, or a negative errno with one diagnostic line.
  */
 int vh_map_layout(struct mm_struct *mm, const char *layout);
+
+/**
+ * vh_map_layout_stack() - vh_map_layout(), with a stack
+ * @mm:		the address space (mmap_lock not held: this takes it)
+ * @layout:	the picture; the VMA drawn 'S' is mapped as
+ *		mmap(MAP_GROWSDOWN) maps a stack, so that it is accounted as one
+ *
+ * Return: 0, or a negative errno with one diagnostic line.
+ */
+int vh_map_layout_stack(struct mm_struct *mm, const char *layout);
 
 /**
  * vh_layout_is() - does @mm hold exactly the VMAs of a picture?
@@ -228,4 +247,4 @@ void vh_vma_end_read(struct vm_area_struct *vma, const char *file, int line);
 	vh_vma_start_read_locked(vma, __FILE__, __LINE__)
 #define vma_end_read(vma)	vh_vma_end_read(vma, __FILE__, __LINE__)
 
-#endif /* _VH_VMA_KERNEL_H */
+#endif /* _VH_VMA_H */

@@ -2,7 +2,7 @@
 /*
  * Shadows include/linux/sched/mm.h: mm_struct lifetime.  mmgrab()/mmdrop()
  * count mm_count as the kernel does; the harness's mm_alloc/mm_free in
- * shared/env/mm.c free the mm when the last reference goes.
+ * shared/env/kernel_callbacks.c free the mm when the last reference goes.
  */
 #ifndef _LINUX_SCHED_MM_H
 #define _LINUX_SCHED_MM_H

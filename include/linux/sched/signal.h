@@ -26,7 +26,7 @@ static inline int signal_pending_state(unsigned int state,
 	return (state & TASK_INTERRUPTIBLE) || fatal_signal_pending(p);
 }
 
-/* Resource limits (shared/env/mm.c). */
+/* Resource limits (shared/env/kernel_callbacks.c). */
 unsigned long rlimit(unsigned int limit);
 
 #endif /* _LINUX_SCHED_SIGNAL_H */

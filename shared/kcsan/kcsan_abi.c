@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The race detector's entry points for the compiler's ThreadSanitizer
- * instrumentation (shared/env/kcsan.c says how it works): the kernel
+ * instrumentation (shared/kcsan/kcsan.c says how it works): the kernel
  * units' __tsan_*(), the harness units' vh_h__tsan_*() (the build renames
  * them), and the free()/realloc() wrappers.
  */
@@ -90,13 +90,16 @@ void __tsan_write_range(void *p, unsigned long size)
 #define KC_ATOMIC(bits, type)						\
 type __tsan_atomic##bits##_load(const volatile type *p, int mo)		\
 {									\
-	return kc_atomic(KC_LOAD, (volatile void *)p, sizeof(type), 0, 0, \
-			 NULL, mo, mo, KC_PC, KC_PC1, NULL);		\
+	return kc_atomic(&(struct kc_atomic_op){ .aop = KC_LOAD,		\
+			 .p = (volatile void *)p, .size = sizeof(type),	\
+			 .mo = mo, .fail_mo = mo, .pc = KC_PC,		\
+			 .pc1 = KC_PC1 }, NULL);			\
 }									\
 void __tsan_atomic##bits##_store(volatile type *p, type v, int mo)	\
 {									\
-	kc_atomic(KC_STORE, p, sizeof(type), 0, v, NULL, mo, mo, KC_PC,	\
-		  KC_PC1, NULL);					\
+	kc_atomic(&(struct kc_atomic_op){ .aop = KC_STORE, .p = p,		\
+		  .size = sizeof(type), .v = v, .mo = mo, .fail_mo = mo, \
+		  .pc = KC_PC, .pc1 = KC_PC1 }, NULL);			\
 }									\
 KC_ATOMIC_RMW(bits, type, exchange, VH_KCSAN_XCHG)			\
 KC_ATOMIC_RMW(bits, type, fetch_add, VH_KCSAN_ADD)			\
@@ -112,8 +115,10 @@ int __tsan_atomic##bits##_compare_exchange_strong(volatile type *p,	\
 	uint64_t e = *exp;						\
 	bool ok;							\
 									\
-	kc_atomic(KC_CMPXCHG, p, sizeof(type), 0, new, &e, mo, fail_mo, \
-		  KC_PC, KC_PC1, &ok);					\
+	kc_atomic(&(struct kc_atomic_op){ .aop = KC_CMPXCHG, .p = p,	\
+		  .size = sizeof(type), .v = new, .expected = &e,	\
+		  .mo = mo, .fail_mo = fail_mo, .pc = KC_PC,		\
+		  .pc1 = KC_PC1 }, &ok);				\
 	*exp = e;							\
 	return ok;							\
 }									\
@@ -125,8 +130,10 @@ int __tsan_atomic##bits##_compare_exchange_weak(volatile type *p,	\
 	uint64_t e = *exp;						\
 	bool ok;							\
 									\
-	kc_atomic(KC_CMPXCHG, p, sizeof(type), 0, new, &e, mo, fail_mo, \
-		  KC_PC, KC_PC1, &ok);					\
+	kc_atomic(&(struct kc_atomic_op){ .aop = KC_CMPXCHG, .p = p,	\
+		  .size = sizeof(type), .v = new, .expected = &e,	\
+		  .mo = mo, .fail_mo = fail_mo, .pc = KC_PC,		\
+		  .pc1 = KC_PC1 }, &ok);				\
 	*exp = e;							\
 	return ok;							\
 }									\
@@ -137,16 +144,20 @@ type __tsan_atomic##bits##_compare_exchange_val(volatile type *p,	\
 {									\
 	uint64_t e = exp;						\
 									\
-	kc_atomic(KC_CMPXCHG, p, sizeof(type), 0, new, &e, mo, fail_mo, \
-		  KC_PC, KC_PC1, NULL);					\
+	kc_atomic(&(struct kc_atomic_op){ .aop = KC_CMPXCHG, .p = p,	\
+		  .size = sizeof(type), .v = new, .expected = &e,	\
+		  .mo = mo, .fail_mo = fail_mo, .pc = KC_PC,		\
+		  .pc1 = KC_PC1 }, NULL);				\
 	return e;							\
 }
 
-#define KC_ATOMIC_RMW(bits, type, name, op)				\
+#define KC_ATOMIC_RMW(bits, type, name, _op)				\
 type __tsan_atomic##bits##_##name(volatile type *p, type v, int mo)	\
 {									\
-	return kc_atomic(KC_RMW, p, sizeof(type), op, v, NULL, mo, mo,	\
-			 KC_PC, KC_PC1, NULL);				\
+	return kc_atomic(&(struct kc_atomic_op){ .aop = KC_RMW, .p = p,	\
+			 .size = sizeof(type), .op = _op, .v = v,	\
+			 .mo = mo, .fail_mo = mo, .pc = KC_PC,		\
+			 .pc1 = KC_PC1 }, NULL);			\
 }
 
 KC_ATOMIC(8, uint8_t)

@@ -94,7 +94,6 @@ static void ul_body(const struct ul_row *row)
 	struct vm_area_struct *vma;
 	struct vh_thread *r;
 
-	vh_why(row->why);
 	VH_ASSERT_EQ(vh_map_layout(mm, "AAAAAAAA"), 0);
 	vma = vma_lookup(mm, VH_BASE);
 	c.mm = mm;
@@ -108,102 +107,35 @@ static void ul_body(const struct ul_row *row)
 		/* The lockless attempt failed: the reader takes mmap_lock. */
 		vh_break_wait(&c.brk);
 		if (row->writer >= UL_WRITER_UNMAPS)
-			VH_CHECK_EQ(vh_unmap(mm, VH_BASE, VH_BASE + VH_PG(8)),
+			VH_EXPECT_EQ(vh_unmap(mm, VH_BASE, VH_BASE + VH_PG(8)),
 				    0);
 		if (row->writer == UL_WRITER_REPLACES)
-			VH_CHECK_EQ(vh_map(mm, VH_BASE, VH_BASE + VH_PG(8),
+			VH_EXPECT_EQ(vh_map(mm, VH_BASE, VH_BASE + VH_PG(8),
 					   VH_RW), 0);
 		mmap_write_unlock(mm);
 		vh_break_resume(&c.brk);
 	}
 	vh_thread_join(r);
 
-	VH_CHECK(!c.mmap_held_after);
+	VH_EXPECT_TRUE(!c.mmap_held_after);
 	switch (row->result) {
 	case UL_RESULT_NOTHING:
-		VH_CHECK(c.got == NULL);
+		VH_EXPECT_TRUE(c.got == NULL);
 		break;
 	case UL_RESULT_ORIGINAL:
-		VH_CHECK(c.got == vma);
+		VH_EXPECT_TRUE(c.got == vma);
 		break;
 	case UL_RESULT_NEW:
-		VH_CHECK(c.got && c.got == vma_lookup(mm, c.addr));
+		VH_EXPECT_TRUE(c.got && c.got == vma_lookup(mm, c.addr));
 		break;
 	}
 	if (c.got) {
-		VH_CHECK(c.addr >= c.start && c.addr < c.end);
-		VH_CHECK_EQ(c.refcnt, 2);
-		VH_CHECK_EQ(c.refcnt_after, 1);
+		VH_EXPECT_TRUE(c.addr >= c.start && c.addr < c.end);
+		VH_EXPECT_EQ(c.refcnt, 2);
+		VH_EXPECT_EQ(c.refcnt_after, 1);
 	}
 }
 
 VH_TABLE_SKIP(start_read_unlocked,
 	      "vma_start_read_unlocked() needs no mmap_lock and returns the VMA containing the address read-locked, or NULL, waiting for writers instead of failing",
 	      ul_rows, ul_body, VH_UNLOCKED_SKIP);
-
-/* Progress: readers keep getting answers while a writer keeps working. */
-struct ul_churn_row {
-	const char *desc;
-	int lookups;
-};
-
-static const struct ul_churn_row ul_churn_rows[] = {
-	{ .desc = "progress_under_churn", .lookups = 500 },
-};
-
-struct ul_churn {
-	struct mm_struct *mm;
-	int stop;
-	unsigned long found, empty;
-};
-
-static void ul_churn_writer(void *arg)
-{
-	struct ul_churn *c = arg;
-	unsigned long i = 0;
-
-	while (!__atomic_load_n(&c->stop, __ATOMIC_ACQUIRE)) {
-		unsigned long s = VH_BASE + VH_PG(4 * (i++ % 4));
-
-		mmap_write_lock(c->mm);
-		if (i & 1)
-			vh_unmap(c->mm, s, s + VH_PG(2));
-		else
-			vh_map(c->mm, s, s + VH_PG(2), VH_RW);
-		mmap_write_unlock(c->mm);
-		/* Let the readers in: the rwsem model prefers writers. */
-		sched_yield();
-	}
-}
-
-static void ul_churn_body(const struct ul_churn_row *row)
-{
-	struct ul_churn c = { .mm = vh_test_mm() };
-	struct vh_thread *w;
-	int i;
-
-	w = vh_thread_start(ul_churn_writer, &c);
-	for (i = 0; i < row->lookups; i++) {
-		unsigned long addr = VH_BASE + VH_PG(vh_random() % 16);
-		struct vm_area_struct *vma = vh_start_read_unlocked(c.mm, addr);
-
-		if (!vma) {
-			c.empty++;
-			continue;
-		}
-		c.found++;
-		VH_CHECK(addr >= vma->vm_start && addr < vma->vm_end);
-		VH_CHECK(vma->vm_mm == c.mm && vma_is_attached(vma));
-		vma_end_read(vma);
-		if (vh_test_failed())
-			break;
-	}
-	__atomic_store_n(&c.stop, 1, __ATOMIC_RELEASE);
-	vh_thread_join(w);
-	if (vh_verbose)
-		vh_diag("%lu found, %lu empty", c.found, c.empty);
-}
-
-VH_TABLE_SKIP(start_read_unlocked_churn,
-	      "vma_start_read_unlocked() answers every lookup, with a VMA that contains the address, while a writer keeps mapping and unmapping",
-	      ul_churn_rows, ul_churn_body, VH_UNLOCKED_SKIP);

@@ -180,6 +180,18 @@ struct mm_struct *vh_test_mm(void)
 	return mm;
 }
 
+static void vh_restore_stack_guard_gap(void *old)
+{
+	stack_guard_gap = (unsigned long)old;
+}
+
+void vh_test_stack_guard_gap(struct mm_struct *mm, unsigned long gap)
+{
+	vh_defer(vh_restore_stack_guard_gap, (void *)stack_guard_gap);
+	stack_guard_gap = gap;
+	current->mm = mm;
+}
+
 static void vh_test_vma_release(void *arg)
 {
 	struct vm_area_struct *vma = arg;
@@ -233,16 +245,13 @@ bool vh_writer_vs_reader(struct vh_thread *writer, const int *done,
 	blocked = vh_wait_blocked(vh_thread_task(writer), 0, done);
 	vh_vma_snap(vma, &now);
 	if (waits && !blocked)
-		vh_fail(__FILE__, __LINE__,
-			"the writer did not wait for the reader of [%#lx-%#lx): no vma_start_write() before it changed it",
+		VH_FAIL("the writer did not wait for the reader of [%#lx-%#lx): no vma_start_write() before it changed it",
 			before->start, before->end);
 	if (!waits && blocked)
-		vh_fail(__FILE__, __LINE__,
-			"the writer waited for the reader of [%#lx-%#lx), which it does not change",
+		VH_FAIL("the writer waited for the reader of [%#lx-%#lx), which it does not change",
 			before->start, before->end);
 	if (!vh_vma_snap_same(before, &now))
-		vh_fail(__FILE__, __LINE__,
-			"read-locked VMA changed under the reader: [%#lx-%#lx) pgoff %#lx flags %#lx file %p anon_vma %p -> [%#lx-%#lx) pgoff %#lx flags %#lx file %p anon_vma %p",
+		VH_FAIL("read-locked VMA changed under the reader: [%#lx-%#lx) pgoff %#lx flags %#lx file %p anon_vma %p -> [%#lx-%#lx) pgoff %#lx flags %#lx file %p anon_vma %p",
 			before->start, before->end, before->pgoff,
 			before->flags, before->file, before->anon_vma,
 			now.start, now.end, now.pgoff, now.flags, now.file,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The race detector's reports (shared/env/kcsan.c says how it works): the
+ * The race detector's reports (shared/kcsan/kcsan.c says how it works): the
  * two accesses, symbolised by addr2line with their inline frames, the
  * field the race is on, once in full per race and then in one line.
  */
@@ -16,8 +16,8 @@
 #include <linux/kernel.h>
 #include <stdlib.h>
 #include "kcsan_int.h"
-#include "env.h"
-#include "report.h"
+#include "../env/env.h"
+#include "../env/report.h"
 
 static bool (*kc_describe)(const void *addr, char *buf, size_t size);
 

@@ -86,6 +86,11 @@
  * LKMM.  The compiler's instrumentation sees no dependency, so the
  * dependency ordering of marked loads is assumed, not checked.
  */
+#include "../env/room.h"
+
+VH_ROOM(kcsan, "env",
+	"the race detector of make KCSAN=1: the happens-before runtime behind the compiler's ThreadSanitizer instrumentation, its reports; the environment calls it through env/kcsan.h");
+
 #ifdef VH_KCSAN
 
 #include <pthread.h>
@@ -95,10 +100,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <linux/kernel.h>
-#include "env.h"
+#include "../env/env.h"
 #include "kcsan_int.h"
-#include "report.h"
-#include "sched_point.h"
+#include "../env/report.h"
+#include "../env/sched_point.h"
 
 #define KC_GRAN_SHIFT	3		/* 8-byte granules */
 #define KC_PAGE_SHIFT	12
@@ -659,109 +664,164 @@ static void kc_point(struct kc_thread *t, uintptr_t addr)
 }
 
 /*
- * An atomic operation of @size bytes at @p: check it as an atomic access,
- * perform @op under the page lock, and apply its memory order.
+ * Performing an atomic operation, whatever order the kernel asked for:
+ * sequentially consistent, since the order is what the model applies
+ * (kc_model_*()), not what the hardware does.  Each width has its load,
+ * store and exchange; a read-modify-write is one of the operations below,
+ * done by compare-and-exchange at the access's width.
  */
-uint64_t kc_atomic(enum kc_aop aop, volatile void *p, int size,
-			  enum vh_kcsan_op op, uint64_t v, uint64_t *expected,
-			  int mo, int fail_mo, void *pc, void *pc1, bool *okp)
+struct kc_width {
+	uint64_t (*load)(volatile void *p);
+	void (*store)(volatile void *p, uint64_t v);
+	bool (*cmpxchg)(volatile void *p, uint64_t *expected, uint64_t v);
+};
+
+#define KC_WIDTH(type)							\
+static uint64_t kc_load_##type(volatile void *p)			\
+{									\
+	return __atomic_load_n((volatile type *)p, __ATOMIC_SEQ_CST);	\
+}									\
+static void kc_store_##type(volatile void *p, uint64_t v)		\
+{									\
+	__atomic_store_n((volatile type *)p, (type)v, __ATOMIC_SEQ_CST); \
+}									\
+static bool kc_cmpxchg_##type(volatile void *p, uint64_t *expected,	\
+			      uint64_t v)				\
+{									\
+	type e = (type)*expected;					\
+	bool ok = __atomic_compare_exchange_n((volatile type *)p, &e,	\
+					      (type)v, false,		\
+					      __ATOMIC_SEQ_CST,		\
+					      __ATOMIC_SEQ_CST);	\
+									\
+	*expected = e;							\
+	return ok;							\
+}									\
+static const struct kc_width kc_width_##type = {			\
+	kc_load_##type, kc_store_##type, kc_cmpxchg_##type		\
+};
+
+KC_WIDTH(uint8_t)
+KC_WIDTH(uint16_t)
+KC_WIDTH(uint32_t)
+KC_WIDTH(uint64_t)
+
+static const struct kc_width *kc_width(int size)
+{
+	switch (size) {
+	case 1:
+		return &kc_width_uint8_t;
+	case 2:
+		return &kc_width_uint16_t;
+	case 4:
+		return &kc_width_uint32_t;
+	default:
+		return &kc_width_uint64_t;
+	}
+}
+
+/* The read-modify-write operations: the new value from the old one. */
+static uint64_t kc_xchg(uint64_t old __always_unused, uint64_t v)
+{
+	return v;
+}
+
+static uint64_t kc_add(uint64_t old, uint64_t v)
+{
+	return old + v;
+}
+
+static uint64_t kc_sub(uint64_t old, uint64_t v)
+{
+	return old - v;
+}
+
+static uint64_t kc_and(uint64_t old, uint64_t v)
+{
+	return old & v;
+}
+
+static uint64_t kc_or(uint64_t old, uint64_t v)
+{
+	return old | v;
+}
+
+static uint64_t kc_xor(uint64_t old, uint64_t v)
+{
+	return old ^ v;
+}
+
+static uint64_t (*const kc_rmw_ops[])(uint64_t old, uint64_t v) = {
+	[VH_KCSAN_XCHG] = kc_xchg,
+	[VH_KCSAN_ADD] = kc_add,
+	[VH_KCSAN_SUB] = kc_sub,
+	[VH_KCSAN_AND] = kc_and,
+	[VH_KCSAN_OR] = kc_or,
+	[VH_KCSAN_XOR] = kc_xor,
+};
+
+/* Do @a; returns the old value (a load: the value), *@ok its success. */
+static uint64_t kc_perform(const struct kc_atomic_op *a, bool *ok)
+{
+	const struct kc_width *w = kc_width(a->size);
+	uint64_t old;
+
+	*ok = true;
+	switch (a->aop) {
+	case KC_LOAD:
+		return w->load(a->p);
+	case KC_STORE:
+		w->store(a->p, a->v);
+		return 0;
+	case KC_CMPXCHG:
+		*ok = w->cmpxchg(a->p, a->expected, a->v);
+		return *a->expected;
+	case KC_RMW:
+		break;
+	}
+	old = w->load(a->p);
+	while (!w->cmpxchg(a->p, &old, kc_rmw_ops[a->op](old, a->v)))
+		;
+	return old;
+}
+
+/*
+ * An atomic operation of kernel code: check it as an atomic access,
+ * perform it under the page lock, and apply its memory order.
+ */
+uint64_t kc_atomic(const struct kc_atomic_op *a, bool *okp)
 {
 	struct kc_thread *t = kc_thread_self();
-	uintptr_t addr = (uintptr_t)p;
+	uintptr_t addr = (uintptr_t)a->p;
 	unsigned int flags = KC_A | KC_MARKED;
 	struct kc_page *pg = kc_page(addr, true);
+	enum kc_aop aop = a->aop;
+	int mo = a->mo;
 	struct kc_race race;
 	struct kc_sync *s;
-	uint64_t old = 0;
-	bool raced = false, ok = true;
+	uint64_t old;
+	bool raced = false, ok;
 
 	flags |= aop == KC_LOAD ? KC_R : aop == KC_STORE ? KC_W : KC_R | KC_W;
 	kc_page_lock(pg);
-	if (!t->disabled && (addr & 7) + size <= 8 && !kc_on_stack(t, addr))
-		raced = kc_check_locked(t, pg, addr & ~7UL, addr & 7, size,
-					flags, pc, pc1, &race);
+	if (!t->disabled && (addr & 7) + a->size <= 8 && !kc_on_stack(t, addr))
+		raced = kc_check_locked(t, pg, addr & ~7UL, addr & 7, a->size,
+					flags, a->pc, a->pc1, &race);
 	s = kc_sync(pg, addr, aop != KC_LOAD);
-
-#define KC_DO(type)							\
-	do {								\
-		volatile type *q = (volatile type *)p;			\
-		type e;							\
-									\
-		switch (aop) {						\
-		case KC_LOAD:						\
-			old = __atomic_load_n(q, __ATOMIC_SEQ_CST);	\
-			break;						\
-		case KC_STORE:						\
-			__atomic_store_n(q, (type)v, __ATOMIC_SEQ_CST);	\
-			break;						\
-		case KC_CMPXCHG:					\
-			e = (type)*expected;				\
-			ok = __atomic_compare_exchange_n(q, &e, (type)v, \
-				false, __ATOMIC_SEQ_CST,		\
-				__ATOMIC_SEQ_CST);			\
-			old = e;					\
-			*expected = e;					\
-			break;						\
-		case KC_RMW:						\
-			switch (op) {					\
-			case VH_KCSAN_XCHG:				\
-				old = __atomic_exchange_n(q, (type)v,	\
-					__ATOMIC_SEQ_CST);		\
-				break;					\
-			case VH_KCSAN_ADD:				\
-				old = __atomic_fetch_add(q, (type)v,	\
-					__ATOMIC_SEQ_CST);		\
-				break;					\
-			case VH_KCSAN_SUB:				\
-				old = __atomic_fetch_sub(q, (type)v,	\
-					__ATOMIC_SEQ_CST);		\
-				break;					\
-			case VH_KCSAN_AND:				\
-				old = __atomic_fetch_and(q, (type)v,	\
-					__ATOMIC_SEQ_CST);		\
-				break;					\
-			case VH_KCSAN_OR:				\
-				old = __atomic_fetch_or(q, (type)v,	\
-					__ATOMIC_SEQ_CST);		\
-				break;					\
-			case VH_KCSAN_XOR:				\
-				old = __atomic_fetch_xor(q, (type)v,	\
-					__ATOMIC_SEQ_CST);		\
-				break;					\
-			}						\
-			break;						\
-		}							\
-	} while (0)
-
-	switch (size) {
-	case 1:
-		KC_DO(uint8_t);
-		break;
-	case 2:
-		KC_DO(uint16_t);
-		break;
-	case 4:
-		KC_DO(uint32_t);
-		break;
-	default:
-		KC_DO(uint64_t);
-		break;
-	}
-#undef KC_DO
-
+	old = kc_perform(a, &ok);
 	if (aop == KC_LOAD)
 		kc_model_load(t, s, mo);
 	else if (aop == KC_STORE)
 		kc_model_store(t, s, mo, false);
 	else if (!ok)
-		kc_model_load(t, s, fail_mo);
+		kc_model_load(t, s, a->fail_mo);
 	else {
 		kc_model_load(t, s, mo);
 		kc_model_store(t, s, mo, true);
 	}
 	kc_page_unlock(pg);
 
-	if (kc_releases(aop == KC_CMPXCHG && !ok ? fail_mo : mo) &&
+	if (kc_releases(aop == KC_CMPXCHG && !ok ? a->fail_mo : mo) &&
 	    aop != KC_LOAD)
 		kc_tick(t);
 	/*
@@ -833,21 +893,24 @@ void kc_plain(uintptr_t addr, size_t size, unsigned int ktype,
 
 uint64_t vh_kcsan_load(const volatile void *p, int size, int mo)
 {
-	return kc_atomic(KC_LOAD, (volatile void *)p, size, 0, 0, NULL, mo,
-			 mo, KC_PC, KC_PC1, NULL);
+	return kc_atomic(&(struct kc_atomic_op){ .aop = KC_LOAD,
+			 .p = (volatile void *)p, .size = size, .mo = mo,
+			 .fail_mo = mo, .pc = KC_PC, .pc1 = KC_PC1 }, NULL);
 }
 
 void vh_kcsan_store(volatile void *p, int size, uint64_t v, int mo)
 {
-	kc_atomic(KC_STORE, p, size, 0, v, NULL, mo, mo, KC_PC, KC_PC1,
-		  NULL);
+	kc_atomic(&(struct kc_atomic_op){ .aop = KC_STORE, .p = p, .size = size,
+		  .v = v, .mo = mo, .fail_mo = mo, .pc = KC_PC,
+		  .pc1 = KC_PC1 }, NULL);
 }
 
 uint64_t vh_kcsan_rmw(volatile void *p, int size, enum vh_kcsan_op op,
 		      uint64_t v, int mo)
 {
-	return kc_atomic(KC_RMW, p, size, op, v, NULL, mo, mo, KC_PC, KC_PC1,
-			 NULL);
+	return kc_atomic(&(struct kc_atomic_op){ .aop = KC_RMW, .p = p,
+			 .size = size, .op = op, .v = v, .mo = mo,
+			 .fail_mo = mo, .pc = KC_PC, .pc1 = KC_PC1 }, NULL);
 }
 
 bool vh_kcsan_cmpxchg(volatile void *p, int size, uint64_t *old,
@@ -855,8 +918,9 @@ bool vh_kcsan_cmpxchg(volatile void *p, int size, uint64_t *old,
 {
 	bool ok;
 
-	kc_atomic(KC_CMPXCHG, p, size, 0, new, old, mo, fail_mo, KC_PC, KC_PC1,
-		  &ok);
+	kc_atomic(&(struct kc_atomic_op){ .aop = KC_CMPXCHG, .p = p,
+		  .size = size, .v = new, .expected = old, .mo = mo,
+		  .fail_mo = fail_mo, .pc = KC_PC, .pc1 = KC_PC1 }, &ok);
 	return ok;
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The race detector's runtime, inside (shared/env/kcsan.c says how it
+ * The race detector's runtime, inside (shared/kcsan/kcsan.c says how it
  * works): what its core (kcsan.c), its reports (kcsan_report.c) and the
  * compiler's entry points (kcsan_abi.c) share.
  */
@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "kcsan.h"
+#include "../env/kcsan.h"
 
 #define KC_MAX_THREADS	64		/* threads alive at once */
 #define KC_MAX_DEFERRED	8		/* held-back races per thread */
@@ -101,9 +101,31 @@ void kc_plain(uintptr_t addr, size_t size, unsigned int ktype, void *pc,
 void kc_harness_access(uintptr_t addr, size_t size, bool write, bool marked);
 /* An atomic operation, performed and ordered. */
 enum kc_aop { KC_LOAD, KC_STORE, KC_RMW, KC_CMPXCHG };
-uint64_t kc_atomic(enum kc_aop aop, volatile void *p, int size,
-		   enum vh_kcsan_op op, uint64_t v, uint64_t *expected,
-		   int mo, int fail_mo, void *pc, void *pc1, bool *okp);
+/**
+ * struct kc_atomic_op - one atomic operation of kernel code
+ * @aop:	what it is
+ * @p:		where
+ * @size:	1, 2, 4 or 8 bytes
+ * @op:		KC_RMW: the operation (exchange, add, ...)
+ * @v:		the value stored, exchanged, added, ... (KC_CMPXCHG: the new one)
+ * @expected:	KC_CMPXCHG: the value expected; set to the value found
+ * @mo:		its memory order (__ATOMIC_*)
+ * @fail_mo:	KC_CMPXCHG: the memory order of a failed exchange
+ * @pc:		the instrumented caller (KC_PC)
+ * @pc1:	its caller (KC_PC1)
+ */
+struct kc_atomic_op {
+	enum kc_aop aop;
+	volatile void *p;
+	int size;
+	enum vh_kcsan_op op;
+	uint64_t v;
+	uint64_t *expected;
+	int mo, fail_mo;
+	void *pc, *pc1;
+};
+/* Check it, perform it, order it; *@okp: a KC_CMPXCHG succeeded. */
+uint64_t kc_atomic(const struct kc_atomic_op *a, bool *okp);
 void kc_fence(struct kc_thread *t, enum vh_kcsan_fence kind);
 bool kc_acquires(int mo);
 bool kc_releases(int mo);

@@ -1,0 +1,774 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""run_tests.sh - the whole pre-submission matrix: build and run the suite
+in each configuration (ASan+UBSan, Valgrind memcheck, the KCSAN race
+detector and a short torture run under it) on the kernel tree
+and on the series fixture tree made from it, the bad-input tests and both
+in-tree layouts (tests/cli.sh, tests/intree.sh), then print one table.
+The rows are data: scripts/matrix/rows.py.
+
+  ./run_tests.sh [--kdir PATH] [--patch FILE]... [--quick] [--jobs N]
+                 [--rows N] [--row-timeout S] [--keep] [--cc CC]
+                 [-t PATTERN] [--with ROW]... [--arch ARCH]...
+                 [--coverage | --timings]
+
+--kdir PATH   use this tree (never modified) instead of the default one
+--patch FILE  apply FILE (diff, git format-patch output or an mbox of a
+              series) to a scratch copy of the tree, in the order given,
+              and test that copy instead; stops before any build if a
+              patch does not apply
+--quick       ASan+UBSan on the given tree only
+--jobs N      parallel make jobs (default: number of CPUs)
+--rows N      configurations built and run at the same time (default:
+              number of CPUs)
+--row-timeout S  a row whose run gives no result within S seconds
+              (default 900) is killed and reported as such
+--timings     instead of the matrix: scripts/timings.sh (build and run
+              times next to the tree's own tools/testing/vma)
+--keep        keep scratch trees and print where they are
+--cc CC       compiler (default: $CC or cc)
+--coverage    instead of the matrix: gcov builds on the given tree (-O0
+              for lines, -O1 for branches), then
+              the vma_start_write() call sites of mm/vma.c with the tests
+              that reached each, and line and branch coverage of every
+              kernel file the build compiles, with the lines of the lock
+              code that no test reaches
+--with ROW    also run the optional row ROW (rows.py)
+--arch ARCH   also run the rows for architecture ARCH (rows.py)
+-t PATTERN    run only the tests matching PATTERN (as ./vma -t)
+
+Every KTAP result is read with the tree's tools/testing/kunit/kunit_parser.py.
+Exit status: 0 if every row passed, 1 if one did not (or the run was
+interrupted), 2 for bad usage or input.
+"""
+
+import fcntl
+import hashlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import coverage
+import ktap
+import proc
+from rows import ROWS
+
+REPO = os.path.realpath(os.path.join(os.path.dirname(__file__), '..', '..'))
+BUILD = os.path.join(REPO, 'build')
+NUMBER = re.compile(r'^[1-9][0-9]*$')
+# The lines of a failed row's KTAP worth showing on stderr.
+SHOW = re.compile(r'ASSERTION|WARN at|BUG at|KCSAN at|DEADLOCK|reproduce:')
+# The lock code, whose uncovered lines --coverage lists.
+LOCK_CODE = ('mm/mmap_lock.c', 'include/linux/mmap_lock.h')
+
+
+class Usage(Exception):
+    """Bad usage or input: one line, exit 2."""
+
+
+def say(msg):
+    """One "vma: ..." line on stderr."""
+    print(f'vma: {msg}', file=sys.stderr, flush=True)
+
+
+def nproc():
+    """The CPUs this process may run on."""
+    return len(os.sched_getaffinity(0))
+
+
+class Options:
+    """The command line."""
+
+    def __init__(self, argv):
+        self.kdir = os.environ.get('KDIR', '')
+        self.patches = []
+        self.quick = False
+        self.coverage = False
+        self.jobs = nproc()
+        self.rows = self.jobs
+        self.row_timeout = 900
+        self.timings = False
+        self.keep = False
+        self.cc = os.environ.get('CC') or 'cc'
+        # Named by the user: every row's make gets CC=; otherwise each
+        # build takes its own default (a cross row its cross compiler).
+        self.cc_named = bool(os.environ.get('CC'))
+        self.tests = []
+        self.extra = []
+        self.arches = []
+        self._parse(list(argv))
+
+    def _parse(self, args):
+        def value(what, number=False):
+            if not args or (number and not NUMBER.match(args[0])):
+                raise Usage(f'{opt} needs {what}')
+            return args.pop(0)
+
+        while args:
+            opt = args.pop(0)
+            if opt == '--kdir':
+                self.kdir = value('a path')
+            elif opt.startswith('--kdir='):
+                self.kdir = opt.split('=', 1)[1]
+            elif opt == '--patch':
+                self.patches.append(value('a file'))
+            elif opt.startswith('--patch='):
+                self.patches.append(opt.split('=', 1)[1])
+            elif opt == '--quick':
+                self.quick = True
+            elif opt == '--coverage':
+                self.coverage = self.quick = True
+            elif opt == '--jobs':
+                self.jobs = int(value('a number', True))
+            elif opt == '--rows':
+                self.rows = int(value('a number', True))
+            elif opt == '--row-timeout':
+                self.row_timeout = int(value('a number', True))
+            elif opt == '--timings':
+                self.timings = True
+            elif opt == '--keep':
+                self.keep = True
+            elif opt == '--cc':
+                self.cc = value('a compiler')
+                self.cc_named = True
+            elif opt == '-t':
+                self.tests += ['-t', value('a pattern')]
+            elif opt == '--with':
+                name = value('a row')
+                if name not in [r.name for r in ROWS]:
+                    raise Usage(f"no row named '{name}' "
+                                '(scripts/matrix/rows.py)')
+                self.extra.append(name)
+            elif opt == '--arch':
+                arch = value('an architecture')
+                if arch not in [r.arch for r in ROWS]:
+                    raise Usage(f"no row for --arch {arch} "
+                                '(scripts/matrix/rows.py)')
+                self.arches.append(arch)
+            elif opt in ('-h', '--help'):
+                print(__doc__.rstrip())
+                sys.exit(0)
+            else:
+                raise Usage(f"unknown option '{opt}' (try --help)")
+
+    def selection(self):
+        """Which rows' 'when' this run selects."""
+        if self.coverage:
+            return 'coverage'
+        return 'quick' if self.quick else 'full'
+
+    def selected_rows(self):
+        """The rows this run takes, in table order."""
+        return [r for r in ROWS
+                if r.selected(self.selection(), self.extra, self.arches,
+                              bool(self.patches))]
+
+
+def sh(cmd, **kw):
+    """Run CMD (in the repository), stdout captured; CalledProcessError."""
+    return subprocess.run(cmd, cwd=REPO, check=True, text=True,
+                          stdout=subprocess.PIPE, **kw).stdout
+
+
+def need(pkgs, cc, quiet=False):
+    """scripts/need.sh PKGS: whether they are there (installed if need be)."""
+    env = dict(os.environ, CC=cc)
+    err = subprocess.DEVNULL if quiet else None
+    return subprocess.run(['scripts/need.sh', *pkgs], cwd=REPO, env=env,
+                          stderr=err).returncode == 0
+
+
+class Scratch:
+    """The run's scratch directory (patched tree, fixture), made on demand."""
+
+    def __init__(self, keep):
+        self.keep = keep
+        self.path = None
+
+    def get(self):
+        """The directory, made in VMA_SCRATCH_DIR (where tests/cli.sh
+        looks) or build/.
+        """
+        if not self.path:
+            d = os.environ.get('VMA_SCRATCH_DIR') or BUILD
+            os.makedirs(d, exist_ok=True)
+            self.path = tempfile.mkdtemp(prefix='scratch.', dir=d)
+        return self.path
+
+    def cleanup(self):
+        """Remove it, or say where it is kept."""
+        if self.path and os.path.isdir(self.path):
+            if self.keep:
+                say(f'scratch trees kept in {self.path}')
+            else:
+                shutil.rmtree(self.path, ignore_errors=True)
+
+
+def check_patches(patches):
+    """Each patch exists, is a readable file, not empty, and has a diff."""
+    for p in patches:
+        if not os.path.lexists(p):
+            raise Usage(f'patch {p} does not exist')
+        if not os.path.isfile(p) or not os.access(p, os.R_OK):
+            raise Usage(f'patch {p} is not a readable file')
+        if os.path.getsize(p) == 0:
+            raise Usage(f'patch {p} is empty')
+        with open(p, errors='replace') as f:
+            if not any(re.match(r'(\+\+\+|---) ', line) for line in f):
+                raise Usage(f'patch {p} contains no diff')
+
+
+def apply_patches(tree, patches, scratch, cc):
+    """A scratch copy of TREE with PATCHES applied; Usage if one fails."""
+    if not need(['patch'], cc):
+        raise SystemExit(2)
+    dst = os.path.join(scratch.get(), 'patched')
+    say(f'applying {len(patches)} patch(es) to a scratch copy of the tree')
+    # Hard links where it can (nothing of a big tree copied), and every
+    # file a patch touches with its own inode first.
+    try:
+        sh(['scripts/linkcopy.sh', tree, dst])
+        touched = sh(['scripts/linkcopy.sh', '--patched', *patches]).split()
+        subprocess.run([os.path.join(REPO, 'scripts/linkcopy.sh'), '--own',
+                        *touched], cwd=dst, check=True)
+    except subprocess.CalledProcessError:
+        raise SystemExit(2)
+    for p in patches:
+        r = subprocess.run(['patch', '-p1', '-N', '--batch', '-d', dst, '-i',
+                            os.path.realpath(p)], text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if r.returncode == 0:
+            continue
+        out = r.stdout.splitlines()
+        hunk = next((x for x in out if re.search(
+            r'FAILED|malformed|Only garbage|can.t find file', x)), None)
+        # The file is the "patching file" line just before the first
+        # FAILED line, if it is one.
+        where = ''
+        for k, x in enumerate(out):
+            if 'FAILED' in x:
+                if k and out[k - 1].startswith('patching file'):
+                    where = out[k - 1][len('patching file '):] + ' '
+                break
+        last = out[-1] if out else ''
+        raise Usage(f'patch {p} does not apply: {where}{hunk or last}')
+    return dst
+
+
+def fixture_key(tree):
+    """What the cached fixture of TREE depends on: the tree's newest file
+    under mm, include/linux and tools/testing/vma (as `find -printf
+    '%T@ %p'` would sort them), and the fixture tooling.
+    """
+    newest = ''
+    for top in ('mm', 'include/linux', 'tools/testing/vma'):
+        for d, dirs, files in os.walk(os.path.join(tree, top)):
+            if d == os.path.join(tree, 'tools/testing/vma'):
+                dirs[:] = [x for x in dirs if x != 'build']
+            for f in files:
+                p = os.path.join(d, f)
+                try:
+                    ns = os.lstat(p).st_mtime_ns
+                except OSError:
+                    continue
+                line = '%d.%09d0 %s' % (ns // 10**9, ns % 10**9,
+                                        os.path.relpath(p, tree))
+                newest = max(newest, line)
+    h = hashlib.sha1(f'{tree}\n{newest}\n'.encode())
+    fx = os.path.join(REPO, 'scripts', 'fixtures')
+    for p in ['scripts/mkfixture.sh'] + sorted(
+            os.path.join('scripts/fixtures', x) for x in os.listdir(fx)):
+        with open(os.path.join(REPO, p), 'rb') as f:
+            h.update(f.read())
+    return h.hexdigest()[:12]
+
+
+def fixture(tree, patched, scratch):
+    """The series fixture tree made from TREE (reused while it is current)."""
+    if patched:
+        path = os.path.join(scratch.get(), 'fixture')
+    else:
+        path = os.path.join(BUILD, 'fixture-' + fixture_key(tree))
+    if not os.path.isdir(path):
+        for d in os.listdir(BUILD) if os.path.isdir(BUILD) else ():
+            if d.startswith('fixture-'):
+                shutil.rmtree(os.path.join(BUILD, d), ignore_errors=True)
+        subprocess.run(['scripts/mkfixture.sh', tree, path], cwd=REPO,
+                       check=True, stdout=subprocess.DEVNULL)
+    return path
+
+
+class Outcome:
+    """A row's line of the table: counts (None: no result) and a note."""
+
+    def __init__(self, counts, secs, note):
+        self.counts = counts
+        self.secs = secs
+        self.note = note
+
+    def failed(self):
+        """Whether the row counts as failed (no result is one failure)."""
+        return self.counts is None or self.counts[1] > 0
+
+    def totals(self):
+        """(passed, failed, skipped) the row adds to the closing line."""
+        return self.counts if self.counts else (0, 1, 0)
+
+    def line(self, name, label):
+        """The row as the table prints it."""
+        if self.counts is None:
+            return '%-10s %-14s %7s %7s %7s %8s  %s' % (
+                name, label, '-', '-', '-', self.secs, self.note)
+        return '%-10s %-14s %7d %7d %7d %8s  %s' % (
+            name, label, *self.counts, self.secs, self.note)
+
+
+class Matrix:
+    """One run of the matrix: trees, the rows selected, their outcomes."""
+
+    def __init__(self, opt, trees, labels):
+        self.opt = opt
+        self.trees = trees
+        self.labels = labels
+        self.procs = proc.Procs()
+        self.interrupted = False
+        self.lock = threading.Lock()
+        self.outcomes = {}
+        self.threads = []
+        self.waiting = {}
+        self.rows = opt.selected_rows()
+
+    # What a row is, where its files are.
+
+    def tree_indices(self, row):
+        """The trees ROW runs on."""
+        return range(len(self.trees)) if row.trees == 'all' else [0]
+
+    def tag(self, row, i):
+        """The stem of ROW's files on tree I."""
+        if not row.builds and row.trees == 'first':
+            return row.name
+        return f'{row.name}-{i}'
+
+    def expand(self, row, i, args):
+        """ROW's command or environment with its placeholders filled in."""
+        out_dir = os.path.join(BUILD, f'{row.build_dir()}-{i}')
+        vals = dict(prog=os.path.join(out_dir, 'vma'), tree=self.trees[i],
+                    jobs=self.opt.jobs, repo=REPO, i=i)
+        out = []
+        for a in args:
+            if a == '{tests}':
+                out += self.opt.tests
+            else:
+                out.append(a.format(**vals))
+        return out
+
+    # Running a row.
+
+    def record(self, row, i, outcome):
+        """Keep ROW's outcome on tree I; start the scripts waiting for it."""
+        with self.lock:
+            self.outcomes[(row.name, i)] = outcome
+            later = self.waiting.pop((row.name, i), [])
+        for r in later:
+            self.start(self.run_script, r, 0)
+
+    def start(self, fn, *args):
+        """Run FN(*ARGS) in a thread of its own (unless interrupted)."""
+        with self.lock:
+            if self.interrupted:
+                return None
+            t = threading.Thread(target=fn, args=args, daemon=True)
+            self.threads.append(t)
+            t.start()
+        return t
+
+    def build(self, row, i, out_dir, log):
+        """make ROW's build on tree I; whether it built (None: stopped)."""
+        os.makedirs(out_dir, exist_ok=True)
+        cmd = ['make', '-s', f'-j{self.opt.jobs}', f'KDIR={self.trees[i]}',
+               f'O={out_dir}', f'PROG={out_dir}/vma', *row.make]
+        if self.opt.cc_named:
+            cmd.append(f'CC={self.opt.cc}')
+        # Rows that share a build directory (and other runs of the
+        # matrix) take turns.
+        with open(os.path.join(out_dir, '.lock'), 'w') as lk, \
+                open(log, 'w') as lf:
+            fcntl.flock(lk, fcntl.LOCK_EX)
+            rc, _ = self.procs.run(cmd, cwd=REPO, stdout=lf,
+                                   stderr=subprocess.STDOUT)
+        return None if rc is None else rc == 0
+
+    def run_config(self, row, i):
+        """Build and run the configuration ROW on tree I; record its line."""
+        t0 = time.monotonic()
+        tag = self.tag(row, i)
+        out_dir = os.path.join(BUILD, f'{row.build_dir()}-{i}')
+        log = os.path.join(BUILD, f'{tag}.log')
+        kt = os.path.join(BUILD, f'{tag}.ktap')
+        if row.gcov:
+            for d, _, files in os.walk(out_dir):
+                for f in files:
+                    if f.endswith('.gcda'):
+                        os.unlink(os.path.join(d, f))
+        say(f'{row.name} on {self.labels[i]}: building')
+        ok = self.build(row, i, out_dir, log)
+        if ok is None or self.interrupted:
+            return
+        if not ok:
+            self.record(row, i, Outcome(None, self.secs(t0),
+                                        f'build failed: {log}'))
+            return
+        say(f'{row.name} on {self.labels[i]}: running')
+        env = dict(os.environ, **dict(self.expand_env(row, i)))
+        with open(kt, 'w') as kf, open(log, 'a') as lf:
+            rc, late = self.procs.run(self.expand(row, i, row.run),
+                                      timeout=self.opt.row_timeout,
+                                      cwd=REPO, env=env, stdout=kf,
+                                      stderr=lf)
+        if rc is None or (self.interrupted and not late):
+            return
+        rc = proc.status(rc)
+        res = ktap.read(kt)
+        p, f, s = res.passed, res.failed, res.skipped
+        note = ''
+        if res.closing is None:
+            if late:
+                note = (f'killed: no result within '
+                        f'{self.opt.row_timeout}s, see {kt}')
+            elif rc > 128:
+                note = f'crashed (signal {rc - 128}), see {kt} and {log}'
+            else:
+                note = f'crashed (exit {rc}), see {kt} and {log}'
+            self.record(row, i, Outcome(None, self.secs(t0), note))
+            self.show(res, tag)
+            return
+        if not res.agrees():
+            note = self.disagreement(res, kt)
+            f += 1
+        elif rc == 99:
+            note = f'{row.name} reports, see {kt} and {log}'
+            f += 1
+        elif rc != 0 and f == 0:
+            note = f'exit {rc}, see {kt} and {log}'
+            f = 1
+        elif f:
+            note = f'see {kt}'
+        self.record(row, i, Outcome((p, f, s), self.secs(t0), note))
+        if f:
+            self.show(res, tag)
+
+    def run_script(self, row, i):
+        """Run the script ROW of tests/ on tree I; record its line."""
+        t0 = time.monotonic()
+        tag = self.tag(row, i)
+        kt = os.path.join(BUILD, f'{tag}.ktap')
+        say(f'{row.name} on {self.labels[i]}: running')
+        env = dict(os.environ, **dict(self.expand_env(row, i)))
+        with open(kt, 'w') as kf:
+            rc, late = self.procs.run(self.expand(row, i, row.run),
+                                      timeout=self.opt.row_timeout,
+                                      cwd=REPO, env=env, stdout=kf,
+                                      stderr=subprocess.STDOUT)
+        if rc is None or (self.interrupted and not late):
+            return
+        res = ktap.read(kt)
+        if res.closing is None:
+            counts = (0, 1, 0)
+            note = f'killed: no result within {self.opt.row_timeout}s, ' \
+                f'see {kt}' if late else f'see {kt}'
+        elif not res.agrees():
+            counts = (res.passed, res.failed + 1, res.skipped)
+            note = self.disagreement(res, kt)
+        else:
+            counts = (res.passed, res.failed, res.skipped)
+            note = f'see {kt}' if counts[1] else ''
+        self.record(row, i, Outcome(counts, self.secs(t0), note))
+        if counts[1]:
+            self.show(res, tag, last=1)
+
+    def expand_env(self, row, i):
+        """ROW's (NAME, VALUE) environment on tree I."""
+        return [(k, self.expand(row, i, [v])[0]) for k, v in row.env]
+
+    def run_chain(self, chain, slots):
+        """Run the configurations of CHAIN ((row, tree) pairs) in turn."""
+        try:
+            for row, i in chain:
+                if self.interrupted:
+                    break
+                self.run_config(row, i)
+        finally:
+            slots.release()
+
+    @staticmethod
+    def secs(t0):
+        """Seconds since T0, as the table prints them."""
+        return '%.1f' % (time.monotonic() - t0)
+
+    @staticmethod
+    def disagreement(res, kt):
+        """The note of a KTAP file whose parse and closing line differ."""
+        return ('KTAP does not add up (kunit_parser: %d/%d/%d, %d error(s);'
+                ' closing line: %d/%d/%d), see %s' % (
+                    res.passed, res.failed, res.skipped, res.errors,
+                    *res.closing, kt))
+
+    @staticmethod
+    def show(res, tag, last=None):
+        """The failed cases of RES on stderr, with their telling lines
+        (LAST: the last lines of each case's diagnostics instead).
+        """
+        out = []
+        for c in res.failures:
+            keep = c.log[-last:] if last else \
+                [x for x in c.log if SHOW.search(x)]
+            out += [x.strip() for x in keep] + [f'not ok {c.name}']
+        for x in out[:20]:
+            print(f'    {tag}: {x}', file=sys.stderr)
+        sys.stderr.flush()
+
+    # The whole run.
+
+    def plan(self):
+        """Chains of configurations sharing a build, and scripts, in the
+        order they start: each tree's configurations, the first tree's
+        (the longest builds) first, its scripts after them.
+        """
+        units = []
+        for i in range(len(self.trees)):
+            chains = {}
+            for r in self.rows:
+                if r.builds and i in self.tree_indices(r):
+                    chains.setdefault(r.build_dir(), []).append((r, i))
+            units += [('chain', c) for c in chains.values()]
+            if i == 0:
+                for r in self.rows:
+                    if not r.builds and not r.after:
+                        units.append(('script', r))
+        return units
+
+    def interrupt(self, *_):
+        """Signal handler: stop starting rows, end those running."""
+        self.interrupted = True
+        say('interrupted')
+        self.procs.stop()
+
+    def run(self):
+        """Run every row, --rows at a time; an interrupt stops the run."""
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(sig) != signal.SIG_IGN:
+                signal.signal(sig, self.interrupt)
+        for r in self.rows:
+            if not r.builds and r.after:
+                if any(x.name == r.after for x in self.rows):
+                    self.waiting.setdefault((r.after, 0), []).append(r)
+        slots = threading.BoundedSemaphore(self.opt.rows)
+        for kind, unit in self.plan():
+            while not slots.acquire(timeout=0.2):
+                if self.interrupted:
+                    break
+            if self.interrupted:
+                break
+            if kind == 'chain':
+                t = self.start(self.run_chain, unit, slots)
+            else:
+                t = self.start(self.script_unit, unit, slots)
+            if t is None:
+                slots.release()
+                break
+        while True:
+            with self.lock:
+                alive = [t for t in self.threads if t.is_alive()]
+            if not alive:
+                break
+            proc.wait_all(alive)
+
+    def script_unit(self, row, slots):
+        """A script that takes a slot."""
+        try:
+            self.run_script(row, 0)
+        finally:
+            slots.release()
+
+    def table(self):
+        """The table's lines and the run's totals, in the order of ROWS
+        (each tree's configurations, then the scripts).
+        """
+        keys = [(r, i) for i in range(len(self.trees)) for r in self.rows
+                if r.builds and i in self.tree_indices(r)]
+        keys += [(r, i) for r in self.rows if not r.builds
+                 for i in self.tree_indices(r)]
+        lines, tot, bad = [], [0, 0, 0], False
+        for r, i in keys:
+            o = self.outcomes.get((r.name, i))
+            if o is None:
+                if self.interrupted:
+                    note = 'not finished: interrupted'
+                elif r.builds:
+                    note = ('no result: its run died, see '
+                            f'build/{self.tag(r, i)}.log')
+                else:
+                    note = f'no result, see build/{self.tag(r, i)}.ktap'
+                o = Outcome(None, '-', note)
+            lines.append(o.line(r.name, self.labels[i]))
+            bad |= o.failed()
+            tot = [a + b for a, b in zip(tot, o.totals())]
+        return lines, tot, bad
+
+
+def report_coverage():
+    """Coverage of the code under test, merged over every unit (lcov).
+
+    Each build is captured twice: its counts, and with --initial the
+    zero counts of everything it compiled, so that a file no test reached
+    is reported too.  Every kernel file in the data is reported; a file
+    the Makefile compiles whole (make print-kernel-files) and that has no
+    data is named.
+    """
+    info = {}
+    with open(os.path.join(BUILD, 'lcov.log'), 'w') as lg:
+        for c in ('coverage', 'branches'):
+            info[c] = []
+            for initial in ([], ['--initial']):
+                out = os.path.join(
+                    BUILD, f'{c}{"-initial" if initial else ""}.info')
+                r = subprocess.run(
+                    ['lcov', '-q', '--capture', *initial, '--directory',
+                     os.path.join(BUILD, f'{c}-0'), '--rc',
+                     'lcov_branch_coverage=1', '-o', out],
+                    stdout=lg, stderr=subprocess.STDOUT)
+                if r.returncode:
+                    raise Usage(f'lcov failed, see {BUILD}/lcov.log')
+                info[c].append(out)
+    files = coverage.merge(info['coverage'], info['branches'])
+    whole = subprocess.run(['make', '-s', 'print-kernel-files'], cwd=REPO,
+                           text=True, stdout=subprocess.PIPE).stdout.split()
+    print()
+    print('\n'.join(coverage.table(files)))
+    for k in whole:
+        if k not in files:
+            print(f'{k}: no coverage data (not built with --coverage?)')
+    for k in LOCK_CODE:
+        if k not in files:
+            continue
+        lines, br = coverage.uncovered(files[k])
+        print(f'uncovered lines of {k}: ' +
+              (' '.join(map(str, lines)) or 'none'))
+        print(f'lines of {k} with a branch not taken: ' +
+              (' '.join(br) or 'none'))
+    with open(os.path.join(BUILD, 'coverage.txt'), 'w') as f:
+        f.write('\n'.join(coverage.details(files)) + '\n')
+    print('(build/coverage.txt: every uncovered line (U) and branch (B) '
+          'of these files)')
+    # Which tests reached each vma_start_write() site (./vma --sites).
+    print()
+    on = False
+    with open(os.path.join(BUILD, 'coverage-0.ktap'), errors='replace') as f:
+        for line in f:
+            on = on or line.startswith('# vma_start_write() call sites')
+            if on:
+                print(re.sub(r'^# ?', '', line.rstrip('\n')))
+                if re.match(r'^# [0-9]* site\(s\)', line):
+                    break
+
+
+def main(argv):
+    """The matrix; returns the exit status."""
+    opt = Options(argv)
+    if opt.timings:
+        os.execv(os.path.join(REPO, 'scripts/timings.sh'),
+                 ['timings.sh', '--jobs', str(opt.jobs)])
+    os.chdir(REPO)
+    if not shutil.which(opt.cc):
+        raise Usage(f"compiler '{opt.cc}' not found")
+    rows = opt.selected_rows()
+    pkgs = ['liburcu-dev', 'python3']
+    if 'clang' in opt.cc:
+        pkgs.append('clang')
+    if not opt.quick:
+        pkgs.append('unifdef')
+    for r in rows:
+        pkgs += [p for p in r.needs if p not in pkgs]
+    if not need(pkgs, opt.cc):
+        return 2
+    # ccache, where it is or can be installed: the Makefile names every
+    # file relative to the build directory, so the configurations of the
+    # two trees and the in-tree layouts share what they compile alike.
+    if not shutil.which('ccache') and not need(['ccache'], opt.cc, True):
+        say('no ccache: every configuration compiles everything')
+    os.environ['CCACHE_NOHASHDIR'] = '1'
+
+    check_patches(opt.patches)
+    env = dict(os.environ, KDIR=opt.kdir)
+    try:
+        tree = sh(['scripts/kdir.sh', '--quiet'], env=env).strip()
+        ver = sh(['scripts/kdir.sh', '--version'],
+                 env=dict(os.environ, KDIR=tree)).strip()
+    except subprocess.CalledProcessError:
+        return 2
+    say(f'kernel tree {tree} (Linux {ver})')
+    try:
+        ktap.load(tree)
+    except ktap.NoParser as e:
+        raise Usage(str(e))
+
+    scratch = Scratch(opt.keep)
+    try:
+        label = ver
+        if opt.patches:
+            tree = apply_patches(tree, opt.patches, scratch, opt.cc)
+            label = 'patched'
+        trees, labels = [tree], [label]
+        if not opt.quick:
+            trees.append(fixture(tree, bool(opt.patches), scratch))
+            labels.append(label + '+series')
+        os.makedirs(BUILD, exist_ok=True)
+        m = Matrix(opt, trees, labels)
+        m.run()
+        lines, tot, bad = m.table()
+        if opt.coverage and not m.interrupted:
+            report_coverage()
+        print()
+        print('%-10s %-14s %7s %7s %7s %8s' % (
+            'configuration', 'tree', 'passed', 'failed', 'skipped',
+            'seconds'))
+        print('\n'.join(lines))
+        print()
+        print('vma: %d passed, %d failed, %d skipped' % tuple(tot))
+        sys.stdout.flush()
+        return 1 if bad else 0
+    except KeyboardInterrupt:
+        say('interrupted')
+        return 130
+    finally:
+        scratch.cleanup()
+
+
+def run():
+    """main(), with Usage errors as one line and exit 2."""
+    # Output into a closed pipe ends the run quietly, as a shell tool.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    # SIGTERM and SIGHUP, before the rows start, end the run as an
+    # interrupt does (the scratch tree is removed).
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) != signal.SIG_IGN:
+            signal.signal(sig, signal.default_int_handler)
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except Usage as e:
+        say(str(e))
+        sys.exit(2)
+    except KeyboardInterrupt:
+        say('interrupted')
+        sys.exit(130)
+
+
+if __name__ == '__main__':
+    run()

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The registry of tests: tables registered as rows (VH_TABLE()), the run
+ * modes and the rooms' summaries, the selection (-t) and the rooms listed
+ * by --list -v.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <urcu.h>
+#include <linux/sched.h>
+#include "../env/report.h"
+#include "test.h"
+#include "ktap.h"
+#include "mode.h"
+#include "runner.h"
+#include "../env/env.h"
+#include "../env/deadlock.h"
+#include "parallel.h"
+#include "../env/room.h"
+#include "../env/lockdep.h"
+
+struct vh_test *vh_tests;
+size_t vh_nr_tests;
+static size_t vh_cap_tests;
+
+void vh_register_table(const char *file, const char *name, const char *rule,
+		       const void *rows, size_t nr_rows, size_t row_size,
+		       size_t desc_offset, size_t why_offset, vh_body_t body,
+		       const char *skip)
+{
+	size_t i;
+
+	for (i = 0; i < nr_rows; i++) {
+		const char *row = (const char *)rows + i * row_size;
+		const char *desc = *(const char * const *)(row + desc_offset);
+		struct vh_test *t;
+
+		if (vh_nr_tests == vh_cap_tests) {
+			vh_cap_tests = vh_cap_tests ? 2 * vh_cap_tests : 64;
+			vh_tests = realloc(vh_tests,
+					   vh_cap_tests * sizeof(*vh_tests));
+			if (!vh_tests)
+				abort();
+		}
+		t = &vh_tests[vh_nr_tests++];
+		if (asprintf(&t->name, "%s.%s", name, desc) < 0)
+			abort();
+		t->table = name;
+		t->file = file;
+		t->desc = desc;
+		t->rule = rule;
+		t->why = why_offset == VH_NO_WHY ? NULL :
+			 *(const char * const *)(row + why_offset);
+		t->row = row;
+		t->body = body;
+		t->skip = skip;
+		t->selected = false;
+	}
+}
+
+/* Run modes (shared/kunit/mode.h), in the order they registered. */
+const struct vh_mode *vh_modes[VH_MAX_MODES];
+int vh_nr_modes;
+
+void vh_register_mode(const struct vh_mode *mode)
+{
+	if (vh_nr_modes == VH_MAX_MODES)
+		abort();
+	vh_modes[vh_nr_modes++] = mode;
+}
+
+/* Tables of the rooms above: with --list -v, and after a run. */
+void (*vh_summary_list)(void);
+void (*vh_summary_after)(void);
+
+void vh_register_summary(void (*list)(void), void (*after)(void))
+{
+	vh_summary_list = list;
+	vh_summary_after = after;
+}
+
+bool vh_select(const char *patterns)
+{
+	char *list = strdup(patterns), *save = NULL, *p;
+	bool any = false;
+	size_t i;
+
+	for (p = strtok_r(list, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		bool hit = false;
+
+		for (i = 0; i < vh_nr_tests; i++) {
+			if (!fnmatch(p, vh_tests[i].name, 0)) {
+				vh_tests[i].selected = true;
+				hit = true;
+			}
+		}
+		if (!hit) {
+			fprintf(stderr, "vma: no test matches '%s' (see ./vma --list)\n",
+				p);
+			exit(2);
+		}
+		any = true;
+	}
+	free(list);
+	return any;
+}
+
+/* The file @path names, from its room's directory on (tests/x.c). */
+static const char *vh_repo_path(const char *path)
+{
+	const char *p = strstr(path, "/tests/");
+
+	if (!p)
+		p = strstr(path, "/shared/");
+	return p ? p + 1 : path;
+}
+
+/*
+ * ./vma --list -v: the rooms of the harness, top down, as they declared
+ * themselves (VH_ROOM()), each with the rooms it may use, then the tests
+ * room: the tables and their files.
+ */
+void vh_list_rooms(void)
+{
+	const struct vh_room *rooms[16];
+	size_t n = vh_rooms(rooms, sizeof(rooms) / sizeof(rooms[0])), i, t;
+	const char *prev = NULL;
+
+	printf("# rooms, top down; each uses only the rooms it names:\n");
+	printf("#   tests/ (uses every room of shared/ but modes): the tables:");
+	for (t = 0; t < vh_nr_tests; t++) {
+		if (prev && !strcmp(prev, vh_tests[t].table))
+			continue;
+		prev = vh_tests[t].table;
+		printf(" %s (%s)", prev, vh_repo_path(vh_tests[t].file));
+	}
+	printf("\n");
+	for (i = 0; i < n; i++)
+		printf("#   shared/%s/ (uses %s): %s\n", rooms[i]->name,
+		       *rooms[i]->uses ? rooms[i]->uses : "nothing",
+		       rooms[i]->what);
+}
+
