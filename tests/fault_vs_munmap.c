@@ -25,6 +25,7 @@ enum fm_writer {
  */
 struct fm_row {
 	const char *desc;
+	const char *why;
 	enum fm_writer writer;
 	const char *range;
 };
