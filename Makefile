@@ -301,6 +301,17 @@ KX_ENV_task_mmu := shared/env/procfs.h
 KX_OPS_task_mmu := shared/env/procfs_ops.h
 KX_OBJS := $(patsubst %,$(O)/kx/%.o,$(KX_UNITS))
 
+# What we take by name from the tree's .c files that cannot be compiled
+# whole: one generated unit per name list (scripts/build/NAME.names, every
+# list but env.names), build/gen/extract/NAME.c, made again when a file it
+# reads changes.
+EXTRACT_LISTS := $(filter-out %/env.names,$(wildcard $(BUILDIN)/*.names))
+EXTRACT_SRCS := $(patsubst $(BUILDIN)/%.names,$(GEN)/extract/%.c,\
+	$(EXTRACT_LISTS))
+EXTRACT_OBJS := $(patsubst $(GEN)/extract/%.c,$(O)/kernel/extract/%.o,\
+	$(EXTRACT_SRCS))
+KERNEL_OBJS += $(EXTRACT_OBJS)
+
 # The tree's own suite (upstream's tools/testing/vma: shared.[ch] and
 # tests/*.c, minus our tables when we sit there), if it has one.
 UPSTREAM_DIR := $(KTREE)/tools/testing/vma
@@ -380,6 +391,25 @@ $(GEN)/vma_env.h: $(O)/.config $(BUILDIN)/kextract.py $(BUILDIN)/env.names \
 		--env $(REPO)/vma_internal.h --cc "$(CC) $(CFLAGS_K)" \
 		--compare $(UPSTREAM_DIR) --notes $(GEN)/vma_env.notes \
 		--clash $(UPSTREAM_DIR)/shared.c $(GEN)/upstream_clash.h -o $@
+
+# The .c files each list reads (its [file] lines), for make.
+extract_from = $(addprefix $(KTREE)/,$(shell sed -n 's/^\[\(.*\)\]$$/\1/p' $(1)))
+.SECONDEXPANSION:
+$(GEN)/extract/%.c: $(BUILDIN)/%.names $(BUILDIN)/kextract.py \
+		$$(call extract_from,$(BUILDIN)/%.names) $(GEN)/vma_env.h
+	@mkdir -p $(dir $@)
+	@echo "  GEN     extract/$*.c"
+	$(Q)cd $(O) && python3 $(BUILDIN)/kextract.py --source \
+		--names $(BUILDIN)/$*.names --kdir $(KS) \
+		--env $(REPO)/vma_internal.h --cc "$(CC) $(CFLAGS_K)" \
+		--notes $(GEN)/extract/$*.notes -o $@
+
+$(O)/kernel/extract/%.o: $(GEN)/extract/%.c $(GENERATED)
+	@mkdir -p $(dir $@)
+	@echo "  CC      extract/$*.c"
+	$(Q)cd $(O) && $(CCACHE) $(CC) $(CFLAGS_K) $(KCSAN_CFLAGS) \
+		-include $(RS)/vma_internal.h -MMD -MP -c $(GS)/extract/$*.c \
+		-o $(REL) && $(DEPFIX)
 
 # One target per probe, so that make -j runs them side by side.
 PROBE_OUTS := $(patsubst $(BUILDIN)/probes/%.c,$(GEN)/probes/%.h,$(PROBES))

@@ -41,6 +41,10 @@
 #define STACK_TOP_MAX		TASK_SIZE_MAX
 
 /* Page tables and TLB (mm/memory.c, mm/mremap.c): there are none. */
+typedef struct { unsigned long pte; } pte_t;
+typedef struct { unsigned long pmd; } pmd_t;
+typedef struct { unsigned long pud; } pud_t;
+typedef struct page *pgtable_t;
 struct mmu_gather {
 	struct mm_struct *mm;
 };

@@ -26,6 +26,20 @@ With --compare DIR, the tool also reports the extracted definitions whose
 copy in DIR/include/*.h (upstream's tools/testing/vma, where it exists)
 differs from the real header, leaving out upstream's stubs (functions that
 do nothing or return a constant): a note, never an input.
+
+With --source, the sections of the name list are kernel .c files that
+cannot be compiled whole (mm/rmap.c: folio walks), and the output is a .c
+file to compile in their place: each function named, with what it uses
+that the same file defines (static helpers and their prototypes, static
+and global variables, macros, types), transitively, inside the file's
+#ifs and with #line into the tree.  Functions with external linkage that a
+taken function calls are not followed: the environment, another compiled
+file or the name list provides them (the notes list them).  A name the
+file lacks is an error (a name ending in "?" may be missing: another
+kernel version), and so is a name the environment already defines: a
+stand-in that shadows the tree's function.  A word in <> in a section
+(<ksrc/mm/vma.h>) is a header of the tree that the file includes and that
+the build can include whole: it is written as an #include at the top.
 """
 
 import argparse
@@ -378,7 +392,12 @@ def env_names(pre):
 
 
 def parse_names(path):
-    """The name list: [(header, [names])], in order."""
+    """The name list: [(header, [names])], in order.
+
+    A name ending in "?" is optional (--source: it may be missing); a
+    word in <> is a header to include whole before what is taken
+    (--source).
+    """
     out = []
     for n, line in enumerate(read(path).splitlines(), 1):
         line = line.split("#", 1)[0].strip()
@@ -399,7 +418,7 @@ def parse_names(path):
     return out
 
 
-def run_cpp(cc, env, headers, tmpdir):
+def run_cpp(cc, env, headers, tmpdir, includes=()):
     """Preprocess the environment followed by the marker headers.
 
     Returns (names the environment declares, names it defines, set of live
@@ -408,6 +427,7 @@ def run_cpp(cc, env, headers, tmpdir):
     probe = os.path.join(tmpdir, "kextract-probe.c")
     with open(probe, "w") as f:
         f.write("#include \"%s\"\n" % env)
+        f.write("".join("#include %s\n" % i for i in includes))
         f.write("__vh_env_end\n")
         for h in headers:
             f.write(h.marker_text())
@@ -424,8 +444,37 @@ def run_cpp(cc, env, headers, tmpdir):
     return env_names(pre) + (live,)
 
 
-def closure(headers, wanted, provided, live, notes):
-    """Mark the items to keep; return the struct tags they use."""
+def is_external_function(kind, text):
+    """A function (definition or prototype) that has external linkage."""
+    return kind == "decl" and "(" in head_of(text) and \
+        not re.match(r"\s*(static|typedef)\b", text) and \
+        (is_function(text) or re.search(r"\)\s*;\s*$", text) is not None)
+
+
+def check_source_names(headers, wanted, env_defs, source):
+    """--source: every name is in its file, and the environment does not
+    define it already."""
+    errors = []
+    for h, names in zip(headers, wanted):
+        for name in names:
+            if name not in h.defs:
+                errors.append("%s: no function or definition named %s "
+                              "(listed in %s)" % (h.path, name, source))
+            elif name in env_defs:
+                errors.append("%s is defined by the environment too: the "
+                              "stand-in that shadows %s's must go" %
+                              (name, h.rel))
+    if errors:
+        die("\nkextract: ".join(errors))
+
+
+def closure(headers, wanted, provided, live, notes, source=False):
+    """Mark the items to keep; return the struct tags they use.
+
+    With source, external functions of the same file are not followed
+    (named in the notes), only what the file keeps to itself and its
+    macros, types and variables.
+    """
     keep = set()
     tags = set()
     for h, names in zip(headers, wanted):
@@ -450,6 +499,13 @@ def closure(headers, wanted, provided, live, notes):
                                  "by the environment" %
                                  (h.rel, h.items[idx][2], name,
                                   ", ".join(sorted(clash))))
+                    continue
+                if source and name not in names and \
+                        is_external_function(kind, text):
+                    notes.append("%s:%d: %s not followed: a function with "
+                                 "external linkage (list it, or the "
+                                 "environment provides it)" %
+                                 (h.rel, h.items[idx][2], name))
                     continue
                 keep.add((h.hid, idx))
                 if (h.hid, idx) not in live:
@@ -593,6 +649,9 @@ def compare(headers, keep, test_dir):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--source", action="store_true",
+                    help="the sections are .c files; write a .c file of "
+                    "the functions named")
     ap.add_argument("--names", required=True, help="the name list")
     ap.add_argument("--kdir", required=True, help="the kernel tree")
     ap.add_argument("--env", required=True,
@@ -605,25 +664,42 @@ def main():
                     help="write to OUT a rename (#define X upstream_X) for "
                     "each function SOURCE defines that the environment "
                     "defines too")
-    ap.add_argument("--guard", required=True, help="include guard macro")
+    ap.add_argument("--guard", help="include guard macro (headers)")
     ap.add_argument("-o", "--output", required=True)
     args = ap.parse_args()
 
+    if not args.source and not args.guard:
+        die("--guard is needed for a header")
     headers = []
     wanted = []
+    optional = set()
+    includes = []
     for rel, names in parse_names(args.names):
+        includes += [n for n in names if n.startswith("<")]
+        names = [n for n in names if not n.startswith("<")]
         path = os.path.join(args.kdir, rel)
         if not os.path.exists(path):
-            die("%s: no such header in the tree (listed in %s)" %
-                (path, args.names))
+            die("%s: no such %s in the tree (listed in %s)" %
+                (path, "file" if args.source else "header", args.names))
         headers.append(Header(len(headers), rel, path))
-        wanted.append(names)
+        optional |= {n[:-1] for n in names if n.endswith("?")}
+        wanted.append([n.rstrip("?") for n in names])
 
     tmpdir = os.path.dirname(os.path.abspath(args.output))
     provided, env_defs, live = run_cpp(args.cc.split(), args.env, headers,
-                                       tmpdir)
+                                       tmpdir, includes)
     notes = []
-    keep, tags = closure(headers, wanted, provided, live, notes)
+    if args.source:
+        for h, names in zip(headers, wanted):
+            for name in [n for n in names if n in optional and
+                         n not in h.defs]:
+                notes.append("%s: no %s (not in this version)" %
+                             (h.rel, name))
+                names.remove(name)
+        check_source_names(headers, wanted, env_defs, args.names)
+        keep, tags = closure(headers, wanted, env_defs, live, notes, True)
+    else:
+        keep, tags = closure(headers, wanted, provided, live, notes)
 
     defined_tags = set()
     for h in headers:
@@ -637,10 +713,15 @@ def main():
                  t not in defined_tags)
 
     out = ["/* Generated by scripts/build/kextract.py from %s: do not edit. */"
-           % args.kdir, "#ifndef " + args.guard, "#define " + args.guard, ""]
-    out += ["%s;" % t for t in fwd] + [""]
+           % args.kdir]
+    if args.guard:
+        out += ["#ifndef " + args.guard, "#define " + args.guard]
+    out += [""] + ["#include %s" % i for i in includes]
+    out += [""] + ["%s;" % t for t in fwd] + [""]
     out += emit(headers, keep)
-    out += ["", "#endif /* " + args.guard + " */", ""]
+    if args.guard:
+        out += ["", "#endif /* " + args.guard + " */"]
+    out += [""]
     out = [re.sub(r"[ \t]+$", "", line, flags=re.M) for line in out]
     with open(args.output + ".tmp", "w") as f:
         f.write("\n".join(out))

@@ -27,65 +27,6 @@ pgprot_t vm_get_page_prot(vm_flags_t vm_flags)
 	return __pgprot(vm_flags & (VM_READ | VM_WRITE | VM_EXEC | VM_SHARED));
 }
 
-/*
- * mm/mmap.c: a VMA that wants write notification (a shared writable
- * mapping of a file that writes back) gets the protection of a private
- * one, so that the first write to each page faults.
- */
-void vma_set_page_prot(struct vm_area_struct *vma)
-{
-	vm_flags_t flags = vma->vm_flags;
-
-	if (vma_wants_writenotify(vma, vm_get_page_prot(flags)))
-		flags &= ~VM_SHARED;
-	WRITE_ONCE(vma->vm_page_prot, vm_get_page_prot(flags));
-}
-
-/* mm/mmap.c: the VMA counters of /proc/PID/status. */
-void vm_stat_account(struct mm_struct *mm, vm_flags_t flags, long npages)
-{
-	WRITE_ONCE(mm->total_vm, READ_ONCE(mm->total_vm) + npages);
-	if ((flags & (VM_EXEC | VM_WRITE | VM_STACK)) == VM_EXEC)
-		mm->exec_vm += npages;
-	else if (flags & VM_STACK)
-		mm->stack_vm += npages;
-	else if ((flags & (VM_WRITE | VM_SHARED | VM_STACK)) == VM_WRITE)
-		mm->data_vm += npages;
-}
-
-/* mm/mmap.c: lookups under mmap_lock. */
-struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
-{
-	unsigned long index = addr;
-
-	mmap_assert_locked(mm);
-	return mt_find(&mm->mm_mt, &index, ULONG_MAX);
-}
-
-struct vm_area_struct *find_vma_intersection(struct mm_struct *mm,
-					     unsigned long start_addr,
-					     unsigned long end_addr)
-{
-	unsigned long index = start_addr;
-
-	mmap_assert_locked(mm);
-	return mt_find(&mm->mm_mt, &index, end_addr - 1);
-}
-
-/* The VMA at or after @addr, and the one before it. */
-struct vm_area_struct *find_vma_prev(struct mm_struct *mm, unsigned long addr,
-				     struct vm_area_struct **pprev)
-{
-	struct vm_area_struct *vma;
-	VMA_ITERATOR(vmi, mm, addr);
-
-	vma = vma_iter_load(&vmi);
-	*pprev = vma_prev(&vmi);
-	if (!vma)
-		vma = vma_next(&vmi);
-	return vma;
-}
-
 /* mm/util.c: the VMA takes a reference to @file and drops its old one. */
 void vma_set_file(struct vm_area_struct *vma, struct file *file)
 {
