@@ -64,6 +64,8 @@ while (($#)); do
 	--rows) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--rows needs a number"; rows_par=$2; shift ;;
 	--row-timeout) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--row-timeout needs a number"; row_timeout=$2; shift ;;
 	--timings) timings=1 ;;
+	--fuzz) [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || die "--fuzz needs seconds"
+		exec "$(dirname -- "$0")/scripts/fuzz.sh" "$2" ;;
 	--keep) keep=1 ;;
 	--cc) [[ $# -ge 2 ]] || die "--cc needs a compiler"; cc=$2; shift ;;
 	-t) [[ $# -ge 2 ]] || die "-t needs a pattern"; tests+=(-t "$2"); shift ;;
