@@ -74,19 +74,24 @@ void mt_validate(struct maple_tree *mt);
  */
 static const char *const fz_tolerated[] = {
 	/* mprotect(2) charges a private mapping made writable (VM_ACCOUNT) and
-	 * never uncharges it: the flags then differ outside what ops ask. */
+	 * never uncharges it: the flags then differ outside what ops ask.
+	 */
 	"VM_ACCOUNT differs (mprotect_fixup() charges, never uncharges)",
 	/* expand_downwards() grows a stack without merging with what is below
-	 * (the guard gap keeps them apart anyway). */
+	 * (the guard gap keeps them apart anyway).
+	 */
 	"a stack grown down is never merged",
 	/* anon_vma_prepare() gives a VMA an anon_vma without merging it with
-	 * a neighbour that shares it (a fault does not merge). */
+	 * a neighbour that shares it (a fault does not merge).
+	 */
 	"a fault prepares an anon_vma but does not merge",
 	/* vma_modify() of the middle of three: when prev and next have
-	 * different anon_vmas, only one side can merge. */
+	 * different anon_vmas, only one side can merge.
+	 */
 	"three-way merge across two different anon_vmas",
 	/* do_brk_flags() extends the heap below only: a brk() that reaches a
-	 * mapping just above is not merged with it (brk ops stop short). */
+	 * mapping just above is not merged with it (brk ops stop short).
+	 */
 	"brk() never merges with the mapping above",
 };
 
@@ -176,7 +181,7 @@ void fz_describe(FILE *f, const uint8_t *in, size_t len, size_t upto)
 
 static char fz_before[FZ_PAGES + 1];
 
-static void __attribute__((noreturn)) fz_finding(const char *fmt, ...)
+static void __noreturn fz_finding(const char *fmt, ...)
 {
 	char after[FZ_PAGES + 1];
 	va_list ap;
@@ -356,7 +361,8 @@ static void fz_op(const struct fz_op *op)
 		break;
 	case FZ_OP_BRK:
 		/* brk grows into free pages only (do_brk_flags()'s callers
-		 * check), the heap being the VMA below. */
+		 * check), the heap being the VMA below.
+		 */
 		if (!fz_range_free(a, b) || (b < FZ_PAGES && fz_m.pg[b].mapped))
 			break;
 		err = vh_brk(fz_mm, start, end - start);
@@ -520,7 +526,7 @@ static void fz_check(void)
 				   f + 1,
 				   atomic_read(&fz_files[f].file.vh_count) - 1,
 				   nfile[f]);
-		if (fz_files[f].mapping.vh_nr_i_mmap != (unsigned)nfile[f])
+		if (fz_files[f].mapping.vh_nr_i_mmap != (unsigned int)nfile[f])
 			fz_finding("file %d: %u VMAs in i_mmap, %d map it", f + 1,
 				   fz_files[f].mapping.vh_nr_i_mmap, nfile[f]);
 	}
@@ -544,7 +550,8 @@ int LLVMFuzzerInitialize(int *argc __always_unused,
 		atomic_set(&fz_files[f].file.vh_count, 1);
 	}
 	/* The flags brk() gives (VMA_DATA_DEFAULT_FLAGS): a configuration
-	 * constant, read once from a heap of a scratch mm. */
+	 * constant, read once from a heap of a scratch mm.
+	 */
 	fz_mm = vh_mm_new();
 	current->mm = fz_mm;
 	mmap_write_lock(fz_mm);
