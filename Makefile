@@ -32,12 +32,14 @@ usage: make [VARIABLE=value ...] [all | check | matrix | clean | help]
   CC=cc        the compiler; LLVM=1 is CC=clang
   CCACHE=      build without ccache even where it is installed
   EXTRA_CFLAGS=... more compiler flags
+  FUZZ=1       the libFuzzer target instead (clang, ASan+UBSan): build/fuzz/vma-fuzz
   V=1          print the commands
 endef
 export HELP
 
 .DEFAULT_GOAL := all
 REPO := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+FUZZ ?= 0
 ifeq ($(LLVM),1)
 CC := clang
 endif
@@ -72,6 +74,12 @@ ifneq ($(origin O),command line)
 O := $(REPO)/build/$(CONFIG)
 endif
 PROG ?= $(abspath $(O))/vma
+endif
+# The fuzz target (fuzz/vma_fuzz.c): its own binary and build directory.
+ifeq ($(FUZZ),1)
+CC := clang
+O ?= $(REPO)/build/fuzz
+PROG ?= $(abspath $(O))/vma-fuzz
 endif
 ifeq ($(origin O),command line)
 PROG ?= $(abspath $(O))/vma
@@ -237,6 +245,9 @@ endif
 ifneq ($(filter 1 branches,$(COVERAGE)),)
 SANFLAGS += --coverage
 endif
+ifeq ($(FUZZ),1)
+SANFLAGS += -fsanitize=fuzzer-no-link
+endif
 # gcov counts lines exactly only unoptimised (at -O1 an early return, such
 # as expand_downwards()'s -EPERM, is counted on another line), and branches
 # only optimised (at -O0 the compile-time size dispatch of READ_ONCE() is
@@ -283,6 +294,12 @@ TEST_SRCS := $(filter-out %/upstream.c,$(shell grep -l '$(TABLE_LINE)' \
 	$(sort $(wildcard $(REPO)/tests/*.c)) /dev/null))
 ENV_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(ENV_SRCS))
 TEST_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(TEST_SRCS)) $(O)/tests/upstream.o
+# FUZZ=1: libFuzzer's main() runs the target; the runner's is renamed.
+ifeq ($(FUZZ),1)
+TEST_OBJS += $(O)/fuzz/vma_fuzz.o
+FUZZ_LDFLAGS := -fsanitize=fuzzer
+$(O)/shared/kunit/main.o: CFLAGS_K += -Dmain=vh_runner_main
+endif
 
 # What we compile from the tree, unchanged: one object per kernel file.
 KERNEL_FILES := mm/mmap_lock.c mm/vma.c mm/vma_init.c mm/vma_exec.c \
@@ -356,7 +373,7 @@ ALL_OBJS := $(KERNEL_OBJS) $(KX_OBJS) $(ENV_OBJS) $(TEST_OBJS) $(MAPLE_OBJS)
 
 $(PROG): $(LONGEST) $(ALL_OBJS)
 	@echo "  LD      $(notdir $@)"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(ALL_OBJS) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) $(FUZZ_LDFLAGS) -o $@ $(ALL_OBJS) $(LDLIBS)
 
 # Links to the real kernel headers the build uses, to the tree itself and
 # to this directory.

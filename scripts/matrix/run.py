@@ -10,7 +10,7 @@ The rows are data: scripts/matrix/rows.py.
   ./run_tests.sh [--kdir PATH] [--patch FILE]... [--quick] [--jobs N]
                  [--rows N] [--row-timeout S] [--keep] [--cc CC]
                  [-t PATTERN] [--with ROW]... [--arch ARCH]...
-                 [--coverage | --timings]
+                 [--coverage | --timings | --fuzz S]
 
 --kdir PATH   use this tree (never modified) instead of the default one
 --patch FILE  apply FILE (diff, git format-patch output or an mbox of a
@@ -25,6 +25,9 @@ The rows are data: scripts/matrix/rows.py.
               (default 900) is killed and reported as such
 --timings     instead of the matrix: scripts/timings.sh (build and run
               times next to the tree's own tools/testing/vma)
+--fuzz S      instead of the matrix: scripts/fuzz.sh, the fuzz target
+              (make FUZZ=1) for S seconds: executions per second, coverage
+              and any finding
 --keep        keep scratch trees and print where they are
 --cc CC       compiler (default: $CC or cc)
 --coverage    instead of the matrix: gcov builds on the given tree (-O0
@@ -94,6 +97,7 @@ class Options:
         self.rows = self.jobs
         self.row_timeout = 900
         self.timings = False
+        self.fuzz = None
         self.keep = False
         self.cc = os.environ.get('CC') or 'cc'
         # Named by the user: every row's make gets CC=; otherwise each
@@ -132,6 +136,8 @@ class Options:
                 self.row_timeout = int(value('a number', True))
             elif opt == '--timings':
                 self.timings = True
+            elif opt == '--fuzz':
+                self.fuzz = value('seconds', True)
             elif opt == '--keep':
                 self.keep = True
             elif opt == '--cc':
@@ -732,6 +738,9 @@ def report_coverage():
 def main(argv):
     """The matrix; returns the exit status."""
     opt = Options(argv)
+    if opt.fuzz is not None:
+        os.execv(os.path.join(REPO, 'scripts/fuzz.sh'),
+                 ['fuzz.sh', opt.fuzz])
     if opt.timings:
         os.execv(os.path.join(REPO, 'scripts/timings.sh'),
                  ['timings.sh', '--jobs', str(opt.jobs)])
