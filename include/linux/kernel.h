@@ -19,4 +19,9 @@
 #undef synchronize_rcu
 void synchronize_rcu(void);
 
+/* tools/testing/shared's pr_err() is printk(); so is this. */
+#ifndef pr_warn_once
+#define pr_warn_once(fmt, ...)	printk(fmt, ##__VA_ARGS__)
+#endif
+
 #endif /* _VH_LINUX_KERNEL_H */
