@@ -95,6 +95,9 @@ void vh_i_mmap_remove(struct vm_area_struct *vma,
 	vh_i_mmap_remove(vma, mapping, __FILE__, __LINE__)
 #define mapping_rmap_tree_insert_after(vma, prev, mapping) \
 	((void)(prev), vh_i_mmap_insert(vma, mapping, __FILE__, __LINE__))
+#define vma_interval_tree_insert_after(vma, prev, root) \
+	((void)(prev), vh_i_mmap_insert(vma, vh_i_mmap_of(root), __FILE__, \
+					__LINE__))
 #define vma_interval_tree_insert(vma, root) \
 	vh_i_mmap_insert(vma, vh_i_mmap_of(root), __FILE__, __LINE__)
 #define vma_interval_tree_remove(vma, root) \
