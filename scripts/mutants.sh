@@ -95,6 +95,9 @@ copy_no_file_ref|asan|mm/vma.c|file_map.copy_new_vma|c->f->file.vh_count|s/\t\ti
 prepare_no_anon_vma_lock|asan|mm/vma.c|file_map.protect_merge_shared_anon_vma|without the root anon_vma's rwsem held for write|s/\t\tanon_vma_(un)?lock_write\(vp->anon_vma\);\n//g
 take_all_no_mapping_lock|asan|mm/vma.c|file_map.take_all_locks|without the file's i_mmap_rwsem held|s/(\t\tif \(vma->vm_file && vma->vm_file->f_mapping &&\n\t\t\t\t!is_vm_hugetlb_page\(vma\)\)\n)\t\t\tvm_lock_mapping\(mm, vma->vm_file->f_mapping\);/$1\t\t\t;/
 file_expand_no_write_lock|asan|mm/vma.c|file_map.map_merges_adjacent_pgoff|the writer did not wait for the reader|s/(mmap_assert_write_locked\(vmg->mm\);\n)\tvma_start_write\(target\);/$1/
+fork_no_parent_lock|asan|mm/mmap.c|mmap_path.fork_waits_for_reader_of_parent_vma|the writer did not wait for the reader|s/\t\tretval = vma_start_write_killable\(mpnt\);\n\t\tif \(retval < 0\)\n\t\t\tgoto loop_out;\n//
+expand_stack_no_mmap_write_lock|asan|mm/mmap.c|mmap_path.stack_growth_waits_for_reader|lock not held for write by this task|s/(\{\n\tstruct vm_area_struct \*vma, \*prev;\n\n)\tmmap_read_unlock\(mm\);\n\tif \(mmap_write_lock_killable\(mm\)\)\n\t\treturn NULL;\n/$1/
+clone_skips_chain|asan|mm/rmap.c|file_map.protect_split_clones_anon_vma|not one anon_vma_chain to its anon_vma|s/\t\tanon_vma_chain_assign\(dst, avc, pavc->anon_vma\);\n/\t\tkmem_cache_free(anon_vma_chain_cachep, avc);\n/
 LIST
 )
 

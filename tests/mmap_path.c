@@ -16,6 +16,8 @@
 #include "vma_internal.h"
 #include "../shared/kunit/test.h"
 #include "../shared/vma/vma.h"
+#include "../shared/vma/sites.h"
+#include <stdio.h>
 
 enum mp_op {
 	MP_OP_FORK,		/* dup_mmap(child, parent) */
@@ -32,6 +34,7 @@ struct mp_row {
 	int at, pages;		/* brk: where it grows and by how much */
 	bool waits;		/* the operation must wait for the reader */
 	const char *after;	/* the address space afterwards (NULL: empty) */
+	const char *site;	/* the vma_start_write() site it must reach */
 	const char *why;
 };
 
@@ -40,13 +43,13 @@ static const struct mp_row mp_rows[] = {
 	  .before  = "AAAA--bbbb",
 	  .read_at = 1,			/* in A */
 	  .waits = true,
-	  .after   = "AAAA--bbbb",
+	  .after   = "AAAA--bbbb", .site = "dup_mmap(tmp)",
 	  .why = "dup_mmap() write-locks each parent VMA before copying it" },
 	{ .desc = "fork_waits_for_reader_of_last_vma", .op = MP_OP_FORK,
 	  .before  = "AAAA--bbbb",
 	  .read_at = 8,			/* in b */
 	  .waits = true,
-	  .after   = "AAAA--bbbb" },
+	  .after   = "AAAA--bbbb", .site = "dup_mmap(tmp)" },
 	{ .desc = "exit_waits_for_reader", .op = MP_OP_EXIT,
 	  .before  = "AAAA--bbbb",
 	  .read_at = 2,
@@ -172,6 +175,10 @@ static void mp_body(const struct mp_row *row)
 	vh_thread_join(w);
 
 	VH_CHECK_EQ(c.ret, 0);
+	if (row->site && vh_site_exists(row->site) &&
+	    !vh_site_reached(row->site))
+		vh_fail(__FILE__, __LINE__,
+			"did not reach vma_start_write() in %s", row->site);
 	if (row->op == MP_OP_EXIT) {
 		VH_CHECK(mtree_empty(&c.mm->mm_mt));
 		/* The mm is freed next; exit_mmap() leaves its count be. */
@@ -194,3 +201,16 @@ static void mp_body(const struct mp_row *row)
 #define MP_RULE "mm/mmap.c's fork, exit, brk and stack growth write-lock a VMA before they copy, free or change it: a lockless reader holding it makes them wait and sees no change"
 
 VH_TABLE(mmap_path, MP_RULE, mp_rows, mp_body);
+
+static void __attribute__((constructor)) mp_declare(void)
+{
+	char name[128];
+	size_t r;
+
+	for (r = 0; r < ARRAY_SIZE(mp_rows); r++) {
+		if (!mp_rows[r].site)
+			continue;
+		snprintf(name, sizeof(name), "mmap_path.%s", mp_rows[r].desc);
+		vh_site_declare(mp_rows[r].site, name);
+	}
+}
