@@ -29,7 +29,7 @@
 # --coverage    instead of the matrix: gcov builds on the given tree (-O0
 #               for lines, -O1 for branches), then
 #               the vma_start_write() call sites of mm/vma.c with the tests
-#               that reached each, and line and branch coverage of mm/mmap_lock.c,
+#               that reached each, and line and branch coverage of mm/mmap_lock.c, mm/mmap.c,
 #               include/linux/mmap_lock.h and mm/vma.c, with the lines of
 #               the lock code that no test reaches
 # -t PATTERN    run only the tests matching PATTERN (as ./vma -t)
@@ -446,7 +446,7 @@ if ((coverage)) && ! ((interrupted)); then
 	awk '
 	FNR == 1 { lines = FILENAME ~ /\/coverage\.info$/ }
 	/^SF:/ { f = substr($0, 4); sub(/.*\/(mm|include|kinc)\//, "", f)
-		keep = f ~ /^(mmap_lock\.c|linux\/mmap_lock\.h|vma\.c)$/ }
+		keep = f ~ /^(mmap_lock\.c|linux\/mmap_lock\.h|vma\.c|mmap\.c)$/ }
 	keep && lines && /^DA:/ { split(substr($0, 4), a, ","); k = f " " a[1]
 		seen[k] = 1; if (a[2] > 0) hit[k] = 1 }
 	keep && !lines && /^BRDA:/ { split(substr($0, 6), b, ",")
