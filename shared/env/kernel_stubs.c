@@ -229,3 +229,12 @@ int cap_mmap_addr(unsigned long addr __always_unused)
 {
 	return 0;
 }
+
+/*
+ * lib/vsprintf.c, for mm/mmap.c's boot-time parameter parser (never
+ * called here: no command line); libc's parser.
+ */
+unsigned long simple_strtoul(const char *cp, char **endp, unsigned int base)
+{
+	return strtoul(cp, endp, base);
+}
