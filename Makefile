@@ -180,7 +180,7 @@ ARCHFLAGS := $(addprefix -D,$(CONFIG_SYMS)) \
 INCLUDES := -I$(RS)/include -I$(RS) -I$(KS)/tools/testing/shared \
 	-I$(GS) -I$(GS)/kinc \
 	-I$(KS)/tools/include \
-	-I$(KS)/tools/arch/$(VH_ARCH)/include
+	-I$(KS)/tools/arch/$(VH_ARCH)/include -I$(GS)/empty
 
 # As the kernel: -Wno-pointer-sign.
 WARN := -Wall -Werror=implicit-function-declaration -Wno-unused-function -Wno-unused-variable -Wno-pointer-sign
@@ -281,7 +281,7 @@ MAPLE_CFLAGS := $(BASE_CFLAGS) \
 	-I$(KS)/tools/arch/$(VH_ARCH)/include -I$(KS)/lib -w \
 	-fmacro-prefix-map=$(KS)/= -fmacro-prefix-map=$(RS)/=
 MAPLE_OBJS := $(addprefix $(O)/maple/,maple-shim.o linux.o slab.o \
-	find_bit.o bitmap.o hweight.o vsprintf.o xarray-shared.o \
+	find_bit.o bitmap.o hweight.o vsprintf.o xarray-shared.o rbtree.o \
 	radix-tree.o idr.o)
 
 # The harness, room by room (shared/*/), and our tables: every tests/*.c
@@ -302,7 +302,7 @@ $(O)/shared/kunit/main.o: CFLAGS_K += -Dmain=vh_runner_main
 endif
 
 # What we compile from the tree, unchanged: one object per kernel file.
-KERNEL_FILES := mm/mmap_lock.c mm/vma.c mm/vma_init.c mm/vma_exec.c \
+KERNEL_FILES := mm/mmap_lock.c mm/vma.c mm/vma_init.c mm/vma_exec.c mm/mmap.c \
 	lib/refcount.c
 KERNEL_OBJS := $(patsubst %.c,$(O)/kernel/%.o,$(KERNEL_FILES))
 
@@ -328,6 +328,7 @@ EXTRACT_SRCS := $(patsubst $(BUILDIN)/%.names,$(GEN)/extract/%.c,\
 EXTRACT_OBJS := $(patsubst $(GEN)/extract/%.c,$(O)/kernel/extract/%.o,\
 	$(EXTRACT_SRCS))
 KERNEL_OBJS += $(EXTRACT_OBJS)
+.SECONDARY: $(EXTRACT_SRCS)
 
 # The tree's own suite (upstream's tools/testing/vma: shared.[ch] and
 # tests/*.c, minus our tables when we sit there), if it has one.
@@ -377,7 +378,7 @@ $(PROG): $(LONGEST) $(ALL_OBJS)
 
 # Links to the real kernel headers the build uses, to the tree itself and
 # to this directory.
-$(GEN)/.links: $(O)/.config $(BUILDIN)/real-headers
+$(GEN)/.links: $(O)/.config $(BUILDIN)/real-headers $(BUILDIN)/empty-headers
 	@mkdir -p $(GEN)/kinc
 	$(Q)rm -rf $(GEN)/kinc $(GEN)/ksrc $(GEN)/repo && mkdir -p $(GEN)/kinc && \
 	ln -s $(KTREE) $(GEN)/ksrc && ln -s $(REPO) $(GEN)/repo && \
@@ -386,6 +387,12 @@ $(GEN)/.links: $(O)/.config $(BUILDIN)/real-headers
 		mkdir -p $(GEN)/kinc/$$(dirname $$h); \
 		ln -s $(KTREE)/include/$$h $(GEN)/kinc/$$h; \
 	done < $(BUILDIN)/real-headers
+	$(Q)rm -rf $(GEN)/empty && while read -r h; do \
+		case "$$h" in ''|\#*) continue;; esac; \
+		mkdir -p $(GEN)/empty/$$(dirname $$h); \
+		echo '/* Empty: scripts/build/empty-headers. */' \
+			> $(GEN)/empty/$$h; \
+	done < $(BUILDIN)/empty-headers
 	@touch $@
 
 # What mm.h and the other headers that cannot be included whole define
@@ -409,6 +416,26 @@ $(GEN)/vma_env.h: $(O)/.config $(BUILDIN)/kextract.py $(BUILDIN)/env.names \
 		--compare $(UPSTREAM_DIR) --notes $(GEN)/vma_env.notes \
 		--clash $(UPSTREAM_DIR)/shared.c $(GEN)/upstream_clash.h -o $@
 
+# The anon_vma interval tree's unit names the tree's insert and remove
+# vh_real_*: the environment checks their lock and calls them
+# (include/linux/rmap.h).
+XFLAGS_interval_tree := -DVH_RMAP_TREE_UNIT \
+	$(foreach f,anon_rmap_tree_insert anon_rmap_tree_remove \
+		anon_vma_interval_tree_insert anon_vma_interval_tree_remove,\
+		-D$(f)=vh_real_$(f))
+
+# Upstream's own anon_vma stubs, for its copy of mm/vma.c
+# (scripts/build/upstream.stubs); nothing where the tree has no suite.
+$(GEN)/upstream_stubs.c: $(BUILDIN)/upstream.stubs $(BUILDIN)/kextract.py \
+		$(GEN)/vma_env.h $(wildcard $(UPSTREAM_DIR)/include/custom.h)
+	@echo "  GEN     $(notdir $@)"
+	$(Q)if [ -n "$(UPSTREAM_TESTS)" ]; then \
+		cd $(O) && python3 $(BUILDIN)/kextract.py --source \
+		--names $(BUILDIN)/upstream.stubs --kdir $(KS) \
+		--env $(REPO)/vma_internal.h --cc "$(CC) $(CFLAGS_K)" \
+		-o $@; \
+	else echo '/* No upstream suite. */' > $@; fi
+
 # The .c files each list reads (its [file] lines), for make.
 extract_from = $(addprefix $(KTREE)/,$(shell sed -n 's/^\[\(.*\)\]$$/\1/p' $(1)))
 .SECONDEXPANSION:
@@ -418,14 +445,16 @@ $(GEN)/extract/%.c: $(BUILDIN)/%.names $(BUILDIN)/kextract.py \
 	@echo "  GEN     extract/$*.c"
 	$(Q)cd $(O) && python3 $(BUILDIN)/kextract.py --source \
 		--names $(BUILDIN)/$*.names --kdir $(KS) \
-		--env $(REPO)/vma_internal.h --cc "$(CC) $(CFLAGS_K)" \
+		--env $(REPO)/vma_internal.h \
+		--cc "$(CC) $(CFLAGS_K) $(XFLAGS_$*)" \
 		--notes $(GEN)/extract/$*.notes -o $@
 
 $(O)/kernel/extract/%.o: $(GEN)/extract/%.c $(GENERATED)
 	@mkdir -p $(dir $@)
 	@echo "  CC      extract/$*.c"
-	$(Q)cd $(O) && $(CCACHE) $(CC) $(CFLAGS_K) $(KCSAN_CFLAGS) \
-		-include $(RS)/vma_internal.h -MMD -MP -c $(GS)/extract/$*.c \
+	$(Q)cd $(O) && $(CCACHE) $(CC) $(CFLAGS_K) $(XFLAGS_$*) \
+		$(KCSAN_CFLAGS) -include $(RS)/vma_internal.h -MMD -MP \
+		-c $(GS)/extract/$*.c \
 		-o $(REL) && $(DEPFIX)
 
 # One target per probe, so that make -j runs them side by side.
@@ -473,7 +502,8 @@ $(O)/kernel/%.o: $(KTREE)/%.c $(GENERATED)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $*.c"
 	$(Q)cd $(O) && $(CCACHE) $(CC) $(CFLAGS_K) $(KCSAN_CFLAGS) \
-		-include $(RS)/vma_internal.h -MMD -MP -c $(KS)/$*.c \
+		-include $(RS)/vma_internal.h $(KINCLUDE) -MMD -MP \
+		-c $(KS)/$*.c \
 		-o $(REL) && $(DEPFIX)
 
 # The units taken by name (KX_UNITS): the extraction, made again when the
@@ -514,6 +544,10 @@ $(O)/shared/env/config.o: CFLAGS_K += -DVH_CONFIG='"$(CONFIG)"' \
 	-DVH_CONFIG_SYMS='"$(CONFIG_SYMS)"' \
 	-DVH_CONFIG_DESC='"$(subst ",,$(subst ',,$(call cfgval,VH_DESC)))"'
 
+# mm/mmap.c reaches mm/vma.h through mm/internal.h, which vma_internal.h
+# shadows (the kernel's own internal.h cannot be included in userspace).
+$(O)/kernel/mm/mmap.o: KINCLUDE := -include $(KS)/mm/vma.h
+
 $(O)/shared/kunit/main.o $(O)/shared/vma/sites.o: \
 	CFLAGS_K += -DVH_KTREE='"$(KTREE)"' \
 	-DVH_KVERSION='"$(KVERSION)"'
@@ -527,7 +561,8 @@ $(O)/shared/kunit/main.o $(O)/shared/vma/sites.o: \
 # one thread at a time in milliseconds either way.  The harness's own
 # tests use kernel/mm/vma.o, built as the other kernel units.
 # Under KCSAN=1 it is harness code: its tests run one thread at a time.
-$(O)/tests/upstream.o: $(REPO)/tests/upstream.c $(GENERATED)
+$(O)/tests/upstream.o: $(REPO)/tests/upstream.c $(GENERATED) \
+		$(GEN)/upstream_stubs.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      tests/upstream.c"
 	$(Q)cd $(O) && $(CCACHE) $(CC) $(CFLAGS_K) -O0 \
@@ -575,6 +610,14 @@ $(O)/maple/%.o: $(KTREE)/tools/lib/%.c $(MAPLE_GEN)
 	@echo "  CC      maple/$*.c"
 	$(Q)cd $(O) && $(CCACHE) $(CC) $(MAPLE_CFLAGS) -MMD -MP \
 		-c $(KS)/tools/lib/$*.c -o $(REL) && $(DEPFIX)
+
+# The kernel's own red-black trees (the anon_vma interval tree's), as the
+# tree's rbtree.h, which tools/testing/shared includes, expects them.
+$(O)/maple/rbtree.o: $(KTREE)/lib/rbtree.c $(MAPLE_GEN)
+	@mkdir -p $(dir $@)
+	@echo "  CC      lib/rbtree.c"
+	$(Q)cd $(O) && $(CCACHE) $(CC) $(MAPLE_CFLAGS) -MMD -MP \
+		-c $(KS)/lib/rbtree.c -o $(REL) && $(DEPFIX)
 
 # tools/testing/shared builds these from sed-edited copies of lib/.
 $(O)/maple/radix-tree.c $(O)/maple/idr.c: $(O)/maple/%.c: $(O)/.config

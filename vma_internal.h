@@ -11,6 +11,14 @@
 #ifndef __MM_VMA_INTERNAL_H
 #define __MM_VMA_INTERNAL_H
 
+/*
+ * mm/internal.h, which mm/mmap.c includes by a quoted path, is shadowed
+ * the same way: what the code under test uses of it is extracted into
+ * build/gen/vma_env.h (scripts/build/env.names), and mm/vma.h, which it
+ * includes, is included whole by the Makefile for the files that need it.
+ */
+#define __MM_INTERNAL_H
+
 #include <stdlib.h>
 #include <linux/gfp.h>
 #include <linux/types.h>

@@ -56,6 +56,16 @@ static struct anon_vma *upstream_anon_vma(struct anon_vma *anon_vma)
 #define anon_vma_lock_read(a)	anon_vma_lock_read(upstream_anon_vma(a))
 #define anon_vma_unlock_read(a)	anon_vma_unlock_read(upstream_anon_vma(a))
 
+/*
+ * Its tests observe what its own anon_vma stubs do to its dummy anon_vmas:
+ * its copy of mm/vma.c calls those (from its include/custom.h,
+ * scripts/build/upstream.stubs), not mm/rmap.c's.
+ */
+#define unlink_anon_vmas	upstream_unlink_anon_vmas
+#define anon_vma_clone		upstream_anon_vma_clone
+#define __anon_vma_prepare	upstream___anon_vma_prepare
+#include "upstream_stubs.c"
+
 #include <ksrc/mm/vma_init.c>
 #include <ksrc/mm/vma_exec.c>
 #include <ksrc/mm/vma.c>

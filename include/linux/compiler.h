@@ -18,6 +18,10 @@
 #ifndef __init
 #define __init
 #endif
+#define __latent_entropy
+/* No initcalls: what a kernel file runs at boot, the environment calls. */
+#define subsys_initcall(fn) \
+	static __attribute__((__unused__)) int (*__vh_initcall_##fn)(void) = fn
 #ifndef __read_mostly
 #define __read_mostly
 #endif

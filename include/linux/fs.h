@@ -22,7 +22,28 @@
 
 struct vm_area_struct;
 struct vm_area_desc;
-struct inode;
+
+/* An inode: a regular file's mode, no flags (not append-only, no swap). */
+struct super_block {
+	dev_t s_dev;
+};
+
+struct inode {
+	unsigned short i_mode;
+	unsigned int i_flags;
+	struct super_block *i_sb;
+	unsigned long i_ino;
+	struct task_struct *vh_task;	/* the task a proc inode is of */
+};
+
+/*
+ * No mounts: no path is on a noexec mount (path_noexec() is false); a
+ * path is its name (d_path() in shared/env/procfs.h).
+ */
+struct path {
+	void *mnt;
+	const char *vh_name;
+};
 
 #define VH_I_MMAP_MAX	16	/* VMAs a mapping's i_mmap tree holds */
 
@@ -39,6 +60,12 @@ struct address_space {
 };
 
 struct file_operations {
+	unsigned int fop_flags;
+	unsigned long (*get_unmapped_area)(struct file *file,
+					   unsigned long addr,
+					   unsigned long len,
+					   unsigned long pgoff,
+					   unsigned long flags);
 	int (*mmap)(struct file *file, struct vm_area_struct *vma);
 	int (*mmap_prepare)(struct vm_area_desc *desc);
 };
@@ -46,6 +73,9 @@ struct file_operations {
 struct file {
 	struct address_space *f_mapping;
 	const struct file_operations *f_op;
+	struct inode *f_inode;
+	unsigned int f_mode;		/* FMODE_READ, FMODE_WRITE */
+	struct path f_path;
 	void *private_data;
 	atomic_t vh_count;		/* references: get_file(), fput() */
 };
@@ -58,6 +88,9 @@ static inline struct file *get_file(struct file *f)
 
 /* include/linux/file.h: drops a reference (warns when there is none). */
 void fput(struct file *f);
+/* No file descriptors: fget() finds none (remap_file_pages()). */
+#define fget(fd)			((void)(fd), (struct file *)NULL)
+#define path_noexec(path)		((void)(path), false)
 
 /* The i_mmap tree (7.3 names, then older ones): shared/env/kernel_stubs.c. */
 void vh_i_mmap_insert(struct vm_area_struct *vma,
@@ -71,6 +104,11 @@ void vh_i_mmap_remove(struct vm_area_struct *vma,
 	vh_i_mmap_insert(vma, mapping, __FILE__, __LINE__)
 #define mapping_rmap_tree_remove(vma, mapping) \
 	vh_i_mmap_remove(vma, mapping, __FILE__, __LINE__)
+#define mapping_rmap_tree_insert_after(vma, prev, mapping) \
+	((void)(prev), vh_i_mmap_insert(vma, mapping, __FILE__, __LINE__))
+#define vma_interval_tree_insert_after(vma, prev, root) \
+	((void)(prev), vh_i_mmap_insert(vma, vh_i_mmap_of(root), __FILE__, \
+					__LINE__))
 #define vma_interval_tree_insert(vma, root) \
 	vh_i_mmap_insert(vma, vh_i_mmap_of(root), __FILE__, __LINE__)
 #define vma_interval_tree_remove(vma, root) \

@@ -29,5 +29,9 @@ void synchronize_rcu(void);
 /* The stack, as the kernel prints it (shared/env/report.c). */
 void vh_dump_stack(void);
 #define dump_stack()	vh_dump_stack()
+/* tools/testing/shared's pr_err() is printk(); so is this. */
+#ifndef pr_warn_once
+#define pr_warn_once(fmt, ...)	printk(fmt, ##__VA_ARGS__)
+#endif
 
 #endif /* _VH_LINUX_KERNEL_H */

@@ -41,10 +41,10 @@
 #define STACK_TOP_MAX		TASK_SIZE_MAX
 
 /* Page tables and TLB (mm/memory.c, mm/mremap.c): there are none. */
-typedef struct { unsigned long pte; } pte_t;
-typedef struct { unsigned long pmd; } pmd_t;
-typedef struct { unsigned long pud; } pud_t;
-typedef struct page *pgtable_t;
+#define PMD_SIZE			(1UL << 21)
+#define flush_tlb_mm(mm)		do { (void)(mm); } while (0)
+/* No struct pages: special mappings have no pages to fault in. */
+#define get_page(page)			do { (void)(page); } while (0)
 struct mmu_gather {
 	struct mm_struct *mm;
 };
@@ -67,11 +67,7 @@ void vh_free_pgtables(struct mmu_gather *tlb, void *desc, ...);
 #define arch_unmap(mm, start, end) \
 	do { (void)(mm); (void)(start); (void)(end); } while (0)
 
-/* Limits and permissions (mm/mmap.c, security/): all granted. */
-#define may_expand_vm(mm, flags, npages) \
-	((void)(mm), (void)(flags), (void)(npages), true)
-#define mlock_future_ok(mm, flags, bytes) \
-	((void)(mm), (void)(flags), (void)(bytes), true)
+/* Permissions (security/): all granted. */
 #define security_vm_enough_memory_mm(mm, pages) ((void)(mm), (void)(pages), 0)
 #define capable(cap)				((void)(cap), true)
 

@@ -43,6 +43,9 @@ typedef struct pgprot { pgprotval_t pgprot; } pgprot_t;
 #define pgprot_val(x)		((x).pgprot)
 #define __pgprot(x)		((pgprot_t) { (x) })
 typedef struct { unsigned long pgd; } pgd_t;
+typedef struct { unsigned long pud; } pud_t;
+typedef struct { unsigned long pmd; } pmd_t;
+typedef struct { unsigned long pte; } pte_t;
 typedef struct page *pgtable_t;
 typedef struct { unsigned long ctx_id; } mm_context_t;
 
@@ -79,6 +82,10 @@ static inline void percpu_counter_add_batch(struct percpu_counter *fbc,
 {
 	__atomic_fetch_add(&fbc->count, amount, __ATOMIC_RELAXED);
 }
+
+#define percpu_counter_init(fbc, value, gfp) \
+	((void)(gfp), __atomic_store_n(&(fbc)->count, (value), \
+				       __ATOMIC_RELAXED), 0)
 
 static inline s64 percpu_counter_read_positive(struct percpu_counter *fbc)
 {

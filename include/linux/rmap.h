@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shadows include/linux/rmap.h: a model of anon_vma, for the code under test
- * to link VMAs to and lock.  The fields are the kernel's that mm/vma.c and
- * the real mm/internal.h helpers use (anon_vma_lock_write() takes
- * anon_vma->root->rwsem, an rwsem of the harness).  The anon_vmas that
- * __anon_vma_prepare() makes are modelled as mm/rmap.c keeps them: each VMA
- * links to them by anon_vma_chains, which anon_vma_clone() copies and
- * unlink_anon_vmas() frees, and the interval tree of an anon_vma is
- * modelled by the number of chains in it, changed under the root's rwsem
- * held for write (checked).  The operations are in
- * shared/env/kernel_stubs.c.
+ * Shadows include/linux/rmap.h, which cannot be included in userspace
+ * (folios, page walks).  The anon_vma code itself is the tree's:
+ * anon_vma_clone(), anon_vma_fork(), unlink_anon_vmas(),
+ * __anon_vma_prepare() and their helpers are taken from mm/rmap.c
+ * (scripts/build/rmap.names), get_anon_vma()/put_anon_vma() from rmap.h
+ * (scripts/build/env.names), the anon_vma interval tree from
+ * mm/interval_tree.c (scripts/build/interval_tree.names), with real slab
+ * caches (anon_vma is SLAB_TYPESAFE_BY_RCU, as there).
+ *
+ * What stays hand-written is the two structures, with the kernel's fields
+ * and two more that the tree's tools/testing/vma tests observe on their
+ * own anon_vmas (their stubs set them), and the check that the interval
+ * tree changes only under the root anon_vma's rwsem held for write
+ * (shared/env/kernel_stubs.c), around the tree's insert and remove.
  */
 #ifndef _LINUX_RMAP_H
 #define _LINUX_RMAP_H
@@ -28,26 +32,29 @@ struct anon_vma {
 	struct anon_vma *parent;
 	struct rb_root_cached rb_root;
 
-	/*
-	 * What anon_vma_clone() and unlink_anon_vmas() did to it: the
-	 * observations the tree's tools/testing/vma tests make.
-	 */
+	/* Set by the stubs of the tree's tools/testing/vma tests only. */
 	bool was_cloned;
 	bool was_unlinked;
-
-	/* Made by the environment's __anon_vma_prepare(), and modelled. */
-	bool vh_env;
-	/* The model of its interval tree: the anon_vma_chains in it. */
-	unsigned long vh_nr_avcs;
 };
 
 struct anon_vma_chain {
 	struct vm_area_struct *vma;
 	struct anon_vma *anon_vma;
 	struct list_head same_vma;
+	struct rb_node rb;
+	unsigned long rb_subtree_last;
 };
 
-/* The reverse-map trees (7.3 names, then older ones): kernel_stubs.c. */
+void anon_vma_init(void);
+void __put_anon_vma(struct anon_vma *anon_vma);
+
+/*
+ * The interval tree's insert and remove (7.3 names, then older ones), with
+ * the check of their lock first (shared/env/kernel_stubs.c); the unit
+ * that compiles the tree's own (VH_RMAP_TREE_UNIT) names them
+ * vh_real_*.
+ */
+#ifndef VH_RMAP_TREE_UNIT
 void vh_anon_rmap_insert(struct anon_vma_chain *avc,
 			 struct anon_vma *anon_vma, const char *file, int line);
 void vh_anon_rmap_remove(struct anon_vma_chain *avc,
@@ -61,5 +68,6 @@ void vh_anon_rmap_remove(struct anon_vma_chain *avc,
 	vh_anon_rmap_insert(avc, vh_anon_vma_of(root), __FILE__, __LINE__)
 #define anon_vma_interval_tree_remove(avc, root) \
 	vh_anon_rmap_remove(avc, vh_anon_vma_of(root), __FILE__, __LINE__)
+#endif
 
 #endif /* _LINUX_RMAP_H */

@@ -19,7 +19,18 @@
 
 /* Our caches, distinct from tools/testing/shared's (which the maple tree uses). */
 #define kmem_cache		vh_kmem_cache
-#define kmem_cache_create	vh_kmem_cache_create
+/*
+ * Both forms of the kernel's kmem_cache_create(): (name, size, args, flags)
+ * and the older (name, size, align, flags, ctor) that mm/rmap.c uses.
+ */
+#define kmem_cache_create(...) \
+	__VH_KCC(__VA_ARGS__, vh_kmem_cache_create_ctor, \
+		 vh_kmem_cache_create)(__VA_ARGS__)
+#define __VH_KCC(a, b, c, d, e, f, ...)	f
+#define KMEM_CACHE(s, flags) \
+	vh_kmem_cache_create(#s, sizeof(struct s), \
+			     &(struct kmem_cache_args){ \
+				.align = __alignof__(struct s) }, (flags))
 #define kmem_cache_destroy	vh_kmem_cache_destroy
 #define kmem_cache_alloc	vh_kmem_cache_alloc
 #define kmem_cache_free		vh_kmem_cache_free
@@ -41,12 +52,21 @@ struct kmem_cache_args {
 	void (*ctor)(void *);
 };
 
-struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
+struct kmem_cache *vh_kmem_cache_create(const char *name, unsigned int size,
 				     struct kmem_cache_args *args,
 				     unsigned int flags);
 void kmem_cache_destroy(struct kmem_cache *s);
 void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp);
 void kmem_cache_free(struct kmem_cache *s, void *obj);
+static inline struct kmem_cache *
+vh_kmem_cache_create_ctor(const char *name, unsigned int size,
+			  unsigned int align, unsigned int flags,
+			  void (*ctor)(void *))
+{
+	struct kmem_cache_args args = { .align = align, .ctor = ctor };
+
+	return vh_kmem_cache_create(name, size, &args, flags);
+}
 #define kmem_cache_zalloc(s, gfp)	kmem_cache_alloc(s, (gfp) | __GFP_ZERO)
 
 /* tools/lib/slab.c */

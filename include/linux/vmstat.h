@@ -17,6 +17,10 @@ enum vm_event_item {
 };
 
 void count_vm_event(enum vm_event_item item);
+
+/* No zones, no free pages to count (mm/mmap.c's reserve notifier). */
+enum zone_stat_item { NR_FREE_PAGES };
+#define global_zone_page_state(item)	((void)(item), 0UL)
 #define count_vm_vma_lock_event(x)	count_vm_event(x)
 
 #endif /* _LINUX_VMSTAT_H */

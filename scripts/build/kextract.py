@@ -60,6 +60,10 @@ KEYWORDS = {
 }
 COND = re.compile(r"\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b")
 MARK = "__vh_live_"
+# What is taken is kernel code, compiled as the kernel compiles it: the
+# headers' #ifdef __KERNEL__ parts (uapi headers, notifier.h) included.
+KERNEL_ON = "#ifndef __KERNEL__\n#define __KERNEL__ 1\n#define __VH_KERNEL_ON 1\n#endif"
+KERNEL_OFF = "#ifdef __VH_KERNEL_ON\n#undef __KERNEL__\n#undef __VH_KERNEL_ON\n#endif"
 
 
 def die(msg):
@@ -144,6 +148,11 @@ def split_items(text):
                     done = True
         item = "\n".join(buf)
         if not done and body and depth == 0 and is_function(item):
+            done = True
+        # A generator call without ";" (INTERVAL_TREE_DEFINE(...)) ends
+        # with its closing parenthesis.
+        if not done and depth == 0 and paren == 0 and \
+                re.match(r"\s*[A-Z][A-Z0-9_]*\s*\(.*\)\s*$", item, re.S):
             done = True
         if done:
             yield "decl", item, start + 1
@@ -298,6 +307,7 @@ class Header:
         self.defs = {}          # name -> [item index]
         self.lines = read(path).split("\n")
         self.macros = {}        # function-like macro -> (params, body)
+        self.prefixes = set()   # what generator macro calls name
         raw = list(split_items(read(path)))
         guard = self._guard(raw)
         for n, (kind, text, line) in enumerate(raw):
@@ -319,6 +329,10 @@ class Header:
                     [a.strip() for a in m.group(2).split(",")],
                     m.group(3).replace("\\\n", " "))
             names = {self._expand(n) for n in names}
+            prefix = self._generator_prefix(kind, text)
+            if prefix:
+                names = {prefix}
+                self.prefixes.add(prefix)
             idx = len(self.items)
             self.items.append([kind, text, line, names, cond])
             for name in names:
@@ -336,6 +350,29 @@ class Header:
         body = re.sub(r"\s*##\s*", "", body)
         ident = IDENT.search(body)
         return ident.group(0) if ident else name
+
+    @staticmethod
+    def _generator_prefix(kind, text):
+        """The prefix a top-level generator call defines its names with.
+
+        INTERVAL_TREE_DEFINE(..., static, __anon_rmap_tree) defines
+        __anon_rmap_tree_insert() and its siblings: its last argument, an
+        identifier, names the item, and a use of PREFIX_anything takes it.
+        """
+        if kind != "decl" or "{" in text:
+            return None
+        m = re.match(r"\s*[A-Z][A-Z0-9_]*\s*\((.*)\)\s*;?\s*$", text, re.S)
+        if not m:
+            return None
+        last = m.group(1).split(",")[-1].strip()
+        return last if re.match(r"[A-Za-z_]\w*$", last) else None
+
+    def provider(self, name):
+        """The generator prefix a name was made with, if any."""
+        for p in self.prefixes:
+            if name.startswith(p + "_"):
+                return p
+        return None
 
     @staticmethod
     def _guard(raw):
@@ -429,6 +466,7 @@ def run_cpp(cc, env, headers, tmpdir, includes=()):
         f.write("#include \"%s\"\n" % env)
         f.write("".join("#include %s\n" % i for i in includes))
         f.write("__vh_env_end\n")
+        f.write(KERNEL_ON + "\n")
         for h in headers:
             f.write(h.marker_text())
     cmd = cc + ["-E", "-dD", "-DVH_ENV_PROBE", "-w", probe]
@@ -516,6 +554,8 @@ def closure(headers, wanted, provided, live, notes, source=False):
                 # no definition; a forward declaration is written instead):
                 # list a struct whose fields are used.
                 for dep in idents:
+                    if dep not in h.defs:
+                        dep = h.provider(dep) or dep
                     if dep in h.defs and dep not in provided:
                         work.append(dep)
     return keep, tags
@@ -696,8 +736,12 @@ def main():
                 notes.append("%s: no %s (not in this version)" %
                              (h.rel, name))
                 names.remove(name)
-        check_source_names(headers, wanted, env_defs, args.names)
-        keep, tags = closure(headers, wanted, env_defs, live, notes, True)
+        # A name the command line renames (-DNAME=other) is the tree's
+        # function compiled under another name, not a stand-in.
+        renamed = set(re.findall(r"-D(\w+)=", args.cc))
+        check_source_names(headers, wanted, env_defs - renamed, args.names)
+        keep, tags = closure(headers, wanted, env_defs - renamed, live,
+                             notes, True)
     else:
         keep, tags = closure(headers, wanted, provided, live, notes)
 
@@ -717,8 +761,9 @@ def main():
     if args.guard:
         out += ["#ifndef " + args.guard, "#define " + args.guard]
     out += [""] + ["#include %s" % i for i in includes]
-    out += [""] + ["%s;" % t for t in fwd] + [""]
+    out += [""] + ["%s;" % t for t in fwd] + ["", KERNEL_ON]
     out += emit(headers, keep)
+    out += [KERNEL_OFF]
     if args.guard:
         out += ["", "#endif /* " + args.guard + " */"]
     out += [""]

@@ -65,7 +65,6 @@ unsigned long vh_vm_event(enum vm_event_item item);
 void vh_vm_events_reset(void);
 
 /* The anon_vmas __anon_vma_prepare() made (shared/env/kernel_stubs.c). */
-void vh_anon_vmas_free(void);
 
 /* Slab caches (shared/env/slab.c). */
 struct kmem_cache *vh_kmem_cache_find(const char *name);

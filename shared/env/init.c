@@ -51,12 +51,14 @@ void vh_env_init(void)
 	vh_rcu_init();
 	maple_tree_init();
 	vma_state_init();
+	/* The boot-time set-up of the kernel files compiled (start_kernel()). */
+	anon_vma_init();
+	mmap_init();
 }
 
 void vh_env_exit(void)
 {
 	vh_rcu_exit();
-	vh_anon_vmas_free();
 	vh_slab_teardown();
 	vh_task_free(vh_task_exit());
 }

@@ -24,7 +24,6 @@
  * mm/init-mm.c), at their boot-time values.
  */
 int sysctl_max_map_count = DEFAULT_MAX_MAP_COUNT;
-unsigned long stack_guard_gap = 256UL << PAGE_SHIFT;
 const struct vm_operations_struct vma_dummy_vm_ops;
 /* security/min_addr.c, with Debian's CONFIG_DEFAULT_MMAP_MIN_ADDR. */
 unsigned long mmap_min_addr = 65536;
@@ -32,6 +31,11 @@ unsigned long dac_mmap_min_addr = 65536;
 
 /* A harness task has no resource limits (RLIM_INFINITY). */
 unsigned long rlimit(unsigned int limit __always_unused)
+{
+	return ~0UL;
+}
+
+unsigned long rlimit_max(unsigned int limit __always_unused)
 {
 	return ~0UL;
 }
@@ -99,5 +103,10 @@ void tlb_gather_mmu(struct mmu_gather *tlb __always_unused,
 }
 
 void tlb_finish_mmu(struct mmu_gather *tlb __always_unused)
+{
+}
+
+void tlb_gather_mmu_fullmm(struct mmu_gather *tlb __always_unused,
+			   struct mm_struct *mm __always_unused)
 {
 }

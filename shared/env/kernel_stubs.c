@@ -1,20 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Kernel functions that the code under test uses and that the kernel
- * defines in files the harness does not compile (mm/mmap.c, mm/util.c,
- * mm/rmap.c, arch/x86/mm; their variables are in mm.c).
+ * defines in files the harness neither compiles nor takes functions from
+ * (arch/x86/mm, fs/, mm/memory.c, mm/gup.c, kernel/fork.c, security/;
+ * their variables are in mm.c), and the checks the environment makes
+ * around the reverse maps.
  * Each is declared by the tree's own prototype (extracted from its header
  * into build/gen/vma_env.h), so a signature that changes in the tree stops
  * the build here.  Written for the harness: short, and only as faithful as
  * the VMA lock code needs.
  */
 #include <stdlib.h>
+#include <string.h>
 #include <linux/mm.h>
 #include <ksrc/mm/vma.h>
 #include "env.h"
 #include "report.h"
 
-/* The overcommit counter of include/linux/mman.h's vm_acct_memory(). */
+/* mm/util.c: the overcommit counter of mman.h's vm_acct_memory(). */
 struct percpu_counter vm_committed_as;
 #ifdef CONFIG_SMP
 /* mm/util.c's mm_compute_batch() result for a small machine. */
@@ -25,16 +28,6 @@ s32 vm_committed_as_batch = 32;
 pgprot_t vm_get_page_prot(vm_flags_t vm_flags)
 {
 	return __pgprot(vm_flags & (VM_READ | VM_WRITE | VM_EXEC | VM_SHARED));
-}
-
-/* mm/util.c: the VMA takes a reference to @file and drops its old one. */
-void vma_set_file(struct vm_area_struct *vma, struct file *file)
-{
-	struct file *old = vma->vm_file;
-
-	vma->vm_file = get_file(file);
-	if (old)
-		fput(old);
 }
 
 /* fs/file_table.c: the test that made the file holds the last reference. */
@@ -136,187 +129,116 @@ void vh_free_pgtables(struct mmu_gather *tlb __always_unused, void *desc, ...)
 }
 
 /*
- * mm/rmap.c, as a model.  The anon_vmas that __anon_vma_prepare() makes
- * (vh_env) are kept as mm/rmap.c keeps them: a VMA links to each by an
- * anon_vma_chain, its interval tree is the number of chains in it, and
- * their counts (num_children, num_active_vmas) move as there; they are
- * kept until the environment shuts down.  Upstream's tests make anon_vmas
- * of their own: for those, anon_vma_clone() and unlink_anon_vmas() only
- * record that they ran (was_cloned, was_unlinked), as upstream's stubs do.
+ * The anon_vma interval tree is the tree's (mm/interval_tree.c, compiled
+ * as build/kernel/extract/interval_tree.o, whose functions are renamed
+ * vh_real_*: 7.3's anon_rmap_tree_*() or the older
+ * anon_vma_interval_tree_*()); every change first checks the tree's lock
+ * rule: the root anon_vma's rwsem held for write.  Upstream's tests make
+ * dummy anon_vmas of their own, whose chains have no VMA, and their stubs
+ * never link them into a tree: only mm/rmap.c's (from the anon_vma slab
+ * cache) are.
  */
-static struct anon_vma **vh_anon_vmas;
-static size_t vh_nr_anon_vmas;
+void vh_real_anon_rmap_tree_insert(struct anon_vma_chain *avc,
+				   struct anon_vma *anon_vma) __weak;
+void vh_real_anon_rmap_tree_remove(struct anon_vma_chain *avc,
+				   struct anon_vma *anon_vma) __weak;
+void vh_real_anon_vma_interval_tree_insert(struct anon_vma_chain *avc,
+					   struct rb_root_cached *root) __weak;
+void vh_real_anon_vma_interval_tree_remove(struct anon_vma_chain *avc,
+					   struct rb_root_cached *root) __weak;
 
-static bool vh_anon_vma_modelled(struct anon_vma *anon_vma)
+static bool vh_anon_vma_real(struct anon_vma *anon_vma)
 {
-	return anon_vma && anon_vma->vh_env;
+	const char *cache;
+	const void *base;
+
+	return vh_kmem_cache_object(anon_vma, &cache, &base) &&
+	       !strcmp(cache, "anon_vma");
 }
 
-void vh_anon_rmap_insert(struct anon_vma_chain *avc __always_unused,
-			 struct anon_vma *anon_vma, const char *file, int line)
+static void vh_anon_rmap_locked(struct anon_vma *anon_vma, const char *what,
+				const char *file, int line)
 {
-	if (!vh_anon_vma_modelled(anon_vma))
-		return;
 	if (READ_ONCE(anon_vma->root->rwsem.owner) != current)
 		vh_report("WARN", file, line,
-			  "anon_vma interval tree changed (insert) without the root anon_vma's rwsem held for write");
-	anon_vma->vh_nr_avcs++;
+			  "anon_vma interval tree changed (%s) without the root anon_vma's rwsem held for write",
+			  what);
 }
 
-void vh_anon_rmap_remove(struct anon_vma_chain *avc __always_unused,
+void vh_anon_rmap_insert(struct anon_vma_chain *avc,
 			 struct anon_vma *anon_vma, const char *file, int line)
 {
-	if (!vh_anon_vma_modelled(anon_vma))
+	if (!vh_anon_vma_real(anon_vma))
 		return;
-	if (READ_ONCE(anon_vma->root->rwsem.owner) != current)
-		vh_report("WARN", file, line,
-			  "anon_vma interval tree changed (remove) without the root anon_vma's rwsem held for write");
-	if (!anon_vma->vh_nr_avcs) {
-		vh_report("WARN", file, line,
-			  "anon_vma_chain removed from an empty anon_vma interval tree");
-		return;
-	}
-	anon_vma->vh_nr_avcs--;
+	vh_anon_rmap_locked(anon_vma, "insert", file, line);
+	if (vh_real_anon_rmap_tree_insert)
+		vh_real_anon_rmap_tree_insert(avc, anon_vma);
+	else
+		vh_real_anon_vma_interval_tree_insert(avc, &anon_vma->rb_root);
 }
 
-static struct anon_vma *vh_anon_vma_alloc(void)
+void vh_anon_rmap_remove(struct anon_vma_chain *avc,
+			 struct anon_vma *anon_vma, const char *file, int line)
 {
-	struct anon_vma *anon_vma, **all;
-
-	all = realloc(vh_anon_vmas, (vh_nr_anon_vmas + 1) * sizeof(*all));
-	if (!all)
-		return NULL;
-	vh_anon_vmas = all;
-	anon_vma = calloc(1, sizeof(*anon_vma));
-	if (!anon_vma)
-		return NULL;
-	vh_anon_vmas[vh_nr_anon_vmas++] = anon_vma;
-	anon_vma->root = anon_vma;
-	anon_vma->parent = anon_vma;
-	anon_vma->vh_env = true;
-	init_rwsem(&anon_vma->rwsem);
-	atomic_set(&anon_vma->refcount, 1);
-	return anon_vma;
-}
-
-static struct anon_vma_chain *vh_avc_link(struct vm_area_struct *vma,
-					  struct anon_vma *anon_vma)
-{
-	struct anon_vma_chain *avc = calloc(1, sizeof(*avc));
-
-	if (!avc)
-		return NULL;
-	avc->vma = vma;
-	avc->anon_vma = anon_vma;
-	list_add(&avc->same_vma, &vma->anon_vma_chain);
-	return avc;
-}
-
-int anon_vma_clone(struct vm_area_struct *dst, struct vm_area_struct *src,
-		   enum vma_operation operation)
-{
-	struct anon_vma *active = src->anon_vma;
-	struct anon_vma_chain *pavc, *avc, *next;
-
-	mmap_assert_write_locked(src->vm_mm);
-	if (!active)
-		return 0;
-	active->was_cloned = true;
-	if (!vh_anon_vma_modelled(active))
-		return 0;
-	/* What mm/rmap.c's check_anon_vma_clone() insists on. */
-	WARN_ON_ONCE(!list_empty(&dst->anon_vma_chain));
-	WARN_ON_ONCE(operation != VMA_OP_FORK && dst->anon_vma != active);
-	list_for_each_entry(pavc, &src->anon_vma_chain, same_vma) {
-		if (!vh_avc_link(dst, pavc->anon_vma))
-			goto enomem;
-	}
-	anon_vma_lock_write(active);
-	list_for_each_entry(avc, &dst->anon_vma_chain, same_vma)
-		anon_rmap_tree_insert(avc, avc->anon_vma);
-	if (operation != VMA_OP_FORK)
-		dst->anon_vma->num_active_vmas++;
-	anon_vma_unlock_write(active);
-	return 0;
-enomem:
-	list_for_each_entry_safe(avc, next, &dst->anon_vma_chain, same_vma) {
-		list_del(&avc->same_vma);
-		free(avc);
-	}
-	dst->anon_vma = NULL;
-	return -ENOMEM;
-}
-
-void unlink_anon_vmas(struct vm_area_struct *vma)
-{
-	struct anon_vma *active = vma->anon_vma;
-	struct anon_vma_chain *avc, *next;
-
-	mmap_assert_locked(vma->vm_mm);
-	if (!active) {
-		WARN_ON_ONCE(!list_empty(&vma->anon_vma_chain));
+	if (!vh_anon_vma_real(anon_vma))
 		return;
-	}
-	active->was_unlinked = true;
-	if (!vh_anon_vma_modelled(active))
-		return;
-	anon_vma_lock_write(active);
-	list_for_each_entry_safe(avc, next, &vma->anon_vma_chain, same_vma) {
-		anon_rmap_tree_remove(avc, avc->anon_vma);
-		if (!avc->anon_vma->vh_nr_avcs)
-			avc->anon_vma->parent->num_children--;
-		list_del(&avc->same_vma);
-		free(avc);
-	}
-	active->num_active_vmas--;
-	vma->anon_vma = NULL;
-	anon_vma_unlock_write(active);
+	vh_anon_rmap_locked(anon_vma, "remove", file, line);
+	if (vh_real_anon_rmap_tree_remove)
+		vh_real_anon_rmap_tree_remove(avc, anon_vma);
+	else
+		vh_real_anon_vma_interval_tree_remove(avc, &anon_vma->rb_root);
 }
 
 /*
- * As mm/rmap.c's: the anon_vma of a compatible neighbour is reused
- * (find_mergeable_anon_vma()), else a new one is made.
+ * What mm/mmap.c calls that needs what the environment does not have:
+ * page tables (mm/memory.c, mm/gup.c: none to copy or populate), the
+ * executable file of kernel/fork.c (none), shmem (none: a shared
+ * anonymous mapping is placed as a private one), the capability check of
+ * security/commoncap.c (all granted).
  */
-int __anon_vma_prepare(struct vm_area_struct *vma)
+int copy_page_range(struct vm_area_struct *dst_vma __always_unused,
+		    struct vm_area_struct *src_vma __always_unused)
 {
-	struct anon_vma *anon_vma;
-	struct anon_vma_chain *avc;
-
-	mmap_assert_locked(vma->vm_mm);
-	might_sleep();
-	avc = calloc(1, sizeof(*avc));
-	if (!avc)
-		return -ENOMEM;
-	anon_vma = find_mergeable_anon_vma(vma);
-	if (!anon_vma) {
-		anon_vma = vh_anon_vma_alloc();
-		if (!anon_vma) {
-			free(avc);
-			return -ENOMEM;
-		}
-		anon_vma->num_children++;	/* its own parent */
-	}
-	anon_vma_lock_write(anon_vma);
-	if (!vma->anon_vma) {
-		/* Paired with the READ_ONCE() of reusable_anon_vma(). */
-		smp_store_release(&vma->anon_vma, anon_vma);
-		avc->vma = vma;
-		avc->anon_vma = anon_vma;
-		list_add(&avc->same_vma, &vma->anon_vma_chain);
-		anon_rmap_tree_insert(avc, anon_vma);
-		anon_vma->num_active_vmas++;
-		avc = NULL;
-	}
-	anon_vma_unlock_write(anon_vma);
-	/* A new anon_vma left unused stays in vh_anon_vmas until shutdown. */
-	free(avc);
 	return 0;
 }
 
-void vh_anon_vmas_free(void)
+long populate_vma_page_range(struct vm_area_struct *vma __always_unused,
+			     unsigned long start __always_unused,
+			     unsigned long end __always_unused,
+			     int *locked __always_unused)
 {
-	while (vh_nr_anon_vmas)
-		free(vh_anon_vmas[--vh_nr_anon_vmas]);
-	free(vh_anon_vmas);
-	vh_anon_vmas = NULL;
+	return 0;
+}
+
+int __mm_populate(unsigned long addr __always_unused,
+		  unsigned long len __always_unused,
+		  int ignore_errors __always_unused)
+{
+	return 0;
+}
+
+void dup_mm_exe_file(struct mm_struct *mm __always_unused,
+		     struct mm_struct *oldmm __always_unused)
+{
+}
+
+unsigned long shmem_get_unmapped_area(struct file *file, unsigned long addr,
+				      unsigned long len, unsigned long pgoff,
+				      unsigned long flags)
+{
+	return mm_get_unmapped_area(file, addr, len, pgoff, flags);
+}
+
+int cap_mmap_addr(unsigned long addr __always_unused)
+{
+	return 0;
+}
+
+/*
+ * lib/vsprintf.c, for mm/mmap.c's boot-time parameter parser (never
+ * called here: no command line); libc's parser.
+ */
+unsigned long simple_strtoul(const char *cp, char **endp, unsigned int base)
+{
+	return strtoul(cp, endp, base);
 }

@@ -29,22 +29,10 @@
 
 #define __user
 
-struct super_block {
-	dev_t s_dev;
-};
-
-struct inode {
-	struct super_block *i_sb;
-	unsigned long i_ino;
-	struct task_struct *vh_task;	/* the task a proc inode is of */
-};
+/* struct inode, super_block and path: include/linux/fs.h. */
 
 /* Task references taken by get_proc_task() and not yet put. */
 static atomic_t vh_proc_task_refs;
-
-struct path {
-	const char *vh_name;
-};
 
 struct kiocb {
 	struct file *ki_filp;

@@ -105,7 +105,8 @@ static bool vh_ur_anon_is(struct mm_struct *mm, const char *pic)
 		char d = vh_ur_pic(pic, vma->vm_start);
 		struct anon_vma *av = vma->anon_vma;
 		struct anon_vma_chain *avc;
-		unsigned long vmas = 0, avcs = 0;
+		unsigned long vmas = 0, avcs = 0, in_tree = 0;
+		struct rb_node *n;
 		VMA_ITERATOR(wi, mm, 0);
 		int k;
 
@@ -150,10 +151,11 @@ static bool vh_ur_anon_is(struct mm_struct *mm, const char *pic)
 			list_for_each_entry(avc, &w->anon_vma_chain, same_vma)
 				avcs += avc->anon_vma == av;
 		}
-		if (av->num_active_vmas != vmas || av->vh_nr_avcs != avcs) {
+		for (n = rb_first_cached(&av->rb_root); n; n = rb_next(n))
+			in_tree++;
+		if (av->num_active_vmas != vmas || in_tree != avcs) {
 			vh_diag("anon_vma %c: num_active_vmas %lu, %lu chains in its tree; %lu VMAs and %lu chains link to it",
-				d, av->num_active_vmas, av->vh_nr_avcs, vmas,
-				avcs);
+				d, av->num_active_vmas, in_tree, vmas, avcs);
 			same = false;
 		}
 	}

@@ -28,5 +28,6 @@ static inline int signal_pending_state(unsigned int state,
 
 /* Resource limits (shared/env/kernel_callbacks.c). */
 unsigned long rlimit(unsigned int limit);
+unsigned long rlimit_max(unsigned int limit);
 
 #endif /* _LINUX_SCHED_SIGNAL_H */
