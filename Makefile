@@ -245,7 +245,7 @@ TEST_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(TEST_SRCS)) $(O)/tests/upstream.o
 
 # What we compile from the tree, unchanged: one object per kernel file.
 KERNEL_FILES := mm/mmap_lock.c mm/vma.c mm/vma_init.c mm/vma_exec.c \
-	lib/refcount.c
+	mm/mremap.c lib/refcount.c
 KERNEL_OBJS := $(patsubst %.c,$(O)/kernel/%.o,$(KERNEL_FILES))
 
 # What we take by name from the tree's .c files that cannot be compiled
@@ -273,7 +273,7 @@ endif
 # Compile probes (scripts/build/probes/NAME.c): VH_HAVE_NAME where the
 # tree's API compiles as the probe uses it.
 PROBES := $(sort $(wildcard $(BUILDIN)/probes/*.c))
-ENV_HEADERS := $(REPO)/vma_internal.h $(shell find $(REPO)/include \
+ENV_HEADERS := $(REPO)/vma_internal.h $(REPO)/mm_internal.h $(shell find $(REPO)/include \
 	-name '*.h' 2>/dev/null)
 
 GENERATED := $(GEN)/.links $(GEN)/vma_env.h $(GEN)/generated/bit-length.h \
@@ -393,6 +393,10 @@ $(O)/kernel/%.o: $(KTREE)/%.c $(GENERATED)
 	$(Q)cd $(O) && $(CCACHE) $(CC) $(CFLAGS_K) $(KCSAN_CFLAGS) \
 		-include $(RS)/vma_internal.h -MMD -MP -c $(KS)/$*.c \
 		-o $(REL) && $(DEPFIX)
+
+# mm/internal.h cannot be included whole: mm_internal.h shadows it (what
+# the file uses of it is in build/gen/vma_env.h).
+$(O)/kernel/mm/mremap.o: CFLAGS_K += -include $(RS)/mm_internal.h
 
 $(O)/shared/kunit/runner.o $(O)/shared/vma/sites.o: \
 	CFLAGS_K += -DVH_KTREE='"$(KTREE)"' \

@@ -30,14 +30,28 @@ KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 # What we unpack from the source tarball (relative to $PKG/).  The stamp
 # records the list: a cache unpacked with another list is fetched again,
 # so a part added here reaches every existing cache.
-PARTS=(mm include lib tools arch/x86/include scripts Documentation/mm Makefile)
+PARTS=(mm include lib tools arch/x86/include scripts Documentation/mm fs/proc fs/seq_file.c Makefile)
 
 say() { echo "vma: $*" >&2; }
 
-# Whether $1/$PKG is complete and was unpacked with today's PARTS.
+# The parts a cache at $1 was unpacked with (none if it is incomplete).
+cache_parts() {
+	[[ -d $1/$PKG && -f $1/$PKG.stamp ]] || return 0
+	sed -n 's/^parts: //p' "$1/$PKG.stamp"
+}
+
+# Whether $1/$PKG is complete and holds every one of today's PARTS (a
+# cache unpacked with more, by a harness that needs more, is used as it
+# is: checkouts with different PARTS share one cache without refetching it
+# in turn).
 cache_ok() {
-	[[ -d $1/$PKG && -f $1/$PKG.stamp ]] &&
-		[[ $(sed -n 2p "$1/$PKG.stamp") == "parts: ${PARTS[*]}" ]]
+	local have part
+
+	[[ -d $1/$PKG && -f $1/$PKG.stamp ]] || return 1
+	have=" $(cache_parts "$1") "
+	for part in "${PARTS[@]}"; do
+		[[ $have == *" $part "* ]] || return 1
+	done
 }
 die() { say "$@"; exit 1; }
 
@@ -99,7 +113,7 @@ fetch_default() {
 	local cache=$1 final=$1/$PKG stamp=$1/$PKG.stamp
 	local aptdir=$cache/apt log=$cache/apt/fetch.log
 	local mirror signed="" deb debs tmpdl tmpsrc t0 part
-	local -a apt_opts members
+	local -a apt_opts members parts
 
 	if ! command -v apt-get >/dev/null || ! command -v dpkg-deb >/dev/null; then
 		die "no kernel tree: set KDIR=/path/to/linux (apt-get and dpkg-deb are needed to fetch $PKG)"
@@ -159,8 +173,13 @@ fetch_default() {
 
 	# Stream the inner tarball out of the .deb, keeping only what we need.
 	say "unpacking $(basename "$deb")"
+	# Today's parts and those the cache had: it only ever grows.
+	parts=("${PARTS[@]}")
+	for part in $(cache_parts "$cache"); do
+		[[ " ${parts[*]} " == *" $part "* ]] || parts+=("$part")
+	done
 	members=()
-	for part in "${PARTS[@]}"; do
+	for part in "${parts[@]}"; do
 		members+=("$PKG/$part")
 	done
 	if ! dpkg-deb --fsys-tarfile "$deb" 2>>"$log" |
@@ -176,7 +195,7 @@ fetch_default() {
 		mv -T "$final" "$tmpdl/old"
 	fi
 	mv -T "$tmpsrc/$PKG" "$final"
-	printf '%s\nparts: %s\n' "$(basename "$deb")" "${PARTS[*]}" >"$stamp"
+	printf '%s\nparts: %s\n' "$(basename "$deb")" "${parts[*]}" >"$stamp"
 	rm -rf "$tmpdl" "$tmpsrc"
 	trap - EXIT INT HUP TERM
 	exec 9>&-

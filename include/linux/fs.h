@@ -41,6 +41,9 @@ struct address_space {
 struct file_operations {
 	int (*mmap)(struct file *file, struct vm_area_struct *vma);
 	int (*mmap_prepare)(struct vm_area_desc *desc);
+	unsigned long (*get_unmapped_area)(struct file *, unsigned long,
+					   unsigned long, unsigned long,
+					   unsigned long);
 };
 
 struct file {

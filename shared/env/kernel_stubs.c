@@ -23,6 +23,41 @@ pgprot_t vm_get_page_prot(vm_flags_t vm_flags)
 	return __pgprot(vm_flags & (VM_READ | VM_WRITE | VM_EXEC | VM_SHARED));
 }
 
+/*
+ * security/commoncap.c: an address below dac_mmap_min_addr needs
+ * CAP_SYS_RAWIO, which the harness's tasks have (capable() is true).
+ */
+int cap_mmap_addr(unsigned long addr __always_unused)
+{
+	return 0;
+}
+
+/*
+ * mm/shmem.c: where a shared anonymous mapping goes; not modelled (mremap()
+ * of such a VMA passes its shmem file, whose get_unmapped_area is NULL).
+ */
+unsigned long shmem_get_unmapped_area(struct file *file __always_unused,
+				      unsigned long addr __always_unused,
+				      unsigned long len __always_unused,
+				      unsigned long pgoff __always_unused,
+				      unsigned long flags __always_unused)
+{
+	vh_report("WARN", __FILE__, __LINE__,
+		  "shmem_get_unmapped_area(): shared anonymous memory is not modelled");
+	return -ENOMEM;
+}
+
+/*
+ * mm/gup.c: faulting in the pages of a VM_LOCKED range (mremap() of an
+ * mlocked VMA); there are no page tables to fill.
+ */
+int __mm_populate(unsigned long start __always_unused,
+		  unsigned long len __always_unused,
+		  int ignore_errors __always_unused)
+{
+	return 0;
+}
+
 /* mm/util.c: the VMA takes a reference to @file and drops its old one. */
 void vma_set_file(struct vm_area_struct *vma, struct file *file)
 {
