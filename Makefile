@@ -236,8 +236,8 @@ MAPLE_OBJS := $(addprefix $(O)/maple/,maple-shim.o linux.o slab.o \
 # The harness, room by room (shared/*/), and our tables, by name: in a
 # kernel tree's tools/testing/vma, upstream's tests/*.c sit next to them and
 # belong to the upstream suite instead.
-TABLES := attach_detach enomem explore file_map gaps lookup readers recycle \
-	seqwrap stability unlocked vm_flags vma_alloc write_lock write_paths
+TABLES := attach_detach enomem explore file_map gaps lookup mremap readers \
+	recycle seqwrap stability unlocked vm_flags vma_alloc write_lock write_paths
 ENV_SRCS := $(wildcard $(REPO)/shared/*/*.c)
 TEST_SRCS := $(patsubst %,$(REPO)/tests/%.c,$(TABLES))
 ENV_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(ENV_SRCS))

@@ -78,6 +78,7 @@ brk_new_no_write_lock|asan|mm/vma.c|write_path.brk_new_vma|!__is_vma_write_locke
 stack_grow_no_write_lock|asan|mm/vma.c|write_path.stack_grows_down|the writer did not wait for the reader|s/(int expand_downwards\(.*?)\tvma_start_write\(vma\);\n/$1/s
 shrink_no_write_lock|asan|mm/vma.c|write_path.vma_shrink|the writer did not wait for the reader|s/(vma_iter_prealloc\(vmi, NULL\)\)\n\t\treturn -ENOMEM;\n\n)\tvma_start_write\(vma\);\n/$1/
 link_no_write_lock|asan|mm/vma.c|write_path.insert_vm_struct|!__is_vma_write_locked(vma)|s/(return -ENOMEM;\n\n)\tvma_start_write\(vma\);\n(\tvma_iter_store_new\(&vmi, vma\);)/$1$2/
+move_vma_no_write_lock|asan|mm/mremap.c|mremap.move_fixed|move_vma() must write-lock the VMA before copying it|s/(\/\* We don't want racing faults. \*\/\n)\tvma_start_write\(vrm->vma\);\n/$1/
 take_all_no_write_lock|asan|mm/vma.c|write_path.take_all_locks|the writer did not wait for the reader|s/(goto out_unlock;\n)\t\tvma_start_write\(vma\);\n/$1/
 mmap_new_no_write_lock|asan|mm/vma.c|write_path.mmap_new_vma|!__is_vma_write_locked(vma)|s/(modified after insertion into VMA tree \*\/\n)\tvma_start_write\(vma\);\n/$1/
 split_no_new_lock|asan|mm/vma.c|write_path.modify_name_split|!__is_vma_write_locked(vma)|s/(\tvma_start_write\(vma\);\n)\tvma_start_write\(new\);\n/$1/
