@@ -10,8 +10,10 @@
  * after is as drawn (pictures as in shared/vma/vma.h).
  */
 #include <errno.h>
+#include <stdio.h>
 #include "../shared/kunit/test.h"
 #include "../shared/vma/vma.h"
+#include "../shared/vma/sites.h"
 
 #define MR_PG(n)	(VH_BASE + VH_PG(n))
 
@@ -23,11 +25,13 @@ struct mr_row {
 	unsigned long addr, old_len, new_len, new_addr;	/* pages */
 	unsigned long flags;	/* MREMAP_* */
 	unsigned long ret;	/* the page mremap() returns */
+	const char *site;	/* the vma_start_write() site it must reach */
 	const char *after;
 };
 
 static const struct mr_row mr_rows[] = {
-	{ .desc = "move", .ret = 6,
+	{ .desc = "move", .site = "move_vma(vrm->vma)",
+	  .ret = 6,
 	  .before = "AAAAbb--------",
 	  .read_at = 1, .addr = 0, .old_len = 4, .new_len = 6,
 	  .flags = MREMAP_MAYMOVE,
@@ -43,13 +47,15 @@ static const struct mr_row mr_rows[] = {
 	  .read_at = 1, .addr = 0, .old_len = 4, .new_len = 2,
 	  .after  = "AA------------",
 	  .why = "the tail of A is unmapped: A is split first" },
-	{ .desc = "move_fixed", .ret = 8,
+	{ .desc = "move_fixed", .site = "move_vma(vrm->vma)",
+	  .ret = 8,
 	  .before = "AAAA----------",
 	  .read_at = 1, .addr = 0, .old_len = 4, .new_len = 4,
 	  .new_addr = 8, .flags = MREMAP_MAYMOVE | MREMAP_FIXED,
 	  .after  = "--------AAAA--",
 	  .why = "A moves to page 8 (move_vma())" },
-	{ .desc = "move_dontunmap", .ret = 8,
+	{ .desc = "move_dontunmap", .site = "move_vma(vrm->vma)",
+	  .ret = 8,
 	  .before = "AAAA----------",
 	  .read_at = 1, .addr = 0, .old_len = 4, .new_len = 4,
 	  .new_addr = 8,
@@ -124,6 +130,24 @@ static void mr_body(const struct mr_row *row)
 		vh_fail(__FILE__, __LINE__, "mremap() returned %#lx, expected %#lx (page %lu)",
 			c.ret, MR_PG(row->ret), row->ret);
 	VH_CHECK(vh_layout_is(c.mm, row->after));
+	if (row->site && !vh_site_exists(row->site))
+		vh_diag("this tree has no vma_start_write() site %s", row->site);
+	else if (row->site && !vh_site_reached(row->site))
+		vh_fail(__FILE__, __LINE__, "did not reach vma_start_write() in %s",
+			row->site);
+}
+
+static void __attribute__((constructor)) mr_declare(void)
+{
+	char name[128];
+	size_t r;
+
+	for (r = 0; r < ARRAY_SIZE(mr_rows); r++) {
+		if (!mr_rows[r].site)
+			continue;
+		snprintf(name, sizeof(name), "mremap.%s", mr_rows[r].desc);
+		vh_site_declare(mr_rows[r].site, name);
+	}
 }
 
 VH_TABLE(mremap,
