@@ -91,8 +91,8 @@ static void mr_writer(void *arg)
 static void mr_nothing_at(struct mr_ctx *c, unsigned long start,
 			  unsigned long end)
 {
-	struct vm_area_struct *vma;
 	MA_STATE(mas, &c->mm->mm_mt, start, start);
+	struct vm_area_struct *vma;
 
 	rcu_read_lock();
 	vma = mas_find(&mas, end - 1);
