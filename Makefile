@@ -303,7 +303,7 @@ endif
 
 # What we compile from the tree, unchanged: one object per kernel file.
 KERNEL_FILES := mm/mmap_lock.c mm/vma.c mm/vma_init.c mm/vma_exec.c mm/mmap.c \
-	lib/refcount.c
+	mm/mremap.c lib/refcount.c
 KERNEL_OBJS := $(patsubst %.c,$(O)/kernel/%.o,$(KERNEL_FILES))
 
 # What we take from the tree by name where a file cannot be compiled whole:
@@ -344,7 +344,7 @@ endif
 # Compile probes (scripts/build/probes/NAME.c): VH_HAVE_NAME where the
 # tree's API compiles as the probe uses it.
 PROBES := $(sort $(wildcard $(BUILDIN)/probes/*.c))
-ENV_HEADERS := $(REPO)/vma_internal.h $(shell find $(REPO)/include \
+ENV_HEADERS := $(REPO)/vma_internal.h $(REPO)/mm_internal.h $(shell find $(REPO)/include \
 	-name '*.h' 2>/dev/null)
 
 GENERATED := $(GEN)/.links $(GEN)/vma_env.h $(GEN)/generated/bit-length.h \
@@ -547,6 +547,10 @@ $(O)/shared/env/config.o: CFLAGS_K += -DVH_CONFIG='"$(CONFIG)"' \
 # mm/mmap.c reaches mm/vma.h through mm/internal.h, which vma_internal.h
 # shadows (the kernel's own internal.h cannot be included in userspace).
 $(O)/kernel/mm/mmap.o: KINCLUDE := -include $(KS)/mm/vma.h
+
+# mm/internal.h cannot be included whole: mm_internal.h shadows it (what
+# the file uses of it is in build/gen/vma_env.h).
+$(O)/kernel/mm/mremap.o: CFLAGS_K += -include $(RS)/mm_internal.h
 
 $(O)/shared/kunit/main.o $(O)/shared/vma/sites.o: \
 	CFLAGS_K += -DVH_KTREE='"$(KTREE)"' \

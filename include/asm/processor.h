@@ -7,4 +7,7 @@
 
 #define cpu_relax()	sched_yield()
 
+/* x86-64's bottom-up mmap base (a 64-bit task: TASK_SIZE_LOW is TASK_SIZE). */
+#define TASK_UNMAPPED_BASE	(PAGE_ALIGN(TASK_SIZE / 3))
+
 #endif /* _VH_ASM_PROCESSOR_H */

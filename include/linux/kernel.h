@@ -15,6 +15,8 @@
 #include_next <linux/kernel.h>
 #undef schedule
 #include <linux/bug.h>
+/* As tools/testing/shared's pr_err(); printed every time, not once. */
+#define pr_warn_once	printk
 /* ... a no-op: not here. */
 #undef synchronize_rcu
 void synchronize_rcu(void);

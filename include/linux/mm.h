@@ -61,8 +61,8 @@ static inline void vh_no_page_tables(int unused, ...)
 void vh_free_pgtables(struct mmu_gather *tlb, void *desc, ...);
 #define free_pgtables(tlb, ...)		vh_free_pgtables(tlb, __VA_ARGS__)
 #define unmap_vmas(...)			vh_no_page_tables(0, __VA_ARGS__)
-/* As if every page table moved: mm/vma_exec.c checks the length. */
-#define move_page_tables(pmc)		((pmc)->len_in)
+/* trace/events/mmap.h, for mm/mmap.c's extracted functions: no tracing. */
+#define trace_vm_unmapped_area(addr, info)	do { } while (0)
 #define lru_add_drain()			do { } while (0)
 #define arch_unmap(mm, start, end) \
 	do { (void)(mm); (void)(start); (void)(end); } while (0)

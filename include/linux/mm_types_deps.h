@@ -43,9 +43,18 @@ typedef struct pgprot { pgprotval_t pgprot; } pgprot_t;
 #define pgprot_val(x)		((x).pgprot)
 #define __pgprot(x)		((pgprot_t) { (x) })
 typedef struct { unsigned long pgd; } pgd_t;
-typedef struct { unsigned long pud; } pud_t;
-typedef struct { unsigned long pmd; } pmd_t;
+/* The other levels, x86-64's with 4-level paging (include/linux/pgalloc.h). */
 typedef struct { unsigned long pte; } pte_t;
+typedef struct { unsigned long pmd; } pmd_t;
+typedef struct { unsigned long pud; } pud_t;
+typedef struct { unsigned long p4d; } p4d_t;
+
+#define PMD_SHIFT	21
+#define PUD_SHIFT	30
+#define PMD_SIZE	(1UL << PMD_SHIFT)
+#define PMD_MASK	(~(PMD_SIZE - 1))
+#define PUD_SIZE	(1UL << PUD_SHIFT)
+#define PUD_MASK	(~(PUD_SIZE - 1))
 typedef struct page *pgtable_t;
 typedef struct { unsigned long ctx_id; } mm_context_t;
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Which vma_start_write() call sites of mm/vma.c, mm/vma_exec.c and mm/mmap.c each test
+ * Which vma_start_write() call sites of mm/vma.c, mm/vma_exec.c, mm/mmap.c and mm/mremap.c each test
  * reaches.  The sites are read from the tree's source at start-up (a call
  * of vma_start_write() outside a comment; its function is the last
  * definition above it, its name "function(argument)"); vma_internal.h
@@ -146,6 +146,7 @@ static void vh_sites_load(void)
 	vh_sites_parse("mm/vma.c");
 	vh_sites_parse("mm/vma_exec.c");
 	vh_sites_parse("mm/mmap.c");
+	vh_sites_parse("mm/mremap.c");
 }
 
 static struct vh_site *vh_site_at(const char *file, int line)
@@ -190,7 +191,8 @@ static void vh_write_site_hit(const char *file, int line)
 	struct vh_site *s;
 
 	/* Only kernel files: the fast way out for the tests' own calls. */
-	if (!strstr(file, "mm/vma") && !strstr(file, "mm/mmap.c"))
+	if (!strstr(file, "mm/vma") && !strstr(file, "mm/mmap.c") &&
+	    !strstr(file, "mm/mremap.c"))
 		return;
 	pthread_mutex_lock(&vh_sites_lock);
 	vh_sites_load();
@@ -251,7 +253,7 @@ static void vh_sites_print(bool declared)
 	int i, j, missing = 0;
 
 	vh_sites_load();
-	printf("# vma_start_write() call sites of mm/vma.c, mm/vma_exec.c, mm/mmap.c: %s\n",
+	printf("# vma_start_write() call sites of mm/vma.c, mm/vma_exec.c, mm/mmap.c, mm/mremap.c: %s\n",
 	       declared ? "rows that drive each under a lockless reader" :
 	       "tests that reached each in this run");
 	for (i = 0; i < vh_nr_sites; i++) {

@@ -218,6 +218,11 @@ bool vh_writer_vs_reader(struct vh_thread *writer, const int *done,
 					  (struct vm_area_struct *)NULL)
 #endif
 
+/* mm/mremap.c's system call (include/linux/syscalls.h): takes mmap_lock. */
+long sys_mremap(unsigned long addr, unsigned long old_len,
+		unsigned long new_len, unsigned long flags,
+		unsigned long new_addr);
+
 /* The VMA slab cache (SLAB_TYPESAFE_BY_RCU) of mm/vma_init.c. */
 struct kmem_cache *vh_vma_cache(void);
 
