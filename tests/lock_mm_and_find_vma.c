@@ -120,7 +120,8 @@ static void lf_fault(void *arg)
 	vh_break_disarm();
 	/* What this task holds (lockdep), not what others hold. */
 	c->write_held = READ_ONCE(c->mm->mmap_lock.owner) == current;
-	c->read_held = !c->write_held && lockdep_is_held(&c->mm->mmap_lock);
+	c->read_held = !c->write_held &&
+		       vh_rwsem_read_held_by_me(&c->mm->mmap_lock);
 	if (c->got) {
 		c->start = c->got->vm_start;
 		c->end = c->got->vm_end;

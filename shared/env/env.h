@@ -119,5 +119,11 @@ const char *vh_config_needs(const char *sym);
  * (CONFIG_DEBUG_VM_MAPLE_TREE: shared/env/mm.c validates the tree).
  */
 extern void (*vh_rwsem_up_write_hook)(struct rw_semaphore *sem);
+/*
+ * vh_rwsem_read_held_by_me() - whether the calling task holds @sem for
+ * read, by the rwsem's own record of its readers: it answers in every
+ * configuration, where lockdep_is_held() is always true without LOCKDEP.
+ */
+bool vh_rwsem_read_held_by_me(const struct rw_semaphore *sem);
 
 #endif /* _VH_ENV_H */

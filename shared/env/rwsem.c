@@ -384,6 +384,17 @@ int rwsem_is_contended(struct rw_semaphore *sem)
 	return __atomic_load_n(&sem->writers_waiting, __ATOMIC_RELAXED) > 0;
 }
 
+bool vh_rwsem_read_held_by_me(const struct rw_semaphore *sem)
+{
+	struct rw_semaphore *s = (struct rw_semaphore *)sem;
+	bool held;
+
+	pthread_mutex_lock(&s->lock);
+	held = vh_read_held_by_me(s);
+	pthread_mutex_unlock(&s->lock);
+	return held;
+}
+
 void vh_rwsem_assert_held(const struct rw_semaphore *sem, bool write,
 			  const char *file, int line)
 {
