@@ -560,8 +560,6 @@ int LLVMFuzzerInitialize(int *argc __always_unused,
 	mmap_write_unlock(fz_mm);
 	vh_mm_clear(fz_mm);
 	vh_mm_put(fz_mm);
-	/* The environment keeps anon_vmas until shutdown: none is in use now. */
-	vh_anon_vmas_free();
 	return 0;
 }
 

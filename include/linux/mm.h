@@ -41,7 +41,6 @@
 #define STACK_TOP_MAX		TASK_SIZE_MAX
 
 /* Page tables and TLB (mm/memory.c, mm/mremap.c): there are none. */
-#define PMD_SIZE			(1UL << 21)
 #define flush_tlb_mm(mm)		do { (void)(mm); } while (0)
 /* No struct pages: special mappings have no pages to fault in. */
 #define get_page(page)			do { (void)(page); } while (0)
@@ -61,8 +60,6 @@ static inline void vh_no_page_tables(int unused, ...)
 void vh_free_pgtables(struct mmu_gather *tlb, void *desc, ...);
 #define free_pgtables(tlb, ...)		vh_free_pgtables(tlb, __VA_ARGS__)
 #define unmap_vmas(...)			vh_no_page_tables(0, __VA_ARGS__)
-/* trace/events/mmap.h, for mm/mmap.c's extracted functions: no tracing. */
-#define trace_vm_unmapped_area(addr, info)	do { } while (0)
 #define lru_add_drain()			do { } while (0)
 #define arch_unmap(mm, start, end) \
 	do { (void)(mm); (void)(start); (void)(end); } while (0)
