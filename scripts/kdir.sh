@@ -30,7 +30,8 @@ KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 # What we unpack from the source tarball (relative to $PKG/).  The stamp
 # records the list: a cache unpacked with another list is fetched again,
 # so a part added here reaches every existing cache.
-PARTS=(mm include lib tools arch/x86/include scripts Documentation/mm fs/proc fs/seq_file.c Makefile)
+PARTS=(mm include lib tools arch/x86/include arch/x86/mm scripts Documentation/mm fs/proc fs/seq_file.c
+	kernel/fork.c kernel/bpf/task_iter.c drivers/android net/ipv4/tcp.c Makefile)
 
 say() { echo "vma: $*" >&2; }
 
