@@ -306,16 +306,19 @@ KERNEL_FILES := mm/mmap_lock.c mm/vma.c mm/vma_init.c mm/vma_exec.c mm/mmap.c \
 	mm/mremap.c lib/refcount.c
 KERNEL_OBJS := $(patsubst %.c,$(O)/kernel/%.o,$(KERNEL_FILES))
 
-# What we take from the tree by name where a file cannot be compiled whole:
-# one unit per list (scripts/build/units/NAME.names), the functions it names with
-# the static helpers they use, inside their #ifs, with #line into the tree
-# (scripts/build/kextract.py), between the environment the list's unit
-# runs in and what hands the functions to the tests (shared/env/).
-#   task_mmu: fs/proc/task_mmu.c's maps iteration and PROCMAP_QUERY, read
-#   through fs/seq_file.c (shared/env/procfs.h, procfs_ops.h).
-KX_UNITS := task_mmu
-KX_ENV_task_mmu := shared/env/procfs.h
-KX_OPS_task_mmu := shared/env/procfs_ops.h
+# What we take from the tree by name where a file cannot be compiled whole
+# and the functions must run in an environment of their own: one unit per
+# list (scripts/build/units/NAME.names), the functions it names with the
+# static helpers they use, inside their #ifs, with #line into the tree
+# (scripts/build/kextract.py), between the environment the unit runs in
+# and what hands the functions to the tests.  Both are named in the list
+# itself, by its "# env: FILE" and "# ops: FILE" lines.
+KX_UNITS := $(patsubst $(BUILDIN)/units/%.names,%,\
+	$(wildcard $(BUILDIN)/units/*.names))
+kx_key = $(shell sed -n 's/^\#[[:space:]]*$(2):[[:space:]]*//p' \
+	$(BUILDIN)/units/$(1).names)
+$(foreach u,$(KX_UNITS),$(eval KX_ENV_$(u) := $(call kx_key,$(u),env)) \
+	$(eval KX_OPS_$(u) := $(call kx_key,$(u),ops)))
 KX_OBJS := $(patsubst %,$(O)/kx/%.o,$(KX_UNITS))
 
 # What we take by name from the tree's .c files that cannot be compiled
