@@ -139,6 +139,14 @@ $(TREE_MK): $(KDIR_SCRIPT) $(REPO)/scripts/need.sh $(wildcard \
 	else \
 		echo "KTREE_FAILED := $$(grep '^vma:' $@.err | tail -n 1)" >$@; \
 	fi; rm -f $@.tmp $@.err
+else ifeq ($(wildcard $(TREE_MK)),)
+# make -n on a checkout not set up yet: what the set-up would find, if the
+# tree is there already (never fetched here); else the plan stops at it.
+$(foreach v,$(shell KDIR='$(KDIR)' $(KDIR_SCRIPT) --peek 2>/dev/null | \
+	sed 's/ := /:=/'),$(eval $(v)))
+ifeq ($(KTREE),)
+DRYRUN_SETUP := 1
+endif
 endif
 endif
 
@@ -355,7 +363,13 @@ GENERATED := $(GEN)/.links $(GEN)/vma_env.h $(GEN)/generated/bit-length.h \
 	$(GEN)/upstream_tests.h $(GEN)/probes.h
 
 .PHONY: all check matrix print-kernel-files clean help
+ifeq ($(DRYRUN_SETUP),)
 all: $(PROG)
+else
+all:
+	@echo "  SETUP   kernel tree and packages (scripts/need.sh, scripts/kdir.sh --mk)"
+	@echo "make -n: the rest of the plan needs the kernel tree, which the set-up fetches first"
+endif
 
 check: $(PROG)
 	$(PROG) $(CHECK_ARGS)

@@ -3,7 +3,7 @@
 #
 # kdir.sh - find, check and if needed fetch the kernel tree to build from.
 #
-# Usage: scripts/kdir.sh [--quiet | --resolve | --mk | --version]
+# Usage: scripts/kdir.sh [--quiet | --resolve | --mk | --peek | --version]
 #
 # The tree is, in this order:
 #   1. $KDIR, if set and non-empty (only ever read, never written);
@@ -20,8 +20,9 @@
 # --resolve names the tree with no side effect: it neither fetches nor
 # checks the default tree (the Makefile calls it while parsing).  --mk
 # prints, after the fetch and checks, what the Makefile needs to know of
-# the tree, as make variables; --version prints the tree's version, which
-# is computed here only.
+# the tree, as make variables; --peek prints the same if the tree is there
+# already and nothing otherwise, and never fetches (make -n reads it);
+# --version prints the tree's version, which is computed here only.
 set -euo pipefail
 
 PKG=linux-source-7.3
@@ -58,12 +59,13 @@ die() { say "$@"; exit 1; }
 
 quiet=0
 mode=path
-usage="usage: scripts/kdir.sh [--quiet | --resolve | --mk | --version]"
+usage="usage: scripts/kdir.sh [--quiet | --resolve | --mk | --peek | --version]"
 for arg in "$@"; do
 	case $arg in
 	--quiet) quiet=1 ;;
 	--resolve) mode=resolve quiet=1 ;;
 	--mk) mode=mk quiet=1 ;;
+	--peek) mode=peek quiet=1 ;;
 	--version) mode=version quiet=1 ;;
 	-h | --help) echo "$usage"; exit 0 ;;
 	*) die "$usage (unknown argument '$arg')" ;;
@@ -262,7 +264,11 @@ else
 		echo "$tree"
 		exit 0
 	fi
-	cache_ok "$cache" || fetch_default "$cache"
+	if ! cache_ok "$cache"; then
+		# --peek never fetches: no cache yet is no answer.
+		[[ $mode != peek ]] || exit 0
+		fetch_default "$cache"
+	fi
 fi
 
 validate "$tree" "$what"
@@ -270,7 +276,7 @@ tree=$(CDPATH='' cd -- "$tree" 2>/dev/null && pwd -P) || die "$what $tree is not
 
 case $mode in
 version) kversion "$tree" ;;
-mk)
+mk | peek)
 	# 7.3 still guards the lock code with CONFIG_PER_VMA_LOCK (the series
 	# removes the guard, and adds vma_start_read_unlocked()).
 	echo "KTREE := $tree"

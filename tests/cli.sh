@@ -173,6 +173,36 @@ else
 	result interrupt_leaves_nothing skip "env --default-signal not available"
 fi
 
+# make -n plans and writes nothing: not in O= before the set-up ran, with
+# the tree there (the whole plan) or not fetched yet (the plan stops at
+# the set-up, and nothing is fetched).
+dry_case() {
+	local name=$1 want=$2 out rc
+	shift 2
+
+	out=$("$@" 2>&1)
+	rc=$?
+	if ((rc != 0)); then
+		result "$name" no "exit $rc: $(tail -n 1 <<<"$out")"
+	elif [[ -e $work/dry ]]; then
+		result "$name" no "make -n wrote $(find "$work/dry" | head -n 2 | tail -n 1)"
+	elif ! grep -q -- "$want" <<<"$out"; then
+		result "$name" no "no '$want' in the plan: $(tail -n 1 <<<"$out")"
+	else
+		result "$name" yes ""
+	fi
+}
+dry_case dry_run_writes_nothing ' LD      vma' \
+	make -n -C "$repo" KDIR="$kdir" O="$work/dry"
+dry_case dry_run_before_fetch 'needs the kernel tree' \
+	env -u KDIR VMA_CACHE_DIR="$work/nocache" \
+	make -n -C "$repo" O="$work/dry"
+if [[ -e $work/nocache ]]; then
+	result dry_run_fetches_nothing no "make -n made $work/nocache"
+else
+	result dry_run_fetches_nothing yes ""
+fi
+
 # The rooms and their include arrows (scripts/check-layout.py).
 if out=$(python3 "$repo/scripts/check-layout.py" "$repo" 2>&1); then
 	result layout_one_way yes ""
