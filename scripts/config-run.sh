@@ -3,9 +3,11 @@
 #
 # config-run.sh CONFIG PROG [ARG...] - run a configuration's ./vma
 # (configs/CONFIG) as its VH_RUN says (qemu-user, taskset), for
-# run_tests.sh's rows.  A binary this machine cannot run (another
-# architecture without a working qemu-user, a 32-bit one where the kernel
-# has no 32-bit support) is one line and a skipped result, not a failure.
+# run_tests.sh's rows and scripts/mutants.sh.  Where the kernel does not
+# execute the binary (i386 on a kernel without IA32_EMULATION) and the
+# configuration names an emulator (VH_EMULATE), it runs under that.  A
+# binary this machine cannot run at all is one line and a skipped
+# result, not a failure.
 set -uo pipefail
 
 repo=$(CDPATH='' cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -14,6 +16,7 @@ prog=${2:?config-run.sh: no program}
 shift 2
 [[ -f $cfg ]] || { echo "vma: no configuration $cfg" >&2; exit 2; }
 read -ra pre <<<"$(sed -n 's/^VH_RUN=//p' "$cfg")"
+read -ra emu <<<"$(sed -n 's/^VH_EMULATE=//p' "$cfg")"
 
 skip() {
 	echo "KTAP version 1"
@@ -24,16 +27,36 @@ skip() {
 	exit 0
 }
 
-# Can this machine run it at all?  (--config takes milliseconds.)
-out=$(timeout 20 "${pre[@]}" "$prog" --config 2>&1)
-rc=$?
+# Whether "${pre[@]}" PROG starts (--config takes milliseconds): sets
+# rc and out.
+probe() {
+	out=$(timeout 20 env "${pre[@]}" "$prog" --config 2>&1)
+	rc=$?
+}
+
+# execve() said ENOEXEC (the shell then tried the ELF file as a script).
+noexec() {
+	((rc != 0)) && [[ $(head -c 4 "$prog" | od -An -c | tr -d ' ') == 177ELF ]] &&
+		grep -qi 'Syntax error\|exec format error\|cannot execute binary' <<<"$out"
+}
+
+probe
+if noexec && ((${#emu[@]})); then
+	# The emulator: the first word that is not NAME=VALUE.
+	for qemu in "${emu[@]}"; do [[ $qemu == *=* ]] || break; done
+	if ! command -v "$qemu" >/dev/null; then
+		"$repo/scripts/need.sh" qemu-user >&2 ||
+			skip "the kernel does not execute $(basename "$(dirname "$prog")")'s ELF (exec format error) and $qemu is not installed"
+	fi
+	echo "vma: $(basename "$cfg"): the kernel does not execute the binary (exec format error): running it under $qemu" >&2
+	pre=("${emu[@]}")
+	probe
+fi
 if ((rc == 124)); then
 	skip "this machine cannot run the configuration's binaries: ${pre[*]:-$prog} did not start within 20 s"
-elif ((rc != 0)) && [[ $(head -c 4 "$prog" | od -An -c | tr -d ' ') == 177ELF ]] &&
-	grep -q 'Syntax error' <<<"$out"; then
-	# execve() said ENOEXEC and the shell tried it as a script.
+elif noexec; then
 	skip "this machine cannot run the configuration's binaries: the kernel does not execute $(basename "$(dirname "$prog")")'s ELF (exec format error)"
 elif ((rc != 0)); then
 	skip "this machine cannot run the configuration's binaries: $(tail -n 1 <<<"$out")"
 fi
-exec "${pre[@]}" "$prog" "$@"
+exec env "${pre[@]}" "$prog" "$@"

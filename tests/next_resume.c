@@ -133,8 +133,15 @@ static void nr_body(const struct nr_row *row)
 		if (row->path == NR_SPECULATION)
 			VH_CHECK_EQ(vh_map(mm, VH_BASE + VH_PG(3),
 					   VH_BASE + VH_PG(4), VH_RO), 0);
+		/*
+		 * NR_LOCKED's reader waits for mmap_lock; the others find
+		 * it free again when they go on, whatever the timing.
+		 */
+		if (row->path != NR_LOCKED)
+			mmap_write_unlock(mm);
 		vh_break_resume(&c->brk);
-		mmap_write_unlock(mm);
+		if (row->path == NR_LOCKED)
+			mmap_write_unlock(mm);
 	}
 	vh_event_wait(&c->first_done);
 	if (row->path == NR_LIMIT)

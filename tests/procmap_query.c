@@ -149,8 +149,15 @@ static void pq_body(const struct pq_row *row)
 		if (row->op == PQ_OP_FILL_GAP)
 			VH_CHECK_EQ(vh_map(mm, VH_BASE + VH_PG(3),
 					   VH_BASE + VH_PG(4), VH_RW), 0);
+		/*
+		 * PQ_OP_LOCKED's reader waits for mmap_lock; the others find
+		 * it free again when they go on, whatever the timing.
+		 */
+		if (row->op != PQ_OP_LOCKED)
+			mmap_write_unlock(mm);
 		vh_break_resume(&c->brk);
-		mmap_write_unlock(mm);
+		if (row->op == PQ_OP_LOCKED)
+			mmap_write_unlock(mm);
 	}
 	vh_thread_join(r);
 	if (row->op == PQ_OP_LIMIT)

@@ -26,7 +26,7 @@ tools/testing/kunit/kunit_parser.py.
 Modes: asan (the default build: ASan+UBSan, invariants, WARNs, the
 explorer) and kcsan (make KCSAN=1: the same suite under the race
 detector, for ordering and data-race bugs), or the name of a
-configuration of configs/ (make CONFIG=NAME, run under its VH_RUN):
+configuration of configs/ (make CONFIG=NAME, run by scripts/config-run.sh):
 nolockdep, production, strict, i386, ...
 
 -k          keep the scratch tree and the logs
@@ -67,15 +67,15 @@ def is_mode(mode):
 
 
 def config_run(mode):
-    """The VH_RUN prefix of configuration MODE (qemu-user, taskset)."""
-    path = os.path.join(CONFIGS, mode)
-    if mode in MODES or not os.path.isfile(path):
+    """What configuration MODE's ./vma runs under: scripts/config-run.sh
+    MODE (its VH_RUN: qemu-user, taskset; its VH_EMULATE where the kernel
+    does not execute the binary), or nothing for asan and kcsan.
+    """
+    if mode in MODES or not os.path.isfile(os.path.join(CONFIGS, mode)):
         return []
-    with open(path, encoding='utf-8') as f:
-        for line in f:
-            if line.startswith('VH_RUN='):
-                return line[len('VH_RUN='):].split()
-    return []
+    return [os.path.join(REPO, 'scripts', 'config-run.sh'), mode]
+
+
 LINE = re.compile(r'^([a-z]+):[ \t]+(.*)$')
 
 

@@ -82,6 +82,7 @@ struct vh_procmap_query {
 	unsigned long start, end;
 	bool is_writable;
 	char name[64];
+	unsigned long long offset; /* vma_offset: the file offset, in bytes */
 };
 
 /**

@@ -146,6 +146,7 @@ int vh_procmap_query(struct mm_struct *mm, struct vh_procmap_query *q)
 	q->start = karg.vma_start;
 	q->end = karg.vma_end;
 	q->is_writable = karg.vma_flags & PROCMAP_QUERY_VMA_WRITABLE;
+	q->offset = karg.vma_offset;
 	return 0;
 }
 
