@@ -33,6 +33,7 @@ usage: make [VARIABLE=value ...] [all | check | matrix | clean | help]
   CCACHE=      build without ccache even where it is installed
   EXTRA_CFLAGS=... more compiler flags
   FUZZ=1       the libFuzzer target instead (clang, ASan+UBSan): build/fuzz/vma-fuzz
+  FUZZ_COV=1   with FUZZ=1: mm/vma.c with clang's coverage (build/fuzz-cov)
   V=1          print the commands
 endef
 export HELP
@@ -78,6 +79,9 @@ endif
 # The fuzz target (fuzz/vma_fuzz.c): its own binary and build directory.
 ifeq ($(FUZZ),1)
 CC := clang
+ifeq ($(FUZZ_COV),1)
+O ?= $(REPO)/build/fuzz-cov
+endif
 O ?= $(REPO)/build/fuzz
 PROG ?= $(abspath $(O))/vma-fuzz
 endif
@@ -302,11 +306,21 @@ TEST_SRCS := $(filter-out %/upstream.c,$(shell grep -l '$(TABLE_LINE)' \
 	$(sort $(wildcard $(REPO)/tests/*.c)) /dev/null))
 ENV_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(ENV_SRCS))
 TEST_OBJS := $(patsubst $(REPO)/%.c,$(O)/%.o,$(TEST_SRCS)) $(O)/tests/upstream.o
-# FUZZ=1: libFuzzer's main() runs the target; the runner's is renamed.
-ifeq ($(FUZZ),1)
+# The fuzz engine (fuzz/vma_fuzz.c) runs the regression table's rows
+# (tests/fuzz_regress.c) in ./vma; FUZZ=1 adds the libFuzzer entry
+# points (fuzz/libfuzzer.c): libFuzzer's main() runs the target, the
+# runner's is renamed.  FUZZ_COV=1 also gives the tree's mm/vma.c (only
+# it: not upstream's copy in tests/upstream.o) clang's source-based
+# coverage, for scripts/fuzz_cov.sh.
 TEST_OBJS += $(O)/fuzz/vma_fuzz.o
+ifeq ($(FUZZ),1)
+TEST_OBJS += $(O)/fuzz/libfuzzer.o
 FUZZ_LDFLAGS := -fsanitize=fuzzer
 $(O)/shared/kunit/main.o: CFLAGS_K += -Dmain=vh_runner_main
+ifeq ($(FUZZ_COV),1)
+FUZZ_LDFLAGS += -fprofile-instr-generate
+$(O)/kernel/mm/vma.o: CFLAGS_K += -fprofile-instr-generate -fcoverage-mapping
+endif
 endif
 
 # What we compile from the tree, unchanged: one object per kernel file.

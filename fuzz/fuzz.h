@@ -1,38 +1,95 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The fuzz target's input format (fuzz/vma_fuzz.c): four bytes per
- * operation, decoded here so that the target and the table of regression
- * rows read inputs alike.
+ * The fuzz engine's interface (fuzz/vma_fuzz.c): the input format, four
+ * bytes per operation, and the runner that both the libFuzzer target
+ * (fuzz/libfuzzer.c, make FUZZ=1) and the regression table
+ * (tests/fuzz_regress.c, in ./vma) call.
  */
 #ifndef _VH_FUZZ_H
 #define _VH_FUZZ_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #define FZ_PAGES	32	/* the window, in pages from VH_BASE */
 #define FZ_MAX_OPS	64
 
+/* The op codes; the numbers are the input format: append, never renumber. */
 enum fz_opcode {
 	FZ_OP_MAP, FZ_OP_FILE, FZ_OP_UNMAP, FZ_OP_PROT, FZ_OP_MADV,
-	FZ_OP_BRK, FZ_OP_GROW, FZ_OP_FAULT,
-	FZ_OP_MREMAP,	/* reserved: mm/mremap.c is not built here yet */
-	FZ_OP_FORK,	/* reserved: dup_mmap() is not built here yet */
-	FZ_NR_OPS
+	FZ_OP_BRK, FZ_OP_GROW, FZ_OP_FAULT, FZ_OP_MREMAP, FZ_OP_FORK,
+	FZ_NR_OPS,
+	FZ_OP_END = -1		/* ends a table row's list */
 };
 
+/* mremap's argument: bits 0-1 the form, bits 2-4 the new length - 1. */
+enum fz_mremap_form {
+	FZ_MR_INPLACE,		/* no flags: shrink or grow where it is */
+	FZ_MR_FIXED,		/* MREMAP_MAYMOVE | MREMAP_FIXED to .aux */
+	FZ_MR_DONTUNMAP,	/* ... | MREMAP_DONTUNMAP, the same length */
+	FZ_MR_MOVE,		/* MREMAP_MAYMOVE | MREMAP_FIXED, same length */
+};
+
+/**
+ * struct fz_op - one decoded operation
+ * @op:		enum fz_opcode
+ * @page:	its first page in the window
+ * @len:	its length in pages (1..8; clipped to the window)
+ * @arg:	what else it takes (see fuzz/vma_fuzz.c's header)
+ * @aux:	the op byte's quotient by FZ_NR_OPS (0..25): mremap's
+ *		destination page
+ */
 struct fz_op {
-	int op, page, len, arg;
+	int op, page, len, arg, aux;
 };
 
 static inline void fz_decode(const uint8_t *b, struct fz_op *op)
 {
 	op->op = b[0] % FZ_NR_OPS;
+	op->aux = b[0] / FZ_NR_OPS;
 	op->page = b[1] % FZ_PAGES;
 	op->len = 1 + b[2] % 8;
 	op->arg = b[3];
 }
 
-void fz_describe(FILE *f, const uint8_t *in, size_t len, size_t upto);
+/* The four bytes that decode into @op (the first such). */
+static inline void fz_encode(const struct fz_op *op, uint8_t *b)
+{
+	b[0] = op->op + FZ_NR_OPS * op->aux;
+	b[1] = op->page;
+	b[2] = op->len - 1;
+	b[3] = op->arg;
+}
+
+/**
+ * struct fz_trace - what a run leaves for its caller
+ * @before:	the layout before the last operation (a picture)
+ * @after:	the layout after it
+ */
+struct fz_trace {
+	char before[FZ_PAGES + 1];
+	char after[FZ_PAGES + 1];
+};
+
+/*
+ * What a finding calls: @msg the broken rule, @ops the decoded operations
+ * up to the failing one, @before and @after the layouts around it.  It
+ * does not return (the target abort()s, a test ends).
+ */
+typedef void (*fz_report_fn)(const char *msg, const char *ops,
+			     const char *before, const char *after);
+
+void fz_init(fz_report_fn report);
+/* Run @n operations (or up to FZ_OP_END) on a new mm, checked after each. */
+void fz_run(const struct fz_op *ops, int n, struct fz_trace *trace);
+/* Tear down what a run left (its mm); also after a finding ended it. */
+void fz_teardown(void);
+/* One operation in words. */
+void fz_describe_op(const struct fz_op *op, char *buf, size_t len);
+/* The operations, one a line, each indented by @indent. */
+void fz_describe(FILE *f, const struct fz_op *ops, int n, const char *indent);
+extern const char *const fz_op_names[FZ_NR_OPS];
 
 #endif /* _VH_FUZZ_H */

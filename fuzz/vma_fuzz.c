@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target (make FUZZ=1): the input is a sequence of address-space
- * operations on one mm, each run through the tree's own mm/vma.c entry
- * points, and after each the maple tree is checked against an independent
- * reference model of the address space.
+ * The fuzz engine: a sequence of address-space operations on one mm, each
+ * run through the tree's own entry points (mm/vma.c, mm/mmap.c,
+ * mm/mremap.c, mm/memory.c's __vmf_anon_prepare()), and after each the
+ * maple tree is checked against an independent reference model of the
+ * address space.  The libFuzzer target (fuzz/libfuzzer.c, make FUZZ=1)
+ * and the regression table (tests/fuzz_regress.c, run by ./vma) call it.
  *
- * An input is read four bytes at a time: op, page, length, argument.  The
- * window is FZ_PAGES pages from VH_BASE.  Operations:
+ * An input is read four bytes at a time: op, page, length, argument
+ * (fuzz/fuzz.h).  The window is FZ_PAGES pages from VH_BASE.  Operations:
  *
  *	map	mmap(MAP_FIXED) anonymous (mmap_region()), RW or RO, possibly
  *		MAP_GROWSDOWN
@@ -19,9 +21,18 @@
  *		mapped range: vma_modify_flags(), as madvise_update_vma()
  *	brk	brk() growing a heap into free pages (do_brk_flags())
  *	grow	a stack fault below a MAP_GROWSDOWN VMA (expand_downwards())
- *	fault	a first write fault on a page: anon_vma_prepare()
- *	mremap, fork: reserved op codes (FZ_OP_MREMAP, FZ_OP_FORK), decoded
- *		and skipped until mm/mremap.c and dup_mmap() build here.
+ *	fault	a first write fault on a page (a write through ptrace's
+ *		FOLL_FORCE on a read-only one): the fault path's
+ *		vmf_anon_prepare() (mm/memory.c's __vmf_anon_prepare()) under
+ *		the VMA lock (lock_vma_under_rcu(), FAULT_FLAG_VMA_LOCK; arg
+ *		bit 0 clear) or under mmap_lock for read (bit 0 set); not on
+ *		a shared file mapping (no anonymous pages there)
+ *	mremap	sys_mremap() of [page, page + len): arg bits 0-1 the form
+ *		(enum fz_mremap_form: in place, MREMAP_FIXED to page .aux,
+ *		with MREMAP_DONTUNMAP, a plain move), bits 2-4 the new length
+ *		- 1; only calls mremap(2) accepts (one VMA, no overlap)
+ *	fork	dup_mmap() into a new mm, which the operations after it
+ *		work on (the parent is torn down, exit_mmap() style)
  *
  * The model (fz_model below) is a page array: for each page of the window,
  * whether it is mapped, the flags the operations asked for, the file and
@@ -43,10 +54,19 @@
  *    ran, every VMA's vm_refcnt at rest (attached, no reader), the file's
  *    references and i_mmap agreeing with the VMAs that map it.
  *
- * A finding abort()s with the operation sequence and the layout before and
- * after as pictures (shared/vma/layout.c's syntax: a letter per VMA, upper
- * case writable).  FZ_PRINT=1 in the environment prints every input's
- * decoded sequence (scripts/fuzz_decode.sh).
+ * The operations' effects on the model come from their man pages:
+ * mremap(2) moves the pages with their contents (file pages and anonymous
+ * identity go along; a moved range that never had anonymous pages is a
+ * fresh mapping at its new address), grows a mapping with the pages that
+ * continue it, and with MREMAP_DONTUNMAP leaves the old range mapped but
+ * empty; fork(2) gives the child the parent's mappings, its anonymous
+ * memory identities of its own (copy-on-write), and the merge rule there
+ * has one more tolerated exception (fz_tolerated[]).
+ *
+ * A finding calls the report function fz_init() was given (the target
+ * abort()s, a regression row fails) with the broken rule, the operation
+ * sequence and the layout before and after as pictures (a letter per
+ * VMA, upper case writable).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -57,7 +77,6 @@
 #include <linux/rmap.h>
 #include "../shared/env/env.h"
 #include "../shared/env/report.h"
-#include "../shared/kunit/mode.h"
 #include "../shared/kunit/test.h"
 #include "../shared/vma/vma.h"
 #include "fuzz.h"
@@ -93,6 +112,17 @@ static const char *const fz_tolerated[] = {
 	 * mapping just above is not merged with it (brk ops stop short).
 	 */
 	"brk() never merges with the mapping above",
+	/* After fork(2) a child's anon_vma is chained to its parent's: it is
+	 * not handed to a neighbour that has none, nor taken from one
+	 * ("mm/vma: fix incorrectly disallowed anonymous VMA merges" keeps
+	 * this for forked anon_vmas, for the anon_vma root lock's sake).
+	 */
+	"a forked anon_vma is not shared with a VMA that has none",
+	/* mremap(MREMAP_DONTUNMAP) copies a range next to the VMA it stays
+	 * in: the copy is not merged into its own source (both exist while
+	 * the page tables move), nor afterwards, until an operation merges.
+	 */
+	"an MREMAP_DONTUNMAP copy is not merged with its source VMA",
 };
 
 static struct fz_file {
@@ -119,20 +149,27 @@ struct fz_page {
 	int file;		/* 0 anonymous, 1 or 2 */
 	unsigned long pgoff;	/* file page, or linear page index */
 	int anon;		/* anon_vma class, 0 none */
+	uint64_t src, dst;	/* MREMAP_DONTUNMAPs' source VMA, copy */
 };
+
+#define FZ_MAX_CLS	(4 * FZ_PAGES)
 
 static struct fz_model {
 	struct fz_page pg[FZ_PAGES];
-	struct anon_vma *cls[FZ_PAGES * 2 + 1];	/* class -> anon_vma */
-	int nr_cls;
+	struct anon_vma *cls[FZ_MAX_CLS];	/* class -> anon_vma */
+	bool forked[FZ_MAX_CLS];		/* made by a fork */
+	int seams;				/* MREMAP_DONTUNMAPs so far */
 } fz_m;
 
 static struct mm_struct *fz_mm;
-static const uint8_t *fz_in;
-static size_t fz_in_len, fz_in_done;
-static bool fz_print;
+static struct mm_struct *fz_saved_mm;
+static const struct fz_op *fz_ops;
+static int fz_nr_ops, fz_done;
+static fz_report_fn fz_report;
+static unsigned long fz_brk_flags;
+static char fz_before[FZ_PAGES + 1];
 
-static const char *const fz_op_names[FZ_NR_OPS] = {
+const char *const fz_op_names[FZ_NR_OPS] = {
 	[FZ_OP_MAP] = "map", [FZ_OP_FILE] = "file", [FZ_OP_UNMAP] = "unmap",
 	[FZ_OP_PROT] = "prot", [FZ_OP_MADV] = "madv", [FZ_OP_BRK] = "brk",
 	[FZ_OP_GROW] = "grow", [FZ_OP_FAULT] = "fault",
@@ -144,9 +181,9 @@ static unsigned long fz_addr(int pg)
 	return VH_BASE + VH_PG(pg);
 }
 
-static void fz_draw(char *buf)
+static void fz_draw(struct mm_struct *mm, char *buf)
 {
-	VMA_ITERATOR(vmi, fz_mm, 0);
+	VMA_ITERATOR(vmi, mm, 0);
 	struct vm_area_struct *vma;
 	char name = 'A';
 	int i;
@@ -165,52 +202,126 @@ static void fz_draw(char *buf)
 	}
 }
 
-/* Print the decoded sequence up to the op being run. */
-void fz_describe(FILE *f, const uint8_t *in, size_t len, size_t upto)
+void fz_describe_op(const struct fz_op *op, char *buf, size_t len)
 {
-	size_t i;
+	int a = op->page, b = min(FZ_PAGES, op->page + op->len);
+	static const char *const form[] = {
+		[FZ_MR_INPLACE] = "in place", [FZ_MR_FIXED] = "MREMAP_FIXED",
+		[FZ_MR_DONTUNMAP] = "MREMAP_DONTUNMAP",
+		[FZ_MR_MOVE] = "MREMAP_FIXED, same length",
+	};
 
-	for (i = 0; i + 4 <= len && i < upto; i += 4) {
-		struct fz_op op;
-
-		fz_decode(in + i, &op);
-		fprintf(f, "  %zu: %s page %d len %d arg %#x\n", i / 4,
-			fz_op_names[op.op], op.page, op.len, op.arg);
+	switch (op->op) {
+	case FZ_OP_MAP:
+		snprintf(buf, len, "mmap anon %s%s [%d, %d)",
+			 op->arg & 1 ? "ro" : "rw",
+			 op->arg & 2 ? " MAP_GROWSDOWN" : "", a, b);
+		break;
+	case FZ_OP_FILE:
+		snprintf(buf, len, "mmap file %d %s %s from page %d [%d, %d)",
+			 1 + ((op->arg >> 2) & 1), op->arg & 1 ? "ro" : "rw",
+			 op->arg & 2 ? "shared" : "private", op->arg >> 3, a, b);
+		break;
+	case FZ_OP_PROT:
+		snprintf(buf, len, "mprotect %s [%d, %d)",
+			 op->arg & 1 ? "ro" : "rw", a, b);
+		break;
+	case FZ_OP_MADV:
+		snprintf(buf, len, "madvise %s [%d, %d)",
+			 op->arg & 1 ? (op->arg & 2 ? "DONTDUMP" : "DODUMP") :
+				       (op->arg & 2 ? "SEQUENTIAL" : "NORMAL"),
+			 a, b);
+		break;
+	case FZ_OP_GROW:
+		snprintf(buf, len, "stack fault at page %d", a);
+		break;
+	case FZ_OP_FAULT:
+		snprintf(buf, len, "write fault at page %d under %s", a,
+			 op->arg & 1 ? "mmap_lock" : "the VMA lock");
+		break;
+	case FZ_OP_MREMAP:
+		snprintf(buf, len, "mremap [%d, %d) %s to %d pages at %d", a, b,
+			 form[op->arg & 3],
+			 (op->arg & 3) == FZ_MR_DONTUNMAP ||
+			 (op->arg & 3) == FZ_MR_MOVE ? b - a :
+			 1 + ((op->arg >> 2) & 7),
+			 (op->arg & 3) == FZ_MR_INPLACE ? a : op->aux);
+		break;
+	case FZ_OP_FORK:
+		snprintf(buf, len, "fork, then go on in the child");
+		break;
+	default:
+		snprintf(buf, len, "%s [%d, %d)", fz_op_names[op->op], a, b);
 	}
 }
 
-static char fz_before[FZ_PAGES + 1];
+void fz_describe(FILE *f, const struct fz_op *ops, int n, const char *indent)
+{
+	char buf[128];
+	int i;
+
+	for (i = 0; i < n && ops[i].op != FZ_OP_END; i++) {
+		fz_describe_op(&ops[i], buf, sizeof(buf));
+		fprintf(f, "%s%d: %s\n", indent, i, buf);
+	}
+}
 
 static void __noreturn fz_finding(const char *fmt, ...)
 {
-	char after[FZ_PAGES + 1];
+	char msg[512], after[FZ_PAGES + 1], *ops = NULL;
+	size_t len = 0;
+	FILE *f;
 	va_list ap;
 
-	fprintf(stderr, "FUZZ FINDING: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nops:\n");
-	fz_describe(stderr, fz_in, fz_in_len, fz_in_done + 4);
+	f = open_memstream(&ops, &len);
+	if (f) {
+		fz_describe(f, fz_ops, fz_done + 1, "  ");
+		fclose(f);
+	}
 	rcu_read_lock();
-	fz_draw(after);
+	fz_draw(fz_mm, after);
 	rcu_read_unlock();
-	fprintf(stderr, "before: \"%s\"\nafter:  \"%s\"\n", fz_before, after);
-	abort();
+	fz_report(msg, ops ?: "", fz_before, after);
+	abort();	/* fz_report() does not return */
 }
 
 /* The anon_vma class of @av, made on first sight. */
 static int fz_class_of(struct anon_vma *av)
 {
-	int i;
+	int i, free = 0;
 
 	if (!av)
 		return 0;
-	for (i = 1; i <= fz_m.nr_cls; i++)
+	for (i = 1; i < FZ_MAX_CLS; i++) {
 		if (fz_m.cls[i] == av)
 			return i;
-	fz_m.cls[++fz_m.nr_cls] = av;
-	return fz_m.nr_cls;
+		if (!fz_m.cls[i] && !free)
+			free = i;
+	}
+	if (!free)
+		fz_finding("more than %d anon_vmas at once", FZ_MAX_CLS - 1);
+	fz_m.cls[free] = av;
+	fz_m.forked[free] = false;
+	return free;
+}
+
+/*
+ * Forget the classes no page of the model is in: no VMA has their
+ * anon_vma, which may be freed and its memory handed out again.
+ */
+static void fz_forget_classes(void)
+{
+	bool used[FZ_MAX_CLS] = { false };
+	int i;
+
+	for (i = 0; i < FZ_PAGES; i++)
+		used[fz_m.pg[i].anon] = true;
+	for (i = 1; i < FZ_MAX_CLS; i++)
+		if (!used[i])
+			fz_m.cls[i] = NULL;
 }
 
 static bool fz_range_mapped(int a, int b)
@@ -246,6 +357,14 @@ static void fz_model_map(int a, int b, vm_flags_t flags, int file,
 			.pgoff = file ? pgoff + (i - a) :
 				 fz_addr(i) >> PAGE_SHIFT,
 		};
+}
+
+static void fz_model_unmap(int a, int b)
+{
+	int i;
+
+	for (i = a; i < b; i++)
+		fz_m.pg[i] = (struct fz_page){ 0 };
 }
 
 /* Apply @set/@clear to every VMA of [start, end), as mprotect()/madvise(). */
@@ -291,8 +410,236 @@ static int fz_modify(unsigned long start, unsigned long end, vm_flags_t clear,
 	return 0;
 }
 
-static unsigned long fz_brk_flags;
+/* The pages of @vma in the window take its anon_vma's class. */
+static void fz_model_take_class(struct vm_area_struct *vma)
+{
+	int cls = fz_class_of(vma->anon_vma), i;
 
+	for (i = 0; i < FZ_PAGES; i++)
+		if (fz_addr(i) >= vma->vm_start && fz_addr(i) < vma->vm_end)
+			fz_m.pg[i].anon = cls;
+}
+
+/*
+ * A write fault as the fault path takes it (do_user_addr_fault():
+ * lock_vma_under_rcu() first, mmap_lock for read as the fallback) that
+ * reaches do_anonymous_page()/do_cow_fault(): vmf_anon_prepare().
+ */
+static void fz_fault(const struct fz_op *op)
+{
+	unsigned long addr = fz_addr(op->page);
+	bool vma_lock = !(op->arg & 1);
+	struct vm_area_struct *vma;
+	vm_fault_t ret;
+
+	if (!fz_m.pg[op->page].mapped || (fz_m.pg[op->page].flags & VM_SHARED))
+		return;
+	if (vma_lock) {
+		vma = lock_vma_under_rcu(fz_mm, addr);
+		if (!vma)
+			fz_finding("lock_vma_under_rcu() at page %d found no VMA",
+				   op->page);
+	} else {
+		mmap_read_lock(fz_mm);
+		vma = vma_lookup(fz_mm, addr);
+		if (!vma)
+			fz_finding("no VMA at page %d", op->page);
+	}
+	{
+		struct vm_fault vmf = {
+			.vma = vma, .address = addr,
+			.flags = FAULT_FLAG_WRITE | FAULT_FLAG_USER |
+				 (vma_lock ? FAULT_FLAG_VMA_LOCK : 0),
+		};
+
+		ret = vmf_anon_prepare(&vmf);
+	}
+	/* Alone in the mm, the VMA lock's mmap_read_trylock() succeeds. */
+	if (ret)
+		fz_finding("vmf_anon_prepare() at page %d: %#x", op->page, ret);
+	if (!vma->anon_vma)
+		fz_finding("vmf_anon_prepare() at page %d left no anon_vma",
+			   op->page);
+	/* The VMA's pages take its anon_vma (maybe a neighbour's). */
+	fz_model_take_class(vma);
+	if (vma_lock)
+		vma_end_read(vma);
+	else
+		mmap_read_unlock(fz_mm);
+}
+
+/*
+ * mremap(2) of [a, b), as its man page says: only the calls it accepts
+ * (the old range within one mapping, a destination that does not overlap
+ * it), so that every error is a finding; ENOMEM for a mapping that cannot
+ * grow where it is, without MREMAP_MAYMOVE, is a legitimate answer.
+ */
+static void fz_mremap(const struct fz_op *op)
+{
+	int a = op->page, b = min(FZ_PAGES, op->page + op->len);
+	int form = op->arg & 3, oldn = b - a, newn, t, i, keep;
+	unsigned long flags = 0, ret, start = fz_addr(a);
+	struct fz_page moved[FZ_PAGES];
+	struct vm_area_struct *vma;
+	int src_a = 0, src_b = 0;
+	bool whole;
+
+	newn = form == FZ_MR_DONTUNMAP || form == FZ_MR_MOVE ? oldn :
+	       1 + ((op->arg >> 2) & 7);
+	t = form == FZ_MR_INPLACE ? a : op->aux;
+	if (t + newn > FZ_PAGES)
+		return;
+	mmap_read_lock(fz_mm);
+	vma = vma_lookup(fz_mm, start);
+	if (!vma || vma->vm_end < fz_addr(b)) {
+		mmap_read_unlock(fz_mm);
+		return;		/* EFAULT: not one mapping */
+	}
+	src_a = (vma->vm_start - VH_BASE) >> PAGE_SHIFT;
+	src_b = (vma->vm_end - VH_BASE) >> PAGE_SHIFT;
+	/* What stays of the source VMA once the destination is unmapped. */
+	if (form != FZ_MR_INPLACE && t + newn <= a && t + newn > src_a)
+		src_a = t + newn;
+	if (form != FZ_MR_INPLACE && t >= b && t < src_b)
+		src_b = t;
+	whole = src_a == a && src_b == b;
+	mmap_read_unlock(fz_mm);
+	if (form != FZ_MR_INPLACE) {
+		if (t < b && a < t + newn)
+			return;	/* EINVAL: the ranges overlap */
+		flags = MREMAP_MAYMOVE | MREMAP_FIXED;
+		if (form == FZ_MR_DONTUNMAP) {
+			/* Private anonymous mappings only (before 5.13; we
+			 * keep to what every kernel accepts).
+			 */
+			if (fz_m.pg[a].file || (fz_m.pg[a].flags & VM_SHARED))
+				return;
+			flags |= MREMAP_DONTUNMAP;
+		}
+	}
+	current->mm = fz_mm;
+	ret = sys_mremap(start, VH_PG(oldn), VH_PG(newn), flags, fz_addr(t));
+	if (form == FZ_MR_INPLACE && newn > oldn && ret == (unsigned long)-ENOMEM)
+		return;		/* cannot grow where it is */
+	if (IS_ERR_VALUE(ret))
+		fz_finding("mremap [%d, %d) to %d pages at %d, flags %#lx: %ld",
+			   a, b, newn, t, flags, (long)ret);
+	if (ret != fz_addr(t))
+		fz_finding("mremap [%d, %d) returned %#lx, not page %d", a, b,
+			   ret, t);
+	if (form == FZ_MR_INPLACE) {
+		if (newn < oldn) {
+			fz_model_unmap(a + newn, b);
+			return;
+		}
+		for (i = b; i < a + newn; i++) {
+			if (fz_m.pg[i].mapped)
+				fz_finding("mremap grew [%d, %d) over mapped page %d",
+					   a, b, i);
+			fz_m.pg[i] = fz_m.pg[b - 1];
+			fz_m.pg[i].pgoff += i - (b - 1);
+		}
+		return;
+	}
+	/* The pages go along; the growth continues the last one. */
+	keep = min(oldn, newn);
+	for (i = 0; i < keep; i++) {
+		moved[i] = fz_m.pg[a + i];
+		moved[i].src = moved[i].dst = 0;
+	}
+	for (i = keep; i < newn; i++) {
+		moved[i] = moved[keep - 1];
+		moved[i].pgoff += i - (keep - 1);
+	}
+	/* Never-faulted anonymous memory is a fresh mapping where it lands. */
+	for (i = 0; i < newn; i++)
+		if (!moved[i].file && !moved[0].anon)
+			moved[i].pgoff = fz_addr(t + i) >> PAGE_SHIFT;
+	if (form == FZ_MR_DONTUNMAP) {
+		/* The old range stays mapped, empty: when it was the whole
+		 * mapping, it is as never faulted.
+		 */
+		for (i = a; i < b && whole; i++) {
+			fz_m.pg[i].anon = 0;
+			fz_m.pg[i].pgoff = fz_addr(i) >> PAGE_SHIFT;
+		}
+	} else {
+		fz_model_unmap(a, b);
+	}
+	for (i = 0; i < newn; i++)
+		fz_m.pg[t + i] = moved[i];
+	if (form == FZ_MR_DONTUNMAP) {
+		uint64_t seam = 1ULL << (fz_m.seams++ % 64);
+
+		for (i = src_a; i < src_b; i++)
+			if (i < t || i >= t + newn)
+				fz_m.pg[i].src |= seam;
+		for (i = 0; i < newn; i++)
+			fz_m.pg[t + i].dst |= seam;
+	}
+}
+
+/*
+ * fork(2): dup_mmap() into a new mm, checked against the model (the same
+ * pages; an anon_vma of its own for each mapping that had one), which the
+ * operations after it work on; the parent is torn down.
+ */
+static void fz_fork(void)
+{
+	struct mm_struct *child = vh_mm_new(), *parent = fz_mm;
+	int owner[FZ_MAX_CLS] = { 0 }, i, err;
+	VMA_ITERATOR(vmi, child, 0);
+	struct vm_area_struct *vma;
+
+	child->mmap_base = parent->mmap_base;
+	child->brk = parent->brk;
+	child->start_brk = parent->start_brk;
+	err = dup_mmap(child, parent);
+	if (err)
+		fz_finding("dup_mmap() failed: %d", err);
+	if (child->map_count != parent->map_count)
+		fz_finding("the child has %d VMAs, the parent %d",
+			   child->map_count, parent->map_count);
+	mmap_read_lock(child);
+	for_each_vma(vmi, vma) {
+		int cls = fz_class_of(vma->anon_vma);
+
+		for (i = 0; i < FZ_PAGES; i++) {
+			struct fz_page *pg = &fz_m.pg[i];
+
+			if (fz_addr(i) < vma->vm_start || fz_addr(i) >= vma->vm_end)
+				continue;
+			if (!pg->anon != !cls)
+				fz_finding("page %d: anon_vma class %d in the parent, the child's copy %s one",
+					   i, pg->anon, cls ? "has" : "has no");
+			if (!cls)
+				continue;
+			if (cls < FZ_MAX_CLS && owner[cls] && owner[cls] != pg->anon)
+				fz_finding("page %d: the child shares an anon_vma across the parent's classes %d and %d",
+					   i, owner[cls], pg->anon);
+			if (cls == pg->anon)
+				fz_finding("page %d: the child's copy has the parent's anon_vma",
+					   i);
+			owner[cls] = pg->anon;
+			pg->anon = cls;
+			fz_m.forked[cls] = true;
+		}
+	}
+	mmap_read_unlock(child);
+	fz_mm = child;
+	vh_mm_clear(parent);
+	vh_mm_put(parent);
+	current->mm = child;	/* vh_mm_clear() made it the parent */
+}
+
+/* The operations that take mmap_lock themselves. */
+static bool fz_op_locks(const struct fz_op *op)
+{
+	return op->op == FZ_OP_MREMAP || op->op == FZ_OP_FORK ||
+	       op->op == FZ_OP_FAULT;
+}
+
+/* An operation of mm/vma.c's, under mmap_lock for write. */
 static void fz_op(const struct fz_op *op)
 {
 	int a = op->page, b = min(FZ_PAGES, op->page + op->len), i;
@@ -324,8 +671,7 @@ static void fz_op(const struct fz_op *op)
 		err = vh_unmap(fz_mm, start, end);
 		if (err)
 			fz_finding("munmap [%d, %d) failed: %d", a, b, err);
-		for (i = a; i < b; i++)
-			fz_m.pg[i] = (struct fz_page){ 0 };
+		fz_model_unmap(a, b);
 		break;
 	case FZ_OP_PROT:
 	case FZ_OP_MADV:
@@ -397,7 +743,7 @@ static void fz_op(const struct fz_op *op)
 					   a, err);
 			for (i = a; i < top; i++) {
 				fz_m.pg[i] = fz_m.pg[top];
-				fz_m.pg[i].pgoff = fz_addr(i) >> PAGE_SHIFT;
+				fz_m.pg[i].pgoff -= top - i;
 			}
 			/* expand_downwards() prepared the stack's anon_vma. */
 			fz_m.pg[top].anon = fz_m.pg[top].anon ?:
@@ -406,26 +752,6 @@ static void fz_op(const struct fz_op *op)
 			     && i < FZ_PAGES; i++)
 				fz_m.pg[i].anon = fz_m.pg[top].anon;
 		}
-		break;
-	case FZ_OP_FAULT:
-		vma = vma_lookup(fz_mm, start);
-		if (!vma || vma->vm_file)
-			break;
-		vma_start_write(vma);
-		err = anon_vma_prepare(vma);
-		if (err)
-			fz_finding("anon_vma_prepare() failed: %d", err);
-		/* The VMA's pages take its anon_vma (maybe a neighbour's). */
-		{
-			int cls = fz_class_of(vma->anon_vma);
-
-			for (i = 0; i < FZ_PAGES; i++)
-				if (fz_addr(i) >= vma->vm_start &&
-				    fz_addr(i) < vma->vm_end)
-					fz_m.pg[i].anon = cls;
-		}
-		break;
-	default:	/* mremap, fork: not built here yet */
 		break;
 	}
 }
@@ -445,6 +771,18 @@ static bool fz_could_be_one(struct vm_area_struct *p, struct vm_area_struct *n)
 		return false;
 	/* A grown stack is never merged (fz_tolerated[1]). */
 	if (p->vm_flags & VM_GROWSDOWN)
+		return false;
+	/* An MREMAP_DONTUNMAP copy and its source ([6]). */
+	{
+		struct fz_page *l = &fz_m.pg[((p->vm_end - VH_BASE) >> PAGE_SHIFT) - 1];
+		struct fz_page *r = &fz_m.pg[(n->vm_start - VH_BASE) >> PAGE_SHIFT];
+
+		if ((l->src & r->dst) || (l->dst & r->src))
+			return false;
+	}
+	/* A forked anon_vma is not shared with one that has none ([5]). */
+	if (!p->anon_vma != !n->anon_vma &&
+	    fz_m.forked[fz_class_of(p->anon_vma ?: n->anon_vma)])
 		return false;
 	return true;
 }
@@ -532,16 +870,18 @@ static void fz_check(void)
 	}
 	if (vh_test_failed())
 		fz_finding("the kernel code warned (see above)");
+	fz_forget_classes();
 }
 
-int LLVMFuzzerInitialize(int *argc __always_unused,
-			 char ***argv __always_unused)
+void fz_init(fz_report_fn report)
 {
+	static bool done;
 	int f;
 
-	rcu_register_thread();
-	vh_env_init();
-	fz_print = getenv("FZ_PRINT") != NULL;
+	fz_report = report;
+	if (done)
+		return;
+	done = true;
 	stack_guard_gap = PAGE_SIZE;
 	for (f = 0; f < 2; f++) {
 		init_rwsem(&fz_files[f].mapping.i_mmap_rwsem);
@@ -552,6 +892,7 @@ int LLVMFuzzerInitialize(int *argc __always_unused,
 	/* The flags brk() gives (VMA_DATA_DEFAULT_FLAGS): a configuration
 	 * constant, read once from a heap of a scratch mm.
 	 */
+	fz_saved_mm = current->mm;
 	fz_mm = vh_mm_new();
 	current->mm = fz_mm;
 	mmap_write_lock(fz_mm);
@@ -560,37 +901,63 @@ int LLVMFuzzerInitialize(int *argc __always_unused,
 	mmap_write_unlock(fz_mm);
 	vh_mm_clear(fz_mm);
 	vh_mm_put(fz_mm);
-	return 0;
+	fz_mm = NULL;
+	current->mm = fz_saved_mm;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+void fz_run(const struct fz_op *ops, int n, struct fz_trace *trace)
 {
-	size_t i;
+	int i;
 
-	vh_test_reset();
 	memset(&fz_m, 0, sizeof(fz_m));
-	fz_in = data;
-	fz_in_len = size;
+	fz_ops = ops;
+	fz_nr_ops = n;
+	fz_saved_mm = current->mm;
 	fz_mm = vh_mm_new();
 	current->mm = fz_mm;
-	if (fz_print)
-		fz_describe(stdout, data, size, size);
-	for (i = 0; i + 4 <= size && i < 4 * FZ_MAX_OPS; i += 4) {
-		struct fz_op op;
-
-		fz_in_done = i;
-		fz_decode(data + i, &op);
-		mmap_write_lock(fz_mm);
-		fz_draw(fz_before);
-		fz_op(&op);
-		mmap_write_unlock(fz_mm);
+	memset(fz_before, '-', FZ_PAGES);
+	fz_before[FZ_PAGES] = 0;
+	for (i = 0; i < n && i < FZ_MAX_OPS && ops[i].op != FZ_OP_END; i++) {
+		fz_done = i;
+		mmap_read_lock(fz_mm);
+		fz_draw(fz_mm, fz_before);
+		mmap_read_unlock(fz_mm);
+		if (ops[i].op < 0 || ops[i].op >= FZ_NR_OPS)
+			fz_finding("op %d: no such operation %d", i, ops[i].op);
+		if (ops[i].op == FZ_OP_MREMAP)
+			fz_mremap(&ops[i]);
+		else if (ops[i].op == FZ_OP_FORK)
+			fz_fork();
+		else if (ops[i].op == FZ_OP_FAULT)
+			fz_fault(&ops[i]);
+		if (!fz_op_locks(&ops[i])) {
+			mmap_write_lock(fz_mm);
+			fz_op(&ops[i]);
+			mmap_write_unlock(fz_mm);
+		}
 		mmap_read_lock(fz_mm);
 		fz_check();
 		mmap_read_unlock(fz_mm);
 	}
-	vh_mm_clear(fz_mm);
+	if (trace) {
+		memcpy(trace->before, fz_before, sizeof(fz_before));
+		mmap_read_lock(fz_mm);
+		fz_draw(fz_mm, trace->after);
+		mmap_read_unlock(fz_mm);
+	}
+	fz_teardown();
 	if (vh_test_failed())
-		fz_finding("the kernel code warned at teardown");
-	vh_mm_put(fz_mm);
-	return 0;
+		fz_report("the kernel code warned at teardown", "", "", "");
+}
+
+void fz_teardown(void)
+{
+	struct mm_struct *mm = fz_mm;
+
+	if (!mm)
+		return;
+	fz_mm = NULL;
+	vh_mm_clear(mm);
+	vh_mm_put(mm);
+	current->mm = fz_saved_mm;
 }

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The fuzzer's findings, replayed: each row is a (minimised) input of the
+ * fuzz target (fuzz/libfuzzer.c) that once found a bug, as the operations
+ * it decodes into, run on the fuzz engine (fuzz/vma_fuzz.c) through the
+ * tree's own mm/vma.c, mm/mmap.c and mm/mremap.c and checked after every
+ * operation against the engine's reference model of the address space
+ * (exact pages, flags, file pages, anon_vma classes, maximal merging).
+ * .before is the layout before the last operation, .after the layout
+ * after it, as the clean tree makes them (a letter per VMA, upper case
+ * writable, '-' free).
+ *
+ * Rows are written by scripts/fuzz_row.sh from a crash input; every
+ * finding becomes one, so that ./vma catches the bug from then on.
+ */
+#include <string.h>
+#include "../shared/kunit/test.h"
+#include "../shared/env/report.h"
+#include "../fuzz/fuzz.h"
+
+struct fr_row {
+	const char *desc;
+	const char *why;
+	const struct fz_op *ops;	/* FZ_OPS(...): ends at FZ_OP_END */
+	const char *before, *after;
+};
+
+/* The operations, each ending with a comma. */
+#define FZ_OPS(...)	.ops = (const struct fz_op[]){ __VA_ARGS__ \
+						       { .op = FZ_OP_END } }
+
+static const struct fr_row fr_rows[] = {
+	{ .desc = "merge_pgoff_continuity",
+	  .why = "a private file mapping over its own tail from another file page: the new VMA's page offsets do not continue the old one's",
+	  FZ_OPS(
+		{ FZ_OP_FILE, .page = 0, .len = 8, .arg = 0 },
+			/* mmap file 1 rw private from page 0 [0, 8) */
+		{ FZ_OP_FILE, .page = 5, .len = 3, .arg = 0 },
+			/* mmap file 1 rw private from page 0 [5, 8) */
+	  ),
+	  .before = "AAAAAAAA------------------------",
+	  .after  = "AAAAABBB------------------------" },
+	{ .desc = "split_pgoff",
+	  .why = "mmap over the head of the heap splits it: the part left keeps the page offset of its own first page",
+	  FZ_OPS(
+		{ FZ_OP_BRK, .page = 1, .len = 2, .arg = 0 },	/* brk [1, 3) */
+		{ FZ_OP_MAP, .page = 0, .len = 2, .arg = 0x30 },	/* mmap anon rw [0, 2) */
+	  ),
+	  .before = "-AA-----------------------------",
+	  .after  = "AAB-----------------------------" },
+	{ .desc = "new_range_next_anon",
+	  .why = "a new mapping between two VMAs with different anon_vmas merges with one side only",
+	  FZ_OPS(
+		{ FZ_OP_BRK, .page = 28, .len = 5, .arg = 0x7c },	/* brk [28, 32) */
+		{ FZ_OP_MADV, .page = 28, .len = 5, .arg = 0x7e },	/* madvise SEQUENTIAL [28, 32) */
+		{ FZ_OP_PROT, .page = 28, .len = 5, .arg = 0x57 },	/* mprotect ro [28, 32) */
+		{ FZ_OP_GROW, .page = 23, .len = 8, .arg = 0x7c },	/* stack fault at page 23 */
+		{ FZ_OP_MADV, .page = 28, .len = 5, .arg = 0x7c },	/* madvise NORMAL [28, 32) */
+		{ FZ_OP_MADV, .page = 28, .len = 5, .arg = 0x6 },	/* madvise SEQUENTIAL [28, 32) */
+		{ FZ_OP_MAP, .page = 22, .len = 3, .arg = 0x96 },
+			/* mmap anon rw MAP_GROWSDOWN [22, 25) */
+		{ FZ_OP_MAP, .page = 22, .len = 7, .arg = 0x96 },
+			/* mmap anon rw MAP_GROWSDOWN [22, 29) */
+		{ FZ_OP_FILE, .page = 31, .len = 8, .arg = 0x7c },
+			/* mmap file 2 rw private from page 15 [31, 32) */
+		{ FZ_OP_MADV, .page = 28, .len = 5, .arg = 0x7c },	/* madvise NORMAL [28, 32) */
+		{ FZ_OP_MADV, .page = 30, .len = 2, .arg = 0x7c },	/* madvise NORMAL [30, 32) */
+		{ FZ_OP_MADV, .page = 23, .len = 1, .arg = 0x57 },	/* madvise DONTDUMP [23, 24) */
+		{ FZ_OP_FAULT, .page = 28, .len = 8, .arg = 0x7c },
+			/* write fault at page 28 under the VMA lock */
+		{ FZ_OP_MADV, .page = 28, .len = 5, .arg = 0x7c },	/* madvise NORMAL [28, 32) */
+		{ FZ_OP_GROW, .page = 1, .len = 5, .arg = 0x7c },	/* stack fault at page 1 */
+		{ FZ_OP_FAULT, .page = 8, .len = 8, .arg = 0x6 },
+			/* write fault at page 8 under the VMA lock */
+		{ FZ_OP_MAP, .page = 0, .len = 1, .arg = 0 },	/* mmap anon rw [0, 1) */
+		{ FZ_OP_MAP, .page = 0, .len = 1, .arg = 0 },	/* mmap anon rw [0, 1) */
+		{ FZ_OP_MAP, .page = 0, .len = 1, .arg = 0x80 },	/* mmap anon rw [0, 1) */
+		{ FZ_OP_MAP, .page = 0, .len = 1, .arg = 0 },	/* mmap anon rw [0, 1) */
+		{ FZ_OP_MAP, .page = 0, .len = 1, .arg = 0 },	/* mmap anon rw [0, 1) */
+		{ FZ_OP_MAP, .page = 0, .len = 1, .arg = 0 },	/* mmap anon rw [0, 1) */
+		{ FZ_OP_MAP, .page = 0, .len = 1, .arg = 0 },	/* mmap anon rw [0, 1) */
+		{ FZ_OP_MAP, .page = 22, .len = 3, .arg = 0x96 },
+			/* mmap anon rw MAP_GROWSDOWN [22, 25) */
+		{ FZ_OP_MAP, .page = 22, .len = 7, .arg = 0x96 },
+			/* mmap anon rw MAP_GROWSDOWN [22, 29) */
+	  ),
+	  .before = "ABBBBBBBBBBBBBBBBBBBBBBBBCCCCddE",
+	  .after  = "ABBBBBBBBBBBBBBBBBBBBBBBBBBBBccD" },
+	/* scripts/fuzz_row.sh adds rows here */
+};
+
+static void __attribute__((noreturn)) fr_report(const char *msg,
+					       const char *ops,
+					       const char *before,
+					       const char *after)
+{
+	const char *nl;
+
+	vh_fail(__FILE__, __LINE__, "fuzz finding: %s", msg);
+	vh_diag("ops:");
+	for (; *ops; ops = nl + 1) {
+		nl = strchrnul(ops, '\n');
+		vh_diag("%.*s", (int)(nl - ops), ops);
+		if (!*nl)
+			break;
+	}
+	vh_diag("before: \"%s\"", before);
+	vh_diag("after:  \"%s\"", after);
+	vh_end_test();
+}
+
+static void fr_teardown(void *arg __attribute__((unused)))
+{
+	fz_teardown();
+}
+
+static void fr_body(const struct fr_row *row)
+{
+	struct fz_trace t;
+
+	fz_init(fr_report);
+	vh_defer(fr_teardown, NULL);
+	fz_run(row->ops, FZ_MAX_OPS, &t);
+	VH_EXPECT_STR_EQ(t.before, row->before);
+	VH_EXPECT_STR_EQ(t.after, row->after);
+}
+
+VH_TABLE(fuzz_regress,
+	 "mm/vma.c, mm/mmap.c, mm/mremap.c: the fuzzer's findings hold no more: exact pages, page offsets and anon_vmas, maximal merging, after every operation",
+	 fr_rows, fr_body);
