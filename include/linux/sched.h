@@ -43,6 +43,12 @@ struct task_struct {
 	pid_t pid;
 	struct mm_struct *mm;
 	unsigned int personality;
+	/*
+	 * What kernel/bpf/task_iter.c reads of another task: PF_* flags, and
+	 * alloc_lock (task_lock()), a bare mutex as tools/'s spinlock_t.
+	 */
+	unsigned int flags;
+	pthread_mutex_t alloc_lock;
 
 	/* Harness model. */
 	int __state;			/* TASK_* */

@@ -24,6 +24,7 @@ static struct task_struct *vh_task_new(void)
 	t->pid = __atomic_fetch_add(&vh_next_pid, 1, __ATOMIC_RELAXED);
 	snprintf(t->comm, sizeof(t->comm), "vma-%d", t->pid);
 	pthread_mutex_init(&t->sleep_lock, NULL);
+	pthread_mutex_init(&t->alloc_lock, NULL);
 	pthread_cond_init(&t->sleep_cond, NULL);
 	t->__state = TASK_RUNNING;
 	return t;
