@@ -73,6 +73,13 @@ void vh_free_pgtables(struct mmu_gather *tlb, void *desc, ...);
 #define mmap_action_complete(vma, ...)		((void)(vma), 0)
 #define compat_vma_mmap(file, vma)	((void)(file), (void)(vma), -EINVAL)
 
+/*
+ * CONFIG_USERFAULTFD: struct userfaultfd_ctx's wait queues, and the uapi
+ * feature bits its helpers test (the tree's header, whole).
+ */
+#include <linux/wait.h>
+#include <uapi/linux/userfaultfd.h>
+
 #ifndef VH_ENV_PROBE
 #include "vma_env.h"
 #endif

@@ -57,6 +57,7 @@ KEYWORDS = {
     "sizeof", "switch", "case", "default", "break", "continue", "goto",
     "float", "double", "restrict", "typeof", "__typeof__", "defined",
     "__attribute__", "__VA_ARGS__", "__force", "__maybe_unused",
+    "__ro_after_init",
 }
 COND = re.compile(r"\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b")
 MARK = "__vh_live_"
@@ -185,6 +186,15 @@ def _names_of(kind, item):
         return {m.group(2)} if m else set()
     head = head_of(item)
     names = set()
+    # DEFINE_FREE(name, type, free) defines __free_name(), which
+    # __free(name) names (include/linux/cleanup.h).
+    m = re.match(r"\s*DEFINE_FREE\s*\(\s*([A-Za-z_]\w*)", item)
+    if m:
+        return {"__free_" + m.group(1)}
+    # SYSCALL_DEFINEn(name, ...) defines sys_name().
+    m = re.match(r"\s*SYSCALL_DEFINE\d\s*\(\s*([A-Za-z_]\w*)", item)
+    if m:
+        return {"sys_" + m.group(1)}
     m = re.match(r"\s*(?:typedef\s+)?(struct|union|enum)\s+([A-Za-z_]\w*)"
                  r"(\s+__\w+)*\s*$", head)
     if m and "{" in item:
@@ -276,7 +286,8 @@ def uses_of(kind, item, own):
         if m:
             params = set(IDENT.findall(m.group(1)))
         text = re.sub(r"^\s*#\s*\w+\s+\w+(\([^)]*\))?", " ", text)
-    idents = set()
+    idents = {"__free_" + n for n in
+              re.findall(r"\b__free\s*\(\s*([A-Za-z_]\w*)\s*\)", text)}
     tags = set()
     for m in re.finditer(r"(->|\.)?\s*\b(struct|union|enum)?\s*\b"
                          r"([A-Za-z_]\w*)", text):
@@ -359,7 +370,8 @@ class Header:
         __anon_rmap_tree_insert() and its siblings: its last argument, an
         identifier, names the item, and a use of PREFIX_anything takes it.
         """
-        if kind != "decl" or "{" in text:
+        if kind != "decl" or "{" in text or \
+                re.match(r"\s*SYSCALL_DEFINE\d", text):
             return None
         m = re.match(r"\s*[A-Z][A-Z0-9_]*\s*\((.*)\)\s*;?\s*$", text, re.S)
         if not m:
@@ -506,12 +518,15 @@ def check_source_names(headers, wanted, env_defs, source):
         die("\nkextract: ".join(errors))
 
 
-def closure(headers, wanted, provided, live, notes, source=False):
+def closure(headers, wanted, provided, live, notes, source=False,
+            defined=None):
     """Mark the items to keep; return the struct tags they use.
 
     With source, external functions of the same file are not followed
     (named in the notes), only what the file keeps to itself and its
-    macros, types and variables.
+    macros, types and variables.  With defined (the names the environment
+    defines, not only declares), a name the list asks for is taken unless
+    it is among them: a function a header only declares is defined here.
     """
     keep = set()
     tags = set()
@@ -523,7 +538,9 @@ def closure(headers, wanted, provided, live, notes, source=False):
             if name in seen:
                 continue
             seen.add(name)
-            if name in provided:
+            asked = defined is not None and name in names and \
+                name not in defined
+            if name in provided and not asked:
                 continue
             idxs = h.defs.get(name, [])
             if not idxs and name in names:
@@ -531,7 +548,8 @@ def closure(headers, wanted, provided, live, notes, source=False):
                              (h.rel, name))
             for idx in idxs:
                 kind, text, _, own, _ = h.items[idx]
-                clash = {n for n in own if n in provided}
+                clash = {n for n in own if n in provided and
+                         not (asked and n == name)}
                 if clash:
                     notes.append("%s:%d: %s not taken: %s already defined "
                                  "by the environment" %
@@ -743,7 +761,8 @@ def main():
         keep, tags = closure(headers, wanted, env_defs - renamed, live,
                              notes, True)
     else:
-        keep, tags = closure(headers, wanted, provided, live, notes)
+        keep, tags = closure(headers, wanted, provided, live, notes,
+                             defined=env_defs)
 
     defined_tags = set()
     for h in headers:
