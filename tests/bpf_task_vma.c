@@ -254,10 +254,7 @@ static void bt_write(struct mm_struct *mm, enum bt_op op, const char *range,
 		VH_CHECK_EQ(vh_protect(mm, s, e, prot), 0);
 		break;
 	case BT_OP_REPLACE:
-		VH_CHECK_EQ(vh_unmap(mm, s, e), 0);
-		/* Keep the freed object from being the new VMA. */
-		vh_test_vma(mm);
-		VH_CHECK_EQ(vh_map(mm, s, e, VH_RO), 0);
+		VH_CHECK_EQ(vh_replace(mm, s, e, VH_RO), 0);
 		break;
 	default:
 		break;

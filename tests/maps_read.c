@@ -227,10 +227,7 @@ static void mr_write(struct mr_ctx *c)
 		VH_CHECK_EQ(vh_protect(mm, s, e, row->prot), 0);
 		break;
 	case MR_OP_REPLACE:
-		VH_CHECK_EQ(vh_unmap(mm, s, e), 0);
-		/* Keep the freed object from being the new VMA. */
-		vh_test_vma(mm);
-		VH_CHECK_EQ(vh_map(mm, s, e, VH_RW), 0);
+		VH_CHECK_EQ(vh_replace(mm, s, e, VH_RW), 0);
 		break;
 	default:
 		break;

@@ -214,6 +214,17 @@ struct vm_area_struct *vh_test_vma(struct mm_struct *mm)
 	return vma;
 }
 
+int vh_replace(struct mm_struct *mm, unsigned long start, unsigned long end,
+	       vm_flags_t flags)
+{
+	int err = vh_unmap(mm, start, end);
+
+	if (err)
+		return err;
+	vh_test_vma(mm);
+	return vh_map(mm, start, end, flags);
+}
+
 void vh_vma_snap(struct vm_area_struct *vma, struct vh_vma_snap *s)
 {
 	s->start = READ_ONCE(vma->vm_start);

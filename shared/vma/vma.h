@@ -89,6 +89,22 @@ void vh_test_stack_guard_gap(struct mm_struct *mm, unsigned long gap);
  */
 struct vm_area_struct *vh_test_vma(struct mm_struct *mm);
 
+/**
+ * vh_replace() - unmap [@start, @end) of @mm and map it anew
+ * @mm:		the address space, mmap_lock held for write
+ * @start:	first address
+ * @end:	end address (exclusive)
+ * @flags:	the new mapping's vm_flags
+ *
+ * The new VMA is another object: the one just freed is kept from being
+ * reused for it (vh_test_vma()), so that a reader still holding the old
+ * pointer cannot find the new VMA behind it by chance.
+ *
+ * Return: 0, or the first error of the unmap or the map.
+ */
+int vh_replace(struct mm_struct *mm, unsigned long start, unsigned long end,
+	       vm_flags_t flags);
+
 /*
  * Layouts as pictures (shared/vma/layout.c), one character per page from
  * VH_BASE: a letter is a VMA, upper case read-write (VH_RW), lower case
