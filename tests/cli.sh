@@ -112,6 +112,26 @@ cat >"$work/bad.patch" <<'PATCH'
 PATCH
 expect_fail patch_does_not_apply 'bad.patch does not apply: .*mm/mmap_lock.c.*(FAILED|Hunk)' \
 	"$repo/run_tests.sh" --quick --kdir "$kdir" --patch "$work/bad.patch"
+# The whole series on the tree cache: what the cache does not unpack
+# (arch/*/Kconfig, rust/) is left out with one line, the rest applies (the
+# patch after it, which does not, stops the run before any build).
+series=("$repo"/scripts/fixtures/0*.patch)
+if [[ -f $kdir.stamp ]] && grep -q '^parts: ' "$kdir.stamp"; then
+	out=$("$repo/run_tests.sh" --quick --kdir "$kdir" \
+		"${series[@]/#/--patch=}" --patch "$work/bad.patch" 2>&1)
+	left=$(grep -c '^vma: left out of the patch(es)' <<<"$out")
+	if ! grep -q 'bad.patch does not apply' <<<"$(tail -n 1 <<<"$out")"; then
+		result patch_series_filtered no "$(tail -n 1 <<<"$out")"
+	elif ((left != 1)); then
+		result patch_series_filtered no "$left lines saying what was left out"
+	elif ! grep -q '^vma: left out.*arch/arm/Kconfig.*rust/kernel/mm.rs' <<<"$out"; then
+		result patch_series_filtered no "$(grep '^vma: left out' <<<"$out")"
+	else
+		result patch_series_filtered yes ""
+	fi
+else
+	result patch_series_filtered skip "$kdir is not scripts/kdir.sh's cache"
+fi
 if compgen -G "$VMA_SCRATCH_DIR/scratch.*" >/dev/null; then
 	result patch_leaves_nothing no "scratch tree left: $(echo "$VMA_SCRATCH_DIR"/scratch.*)"
 else
