@@ -156,7 +156,7 @@ def locking_functions(c):
 
     A function's lines are its file's line records from its first line
     to the next function's; its text is the tree's, read through the
-    file's source path.
+    file's source path, without its comments.
     """
     fns = sorted((v[0], k) for k, v in c.functions.items() if v[0])
     try:
@@ -169,7 +169,10 @@ def locking_functions(c):
         nxt = fns[i + 1][0] if i + 1 < len(fns) else float('inf')
         mine = [n for n in c.lines if start <= n < nxt]
         end = max(mine, default=start)
-        spans[name] = (mine, '\n'.join(text[start - 1:end]))
+        body = '\n'.join(text[start - 1:end])
+        # Comments name functions too ("not to mmap_read_lock(mm)").
+        body = re.sub(r'/\*.*?\*/|//[^\n]*', ' ', body, flags=re.S)
+        spans[name] = (mine, body)
     names = set()
     todo = True
     while todo:
