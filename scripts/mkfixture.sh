@@ -89,10 +89,13 @@ present() {
 	     /^--- a\// { started = 1 } keep { print }' "$1"
 }
 
-# apply PATCH: 0 applied, 1 already applied, 2 does not apply ($out says).
+# apply PATCH: 0 applied, 1 already applied or none of its files in the
+# copy (7.2's cache has no net/), 2 does not apply ($out says).
 apply() {
-	local touched
+	local touched n
 
+	n=$(present "$1" | grep -c '^--- a/' || true)
+	((n)) || return 1
 	mapfile -t touched < <("$repo/scripts/linkcopy.sh" --patched "$1")
 	"$repo/scripts/linkcopy.sh" --own "${touched[@]}" || exit 1
 	if ! out=$(present "$1" | patch -p1 -N --batch -s 2>&1); then
