@@ -473,7 +473,9 @@ def run_cpp(cc, env, headers, tmpdir, includes=()):
     Returns (names the environment declares, names it defines, set of live
     (hid, idx)).
     """
-    probe = os.path.join(tmpdir, "kextract-probe.c")
+    # One per process: make -j runs the units' extractions side by side
+    # in one directory, and a probe another overwrote drops definitions.
+    probe = os.path.join(tmpdir, "kextract-probe.%d.c" % os.getpid())
     with open(probe, "w") as f:
         f.write("#include \"%s\"\n" % env)
         f.write("".join("#include %s\n" % i for i in includes))
@@ -484,6 +486,7 @@ def run_cpp(cc, env, headers, tmpdir, includes=()):
     cmd = cc + ["-E", "-dD", "-DVH_ENV_PROBE", "-w", probe]
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        universal_newlines=True)
+    os.unlink(probe)
     if r.returncode:
         err = [l for l in r.stderr.splitlines() if "error" in l]
         die("preprocessing the environment failed: %s" %
