@@ -23,8 +23,8 @@
  *    is_errata100()), no prefetch to decode (is_prefetch()), no vDSO
  *    fixups, no kprobes, interrupts always on (local_irq_enable()), no
  *    perf events;
- *  - faulthandler_disabled() is in_atomic(): pagefault_disable() is not
- *    modelled.
+ *  - faulthandler_disabled() is in_atomic() alone: pagefault_disable() is
+ *    not modelled.
  */
 #ifndef _VH_ENV_FAULT_H
 #define _VH_ENV_FAULT_H
@@ -44,13 +44,19 @@ static void *vh_fault_hook_arg;
 #define NOKPROBE_SYMBOL(fname)
 
 #define cpu_feature_enabled(feature)	0
-#define faulthandler_disabled()		in_atomic()
-#define perf_sw_event(id, nr, regs, addr)	do { } while (0)
+#define faulthandler_disabled()		(preempt_count() != 0)
 #ifndef local_irq_enable
 #define local_irq_enable()		do { } while (0)
 #endif
 
 struct pt_regs;
+
+static inline void perf_sw_event(u32 event_id __always_unused,
+				 u64 nr __always_unused,
+				 struct pt_regs *regs __always_unused,
+				 u64 addr __always_unused)
+{
+}
 
 static inline bool kprobe_page_fault(struct pt_regs *regs __always_unused,
 				     unsigned int trap __always_unused)
