@@ -310,8 +310,11 @@ enum vh_fault_path vh_fault_at(struct mm_struct *mm, unsigned long addr,
 			       unsigned int flags, const char *file, int line);
 
 /**
- * vh_fault_path_name() - a vh_fault() result as a word ("vma_lock", ...)
+ * vh_fault_path_name() - a vh_fault() result as a word
  * @path:	what vh_fault() returned
+ *
+ * Return: "vma_lock", "retried", "mmap_lock", "sigsegv", ... ("?" for a
+ * value that is none of them).
  */
 const char *vh_fault_path_name(enum vh_fault_path path);
 
