@@ -11,8 +11,8 @@ read-write as its .kind says: brk(), a faulted-in stack, the file private
 or shared; the lower-case ones then made read-only; the VMAs of .anon
 faulted in, digit by digit), then the row's own operation on its .range
 where the fuzzer has that operation (mmap, munmap, mprotect, brk, stack
-growth, a fault, mremap, fork; the vma_modify_*() family as a madvise
-flag change).  The rows of tests/fuzz_regress.c are their operations.
+growth, a fault, mremap, fork, mm_take_all_locks(); the vma_modify_*()
+family as a madvise flag change).  The rows of tests/fuzz_regress.c are their operations.
 Pages past the fuzzer's window (fuzz/fuzz.h's FZ_PAGES) are left out.
 
 The op codes are read from fuzz/fuzz.h's enum, the files written to
@@ -47,6 +47,8 @@ def fuzz_h(repo):
     mr = re.sub(r'/\*.*?\*/', '', mr, flags=re.S)
     forms = {x.strip(): i for i, x in
              enumerate(y for y in mr.split(',') if y.strip())}
+    forms.update((k, int(v, 0)) for k, v in
+                 re.findall(r'#define (FZ_MR_[A-Z]+)\s+(0x[0-9a-f]+)', src))
     return ops, len(ops), pages, forms
 
 
@@ -71,10 +73,12 @@ class Seed:
             page += n
             length -= n
 
-    def mremap(self, page, length, form, newlen=None, to=0):
+    def mremap(self, page, length, form, newlen=None, to=0, extra=()):
         if length > 8 or (newlen or length) > 8:
             return
         arg = self.forms[form] | (((newlen or length) - 1) << 2)
+        for e in extra:
+            arg |= self.forms[e]
         self.op('mremap', page, length, arg, to)
 
 
@@ -172,7 +176,8 @@ def row_op(s, table, body, before):
         elif 'FIXED' in flags:
             s.mremap(addr, old, 'FZ_MR_FIXED', new, dest)
         else:
-            s.mremap(addr, old, 'FZ_MR_INPLACE', new)
+            s.mremap(addr, old, 'FZ_MR_INPLACE', new, extra=[
+                'FZ_MR_MAYMOVE'] if 'MAYMOVE' in flags else [])
         return
     if table == 'stack_guard':
         t = star(field(body, 'to', {}) or '', '^')
@@ -188,6 +193,9 @@ def row_op(s, table, body, before):
     if 'fork' in op:
         s.op('fork', 0)
         return
+    if 'take_all' in op:
+        s.op('lockall', 0)
+        return
     if not rng and 'fault' in op and read_at:
         s.op('fault', read_at[0])
         return
@@ -195,7 +203,7 @@ def row_op(s, table, body, before):
         return
     a, b = rng
     if 'unmap' in op:
-        s.op('unmap', a, b - a)
+        s.op('unmap', a, b - a, 1 if 'vm_munmap' in op else 0)
     elif 'protect' in op:
         s.op('prot', a, b - a, 1 if ro else 0)
     elif 'replace' in op:
