@@ -78,6 +78,7 @@ struct um_ctx {
 	struct userfaultfd_ctx *uctx;
 	struct vm_area_struct *a, *b;
 	long ret, moved;
+	unsigned int refcnt_a, refcnt_b; /* as the move returns */
 	int moves;
 	unsigned long read_locks;
 	int lock_depth, rcu_depth;
@@ -118,6 +119,9 @@ static void um_mover(void *arg)
 	c->ret = vh_uffd_move(c->uctx, VH_BASE + VH_PG(row->dst),
 			      VH_BASE + VH_PG(row->src), VH_PG(row->pages),
 			      &c->moved);
+	/* Before the task's exit releases what it still holds. */
+	c->refcnt_a = refcount_read(&c->a->vm_refcnt);
+	c->refcnt_b = refcount_read(&c->b->vm_refcnt);
 	c->read_locks = current->nr_read_locks - locks;
 	c->lock_depth = current->lockdep_depth;
 	c->rcu_depth = current->rcu_depth;
@@ -154,6 +158,15 @@ static void um_writer(struct um_ctx *c)
 	if (row->race == UM_RACE_SRC_WRITER && dst_free)
 		vma_start_write(c->a);
 	mmap_write_unlock(c->mm);
+}
+
+/* Take back the readers a limit row pretended. */
+static void um_unlimit(struct vm_area_struct *vma)
+{
+	unsigned int n = refcount_read(&vma->vm_refcnt);
+
+	if (n >= VM_REFCNT_LIMIT)
+		refcount_set(&vma->vm_refcnt, n - (VM_REFCNT_LIMIT - 1));
 }
 
 static void um_body(const struct um_row *row)
@@ -203,15 +216,13 @@ static void um_body(const struct um_row *row)
 	vh_thread_join(t);
 	vh_uffd_set_hook(NULL, NULL, 0);
 	/* The readers of the limit rows were never real. */
-	if (row->race == UM_LIMIT_SRC)
-		VH_EXPECT_EQ(refcount_read(&c->b->vm_refcnt), VM_REFCNT_LIMIT);
-	if (row->race == UM_LIMIT_DST)
-		VH_EXPECT_EQ(refcount_read(&c->a->vm_refcnt), VM_REFCNT_LIMIT);
 	if (row->race == UM_LIMIT_SRC || row->race == UM_LIMIT_DST) {
-		if (refcount_read(&c->a->vm_refcnt) == VM_REFCNT_LIMIT)
-			refcount_set(&c->a->vm_refcnt, 1);
-		if (refcount_read(&c->b->vm_refcnt) == VM_REFCNT_LIMIT)
-			refcount_set(&c->b->vm_refcnt, 1);
+		if (row->race == UM_LIMIT_SRC)
+			c->refcnt_b -= VM_REFCNT_LIMIT - 1;
+		else
+			c->refcnt_a -= VM_REFCNT_LIMIT - 1;
+		um_unlimit(c->a);
+		um_unlimit(c->b);
 	}
 
 	VH_EXPECT_EQ(c->ret, row->ret > 0 ? 0 : row->ret);
@@ -230,13 +241,15 @@ static void um_body(const struct um_row *row)
 	VH_EXPECT_EQ_MSG(c->read_locks, row->read_locks,
 			 "the move's down_read()s (mmap_lock, map_changing_lock)");
 	/* Whatever the outcome, nothing is left held. */
-	VH_EXPECT_EQ_MSG(refcount_read(&c->a->vm_refcnt), 1,
+	VH_EXPECT_EQ_MSG(c->refcnt_a, 1,
 			 "mm/userfaultfd.c: the move returned %ld with the dst VMA still read-locked",
 			 c->moved);
-	VH_EXPECT_EQ_MSG(refcount_read(&c->b->vm_refcnt), 1,
+	VH_EXPECT_EQ_MSG(c->refcnt_b, 1,
 			 "mm/userfaultfd.c: the move returned %ld with the src VMA still read-locked",
 			 c->moved);
-	VH_EXPECT_EQ(c->lock_depth, 0);
+	VH_EXPECT_EQ_MSG(c->lock_depth, 0, "the locks the move returned holding");
+	VH_EXPECT_EQ(refcount_read(&c->a->vm_refcnt), 1);
+	VH_EXPECT_EQ(refcount_read(&c->b->vm_refcnt), 1);
 	VH_EXPECT_EQ(c->rcu_depth, 0);
 	VH_EXPECT_FALSE(rwsem_is_locked(&c->mm->mmap_lock));
 	VH_EXPECT_FALSE(rwsem_is_locked(&c->uctx->map_changing_lock));
