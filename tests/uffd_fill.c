@@ -131,16 +131,6 @@ static void uf_filler(void *arg)
 	c->rcu_depth = current->rcu_depth;
 }
 
-static void uf_release(void *arg)
-{
-	struct uf_ctx *c = arg;
-
-	vh_uffd_set_hook(NULL, NULL, 0);
-	if (c->uctx)
-		vh_uffd_release(c->uctx);
-	c->uctx = NULL;
-}
-
 static void uf_body(const struct uf_row *row)
 {
 	struct uf_ctx *c = vh_test_alloc(sizeof(*c));
@@ -149,8 +139,6 @@ static void uf_body(const struct uf_row *row)
 	vh_why(row->why);
 	c->row = row;
 	c->mm = vh_test_mm();
-	/* As exec sets it (arch_pick_mmap_layout()): the ioctls check it. */
-	c->mm->task_size = TASK_SIZE;
 	VH_ASSERT_EQ(vh_map_layout(c->mm, "AAAA--"), 0);
 	c->a = vma_lookup(c->mm, VH_BASE);
 	VH_ASSERT(c->a);
@@ -159,8 +147,7 @@ static void uf_body(const struct uf_row *row)
 		VH_ASSERT_EQ(anon_vma_prepare(c->a), 0);
 		mmap_read_unlock(c->mm);
 	}
-	c->uctx = vh_uffd_new(c->mm, 0);
-	vh_defer(uf_release, c);
+	vh_test_uffd(c->mm, &c->uctx);
 	if (!row->unregistered)
 		VH_ASSERT_EQ(vh_uffd_register(c->uctx, VH_BASE, VH_PG(4),
 					      UFFDIO_REGISTER_MODE_MISSING), 0);
@@ -217,7 +204,8 @@ static void uf_body(const struct uf_row *row)
 	VH_EXPECT_EQ(c->rcu_depth, 0);
 	VH_EXPECT_FALSE(rwsem_is_locked(&c->mm->mmap_lock));
 	VH_EXPECT_FALSE(rwsem_is_locked(&c->uctx->map_changing_lock));
-	uf_release(c);
+	vh_uffd_release(c->uctx);
+	c->uctx = NULL;
 	VH_EXPECT_NULL(vh_uffd_vma_ctx(vma_lookup(c->mm, VH_BASE)));
 }
 

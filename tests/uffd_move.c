@@ -127,16 +127,6 @@ static void um_mover(void *arg)
 	c->rcu_depth = current->rcu_depth;
 }
 
-static void um_release(void *arg)
-{
-	struct um_ctx *c = arg;
-
-	vh_uffd_set_hook(NULL, NULL, 0);
-	if (c->uctx)
-		vh_uffd_release(c->uctx);
-	c->uctx = NULL;
-}
-
 /*
  * The writer: mmap_lock and src (or dst) write-locked before the move.  The
  * mover stops right before it takes mmap_lock (its breakpoint); what it
@@ -177,11 +167,8 @@ static void um_body(const struct um_row *row)
 	vh_why(row->why);
 	c->row = row;
 	c->mm = vh_test_mm();
-	/* As exec sets it (arch_pick_mmap_layout()): the ioctls check it. */
-	c->mm->task_size = TASK_SIZE;
 	VH_ASSERT_EQ(vh_map_layout(c->mm, "AAAA-BBBB-"), 0);
-	c->uctx = vh_uffd_new(c->mm, 0);
-	vh_defer(um_release, c);
+	vh_test_uffd(c->mm, &c->uctx);
 	if (!row->unregistered)
 		VH_ASSERT_EQ(vh_uffd_register(c->uctx, VH_BASE, VH_PG(4),
 					      UFFDIO_REGISTER_MODE_MISSING), 0);

@@ -110,15 +110,6 @@ struct ur_ctx {
 	int returned;
 };
 
-static void ur_release(void *arg)
-{
-	struct ur_ctx *c = arg;
-
-	if (c->uctx)
-		vh_uffd_release(c->uctx);
-	c->uctx = NULL;
-}
-
 /* The ioctl on the pages [@first, @last) of the picture. */
 static int ur_ioctl(struct ur_ctx *c, enum ur_op op, size_t first,
 		    size_t last)
@@ -196,11 +187,8 @@ static void ur_body(const struct ur_row *row)
 	vh_why(row->why);
 	c->row = row;
 	c->mm = vh_test_mm();
-	/* As exec sets it (arch_pick_mmap_layout()): the ioctls check it. */
-	c->mm->task_size = TASK_SIZE;
 	VH_ASSERT_EQ(vh_map_layout(c->mm, "AAAA-BBBB-"), 0);
-	c->uctx = vh_uffd_new(c->mm, 0);
-	vh_defer(ur_release, c);
+	vh_test_uffd(c->mm, &c->uctx);
 	if (row->before)
 		VH_ASSERT_EQ(ur_ioctl_runs(c, UR_REGISTER, row->before), 0);
 
