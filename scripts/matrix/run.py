@@ -16,7 +16,9 @@ The rows are data: scripts/matrix/rows.py.
 --patch FILE  apply FILE (diff, git format-patch output or an mbox of a
               series) to a scratch copy of the tree, in the order given,
               and test that copy instead; stops before any build if a
-              patch does not apply
+              patch does not apply.  On the default tree's cache, what it
+              does not unpack (arch/*/Kconfig, rust/, ...) is left out,
+              with one line naming it
 --quick       ASan+UBSan on the given tree only
 --jobs N      parallel make jobs (default: number of CPUs)
 --rows N      configurations built and run at the same time (default:
@@ -280,12 +282,123 @@ def check_patches(patches):
                 raise Usage(f'patch {p} contains no diff')
 
 
+def tree_parts(tree):
+    """The parts TREE was unpacked with, if it is scripts/kdir.sh's cache
+    (its PKG.stamp next to it says), else None: a whole tree.
+    """
+    try:
+        with open(tree.rstrip('/') + '.stamp') as f:
+            for line in f:
+                if line.startswith('parts: '):
+                    return line.split()[1:]
+    except OSError:
+        pass
+    return None
+
+
+def filter_patch(text, keep):
+    """TEXT (a diff, format-patch output or an mbox) without the file
+    sections whose path KEEP refuses; returns the text and the paths left
+    out.  Hunks are followed by their line counts, so that a removed line
+    that starts with "-- " is never taken for a file's header.
+    """
+    lines = text.splitlines(keepends=True)
+    out, left = [], []
+    i, n = 0, len(lines)
+    drop = False
+
+    def path_of(line):
+        p = line.split(None, 1)[1].split('\t')[0].strip()
+        return None if p == '/dev/null' else p.split('/', 1)[-1]
+
+    while i < n:
+        line = lines[i]
+        start = None
+        if line.startswith('diff --git '):
+            words = line.split()
+            a = words[2].split('/', 1)[-1] if len(words) > 2 else ''
+            start = a
+        elif (line.startswith('--- ') and i + 1 < n and
+              lines[i + 1].startswith('+++ ') and
+              not (i and lines[i - 1].startswith(('index ', 'diff --git ',
+                                                   'new file', 'deleted',
+                                                   'old mode', 'new mode',
+                                                   'similarity', 'rename',
+                                                   'copy ')))):
+            start = path_of(line) or path_of(lines[i + 1])
+        if start is not None:
+            drop = not keep(start)
+            if drop and start not in left:
+                left.append(start)
+        m = re.match(r'@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@', line)
+        if m:
+            old = int(m.group(1) if m.group(1) is not None else 1)
+            new = int(m.group(2) if m.group(2) is not None else 1)
+            if not drop:
+                out.append(line)
+            i += 1
+            while i < n and (old > 0 or new > 0):
+                h = lines[i]
+                if h.startswith(' ') or h in ('\n', '\r\n'):
+                    old, new = old - 1, new - 1
+                elif h.startswith('-'):
+                    old -= 1
+                elif h.startswith('+'):
+                    new -= 1
+                elif not h.startswith('\\'):
+                    break
+                if not drop:
+                    out.append(h)
+                i += 1
+            # "\ No newline at end of file" after the last line.
+            while i < n and lines[i].startswith('\\'):
+                if not drop:
+                    out.append(lines[i])
+                i += 1
+            continue
+        # Outside a file's headers and hunks: the text between patches.
+        if drop and start is None and not line.startswith(
+                ('--- ', '+++ ', 'index ', 'new file', 'deleted', 'old mode',
+                 'new mode', 'similarity', 'rename', 'copy ', 'Binary')):
+            drop = False
+        if not drop:
+            out.append(line)
+        i += 1
+    return ''.join(out), left
+
+
 def apply_patches(tree, patches, scratch, cc):
-    """A scratch copy of TREE with PATCHES applied; Usage if one fails."""
+    """A scratch copy of TREE with PATCHES applied; Usage if one fails.
+    On scripts/kdir.sh's cache, the sections of files outside the parts it
+    unpacks (arch/*/Kconfig, rust/, ...) are left out, with one line
+    saying which.
+    """
     if not need(['patch'], cc):
         raise SystemExit(2)
     dst = os.path.join(scratch.get(), 'patched')
     say(f'applying {len(patches)} patch(es) to a scratch copy of the tree')
+    parts = tree_parts(tree)
+    if parts:
+        def keep(path):
+            return any(path == p or path.startswith(p + '/')
+                       for p in parts)
+        left = []
+        filtered = []
+        for k, p in enumerate(patches):
+            with open(p, errors='surrogateescape') as f:
+                text, out = filter_patch(f.read(), keep)
+            left += [x for x in out if x not in left]
+            q = os.path.join(scratch.get(), 'patch.%d' % k)
+            with open(q, 'w', errors='surrogateescape') as f:
+                f.write(text)
+            filtered.append(q)
+        if left:
+            say('left out of the patch(es), not in the tree cache '
+                '(scripts/kdir.sh PARTS): ' + ', '.join(left))
+        names = dict(zip(filtered, patches))
+        patches = filtered
+    else:
+        names = {p: p for p in patches}
     # Hard links where it can (nothing of a big tree copied), and every
     # file a patch touches with its own inode first.
     try:
@@ -313,7 +426,7 @@ def apply_patches(tree, patches, scratch, cc):
                     where = out[k - 1][len('patching file '):] + ' '
                 break
         last = out[-1] if out else ''
-        raise Usage(f'patch {p} does not apply: {where}{hunk or last}')
+        raise Usage(f'patch {names[p]} does not apply: {where}{hunk or last}')
     return dst
 
 
