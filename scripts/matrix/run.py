@@ -8,7 +8,7 @@ in-tree layouts (tests/cli.sh, tests/intree.sh), then print one table.
 The rows are data: scripts/matrix/rows.py.
 
   ./run_tests.sh [--kdir PATH] [--patch FILE]... [--quick] [--jobs N]
-                 [--rows N] [--row-timeout S] [--keep] [--cc CC]
+                 [--rows N] [--row-timeout S] [--keep] [--times] [--cc CC]
                  [-t PATTERN] [--with ROW]... [--arch ARCH]...
                  [--coverage | --timings | --fuzz S]
 
@@ -31,6 +31,8 @@ The rows are data: scripts/matrix/rows.py.
               (make FUZZ=1) for S seconds: executions per second, coverage
               and any finding
 --keep        keep scratch trees and print where they are
+--times       after the table, each row's build and run: wall and CPU
+              (user+sys) seconds (always written to build/matrix-times.txt)
 --cc CC       compiler (default: $CC or cc)
 --coverage    instead of the matrix: gcov builds on the given tree (-O0
               for lines, -O1 for branches), then
@@ -101,6 +103,7 @@ class Options:
         self.timings = False
         self.fuzz = None
         self.keep = False
+        self.times = False
         self.cc = os.environ.get('CC') or 'cc'
         # Named by the user: every row's make gets CC=; otherwise each
         # build takes its own default (a cross row its cross compiler).
@@ -140,6 +143,8 @@ class Options:
                 self.timings = True
             elif opt == '--fuzz':
                 self.fuzz = value('seconds', True)
+            elif opt == '--times':
+                self.times = True
             elif opt == '--keep':
                 self.keep = True
             elif opt == '--cc':
@@ -155,7 +160,8 @@ class Options:
                 self.extra.append(name)
             elif opt == '--arch':
                 arch = value('an architecture')
-                if arch not in [r.arch for r in ROWS]:
+                if arch not in [r.arch for r in ROWS] + \
+                        [r.emulated for r in ROWS]:
                     raise Usage(f"no row for --arch {arch} "
                                 '(scripts/matrix/rows.py)')
                 self.arches.append(arch)
@@ -511,6 +517,7 @@ class Matrix:
         self.outcomes = {}
         self.threads = []
         self.waiting = {}
+        self.times = {}
         self.rows = opt.selected_rows()
 
     # What a row is, where its files are.
@@ -570,9 +577,41 @@ class Matrix:
         with open(os.path.join(out_dir, '.lock'), 'w') as lk, \
                 open(log, 'w') as lf:
             fcntl.flock(lk, fcntl.LOCK_EX)
+            t0 = time.monotonic()
             rc, _ = self.procs.run(cmd, cwd=REPO, stdout=lf,
                                    stderr=subprocess.STDOUT)
+            self.note_time(row, i, 'build', t0)
         return None if rc is None else rc == 0
+
+    def note_time(self, row, i, what, t0):
+        """Keep the wall and CPU seconds of ROW's WHAT ('build', 'run')
+        on tree I, which the calling thread's last command took.
+        """
+        with self.lock:
+            self.times.setdefault((row.name, i), {})[what] = (
+                time.monotonic() - t0, self.procs.last_cpu())
+
+    def times_lines(self):
+        """Where each row's time went: wall and CPU (user+sys, with
+        everything the row started) seconds of its build and its run.
+        """
+        out = ['%-10s %-14s %8s %8s %8s %8s' % (
+            'row', 'tree', 'build', 'cpu', 'run', 'cpu')]
+        tot = [0.0, 0.0]
+        for r in self.rows:
+            for i in self.tree_indices(r):
+                t = self.times.get((r.name, i))
+                if not t:
+                    continue
+                b = t.get('build', (0.0, 0.0))
+                x = t.get('run', (0.0, 0.0))
+                tot[0] += b[1]
+                tot[1] += x[1]
+                out.append('%-10s %-14s %8.1f %8.1f %8.1f %8.1f' % (
+                    r.name, self.labels[i], *b, *x))
+        out.append(f'CPU seconds (user+sys): {tot[0]:.1f} building, '
+                   f'{tot[1]:.1f} running, {sum(tot):.1f} in all')
+        return out
 
     def run_config(self, row, i):
         """Build and run the configuration ROW on tree I; record its line."""
@@ -596,11 +635,18 @@ class Matrix:
             return
         say(f'{row.name} on {self.labels[i]}: running')
         env = dict(os.environ, **dict(self.expand_env(row, i)))
+        if row.emulated:
+            # scripts/config-run.sh: whether VH_EMULATE may be used.
+            env['VH_EMULATE_SWITCH'] = f'--arch {row.emulated}'
+            if row.emulated in self.opt.arches:
+                env['VH_EMULATE_OK'] = '1'
+        t1 = time.monotonic()
         with open(kt, 'w') as kf, open(log, 'a') as lf:
             rc, late = self.procs.run(self.expand(row, i, row.run),
                                       timeout=self.opt.row_timeout,
                                       cwd=REPO, env=env, stdout=kf,
                                       stderr=lf)
+        self.note_time(row, i, 'run', t1)
         if rc is None or (self.interrupted and not late):
             return
         rc = proc.status(rc)
@@ -645,6 +691,7 @@ class Matrix:
                                       timeout=self.opt.row_timeout,
                                       cwd=REPO, env=env, stdout=kf,
                                       stderr=subprocess.STDOUT)
+        self.note_time(row, i, 'run', t0)
         if rc is None or (self.interrupted and not late):
             return
         res = ktap.read(kt)
@@ -892,6 +939,7 @@ def main(argv):
         raise Usage(str(e))
 
     scratch = Scratch(opt.keep)
+    t_start = time.monotonic()
     try:
         label = ver
         if opt.patches:
@@ -916,6 +964,15 @@ def main(argv):
             for line in vma_sizes(opt.selected_rows(), labels,
                                   bool(opt.patches)):
                 print(line)
+        wall = time.monotonic() - t_start
+        times = m.times_lines()
+        times.append(f'whole run: {wall:.1f} s wall, {m.procs.cpu:.1f} '
+                     'CPU seconds (user+sys)')
+        with open(os.path.join(BUILD, 'matrix-times.txt'), 'w') as f:
+            f.write('\n'.join(times) + '\n')
+        if opt.times:
+            print()
+            print('\n'.join(times))
         print()
         print('vma: %d passed, %d failed, %d skipped' % tuple(tot))
         sys.stdout.flush()
