@@ -96,6 +96,33 @@ expect_fail run_tests_unknown_option "unknown option '--bogus'" \
 expect_fail run_tests_unknown_row "no row named 'bogus'" \
 	"$repo/run_tests.sh" --with bogus
 
+# Every table's rule starts with the tree files it exercises, which
+# ./vma --list -v shows; each is in the tree (or the tree lacks its
+# directory altogether: 7.2's cache has no drivers/ or net/).
+bad=""
+while IFS= read -r line; do
+	files=${line#*): }
+	if [[ $files == "its rule names no tree file" ]]; then
+		bad="${line#\#   }"
+		break
+	fi
+	IFS=',' read -ra names <<<"$files"
+	for f in "${names[@]}"; do
+		f=${f# }
+		if [[ ! -e $kdir/$f && -d $kdir/$(dirname -- "$f") ]]; then
+			bad="${line#\#   } (no $f in the tree)"
+			break 2
+		fi
+	done
+done < <("$vma" --list -v | sed -n '/^# the tables and the tree files/,/^[^#]/{/^#   /p}')
+if [[ -n $bad ]]; then
+	result list_tree_files no "$bad"
+elif ! "$vma" --list -v | grep -q '^# the tables and the tree files'; then
+	result list_tree_files no "./vma --list -v shows no tree files"
+else
+	result list_tree_files yes ""
+fi
+
 # Patches.
 expect_fail patch_missing 'patch /nonexistent.patch does not exist' \
 	"$repo/run_tests.sh" --quick --kdir "$kdir" --patch /nonexistent.patch
@@ -112,6 +139,26 @@ cat >"$work/bad.patch" <<'PATCH'
 PATCH
 expect_fail patch_does_not_apply 'bad.patch does not apply: .*mm/mmap_lock.c.*(FAILED|Hunk)' \
 	"$repo/run_tests.sh" --quick --kdir "$kdir" --patch "$work/bad.patch"
+# The whole series on the tree cache: what the cache does not unpack
+# (arch/*/Kconfig, rust/) is left out with one line, the rest applies (the
+# patch after it, which does not, stops the run before any build).
+series=("$repo"/scripts/fixtures/0*.patch)
+if [[ -f $kdir.stamp ]] && grep -q '^parts: ' "$kdir.stamp"; then
+	out=$("$repo/run_tests.sh" --quick --kdir "$kdir" \
+		"${series[@]/#/--patch=}" --patch "$work/bad.patch" 2>&1)
+	left=$(grep -c '^vma: left out of the patch(es)' <<<"$out")
+	if ! grep -q 'bad.patch does not apply' <<<"$(tail -n 1 <<<"$out")"; then
+		result patch_series_filtered no "$(tail -n 1 <<<"$out")"
+	elif ((left != 1)); then
+		result patch_series_filtered no "$left lines saying what was left out"
+	elif ! grep -q '^vma: left out.*arch/arm/Kconfig.*rust/kernel/mm.rs' <<<"$out"; then
+		result patch_series_filtered no "$(grep '^vma: left out' <<<"$out")"
+	else
+		result patch_series_filtered yes ""
+	fi
+else
+	result patch_series_filtered skip "$kdir is not scripts/kdir.sh's cache"
+fi
 if compgen -G "$VMA_SCRATCH_DIR/scratch.*" >/dev/null; then
 	result patch_leaves_nothing no "scratch tree left: $(echo "$VMA_SCRATCH_DIR"/scratch.*)"
 else

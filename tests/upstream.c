@@ -33,7 +33,7 @@ static void upstream_none_body(const void *row)
 }
 
 VH_TABLE_SKIP(upstream,
-	      "the tree's tools/testing/vma tests pass on the real per-VMA locks",
+	      "tools/testing/vma, mm/vma.c: the tree's own tests pass on the real per-VMA locks",
 	      upstream_none, upstream_none_body, VH_UPSTREAM_SKIP);
 
 #else /* !VH_UPSTREAM_SKIP */
@@ -153,7 +153,7 @@ static void __attribute__((constructor)) upstream_register(void)
 	VH_UPSTREAM_RUNNERS
 #undef X
 	vh_register_table(__FILE__, "upstream",
-			  "the tree's tools/testing/vma tests pass on the real per-VMA locks",
+			  "tools/testing/vma, mm/vma.c: the tree's own tests pass on the real per-VMA locks",
 			  upstream_rows, upstream_nr, sizeof(*upstream_rows),
 			  offsetof(struct upstream_row, desc), VH_NO_WHY,
 			  upstream_body, NULL);

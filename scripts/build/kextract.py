@@ -658,7 +658,11 @@ def _item_lines(h, idx):
     comment cut in half, else the text with comments blanked."""
     kind, text, line = h.items[idx][:3]
     orig = "\n".join(h.lines[line - 1:line - 1 + text.count("\n") + 1])
-    if normalise(strip_comments(orig)) == normalise(text):
+    # A comment still open at the end (a #define whose comment goes on
+    # to the next line) would swallow what follows: "*/" survives only
+    # after a text that closes its comments.
+    if normalise(strip_comments(orig)) == normalise(text) and \
+            strip_comments(orig + "*/").endswith("*/"):
         text = orig
     return [(line, text.rstrip())]
 

@@ -8,7 +8,7 @@ in-tree layouts (tests/cli.sh, tests/intree.sh), then print one table.
 The rows are data: scripts/matrix/rows.py.
 
   ./run_tests.sh [--kdir PATH] [--patch FILE]... [--quick] [--jobs N]
-                 [--rows N] [--row-timeout S] [--keep] [--cc CC]
+                 [--rows N] [--row-timeout S] [--keep] [--times] [--cc CC]
                  [-t PATTERN] [--with ROW]... [--arch ARCH]...
                  [--coverage | --timings | --fuzz S]
 
@@ -16,7 +16,9 @@ The rows are data: scripts/matrix/rows.py.
 --patch FILE  apply FILE (diff, git format-patch output or an mbox of a
               series) to a scratch copy of the tree, in the order given,
               and test that copy instead; stops before any build if a
-              patch does not apply
+              patch does not apply.  On the default tree's cache, what it
+              does not unpack (arch/*/Kconfig, rust/, ...) is left out,
+              with one line naming it
 --quick       ASan+UBSan on the given tree only
 --jobs N      parallel make jobs (default: number of CPUs)
 --rows N      configurations built and run at the same time (default:
@@ -29,6 +31,8 @@ The rows are data: scripts/matrix/rows.py.
               (make FUZZ=1) for S seconds: executions per second, coverage
               and any finding
 --keep        keep scratch trees and print where they are
+--times       after the table, each row's build and run: wall and CPU
+              (user+sys) seconds (always written to build/matrix-times.txt)
 --cc CC       compiler (default: $CC or cc)
 --coverage    instead of the matrix: gcov builds on the given tree (-O0
               for lines, -O1 for branches), then
@@ -99,6 +103,7 @@ class Options:
         self.timings = False
         self.fuzz = None
         self.keep = False
+        self.times = False
         self.cc = os.environ.get('CC') or 'cc'
         # Named by the user: every row's make gets CC=; otherwise each
         # build takes its own default (a cross row its cross compiler).
@@ -138,6 +143,8 @@ class Options:
                 self.timings = True
             elif opt == '--fuzz':
                 self.fuzz = value('seconds', True)
+            elif opt == '--times':
+                self.times = True
             elif opt == '--keep':
                 self.keep = True
             elif opt == '--cc':
@@ -153,7 +160,8 @@ class Options:
                 self.extra.append(name)
             elif opt == '--arch':
                 arch = value('an architecture')
-                if arch not in [r.arch for r in ROWS]:
+                if arch not in [r.arch for r in ROWS] + \
+                        [r.emulated for r in ROWS]:
                     raise Usage(f"no row for --arch {arch} "
                                 '(scripts/matrix/rows.py)')
                 self.arches.append(arch)
@@ -280,12 +288,123 @@ def check_patches(patches):
                 raise Usage(f'patch {p} contains no diff')
 
 
+def tree_parts(tree):
+    """The parts TREE was unpacked with, if it is scripts/kdir.sh's cache
+    (its PKG.stamp next to it says), else None: a whole tree.
+    """
+    try:
+        with open(tree.rstrip('/') + '.stamp') as f:
+            for line in f:
+                if line.startswith('parts: '):
+                    return line.split()[1:]
+    except OSError:
+        pass
+    return None
+
+
+def filter_patch(text, keep):
+    """TEXT (a diff, format-patch output or an mbox) without the file
+    sections whose path KEEP refuses; returns the text and the paths left
+    out.  Hunks are followed by their line counts, so that a removed line
+    that starts with "-- " is never taken for a file's header.
+    """
+    lines = text.splitlines(keepends=True)
+    out, left = [], []
+    i, n = 0, len(lines)
+    drop = False
+
+    def path_of(line):
+        p = line.split(None, 1)[1].split('\t')[0].strip()
+        return None if p == '/dev/null' else p.split('/', 1)[-1]
+
+    while i < n:
+        line = lines[i]
+        start = None
+        if line.startswith('diff --git '):
+            words = line.split()
+            a = words[2].split('/', 1)[-1] if len(words) > 2 else ''
+            start = a
+        elif (line.startswith('--- ') and i + 1 < n and
+              lines[i + 1].startswith('+++ ') and
+              not (i and lines[i - 1].startswith(('index ', 'diff --git ',
+                                                   'new file', 'deleted',
+                                                   'old mode', 'new mode',
+                                                   'similarity', 'rename',
+                                                   'copy ')))):
+            start = path_of(line) or path_of(lines[i + 1])
+        if start is not None:
+            drop = not keep(start)
+            if drop and start not in left:
+                left.append(start)
+        m = re.match(r'@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@', line)
+        if m:
+            old = int(m.group(1) if m.group(1) is not None else 1)
+            new = int(m.group(2) if m.group(2) is not None else 1)
+            if not drop:
+                out.append(line)
+            i += 1
+            while i < n and (old > 0 or new > 0):
+                h = lines[i]
+                if h.startswith(' ') or h in ('\n', '\r\n'):
+                    old, new = old - 1, new - 1
+                elif h.startswith('-'):
+                    old -= 1
+                elif h.startswith('+'):
+                    new -= 1
+                elif not h.startswith('\\'):
+                    break
+                if not drop:
+                    out.append(h)
+                i += 1
+            # "\ No newline at end of file" after the last line.
+            while i < n and lines[i].startswith('\\'):
+                if not drop:
+                    out.append(lines[i])
+                i += 1
+            continue
+        # Outside a file's headers and hunks: the text between patches.
+        if drop and start is None and not line.startswith(
+                ('--- ', '+++ ', 'index ', 'new file', 'deleted', 'old mode',
+                 'new mode', 'similarity', 'rename', 'copy ', 'Binary')):
+            drop = False
+        if not drop:
+            out.append(line)
+        i += 1
+    return ''.join(out), left
+
+
 def apply_patches(tree, patches, scratch, cc):
-    """A scratch copy of TREE with PATCHES applied; Usage if one fails."""
+    """A scratch copy of TREE with PATCHES applied; Usage if one fails.
+    On scripts/kdir.sh's cache, the sections of files outside the parts it
+    unpacks (arch/*/Kconfig, rust/, ...) are left out, with one line
+    saying which.
+    """
     if not need(['patch'], cc):
         raise SystemExit(2)
     dst = os.path.join(scratch.get(), 'patched')
     say(f'applying {len(patches)} patch(es) to a scratch copy of the tree')
+    parts = tree_parts(tree)
+    if parts:
+        def keep(path):
+            return any(path == p or path.startswith(p + '/')
+                       for p in parts)
+        left = []
+        filtered = []
+        for k, p in enumerate(patches):
+            with open(p, errors='surrogateescape') as f:
+                text, out = filter_patch(f.read(), keep)
+            left += [x for x in out if x not in left]
+            q = os.path.join(scratch.get(), 'patch.%d' % k)
+            with open(q, 'w', errors='surrogateescape') as f:
+                f.write(text)
+            filtered.append(q)
+        if left:
+            say('left out of the patch(es), not in the tree cache '
+                '(scripts/kdir.sh PARTS): ' + ', '.join(left))
+        names = dict(zip(filtered, patches))
+        patches = filtered
+    else:
+        names = {p: p for p in patches}
     # Hard links where it can (nothing of a big tree copied), and every
     # file a patch touches with its own inode first.
     try:
@@ -313,7 +432,7 @@ def apply_patches(tree, patches, scratch, cc):
                     where = out[k - 1][len('patching file '):] + ' '
                 break
         last = out[-1] if out else ''
-        raise Usage(f'patch {p} does not apply: {where}{hunk or last}')
+        raise Usage(f'patch {names[p]} does not apply: {where}{hunk or last}')
     return dst
 
 
@@ -398,6 +517,7 @@ class Matrix:
         self.outcomes = {}
         self.threads = []
         self.waiting = {}
+        self.times = {}
         self.rows = opt.selected_rows()
 
     # What a row is, where its files are.
@@ -457,9 +577,41 @@ class Matrix:
         with open(os.path.join(out_dir, '.lock'), 'w') as lk, \
                 open(log, 'w') as lf:
             fcntl.flock(lk, fcntl.LOCK_EX)
+            t0 = time.monotonic()
             rc, _ = self.procs.run(cmd, cwd=REPO, stdout=lf,
                                    stderr=subprocess.STDOUT)
+            self.note_time(row, i, 'build', t0)
         return None if rc is None else rc == 0
+
+    def note_time(self, row, i, what, t0):
+        """Keep the wall and CPU seconds of ROW's WHAT ('build', 'run')
+        on tree I, which the calling thread's last command took.
+        """
+        with self.lock:
+            self.times.setdefault((row.name, i), {})[what] = (
+                time.monotonic() - t0, self.procs.last_cpu())
+
+    def times_lines(self):
+        """Where each row's time went: wall and CPU (user+sys, with
+        everything the row started) seconds of its build and its run.
+        """
+        out = ['%-10s %-14s %8s %8s %8s %8s' % (
+            'row', 'tree', 'build', 'cpu', 'run', 'cpu')]
+        tot = [0.0, 0.0]
+        for r in self.rows:
+            for i in self.tree_indices(r):
+                t = self.times.get((r.name, i))
+                if not t:
+                    continue
+                b = t.get('build', (0.0, 0.0))
+                x = t.get('run', (0.0, 0.0))
+                tot[0] += b[1]
+                tot[1] += x[1]
+                out.append('%-10s %-14s %8.1f %8.1f %8.1f %8.1f' % (
+                    r.name, self.labels[i], *b, *x))
+        out.append(f'CPU seconds (user+sys): {tot[0]:.1f} building, '
+                   f'{tot[1]:.1f} running, {sum(tot):.1f} in all')
+        return out
 
     def run_config(self, row, i):
         """Build and run the configuration ROW on tree I; record its line."""
@@ -483,11 +635,18 @@ class Matrix:
             return
         say(f'{row.name} on {self.labels[i]}: running')
         env = dict(os.environ, **dict(self.expand_env(row, i)))
+        if row.emulated:
+            # scripts/config-run.sh: whether VH_EMULATE may be used.
+            env['VH_EMULATE_SWITCH'] = f'--arch {row.emulated}'
+            if row.emulated in self.opt.arches:
+                env['VH_EMULATE_OK'] = '1'
+        t1 = time.monotonic()
         with open(kt, 'w') as kf, open(log, 'a') as lf:
             rc, late = self.procs.run(self.expand(row, i, row.run),
                                       timeout=self.opt.row_timeout,
                                       cwd=REPO, env=env, stdout=kf,
                                       stderr=lf)
+        self.note_time(row, i, 'run', t1)
         if rc is None or (self.interrupted and not late):
             return
         rc = proc.status(rc)
@@ -532,6 +691,7 @@ class Matrix:
                                       timeout=self.opt.row_timeout,
                                       cwd=REPO, env=env, stdout=kf,
                                       stderr=subprocess.STDOUT)
+        self.note_time(row, i, 'run', t0)
         if rc is None or (self.interrupted and not late):
             return
         res = ktap.read(kt)
@@ -779,6 +939,7 @@ def main(argv):
         raise Usage(str(e))
 
     scratch = Scratch(opt.keep)
+    t_start = time.monotonic()
     try:
         label = ver
         if opt.patches:
@@ -803,6 +964,15 @@ def main(argv):
             for line in vma_sizes(opt.selected_rows(), labels,
                                   bool(opt.patches)):
                 print(line)
+        wall = time.monotonic() - t_start
+        times = m.times_lines()
+        times.append(f'whole run: {wall:.1f} s wall, {m.procs.cpu:.1f} '
+                     'CPU seconds (user+sys)')
+        with open(os.path.join(BUILD, 'matrix-times.txt'), 'w') as f:
+            f.write('\n'.join(times) + '\n')
+        if opt.times:
+            print()
+            print('\n'.join(times))
         print()
         print('vma: %d passed, %d failed, %d skipped' % tuple(tot))
         sys.stdout.flush()

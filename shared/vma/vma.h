@@ -78,6 +78,19 @@ struct mm_struct *vh_test_mm(void);
  */
 void vh_test_stack_guard_gap(struct mm_struct *mm, unsigned long gap);
 
+struct userfaultfd_ctx;
+
+/**
+ * vh_test_uffd() - a userfaultfd context on the running test's address space
+ * @mm:		the address space (vh_test_mm()); its task_size is set as
+ *		exec sets it (arch_pick_mmap_layout()), since the ioctls
+ *		check their ranges against it
+ * @slot:	where the context is stored: a vh_defer() action clears the
+ *		hook of shared/env/uffd_api.h and releases *@slot after the
+ *		test, unless the test released it and set *@slot to NULL
+ */
+void vh_test_uffd(struct mm_struct *mm, struct userfaultfd_ctx **slot);
+
 /**
  * vh_test_vma() - a VMA of @mm from the VMA cache, outside its tree
  * @mm:		the address space it will belong to
