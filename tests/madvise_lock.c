@@ -235,5 +235,5 @@ static void ma_body(const struct ma_row *row)
 }
 
 VH_TABLE(madvise_lock,
-	 "mm/madvise.c: MADV_DONTNEED/DONTNEED_LOCKED/FREE on a range within one VMA run under that VMA's read lock alone (lock_vma_under_rcu()); a range over two VMAs or a gap, or a VMA the lock fails on fall back to mmap_read_lock(); flag changes take mmap_write_lock(); nothing is held after madvise() returns",
+	 "mm/madvise.c, mm/pagewalk.c, mm/mmap_lock.c: MADV_DONTNEED/DONTNEED_LOCKED/FREE on a range within one VMA run under that VMA's read lock alone (lock_vma_under_rcu()); a range over two VMAs or a gap, or a VMA the lock fails on fall back to mmap_read_lock(); flag changes take mmap_write_lock(); nothing is held after madvise() returns",
 	 ma_rows, ma_body);

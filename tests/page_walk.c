@@ -320,7 +320,7 @@ static void pw_body(const struct pw_row *row)
 }
 
 VH_TABLE(page_walk,
-	 "mm/pagewalk.c: walk_page_range()/walk_page_range_vma()/walk_page_vma() with PGWALK_WRLOCK write-lock every VMA they enter before walking it (waiting for its lockless readers) and only those; PGWALK_RDLOCK asserts mmap_lock and locks no VMA; the _VERIFY modes assert the caller's VMA lock",
+	 "mm/pagewalk.c, mm/mmap_lock.c: walk_page_range()/walk_page_range_vma()/walk_page_vma() with PGWALK_WRLOCK write-lock every VMA they enter before walking it (waiting for its lockless readers) and only those; PGWALK_RDLOCK asserts mmap_lock and locks no VMA; the _VERIFY modes assert the caller's VMA lock",
 	 pw_rows, pw_body);
 
 /* The _VERIFY modes' assertions are VM_WARN_ON_ONCE_VMA()s. */
