@@ -120,7 +120,8 @@ def explore(out, logs):
             # same schedule: their distinct ones only add up to a bound.
             diags.insert(0, '%s: %s: %d schedules (%d distinct%s) over %d shards, digest %016x'
                          % (name, s['how'], s['runs'], s['distinct'],
-                            '' if s['how'].startswith('dfs') else ' at most',
+                            '' if s['how'].startswith('dfs') or total == 1
+                            else ' at most',
                             s['shards'], s['digest']))
         results.append((res, name, s.get('skip'), diags))
         digest = (digest + s['digest']) & MASK
@@ -136,7 +137,7 @@ def explore(out, logs):
         '%d on %s' % (k, hosts[k]) for k in sorted(hosts)))
     rc = ktap(results, what)
     print('# explore: %d schedules (%d distinct%s) over %d shards, digest %016x'
-          % (runs, distinct, '' if all(scen[n]['how'].startswith('dfs')
+          % (runs, distinct, '' if total == 1 or all(scen[n]['how'].startswith('dfs')
                                        for n in order) else ' at most',
              total, digest))
     return rc
@@ -156,7 +157,10 @@ def fuzz(out, logs):
         found = re.search(r'FUZZ FINDING: (.*)|ERROR: (\w+Sanitizer.*)|'
                           r'(runtime error: .*)', text)
         res = 'fail' if found or not runs else 'pass'
-        diags = ['fuzz job %s on %s: %s runs, %s exec/s, %s edges' %
+        # A job's log holds its rounds one after the other.
+        runs = [str(sum(int(x) for x in runs))] if runs else []
+        eps = [str(sum(int(x) for x in eps) // len(eps))] if eps else []
+        diags = ['fuzz job %s (on %s): %s runs, %s exec/s, %s edges' %
                  (name, host, runs[-1] if runs else '?',
                   eps[-1] if eps else '?', cov[-1][0] if cov else '?')]
         if found:

@@ -58,6 +58,7 @@ class Seed:
     def __init__(self, ops, nr_ops, pages, forms):
         self.code, self.nr, self.pages, self.forms = ops, nr_ops, pages, forms
         self.out = bytearray()
+        self.maymove = None	# where its MREMAP_MAYMOVE op is
 
     def op(self, name, page, length=1, arg=0, aux=0):
         """One operation; a range longer than 8 pages in pieces."""
@@ -79,6 +80,8 @@ class Seed:
         arg = self.forms[form] | (((newlen or length) - 1) << 2)
         for e in extra:
             arg |= self.forms[e]
+        if 'FZ_MR_MAYMOVE' in extra:
+            self.maymove = len(self.out)
         self.op('mremap', page, length, arg, to)
 
 
@@ -269,6 +272,12 @@ def seeds(repo):
                 row_op(s, table, body, before)
             if s.out:
                 out.setdefault(bytes(s.out), '%s.%s' % (table, desc))
+            # A move where get_unmapped_area() says: bottom-up as the row
+            # has it, and top-down too.
+            if s.maymove is not None:
+                td = bytearray(s.out)
+                td[s.maymove + 3] |= s.forms['FZ_MR_TOPDOWN']
+                out.setdefault(bytes(td), '%s.%s_topdown' % (table, desc))
     return {name: data for data, name in out.items()}
 
 
