@@ -142,9 +142,18 @@ ROWS = (
     Row('armhf', make=('CONFIG=armhf',), arch='armhf', trees='first',
         run=('scripts/config-run.sh', 'armhf', '{prog}', '{tests}')),
     # Bad input, end to end, with the first tree's ASan build.
+    # Without its case that builds a patched tree (about 30 CPU seconds):
+    # that one alone is --with sizes.
     Row('cli', trees='first', patched=False, after='asan',
         run=('tests/cli.sh', '{tree}', '{repo}/build/asan-{i}/vma'),
-        env=(('VMA_CLI_O', '{repo}/build/asan-{i}'),)),
+        env=(('VMA_CLI_O', '{repo}/build/asan-{i}'),
+             ('VMA_CLI_PATCH_BUILD', '0'))),
+    # A patch that grows struct vm_area_struct shows as "(was N)" in the
+    # --patch table (tests/cli.sh patch_vma_size_change).
+    Row('sizes', trees='first', patched=False, after='asan',
+        when=('optional',),
+        run=('tests/cli.sh', '{tree}', '{repo}/build/asan-{i}/vma'),
+        env=(('VMA_CLI_CASE', 'patch_vma_size_change'),)),
     # In a kernel tree at tools/testing/vma, over upstream's and instead.
     Row('intree', trees='first', patched=False,
         run=('tests/intree.sh', '{tree}', '{jobs}')),

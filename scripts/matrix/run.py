@@ -8,7 +8,8 @@ in-tree layouts (tests/cli.sh, tests/intree.sh), then print one table.
 The rows are data: scripts/matrix/rows.py.
 
   ./run_tests.sh [--kdir PATH] [--patch FILE]... [--quick] [--jobs N]
-                 [--rows N] [--row-timeout S] [--keep] [--times] [--cc CC]
+                 [--rows N] [--row-timeout S] [--keep] [--times]
+                 [--repeat N] [--cc CC]
                  [-t PATTERN] [--with ROW]... [--arch ARCH]...
                  [--coverage | --timings | --fuzz S]
 
@@ -31,6 +32,9 @@ The rows are data: scripts/matrix/rows.py.
               (make FUZZ=1) for S seconds: executions per second, coverage
               and any finding
 --keep        keep scratch trees and print where they are
+--repeat N     run each configuration N times after its build (the
+              scripts once); its line says how many runs passed, and
+              stops at the first that did not
 --times       after the table, each row's build and run: wall and CPU
               (user+sys) seconds (always written to build/matrix-times.txt)
 --cc CC       compiler (default: $CC or cc)
@@ -45,6 +49,9 @@ The rows are data: scripts/matrix/rows.py.
 -t PATTERN    run only the tests matching PATTERN (as ./vma -t)
 
 Every KTAP result is read with the tree's tools/testing/kunit/kunit_parser.py.
+The rows build in build/ (VMA_BUILD_DIR: elsewhere); a normal run records
+each configuration's sizeof(struct vm_area_struct) there (vma-sizes), and a
+--patch run prints its own next to them: "(was N)" where a patch changed it.
 Exit status: 0 if every row passed, 1 if one did not (or the run was
 interrupted), 2 for bad usage or input.
 """
@@ -67,7 +74,10 @@ import proc
 from rows import ROWS
 
 REPO = os.path.realpath(os.path.join(os.path.dirname(__file__), '..', '..'))
-BUILD = os.path.join(REPO, 'build')
+# Where the rows build (tests/cli.sh runs a --patch matrix of its own
+# beside the one running it).
+BUILD = os.path.abspath(os.environ.get('VMA_BUILD_DIR') or
+                        os.path.join(REPO, 'build'))
 NUMBER = re.compile(r'^[1-9][0-9]*$')
 # The lines of a failed row's KTAP worth showing on stderr.
 SHOW = re.compile(r'ASSERTION|WARN at|BUG at|KCSAN at|DEADLOCK|reproduce:')
@@ -104,6 +114,7 @@ class Options:
         self.fuzz = None
         self.keep = False
         self.times = False
+        self.repeat = 1
         self.cc = os.environ.get('CC') or 'cc'
         # Named by the user: every row's make gets CC=; otherwise each
         # build takes its own default (a cross row its cross compiler).
@@ -143,6 +154,8 @@ class Options:
                 self.timings = True
             elif opt == '--fuzz':
                 self.fuzz = value('seconds', True)
+            elif opt == '--repeat':
+                self.repeat = int(value('a number', True))
             elif opt == '--times':
                 self.times = True
             elif opt == '--keep':
@@ -588,8 +601,10 @@ class Matrix:
         on tree I, which the calling thread's last command took.
         """
         with self.lock:
-            self.times.setdefault((row.name, i), {})[what] = (
-                time.monotonic() - t0, self.procs.last_cpu())
+            t = self.times.setdefault((row.name, i), {})
+            wall, cpu = t.get(what, (0.0, 0.0))
+            t[what] = (wall + time.monotonic() - t0,
+                       cpu + self.procs.last_cpu())
 
     def times_lines(self):
         """Where each row's time went: wall and CPU (user+sys, with
@@ -640,6 +655,27 @@ class Matrix:
             env['VH_EMULATE_SWITCH'] = f'--arch {row.emulated}'
             if row.emulated in self.opt.arches:
                 env['VH_EMULATE_OK'] = '1'
+        runs = self.opt.repeat
+        for k in range(1, runs + 1):
+            got = self.run_once(row, i, env, kt, log)
+            if got is None:
+                return
+            counts, note, res = got
+            if counts is None or counts[1]:
+                if runs > 1:
+                    note = f'run {k} of {runs} failed: {note}'
+                break
+        else:
+            if runs > 1:
+                note = f'{runs} of {runs} runs passed'
+        self.record(row, i, Outcome(counts, self.secs(t0), note))
+        if counts is None or counts[1]:
+            self.show(res, tag)
+
+    def run_once(self, row, i, env, kt, log):
+        """Run the built configuration ROW on tree I once: (counts or None
+        for no result, note, KTAP result), or None if it was stopped.
+        """
         t1 = time.monotonic()
         with open(kt, 'w') as kf, open(log, 'a') as lf:
             rc, late = self.procs.run(self.expand(row, i, row.run),
@@ -648,7 +684,7 @@ class Matrix:
                                       stderr=lf)
         self.note_time(row, i, 'run', t1)
         if rc is None or (self.interrupted and not late):
-            return
+            return None
         rc = proc.status(rc)
         res = ktap.read(kt)
         p, f, s = res.passed, res.failed, res.skipped
@@ -661,9 +697,7 @@ class Matrix:
                 note = f'crashed (signal {rc - 128}), see {kt} and {log}'
             else:
                 note = f'crashed (exit {rc}), see {kt} and {log}'
-            self.record(row, i, Outcome(None, self.secs(t0), note))
-            self.show(res, tag)
-            return
+            return None, note, res
         if not res.agrees():
             note = self.disagreement(res, kt)
             f += 1
@@ -675,9 +709,7 @@ class Matrix:
             f = 1
         elif f:
             note = f'see {kt}'
-        self.record(row, i, Outcome((p, f, s), self.secs(t0), note))
-        if f:
-            self.show(res, tag)
+        return (p, f, s), note, res
 
     def run_script(self, row, i):
         """Run the script ROW of tests/ on tree I; record its line."""
