@@ -10,6 +10,11 @@
  * NULL holding neither.  A VMA lock found on a VMA that is not TCP's is
  * dropped without a fallback: under mmap_lock it would be the same VMA.
  *
+ * The series (scripts/fixtures/0003-*, in the fixture tree) takes the VMA
+ * with vma_start_read_unlocked() instead: always read-locked, never under
+ * mmap_lock, and NULL where even under mmap_lock the VMA cannot be
+ * read-locked (.series_result says where that changes the outcome).
+ *
  * The layout is "tttt-AAAA": T, read-only, made a TCP mapping by
  * tcp_mmap() at pages 0 to 3, a gap, and A, anonymous and read-write.
  */
@@ -29,6 +34,7 @@ enum tz_state {
 };
 
 enum tz_result {
+	TZ_SAME,		/* .series_result: as .result */
 	TZ_NOTHING,		/* NULL */
 	TZ_VMA_LOCKED,		/* the VMA, under its read lock */
 	TZ_MMAP_LOCKED,		/* the VMA, under mmap_read_lock() */
@@ -40,6 +46,7 @@ struct tz_row {
 	int page;		/* the address, in pages from VH_BASE */
 	enum tz_state state;
 	enum tz_result result;
+	enum tz_result series_result; /* the series' find_tcp_vma() */
 	unsigned long fallbacks; /* mmap_read_lock()s taken */
 };
 
@@ -52,14 +59,16 @@ static const struct tz_row tz_rows[] = {
 	  .fallbacks = 1,
 	  .why = "the lockless lookup finds nothing: vma_lookup() under mmap_read_lock() confirms it" },
 	{ .desc = "limit_falls_back", .page = 2, .state = TZ_LIMIT,
-	  .result = TZ_MMAP_LOCKED, .fallbacks = 1,
-	  .why = "T cannot be read-locked: it is returned under mmap_read_lock(), *mmap_locked set" },
+	  .result = TZ_MMAP_LOCKED, .series_result = TZ_NOTHING,
+	  .fallbacks = 1,
+	  .why = "T cannot be read-locked: it is returned under mmap_read_lock(), *mmap_locked set (the series': vma_start_read_locked() fails too, NULL)" },
 	{ .desc = "not_tcp_limit_falls_back", .page = 5, .state = TZ_LIMIT,
 	  .result = TZ_NOTHING, .fallbacks = 1,
 	  .why = "A cannot be read-locked, and under mmap_lock its vm_ops are not tcp_vm_ops: mmap_lock is dropped" },
 	{ .desc = "write_locked_waits", .page = 0, .state = TZ_WRITE_LOCKED,
-	  .result = TZ_MMAP_LOCKED, .fallbacks = 1,
-	  .why = "T is write-locked: the lookup waits in mmap_read_lock() and finds T under it" },
+	  .result = TZ_MMAP_LOCKED, .series_result = TZ_VMA_LOCKED,
+	  .fallbacks = 1,
+	  .why = "T is write-locked: the lookup waits in mmap_read_lock() and finds T under it (the series': and read-locks it)" },
 	{ .desc = "unmapped_in_wait", .page = 3,
 	  .state = TZ_UNMAPPED_IN_WAIT, .result = TZ_NOTHING, .fallbacks = 1 },
 	{ .desc = "replaced_in_wait", .page = 3,
@@ -145,10 +154,13 @@ static void tz_body(const struct tz_row *row)
 	struct mm_struct *mm = vh_test_mm();
 	unsigned long t_start, t_end;
 	struct vm_area_struct *t, *vma;
+	enum tz_result result = row->result;
 	struct vh_thread *r, *w;
 	bool blocked = false;
 
 	vh_why(row->why);
+	if (vh_tcp_unlocked && row->series_result != TZ_SAME)
+		result = row->series_result;
 	c->row = row;
 	c->mm = mm;
 	c->addr = VH_BASE + VH_PG(row->page);
@@ -192,7 +204,7 @@ static void tz_body(const struct tz_row *row)
 	 * vma_start_write() for a VMA lock, in mmap_write_lock() for
 	 * mmap_lock (tried, since an rwsem wait cannot be told from running).
 	 */
-	if (row->result == TZ_VMA_LOCKED) {
+	if (result == TZ_VMA_LOCKED) {
 		w = vh_thread_start(tz_writer, c);
 		blocked = vh_wait_blocked(vh_thread_task(w), 0,
 					  &c->writer_done);
@@ -206,7 +218,8 @@ static void tz_body(const struct tz_row *row)
 	}
 	vh_thread_join(r);
 
-	switch (row->result) {
+	switch (result) {
+	case TZ_SAME:		/* never: .result is always set */
 	case TZ_NOTHING:
 		VH_EXPECT_NULL_MSG(c->got,
 				   "find_tcp_vma() returned [%#lx, %#lx), not a TCP VMA at %#lx",
@@ -217,12 +230,12 @@ static void tz_body(const struct tz_row *row)
 		VH_ASSERT_PTR_EQ_MSG(c->got, t,
 				     "find_tcp_vma() did not return the TCP VMA at %#lx",
 				     c->addr);
-		VH_EXPECT_EQ_MSG(c->mmap_locked, row->result == TZ_MMAP_LOCKED,
+		VH_EXPECT_EQ_MSG(c->mmap_locked, result == TZ_MMAP_LOCKED,
 				 "*mmap_locked is %d", c->mmap_locked);
 		VH_EXPECT_TRUE(c->addr >= c->start && c->addr < c->end);
 		break;
 	}
-	if (row->result == TZ_VMA_LOCKED) {
+	if (result == TZ_VMA_LOCKED) {
 		VH_EXPECT_EQ_MSG(c->refcnt, 2,
 				 "the TCP VMA is not read-locked (vm_refcnt %u)",
 				 c->refcnt);
@@ -230,10 +243,10 @@ static void tz_body(const struct tz_row *row)
 		VH_EXPECT_FALSE_MSG(c->mmap_held,
 				    "mmap_lock is held with *mmap_locked false");
 	}
-	if (row->result == TZ_MMAP_LOCKED)
+	if (result == TZ_MMAP_LOCKED)
 		VH_EXPECT_TRUE_MSG(c->mmap_held,
 				   "the TCP VMA is returned with *mmap_locked set but mmap_lock not held");
-	if (row->result != TZ_NOTHING)
+	if (result != TZ_NOTHING)
 		VH_EXPECT_TRUE_MSG(blocked,
 				   "a writer of the TCP VMA did not wait while the receive held it");
 	else

@@ -83,6 +83,11 @@ NUMBER = re.compile(r'^[1-9][0-9]*$')
 SHOW = re.compile(r'ASSERTION|WARN at|BUG at|KCSAN at|DEADLOCK|reproduce:')
 # The lock code, whose uncovered lines --coverage lists.
 LOCK_CODE = ('mm/mmap_lock.c', 'include/linux/mmap_lock.h')
+# The lock's callers that the series edits, taken by name (units): their
+# locking functions are listed one by one.
+SERIES_CALLERS = ('fs/proc/task_mmu.c', 'mm/userfaultfd.c',
+                  'kernel/bpf/task_iter.c', 'drivers/android/binder_alloc.c',
+                  'net/ipv4/tcp.c')
 
 
 class Usage(Exception):
@@ -911,6 +916,17 @@ def report_coverage():
               (' '.join(map(str, lines)) or 'none'))
         print(f'lines of {k} with a branch not taken: ' +
               (' '.join(br) or 'none'))
+    for k in SERIES_CALLERS:
+        if k not in files:
+            print(f'{k}: no coverage data (not in this tree?)')
+            continue
+        fns = coverage.locking_functions(files[k])
+        print(f'locking functions of {k} (calls, lines hit/lines): ' +
+              (', '.join('%s %d %d/%d' % f for f in fns) or 'none'))
+        cold = [f[0] for f in fns if f[2] < f[3]]
+        if cold:
+            lines, _ = coverage.uncovered(files[k])
+            print(f'uncovered lines of {k}: ' + ' '.join(map(str, lines)))
     with open(os.path.join(BUILD, 'coverage.txt'), 'w') as f:
         f.write('\n'.join(coverage.details(files)) + '\n')
     print('(build/coverage.txt: every uncovered line (U) and branch (B) '
@@ -918,7 +934,12 @@ def report_coverage():
     # Which tests reached each vma_start_write() site (./vma --sites).
     print()
     on = False
-    with open(os.path.join(BUILD, 'coverage-0.ktap'), errors='replace') as f:
+    ktap_path = os.path.join(BUILD, 'coverage-0.ktap')
+    if not os.path.exists(ktap_path):
+        print('no vma_start_write() call sites: the coverage row gave no '
+              'KTAP (see its row above)')
+        return
+    with open(ktap_path, errors='replace') as f:
         for line in f:
             on = on or line.startswith('# vma_start_write() call sites')
             if on:

@@ -19,6 +19,12 @@ extern const bool vh_tcp_unit __attribute__((weak));
 #define VH_TCP_SKIP	(&vh_tcp_unit ? NULL : \
 	"the tree has no net/ipv4/tcp.c")
 
+/*
+ * Whether find_tcp_vma() is the series' (vma_start_read_unlocked(), no
+ * *mmap_locked: what it returns is always read-locked) rather than 7.3's.
+ */
+extern const bool vh_tcp_unlocked __attribute__((weak));
+
 /**
  * vh_tcp_mmap() - tcp_mmap() on @vma, as a socket's mmap() calls it
  * @vma:	the new mapping (its mm's mmap_lock held for write)
@@ -33,7 +39,7 @@ int vh_tcp_mmap(struct vm_area_struct *vma) __attribute__((weak));
  * @mm:		the receiving task's address space
  * @address:	where the pages are to be mapped
  * @mmap_locked: set to whether the VMA is held by mmap_lock (read) rather
- *		than by its own read lock
+ *		than by its own read lock (always false for the series' version)
  *
  * Return: the TCP VMA at @address, held as *@mmap_locked says, or NULL
  * holding neither.
