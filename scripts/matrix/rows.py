@@ -148,7 +148,7 @@ ROWS = (
         run=('scripts/config-run.sh', 'armhf', '{prog}', '--timeout', '120',
              '{tests}')),
     # Bad input, end to end, with the first tree's ASan build.
-    # Without its case that builds a patched tree (about 30 CPU seconds):
+    # Without its case that builds a patched tree (30 to 45 CPU seconds):
     # that one alone is --with sizes.
     Row('cli', trees='first', patched=False, after='asan',
         run=('tests/cli.sh', '{tree}', '{repo}/build/asan-{i}/vma'),
