@@ -49,7 +49,7 @@ tree_sum() {
 # size change: "(was N)" after the size of its build, N the unpatched
 # tree's, recorded as a normal run records it (build/vma-sizes).  In a
 # build directory of its own: the matrix running this may be using
-# build/.  It costs a build of the patched tree (about 30 CPU seconds
+# build/.  It costs a build of the patched tree (30 to 45 CPU seconds
 # with the objects in ccache, from its second run on): the matrix's
 # default cli row leaves it out (VMA_CLI_PATCH_BUILD=0), and
 # run_tests.sh --with sizes runs it alone (VMA_CLI_CASE).

@@ -136,13 +136,19 @@ ROWS = (
     # i386 runs natively where the kernel executes 32-bit binaries; where
     # it needs qemu-i386 (VH_EMULATE: 92 s here), only with --arch i386.
     Row('i386', make=('CONFIG=i386',), trees='first', emulated='i386',
-        run=('scripts/config-run.sh', 'i386', '{prog}', '{tests}')),
+        run=('scripts/config-run.sh', 'i386', '{prog}', '--timeout', '120',
+             '{tests}')),
+    # Under qemu-user a test takes several times as long (and more on a
+    # loaded machine: armhf's explorer scenarios passed the default 30 s
+    # watchdog there): a longer one.
     Row('arm64', make=('CONFIG=arm64',), arch='arm64', trees='first',
-        run=('scripts/config-run.sh', 'arm64', '{prog}', '{tests}')),
+        run=('scripts/config-run.sh', 'arm64', '{prog}', '--timeout', '120',
+             '{tests}')),
     Row('armhf', make=('CONFIG=armhf',), arch='armhf', trees='first',
-        run=('scripts/config-run.sh', 'armhf', '{prog}', '{tests}')),
+        run=('scripts/config-run.sh', 'armhf', '{prog}', '--timeout', '120',
+             '{tests}')),
     # Bad input, end to end, with the first tree's ASan build.
-    # Without its case that builds a patched tree (about 30 CPU seconds):
+    # Without its case that builds a patched tree (30 to 45 CPU seconds):
     # that one alone is --with sizes.
     Row('cli', trees='first', patched=False, after='asan',
         run=('tests/cli.sh', '{tree}', '{repo}/build/asan-{i}/vma'),

@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""run_tests.sh - the whole pre-submission matrix: build and run the suite
-in each configuration (ASan+UBSan, Valgrind memcheck, the KCSAN race
-detector and a short torture run under it) on the kernel tree
-and on the series fixture tree made from it, the bad-input tests and both
-in-tree layouts (tests/cli.sh, tests/intree.sh), then print one table.
-The rows are data: scripts/matrix/rows.py.
+"""run_tests.sh - the pre-submission matrix: build and run the suite in
+each configuration (ASan+UBSan, and production, nolockdep, strict, up and
+i386 of configs/) on the kernel tree and on the series fixture tree made
+from it, the bad-input tests and both in-tree layouts (tests/cli.sh,
+tests/intree.sh), then print one table.  Valgrind memcheck, the KCSAN
+race detector in its default mode and a short torture run under it are
+optional (--with valgrind, kcsan, torture), as are the rows of other
+architectures (--arch i386 under qemu-i386 where the kernel cannot run
+it, arm64, armhf).  The rows are data: scripts/matrix/rows.py.
 
   ./run_tests.sh [--kdir PATH] [--patch FILE]... [--quick] [--jobs N]
                  [--rows N] [--row-timeout S] [--keep] [--times]
