@@ -267,13 +267,6 @@ endif
 # from a COVERAGE=1 build and branches from a COVERAGE=branches one.
 ifeq ($(COVERAGE),1)
 OPT := -g -O0
-# At -O0 gcc keeps calls that the kernel leaves to the optimiser to drop:
-# mm/userfaultfd.c's mfill_atomic_hugetlb(), declared and never defined
-# without CONFIG_HUGETLB_PAGE, behind an is_vm_hugetlb_page() that is
-# constant false.  This build only counts lines: the symbol is address 0
-# here (a call would crash, as an unreachable one should); every other
-# build links strictly.
-LDFLAGS += -Wl,--defsym=mfill_atomic_hugetlb=0
 endif
 # A gcov object names its counts file by the absolute path it was built at:
 # no cached object of another build directory.
@@ -701,7 +694,7 @@ $(O)/.config: FORCE
 		echo $(CONFIG_STAMP_Q) > $@
 ifeq ($(NODEPS),)
 ifeq ($(shell cat $(O)/.config 2>/dev/null),$(CONFIG_STAMP))
--include $(shell find $(O)/kernel $(O)/kx $(O)/shared $(O)/tests $(O)/maple \
+-include $(shell find $(O)/kernel $(O)/kx $(O)/shared $(O)/tests $(O)/fuzz $(O)/maple \
 	-name '*.d' 2>/dev/null)
 endif
 endif

@@ -19,13 +19,17 @@
 set -euo pipefail
 
 # What we copy from SRC, if present.
+# Every file the series edits that a tree (or its cache) may have is here,
+# so that the fixture holds the series' version of each: fs/proc,
+# kernel/bpf and kernel/fork.c, mm/userfaultfd.c, and the users the later
+# patches move (drivers/android/binder_alloc.c, net/ipv4/tcp.c).
 PARTS=(mm include lib tools arch/x86/include arch/x86/mm scripts Documentation/mm
-	Makefile fs/proc fs/seq_file.c kernel)
+	Makefile fs/proc fs/seq_file.c kernel drivers/android net/ipv4)
 # Where CONFIG_PER_VMA_LOCK is resolved (the directories of the files the
-# posting edits), and where none may be left in code (the harness may sit
+# series edits), and where none may be left in code (the harness may sit
 # in tools/testing/vma, which keeps upstream's copy of the symbol).
-EDIT_DIRS=(mm include fs/proc kernel)
-CHECK_DIRS=(mm include/linux fs/proc kernel)
+EDIT_DIRS=(mm include fs/proc kernel drivers/android net/ipv4)
+CHECK_DIRS=(mm include/linux fs/proc kernel drivers/android net/ipv4)
 SYM=CONFIG_PER_VMA_LOCK
 fixtures=$(CDPATH="" cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)/fixtures
 # The posting itself: applied first where it applies.
@@ -144,16 +148,31 @@ fi
 # Then the series' other additions the harness tests, as fixture patches
 # written here (scripts/fixtures/*.patch), unless the tree has them.
 applied=0
+edited=()
+[[ -z $more ]] || edited+=("$fixtures/$SERIES")
 for p in "$fixtures"/*.patch; do
 	[[ -f $p && ${p##*/} != "$SERIES" ]] || continue
 	rc=0
 	apply "$p" || rc=$?
 	((rc != 2)) || die "fixture $(basename "$p") does not apply: $(head -n 1 <<<"$out")"
-	((rc)) || applied=$((applied + 1))
+	((rc)) || { applied=$((applied + 1)); edited+=("$p"); }
 done
+
+# Every file the fixtures applied here edit that the copy has is now the
+# series' version: none may have come through unchanged (a part copied
+# but not edited, a hunk that resolved to nothing).
+changed=0
+if ((${#edited[@]})); then
+	while IFS= read -r f; do
+		[[ -f $f && -f $src/$f ]] || continue
+		! cmp -s -- "$src/$f" "$f" ||
+			die "fixture: $f is the same as in $src, though the series edits it"
+		changed=$((changed + 1))
+	done < <("$repo/scripts/linkcopy.sh" --patched "${edited[@]}")
+fi
 
 cd - >/dev/null
 [[ ! -d $dst ]] || rmdir -- "$dst"
 mv -T -- "$tmp" "$dst"
 tmp=""
-say "series fixture tree $dst ($posting; $SYM resolved in ${#files[@]}$more files; $applied more fixture patch(es))"
+say "series fixture tree $dst ($posting; $SYM resolved in ${#files[@]}$more files; $applied more fixture patch(es); $changed file(s) of the series changed)"

@@ -124,7 +124,7 @@ static void at_body(const struct at_row *row)
 }
 
 VH_TABLE(attach,
-	 "vm_refcnt is 1 while attached, 0 when detached; attaching and detaching need the VMA write lock and the opposite state, else WARN (and detaching a detached VMA never returns)",
+	 "include/linux/mmap_lock.h, mm/mmap_lock.c: vm_refcnt is 1 while attached, 0 when detached; attaching and detaching need the VMA write lock and the opposite state, else WARN (and detaching a detached VMA never returns)",
 	 at_rows, at_body);
 
 /* vma_assert_write_locked() warns through VM_WARN_ON_ONCE_VMA(). */

@@ -45,6 +45,59 @@ tree_sum() {
 		tools/testing/kunit -newer "$work/stamp" 2>/dev/null | head -n 5)
 }
 
+# A patch that grows struct vm_area_struct shows in the --patch table as a
+# size change: "(was N)" after the size of its build, N the unpatched
+# tree's, recorded as a normal run records it (build/vma-sizes).  In a
+# build directory of its own: the matrix running this may be using
+# build/.  It costs a build of the patched tree (about 30 CPU seconds
+# with the objects in ccache, from its second run on): the matrix's
+# default cli row leaves it out (VMA_CLI_PATCH_BUILD=0), and
+# run_tests.sh --with sizes runs it alone (VMA_CLI_CASE).
+patch_vma_size_change() {
+	local was out line
+
+	if [[ ${VMA_CLI_PATCH_BUILD:-1} == 0 ]]; then
+		result patch_vma_size_change skip \
+			"a --patch build of its own: run_tests.sh --with sizes"
+		return
+	fi
+	was=$("$vma" --config 2>/dev/null |
+		sed -n 's/^sizeof(struct vm_area_struct): \([0-9]*\)$/\1/p')
+	if [[ -z $was ]]; then
+		result patch_vma_size_change no \
+			"$vma --config prints no sizeof(struct vm_area_struct)"
+		return
+	fi
+	mkdir -p "$work/sizes"
+	echo "asan $was" >"$work/sizes/vma-sizes"
+	awk '{ print } /^struct vm_area_struct {$/ && !n++ {
+		print "\tunsigned long vh_cli_grown[4];" }' \
+		"$kdir/include/linux/mm_types.h" >"$work/mm_types.h"
+	diff -u --label a/include/linux/mm_types.h \
+		--label b/include/linux/mm_types.h \
+		"$kdir/include/linux/mm_types.h" "$work/mm_types.h" \
+		>"$work/grow.patch"
+	out=$(VMA_BUILD_DIR=$work/sizes "$repo/run_tests.sh" --quick \
+		--kdir "$kdir" --patch "$work/grow.patch" -t 'attach.*' 2>&1)
+	line=$(grep '^sizeof(struct vm_area_struct) on patched:' <<<"$out")
+	if [[ $line =~ asan\ ([0-9]+)\ \(was\ $was\) ]] &&
+		((BASH_REMATCH[1] > was)); then
+		result patch_vma_size_change yes ""
+	else
+		result patch_vma_size_change no \
+			"no 'asan N (was $was)' with N > $was: ${line:-$(tail -n 1 <<<"$out")}"
+	fi
+	rm -rf "$work/sizes"
+}
+
+# One case alone (run_tests.sh --with sizes).
+if [[ -n ${VMA_CLI_CASE:-} ]]; then
+	header "kernel tree $kdir"
+	"$VMA_CLI_CASE"
+	summary
+	exit
+fi
+
 touch "$work/stamp"
 sleep 1
 
@@ -96,6 +149,33 @@ expect_fail run_tests_unknown_option "unknown option '--bogus'" \
 expect_fail run_tests_unknown_row "no row named 'bogus'" \
 	"$repo/run_tests.sh" --with bogus
 
+# Every table's rule starts with the tree files it exercises, which
+# ./vma --list -v shows; each is in the tree (or the tree lacks its
+# directory altogether: 7.2's cache has no drivers/ or net/).
+bad=""
+while IFS= read -r line; do
+	files=${line#*): }
+	if [[ $files == "its rule names no tree file" ]]; then
+		bad="${line#\#   }"
+		break
+	fi
+	IFS=',' read -ra names <<<"$files"
+	for f in "${names[@]}"; do
+		f=${f# }
+		if [[ ! -e $kdir/$f && -d $kdir/$(dirname -- "$f") ]]; then
+			bad="${line#\#   } (no $f in the tree)"
+			break 2
+		fi
+	done
+done < <("$vma" --list -v | sed -n '/^# the tables and the tree files/,/^[^#]/{/^#   /p}')
+if [[ -n $bad ]]; then
+	result list_tree_files no "$bad"
+elif ! "$vma" --list -v | grep -q '^# the tables and the tree files'; then
+	result list_tree_files no "./vma --list -v shows no tree files"
+else
+	result list_tree_files yes ""
+fi
+
 # Patches.
 expect_fail patch_missing 'patch /nonexistent.patch does not exist' \
 	"$repo/run_tests.sh" --quick --kdir "$kdir" --patch /nonexistent.patch
@@ -112,6 +192,26 @@ cat >"$work/bad.patch" <<'PATCH'
 PATCH
 expect_fail patch_does_not_apply 'bad.patch does not apply: .*mm/mmap_lock.c.*(FAILED|Hunk)' \
 	"$repo/run_tests.sh" --quick --kdir "$kdir" --patch "$work/bad.patch"
+# The whole series on the tree cache: what the cache does not unpack
+# (arch/*/Kconfig, rust/) is left out with one line, the rest applies (the
+# patch after it, which does not, stops the run before any build).
+series=("$repo"/scripts/fixtures/0*.patch)
+if [[ -f $kdir.stamp ]] && grep -q '^parts: ' "$kdir.stamp"; then
+	out=$("$repo/run_tests.sh" --quick --kdir "$kdir" \
+		"${series[@]/#/--patch=}" --patch "$work/bad.patch" 2>&1)
+	left=$(grep -c '^vma: left out of the patch(es)' <<<"$out")
+	if ! grep -q 'bad.patch does not apply' <<<"$(tail -n 1 <<<"$out")"; then
+		result patch_series_filtered no "$(tail -n 1 <<<"$out")"
+	elif ((left != 1)); then
+		result patch_series_filtered no "$left lines saying what was left out"
+	elif ! grep -q '^vma: left out.*arch/arm/Kconfig.*rust/kernel/mm.rs' <<<"$out"; then
+		result patch_series_filtered no "$(grep '^vma: left out' <<<"$out")"
+	else
+		result patch_series_filtered yes ""
+	fi
+else
+	result patch_series_filtered skip "$kdir is not scripts/kdir.sh's cache"
+fi
 if compgen -G "$VMA_SCRATCH_DIR/scratch.*" >/dev/null; then
 	result patch_leaves_nothing no "scratch tree left: $(echo "$VMA_SCRATCH_DIR"/scratch.*)"
 else
@@ -172,6 +272,8 @@ if env --default-signal=INT true 2>/dev/null; then
 else
 	result interrupt_leaves_nothing skip "env --default-signal not available"
 fi
+
+patch_vma_size_change
 
 # make -n plans and writes nothing: not in O= before the set-up ran, with
 # the tree there (the whole plan) or not fetched yet (the plan stops at

@@ -96,5 +96,5 @@ static void dr_body(const struct dr_row *row __always_unused)
 }
 
 VH_TABLE(detach_race,
-	 "a VMA being detached whose last transient reader leaves before the reader exclusion is found detached: nothing to wait for, no warning",
+	 "mm/mmap_lock.c: a VMA being detached whose last transient reader leaves before the reader exclusion is found detached: nothing to wait for, no warning",
 	 dr_rows, dr_body);

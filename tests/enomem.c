@@ -275,5 +275,5 @@ static void en_body(const struct en_row *row)
 }
 
 VH_TABLE(enomem,
-	 "an operation that fails with -ENOMEM (allocation, vm.max_map_count) leaves every VMA it had write-locked or detached attached again, unheld, unchanged where it did not finish, and available to lockless readers",
+	 "mm/vma.c, mm/mmap.c: an operation that fails with -ENOMEM (allocation, vm.max_map_count) leaves every VMA it had write-locked or detached attached again, unheld, unchanged where it did not finish, and available to lockless readers",
 	 en_rows, en_body);

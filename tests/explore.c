@@ -571,5 +571,5 @@ static const struct xp_row xp_rows[] = {
 };
 
 VH_EXPLORE_TABLE(explore,
-		 "under every explored schedule, a VMA read-locked without mmap_lock belongs to its mm, contains the address, is attached and does not change until vma_end_read(); a writer's vma_start_write() waits for it and is woken; no reference is left behind",
+		 "mm/mmap_lock.c, mm/vma.c: under every explored schedule, a VMA read-locked without mmap_lock belongs to its mm, contains the address, is attached and does not change until vma_end_read(); a writer's vma_start_write() waits for it and is woken; no reference is left behind",
 		 xp_rows, xp_ops);

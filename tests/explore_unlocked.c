@@ -31,5 +31,5 @@ static const struct xp_row xp_unlocked_rows[] = {
 };
 
 VH_EXPLORE_TABLE_SKIP(explore_unlocked,
-		      "under every explored schedule, vma_start_read_unlocked() returns the VMA containing the address (always, if it stays mapped), read-locked, stable until vma_end_read()",
+		      "mm/mmap_lock.c: under every explored schedule, vma_start_read_unlocked() returns the VMA containing the address (always, if it stays mapped), read-locked, stable until vma_end_read()",
 		      xp_unlocked_rows, xp_ops, VH_UNLOCKED_SKIP);

@@ -122,5 +122,5 @@ static const struct fm_row fm_rows[] = {
 };
 
 VH_EXPLORE_TABLE(fault_vs_munmap,
-		 "lock_mm_and_find_vma() returns the tree's VMA at the address under mmap_read_lock(), never the one it found before dropping the lock",
+		 "mm/mmap_lock.c, mm/vma.c: lock_mm_and_find_vma() returns the tree's VMA at the address under mmap_read_lock(), never the one it found before dropping the lock",
 		 fm_rows, fm_ops);

@@ -416,5 +416,5 @@ static void fm_body(const struct vh_ur_row *row)
 }
 
 VH_TABLE(file_map,
-	 "file-backed and anon_vma VMAs under a lockless reader: every mm/vma.c path that changes one write-locks it first, and leaves the file's i_mmap tree, i_mmap_writable and references and the anon_vmas' links as the kernel promises",
+	 "mm/vma.c, mm/mmap.c: file-backed and anon_vma VMAs under a lockless reader: every mm/vma.c path that changes one write-locks it first, and leaves the file's i_mmap tree, i_mmap_writable and references and the anon_vmas' links as the kernel promises",
 	 file_map_rows, fm_body);

@@ -166,5 +166,5 @@ static void gp_body(const struct gp_row *row)
 }
 
 VH_TABLE(gaps,
-	 "unmapped_area() and unmapped_area_topdown() return the lowest (highest) free area in the window that fits the length, alignment and start gap, outside every stack's guard gap, or -ENOMEM",
+	 "mm/vma.c: unmapped_area() and unmapped_area_topdown() return the lowest (highest) free area in the window that fits the length, alignment and start gap, outside every stack's guard gap, or -ENOMEM",
 	 gp_rows, gp_body);

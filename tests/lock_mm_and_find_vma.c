@@ -241,5 +241,5 @@ static void lf_body(const struct lf_row *row)
 }
 
 VH_TABLE(lock_mm_and_find_vma,
-	 "lock_mm_and_find_vma() returns the VMA holding the address under mmap_read_lock(), or NULL unlocked; after dropping the read lock to grow a stack it looks the VMA up again",
+	 "mm/mmap_lock.c: lock_mm_and_find_vma() returns the VMA holding the address under mmap_read_lock(), or NULL unlocked; after dropping the read lock to grow a stack it looks the VMA up again",
 	 lf_rows, lf_body);

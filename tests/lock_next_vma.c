@@ -290,7 +290,7 @@ static void ln_body(const struct ln_row *row)
 }
 
 VH_TABLE(lock_next_vma,
-	 "lock_next_vma() returns every VMA in order, read-locked: it retries when one is detached under it, and falls back to mmap_read_lock() when one is write-locked or the gap before it may have changed",
+	 "mm/mmap_lock.c: lock_next_vma() returns every VMA in order, read-locked: it retries when one is detached under it, and falls back to mmap_read_lock() when one is write-locked or the gap before it may have changed",
 	 ln_rows, ln_body);
 
 /* lock_next_vma() outside RCU: RCU_LOCKDEP_WARN(). */

@@ -201,5 +201,5 @@ static void lk_body(const struct lk_row *row)
 }
 
 VH_TABLE(lookup,
-	 "lock_vma_under_rcu() returns a read-locked, attached VMA of this mm that contains the address, or NULL; a VMA detached under it is retried (VMA_LOCK_MISS), any other failure is VMA_LOCK_ABORT",
+	 "mm/mmap_lock.c: lock_vma_under_rcu() returns a read-locked, attached VMA of this mm that contains the address, or NULL; a VMA detached under it is retried (VMA_LOCK_MISS), any other failure is VMA_LOCK_ABORT",
 	 lk_rows, lk_body);

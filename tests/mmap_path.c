@@ -198,7 +198,7 @@ static void mp_body(const struct mp_row *row)
 	}
 }
 
-#define MP_RULE "mm/mmap.c's fork, exit, brk and stack growth write-lock a VMA before they copy, free or change it: a lockless reader holding it makes them wait and sees no change"
+#define MP_RULE "mm/mmap.c: fork, exit, brk and stack growth write-lock a VMA before they copy, free or change it: a lockless reader holding it makes them wait and sees no change"
 
 VH_TABLE(mmap_path, MP_RULE, mp_rows, mp_body);
 

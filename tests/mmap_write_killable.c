@@ -81,5 +81,5 @@ static void mk_body(const struct mk_row *row)
 }
 
 VH_TABLE(mmap_write_killable,
-	 "mmap_write_lock_killable() takes mmap_lock for write and opens a write section, or returns -EINTR, holding nothing, when killed while it waits",
+	 "include/linux/mmap_lock.h: mmap_write_lock_killable() takes mmap_lock for write and opens a write section, or returns -EINTR, holding nothing, when killed while it waits",
 	 mk_rows, mk_body);

@@ -176,5 +176,5 @@ static void __attribute__((constructor)) mr_declare(void)
 }
 
 VH_TABLE(mremap,
-	 "mremap() write-locks every VMA it moves, grows or shrinks before changing it, so it waits for a lockless reader that holds one, and that VMA does not change under the reader",
+	 "mm/mremap.c: mremap() write-locks every VMA it moves, grows or shrinks before changing it, so it waits for a lockless reader that holds one, and that VMA does not change under the reader",
 	 mr_rows, mr_body);

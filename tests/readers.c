@@ -211,5 +211,5 @@ static void rd_body(const struct rd_row *row)
 }
 
 VH_TABLE(readers,
-	 "a writer excludes readers: it waits until the last one leaves and is woken by its vma_end_read(); meanwhile no new reader gets in",
+	 "mm/mmap_lock.c, include/linux/mmap_lock.h: a writer excludes readers: it waits until the last one leaves and is woken by its vma_end_read(); meanwhile no new reader gets in",
 	 rd_rows, rd_body);

@@ -145,5 +145,5 @@ static void rc_body(const struct rc_row *row)
 }
 
 VH_TABLE(recycle,
-	 "a VMA freed and reused (SLAB_TYPESAFE_BY_RCU) under a lockless reader is never returned for the wrong mm, and the reader leaves no reference behind",
+	 "mm/mmap_lock.c: a VMA freed and reused (SLAB_TYPESAFE_BY_RCU) under a lockless reader is never returned for the wrong mm, and the reader leaves no reference behind",
 	 rc_rows, rc_body);

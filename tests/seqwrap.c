@@ -90,5 +90,5 @@ static void sw_body(const struct sw_row *row)
 }
 
 VH_TABLE(seqwrap,
-	 "across the 32-bit wrap of mm_lock_seq, a write-locked VMA is always seen locked; only false 'locked' answers are allowed",
+	 "include/linux/mmap_lock.h, mm/mmap_lock.c: across the 32-bit wrap of mm_lock_seq, a write-locked VMA is always seen locked; only false 'locked' answers are allowed",
 	 sw_rows, sw_body);

@@ -79,5 +79,5 @@ static void sg_body(const struct sg_row *row)
 }
 
 VH_TABLE(stack_guard,
-	 "expand_downwards() grows a stack down to the page asked, but not into the guard gap above an accessible VMA below it (-ENOMEM), not below mmap_min_addr (-EPERM), and only a VMA that grows down (-EFAULT)",
+	 "mm/vma.c: expand_downwards() grows a stack down to the page asked, but not into the guard gap above an accessible VMA below it (-ENOMEM), not below mmap_min_addr (-EPERM), and only a VMA that grows down (-EFAULT)",
 	 sg_rows, sg_body);

@@ -46,5 +46,5 @@ static void rl_body(const struct rl_row *row)
 }
 
 VH_TABLE(start_read_locked,
-	 "vma_start_read_locked() under mmap_lock always takes a read reference (vm_refcnt + 1), whatever the VMA's write-lock state",
+	 "include/linux/mmap_lock.h: vma_start_read_locked() under mmap_lock always takes a read reference (vm_refcnt + 1), whatever the VMA's write-lock state",
 	 rl_rows, rl_body);

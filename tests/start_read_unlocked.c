@@ -137,5 +137,5 @@ static void ul_body(const struct ul_row *row)
 }
 
 VH_TABLE_SKIP(start_read_unlocked,
-	      "vma_start_read_unlocked() needs no mmap_lock and returns the VMA containing the address read-locked, or NULL, waiting for writers instead of failing",
+	      "mm/mmap_lock.c: vma_start_read_unlocked() needs no mmap_lock and returns the VMA containing the address read-locked, or NULL, waiting for writers instead of failing",
 	      ul_rows, ul_body, VH_UNLOCKED_SKIP);

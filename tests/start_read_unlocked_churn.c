@@ -73,5 +73,5 @@ static void ul_churn_body(const struct ul_churn_row *row)
 }
 
 VH_TABLE_SKIP(start_read_unlocked_churn,
-	      "vma_start_read_unlocked() answers every lookup, with a VMA that contains the address, while a writer keeps mapping and unmapping",
+	      "mm/mmap_lock.c: vma_start_read_unlocked() answers every lookup, with a VMA that contains the address, while a writer keeps mapping and unmapping",
 	      ul_churn_rows, ul_churn_body, VH_UNLOCKED_SKIP);

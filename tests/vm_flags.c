@@ -140,7 +140,7 @@ static void vf_body(const struct vf_row *row)
 }
 
 VH_TABLE(vm_flags,
-	 "vm_flags_set(), vm_flags_clear() and vm_flags_mod() write-lock the VMA before changing its flags, waiting out its readers; vm_flags_reset() needs that lock held",
+	 "include/linux/mm.h: vm_flags_set(), vm_flags_clear() and vm_flags_mod() write-lock the VMA before changing its flags, waiting out its readers; vm_flags_reset() needs that lock held",
 	 vf_rows, vf_body);
 
 /* vma_assert_write_locked() warns through VM_WARN_ON_ONCE_VMA(). */

@@ -99,5 +99,5 @@ static void va_body(const struct va_row *row)
 }
 
 VH_TABLE(vma_alloc,
-	 "a new VMA (vm_area_alloc(), vm_area_dup()) is detached and its lock initialised by vma_lock_init(): not write-locked, whatever the slab object held before",
+	 "mm/vma_init.c, include/linux/mmap_lock.h: a new VMA (vm_area_alloc(), vm_area_dup()) is detached and its lock initialised by vma_lock_init(): not write-locked, whatever the slab object held before",
 	 va_rows, va_body);

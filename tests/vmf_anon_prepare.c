@@ -138,5 +138,5 @@ static void ap_body(const struct ap_row *row)
 }
 
 VH_TABLE(vmf_anon_prepare,
-	 "an anonymous fault under the VMA lock prepares the anon_vma only under mmap_lock, else returns VM_FAULT_RETRY with the VMA lock dropped",
+	 "mm/memory.c: an anonymous fault under the VMA lock prepares the anon_vma only under mmap_lock, else returns VM_FAULT_RETRY with the VMA lock dropped",
 	 ap_rows, ap_body);

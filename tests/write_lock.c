@@ -239,7 +239,7 @@ static void wl_body(const struct wl_row *row)
 }
 
 VH_TABLE(write_lock,
-	 "a VMA is write-locked iff vm_lock_seq == mm_lock_seq; taking it needs mmap_lock for write, waits out readers unless already held, fails only with -EINTR on a fatal signal, and every such lock ends with the mmap write section",
+	 "include/linux/mmap_lock.h, mm/mmap_lock.c: a VMA is write-locked iff vm_lock_seq == mm_lock_seq; taking it needs mmap_lock for write, waits out readers unless already held, fails only with -EINTR on a fatal signal, and every such lock ends with the mmap write section",
 	 wl_rows, wl_body);
 
 /* vma_assert_*locked() warn through VM_WARN_ON_ONCE_VMA(). */

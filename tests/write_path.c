@@ -302,5 +302,5 @@ static const struct vh_ur_row write_path_rows[] = {
 };
 
 VH_UR_TABLE(write_path,
-	    "every mm/vma.c path that changes or creates a VMA write-locks it first: a reader holding it makes the writer wait and sees no change, and a reader trying it before the write section ends gets nothing",
+	    "mm/vma.c: every mm/vma.c path that changes or creates a VMA write-locks it first: a reader holding it makes the writer wait and sees no change, and a reader trying it before the write section ends gets nothing",
 	    write_path_rows);

@@ -43,5 +43,5 @@ static const struct vh_ur_row write_path_unlocked_rows[] = {
 };
 
 VH_UR_TABLE_SKIP(write_path_unlocked,
-		 "every mm/vma.c path that changes or creates a VMA write-locks it first, whichever entry point the reader took",
+		 "mm/vma.c, mm/mmap_lock.c: every mm/vma.c path that changes or creates a VMA write-locks it first, whichever entry point the reader took",
 		 write_path_unlocked_rows, VH_UNLOCKED_SKIP);

@@ -45,11 +45,15 @@ def kernel_path(sf):
 
 @dataclass
 class FileCov:
-    """One kernel file: lines seen and hit, branches seen and hit."""
+    """One kernel file: lines seen and hit, branches seen and hit, its
+    functions ({name: [first line, calls]}) and where its text is read.
+    """
     lines: set = field(default_factory=set)
     lines_hit: set = field(default_factory=set)
     branches: set = field(default_factory=set)
     branches_hit: set = field(default_factory=set)
+    functions: dict = field(default_factory=dict)
+    source: str = ''
 
 
 def merge(lines_info, branches_info):
@@ -69,6 +73,16 @@ def merge(lines_info, branches_info):
                 if line.startswith('SF:'):
                     k = kernel_path(line[3:])
                     cur = files.setdefault(k, FileCov()) if k else None
+                    if cur is not None and not cur.source:
+                        cur.source = line[3:]
+                elif cur is not None and want == 'DA:' and \
+                        line.startswith(('FN:', 'FNDA:')):
+                    a, name = line.split(':', 1)[1].split(',', 1)
+                    fn = cur.functions.setdefault(name, [0, 0])
+                    if line.startswith('FN:'):
+                        fn[0] = int(a)
+                    else:
+                        fn[1] += int(a)
                 elif cur is None or not line.startswith(want):
                     continue
                 elif want == 'DA:':
@@ -125,3 +139,53 @@ def details(files):
         out += ['B %s %d %s %s' % (k, *b)
                 for b in sorted(c.branches - c.branches_hit)]
     return out
+
+
+# What takes, drops or checks a VMA lock, mmap_lock or RCU.
+_LOCKING = re.compile(
+    r'\b(lock_vma_under_rcu|lock_next_vma|vma_start_read\w*|vma_end_read|'
+    r'vma_start_write\w*|vma_assert_\w+|mmap_assert_\w+|'
+    r'mmap_(?:read|write)_(?:try)?(?:un)?lock\w*|rcu_read_(?:un)?lock)\s*\(')
+
+
+def locking_functions(c):
+    """The functions of C that lock: those whose text calls a lock
+    primitive (_LOCKING), and those that call one of them, found again
+    until none is added.  Returns [(name, calls, lines hit, lines)] in
+    the file's order.
+
+    A function's lines are its file's line records from its first line
+    to the next function's; its text is the tree's, read through the
+    file's source path, without its comments.
+    """
+    fns = sorted((v[0], k) for k, v in c.functions.items() if v[0])
+    try:
+        with open(c.source, errors='replace') as f:
+            text = f.read().splitlines()
+    except OSError:
+        return []
+    spans = {}
+    for i, (start, name) in enumerate(fns):
+        nxt = fns[i + 1][0] if i + 1 < len(fns) else float('inf')
+        mine = [n for n in c.lines if start <= n < nxt]
+        end = max(mine, default=start)
+        body = '\n'.join(text[start - 1:end])
+        # Comments name functions too ("not to mmap_read_lock(mm)").
+        body = re.sub(r'/\*.*?\*/|//[^\n]*', ' ', body, flags=re.S)
+        spans[name] = (mine, body)
+    names = set()
+    todo = True
+    while todo:
+        todo = False
+        for name, (_, body) in spans.items():
+            if name in names:
+                continue
+            if _LOCKING.search(body) or any(
+                    re.search(r'\b%s\s*\(' % re.escape(n), body)
+                    for n in names):
+                names.add(name)
+                todo = True
+    return [(name, c.functions[name][1], len(c.lines_hit & set(mine)),
+             len(mine))
+            for _, name in fns if name in names
+            for mine in [spans[name][0]]]

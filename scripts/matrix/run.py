@@ -8,7 +8,8 @@ in-tree layouts (tests/cli.sh, tests/intree.sh), then print one table.
 The rows are data: scripts/matrix/rows.py.
 
   ./run_tests.sh [--kdir PATH] [--patch FILE]... [--quick] [--jobs N]
-                 [--rows N] [--row-timeout S] [--keep] [--cc CC]
+                 [--rows N] [--row-timeout S] [--keep] [--times]
+                 [--repeat N] [--cc CC]
                  [-t PATTERN] [--with ROW]... [--arch ARCH]...
                  [--coverage | --timings | --fuzz S]
 
@@ -16,7 +17,9 @@ The rows are data: scripts/matrix/rows.py.
 --patch FILE  apply FILE (diff, git format-patch output or an mbox of a
               series) to a scratch copy of the tree, in the order given,
               and test that copy instead; stops before any build if a
-              patch does not apply
+              patch does not apply.  On the default tree's cache, what it
+              does not unpack (arch/*/Kconfig, rust/, ...) is left out,
+              with one line naming it
 --quick       ASan+UBSan on the given tree only
 --jobs N      parallel make jobs (default: number of CPUs)
 --rows N      configurations built and run at the same time (default:
@@ -29,6 +32,11 @@ The rows are data: scripts/matrix/rows.py.
               (make FUZZ=1) for S seconds: executions per second, coverage
               and any finding
 --keep        keep scratch trees and print where they are
+--repeat N     run each configuration N times after its build (the
+              scripts once); its line says how many runs passed, and
+              stops at the first that did not
+--times       after the table, each row's build and run: wall and CPU
+              (user+sys) seconds (always written to build/matrix-times.txt)
 --cc CC       compiler (default: $CC or cc)
 --coverage    instead of the matrix: gcov builds on the given tree (-O0
               for lines, -O1 for branches), then
@@ -41,6 +49,9 @@ The rows are data: scripts/matrix/rows.py.
 -t PATTERN    run only the tests matching PATTERN (as ./vma -t)
 
 Every KTAP result is read with the tree's tools/testing/kunit/kunit_parser.py.
+The rows build in build/ (VMA_BUILD_DIR: elsewhere); a normal run records
+each configuration's sizeof(struct vm_area_struct) there (vma-sizes), and a
+--patch run prints its own next to them: "(was N)" where a patch changed it.
 Exit status: 0 if every row passed, 1 if one did not (or the run was
 interrupted), 2 for bad usage or input.
 """
@@ -63,12 +74,20 @@ import proc
 from rows import ROWS
 
 REPO = os.path.realpath(os.path.join(os.path.dirname(__file__), '..', '..'))
-BUILD = os.path.join(REPO, 'build')
+# Where the rows build (tests/cli.sh runs a --patch matrix of its own
+# beside the one running it).
+BUILD = os.path.abspath(os.environ.get('VMA_BUILD_DIR') or
+                        os.path.join(REPO, 'build'))
 NUMBER = re.compile(r'^[1-9][0-9]*$')
 # The lines of a failed row's KTAP worth showing on stderr.
 SHOW = re.compile(r'ASSERTION|WARN at|BUG at|KCSAN at|DEADLOCK|reproduce:')
 # The lock code, whose uncovered lines --coverage lists.
 LOCK_CODE = ('mm/mmap_lock.c', 'include/linux/mmap_lock.h')
+# The lock's callers that the series edits, taken by name (units): their
+# locking functions are listed one by one.
+SERIES_CALLERS = ('fs/proc/task_mmu.c', 'mm/userfaultfd.c',
+                  'kernel/bpf/task_iter.c', 'drivers/android/binder_alloc.c',
+                  'net/ipv4/tcp.c')
 
 
 class Usage(Exception):
@@ -99,6 +118,8 @@ class Options:
         self.timings = False
         self.fuzz = None
         self.keep = False
+        self.times = False
+        self.repeat = 1
         self.cc = os.environ.get('CC') or 'cc'
         # Named by the user: every row's make gets CC=; otherwise each
         # build takes its own default (a cross row its cross compiler).
@@ -138,6 +159,10 @@ class Options:
                 self.timings = True
             elif opt == '--fuzz':
                 self.fuzz = value('seconds', True)
+            elif opt == '--repeat':
+                self.repeat = int(value('a number', True))
+            elif opt == '--times':
+                self.times = True
             elif opt == '--keep':
                 self.keep = True
             elif opt == '--cc':
@@ -153,7 +178,8 @@ class Options:
                 self.extra.append(name)
             elif opt == '--arch':
                 arch = value('an architecture')
-                if arch not in [r.arch for r in ROWS]:
+                if arch not in [r.arch for r in ROWS] + \
+                        [r.emulated for r in ROWS]:
                     raise Usage(f"no row for --arch {arch} "
                                 '(scripts/matrix/rows.py)')
                 self.arches.append(arch)
@@ -280,12 +306,123 @@ def check_patches(patches):
                 raise Usage(f'patch {p} contains no diff')
 
 
+def tree_parts(tree):
+    """The parts TREE was unpacked with, if it is scripts/kdir.sh's cache
+    (its PKG.stamp next to it says), else None: a whole tree.
+    """
+    try:
+        with open(tree.rstrip('/') + '.stamp') as f:
+            for line in f:
+                if line.startswith('parts: '):
+                    return line.split()[1:]
+    except OSError:
+        pass
+    return None
+
+
+def filter_patch(text, keep):
+    """TEXT (a diff, format-patch output or an mbox) without the file
+    sections whose path KEEP refuses; returns the text and the paths left
+    out.  Hunks are followed by their line counts, so that a removed line
+    that starts with "-- " is never taken for a file's header.
+    """
+    lines = text.splitlines(keepends=True)
+    out, left = [], []
+    i, n = 0, len(lines)
+    drop = False
+
+    def path_of(line):
+        p = line.split(None, 1)[1].split('\t')[0].strip()
+        return None if p == '/dev/null' else p.split('/', 1)[-1]
+
+    while i < n:
+        line = lines[i]
+        start = None
+        if line.startswith('diff --git '):
+            words = line.split()
+            a = words[2].split('/', 1)[-1] if len(words) > 2 else ''
+            start = a
+        elif (line.startswith('--- ') and i + 1 < n and
+              lines[i + 1].startswith('+++ ') and
+              not (i and lines[i - 1].startswith(('index ', 'diff --git ',
+                                                   'new file', 'deleted',
+                                                   'old mode', 'new mode',
+                                                   'similarity', 'rename',
+                                                   'copy ')))):
+            start = path_of(line) or path_of(lines[i + 1])
+        if start is not None:
+            drop = not keep(start)
+            if drop and start not in left:
+                left.append(start)
+        m = re.match(r'@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@', line)
+        if m:
+            old = int(m.group(1) if m.group(1) is not None else 1)
+            new = int(m.group(2) if m.group(2) is not None else 1)
+            if not drop:
+                out.append(line)
+            i += 1
+            while i < n and (old > 0 or new > 0):
+                h = lines[i]
+                if h.startswith(' ') or h in ('\n', '\r\n'):
+                    old, new = old - 1, new - 1
+                elif h.startswith('-'):
+                    old -= 1
+                elif h.startswith('+'):
+                    new -= 1
+                elif not h.startswith('\\'):
+                    break
+                if not drop:
+                    out.append(h)
+                i += 1
+            # "\ No newline at end of file" after the last line.
+            while i < n and lines[i].startswith('\\'):
+                if not drop:
+                    out.append(lines[i])
+                i += 1
+            continue
+        # Outside a file's headers and hunks: the text between patches.
+        if drop and start is None and not line.startswith(
+                ('--- ', '+++ ', 'index ', 'new file', 'deleted', 'old mode',
+                 'new mode', 'similarity', 'rename', 'copy ', 'Binary')):
+            drop = False
+        if not drop:
+            out.append(line)
+        i += 1
+    return ''.join(out), left
+
+
 def apply_patches(tree, patches, scratch, cc):
-    """A scratch copy of TREE with PATCHES applied; Usage if one fails."""
+    """A scratch copy of TREE with PATCHES applied; Usage if one fails.
+    On scripts/kdir.sh's cache, the sections of files outside the parts it
+    unpacks (arch/*/Kconfig, rust/, ...) are left out, with one line
+    saying which.
+    """
     if not need(['patch'], cc):
         raise SystemExit(2)
     dst = os.path.join(scratch.get(), 'patched')
     say(f'applying {len(patches)} patch(es) to a scratch copy of the tree')
+    parts = tree_parts(tree)
+    if parts:
+        def keep(path):
+            return any(path == p or path.startswith(p + '/')
+                       for p in parts)
+        left = []
+        filtered = []
+        for k, p in enumerate(patches):
+            with open(p, errors='surrogateescape') as f:
+                text, out = filter_patch(f.read(), keep)
+            left += [x for x in out if x not in left]
+            q = os.path.join(scratch.get(), 'patch.%d' % k)
+            with open(q, 'w', errors='surrogateescape') as f:
+                f.write(text)
+            filtered.append(q)
+        if left:
+            say('left out of the patch(es), not in the tree cache '
+                '(scripts/kdir.sh PARTS): ' + ', '.join(left))
+        names = dict(zip(filtered, patches))
+        patches = filtered
+    else:
+        names = {p: p for p in patches}
     # Hard links where it can (nothing of a big tree copied), and every
     # file a patch touches with its own inode first.
     try:
@@ -313,7 +450,7 @@ def apply_patches(tree, patches, scratch, cc):
                     where = out[k - 1][len('patching file '):] + ' '
                 break
         last = out[-1] if out else ''
-        raise Usage(f'patch {p} does not apply: {where}{hunk or last}')
+        raise Usage(f'patch {names[p]} does not apply: {where}{hunk or last}')
     return dst
 
 
@@ -398,6 +535,7 @@ class Matrix:
         self.outcomes = {}
         self.threads = []
         self.waiting = {}
+        self.times = {}
         self.rows = opt.selected_rows()
 
     # What a row is, where its files are.
@@ -457,9 +595,43 @@ class Matrix:
         with open(os.path.join(out_dir, '.lock'), 'w') as lk, \
                 open(log, 'w') as lf:
             fcntl.flock(lk, fcntl.LOCK_EX)
+            t0 = time.monotonic()
             rc, _ = self.procs.run(cmd, cwd=REPO, stdout=lf,
                                    stderr=subprocess.STDOUT)
+            self.note_time(row, i, 'build', t0)
         return None if rc is None else rc == 0
+
+    def note_time(self, row, i, what, t0):
+        """Keep the wall and CPU seconds of ROW's WHAT ('build', 'run')
+        on tree I, which the calling thread's last command took.
+        """
+        with self.lock:
+            t = self.times.setdefault((row.name, i), {})
+            wall, cpu = t.get(what, (0.0, 0.0))
+            t[what] = (wall + time.monotonic() - t0,
+                       cpu + self.procs.last_cpu())
+
+    def times_lines(self):
+        """Where each row's time went: wall and CPU (user+sys, with
+        everything the row started) seconds of its build and its run.
+        """
+        out = ['%-10s %-14s %8s %8s %8s %8s' % (
+            'row', 'tree', 'build', 'cpu', 'run', 'cpu')]
+        tot = [0.0, 0.0]
+        for r in self.rows:
+            for i in self.tree_indices(r):
+                t = self.times.get((r.name, i))
+                if not t:
+                    continue
+                b = t.get('build', (0.0, 0.0))
+                x = t.get('run', (0.0, 0.0))
+                tot[0] += b[1]
+                tot[1] += x[1]
+                out.append('%-10s %-14s %8.1f %8.1f %8.1f %8.1f' % (
+                    r.name, self.labels[i], *b, *x))
+        out.append(f'CPU seconds (user+sys): {tot[0]:.1f} building, '
+                   f'{tot[1]:.1f} running, {sum(tot):.1f} in all')
+        return out
 
     def run_config(self, row, i):
         """Build and run the configuration ROW on tree I; record its line."""
@@ -483,13 +655,41 @@ class Matrix:
             return
         say(f'{row.name} on {self.labels[i]}: running')
         env = dict(os.environ, **dict(self.expand_env(row, i)))
+        if row.emulated:
+            # scripts/config-run.sh: whether VH_EMULATE may be used.
+            env['VH_EMULATE_SWITCH'] = f'--arch {row.emulated}'
+            if row.emulated in self.opt.arches:
+                env['VH_EMULATE_OK'] = '1'
+        runs = self.opt.repeat
+        for k in range(1, runs + 1):
+            got = self.run_once(row, i, env, kt, log)
+            if got is None:
+                return
+            counts, note, res = got
+            if counts is None or counts[1]:
+                if runs > 1:
+                    note = f'run {k} of {runs} failed: {note}'
+                break
+        else:
+            if runs > 1:
+                note = f'{runs} of {runs} runs passed'
+        self.record(row, i, Outcome(counts, self.secs(t0), note))
+        if counts is None or counts[1]:
+            self.show(res, tag)
+
+    def run_once(self, row, i, env, kt, log):
+        """Run the built configuration ROW on tree I once: (counts or None
+        for no result, note, KTAP result), or None if it was stopped.
+        """
+        t1 = time.monotonic()
         with open(kt, 'w') as kf, open(log, 'a') as lf:
             rc, late = self.procs.run(self.expand(row, i, row.run),
                                       timeout=self.opt.row_timeout,
                                       cwd=REPO, env=env, stdout=kf,
                                       stderr=lf)
+        self.note_time(row, i, 'run', t1)
         if rc is None or (self.interrupted and not late):
-            return
+            return None
         rc = proc.status(rc)
         res = ktap.read(kt)
         p, f, s = res.passed, res.failed, res.skipped
@@ -502,9 +702,7 @@ class Matrix:
                 note = f'crashed (signal {rc - 128}), see {kt} and {log}'
             else:
                 note = f'crashed (exit {rc}), see {kt} and {log}'
-            self.record(row, i, Outcome(None, self.secs(t0), note))
-            self.show(res, tag)
-            return
+            return None, note, res
         if not res.agrees():
             note = self.disagreement(res, kt)
             f += 1
@@ -516,9 +714,7 @@ class Matrix:
             f = 1
         elif f:
             note = f'see {kt}'
-        self.record(row, i, Outcome((p, f, s), self.secs(t0), note))
-        if f:
-            self.show(res, tag)
+        return (p, f, s), note, res
 
     def run_script(self, row, i):
         """Run the script ROW of tests/ on tree I; record its line."""
@@ -532,6 +728,7 @@ class Matrix:
                                       timeout=self.opt.row_timeout,
                                       cwd=REPO, env=env, stdout=kf,
                                       stderr=subprocess.STDOUT)
+        self.note_time(row, i, 'run', t0)
         if rc is None or (self.interrupted and not late):
             return
         res = ktap.read(kt)
@@ -719,6 +916,17 @@ def report_coverage():
               (' '.join(map(str, lines)) or 'none'))
         print(f'lines of {k} with a branch not taken: ' +
               (' '.join(br) or 'none'))
+    for k in SERIES_CALLERS:
+        if k not in files:
+            print(f'{k}: no coverage data (not in this tree?)')
+            continue
+        fns = coverage.locking_functions(files[k])
+        print(f'locking functions of {k} (calls, lines hit/lines): ' +
+              (', '.join('%s %d %d/%d' % f for f in fns) or 'none'))
+        cold = [f[0] for f in fns if f[2] < f[3]]
+        if cold:
+            lines, _ = coverage.uncovered(files[k])
+            print(f'uncovered lines of {k}: ' + ' '.join(map(str, lines)))
     with open(os.path.join(BUILD, 'coverage.txt'), 'w') as f:
         f.write('\n'.join(coverage.details(files)) + '\n')
     print('(build/coverage.txt: every uncovered line (U) and branch (B) '
@@ -726,7 +934,12 @@ def report_coverage():
     # Which tests reached each vma_start_write() site (./vma --sites).
     print()
     on = False
-    with open(os.path.join(BUILD, 'coverage-0.ktap'), errors='replace') as f:
+    ktap_path = os.path.join(BUILD, 'coverage-0.ktap')
+    if not os.path.exists(ktap_path):
+        print('no vma_start_write() call sites: the coverage row gave no '
+              'KTAP (see its row above)')
+        return
+    with open(ktap_path, errors='replace') as f:
         for line in f:
             on = on or line.startswith('# vma_start_write() call sites')
             if on:
@@ -779,6 +992,7 @@ def main(argv):
         raise Usage(str(e))
 
     scratch = Scratch(opt.keep)
+    t_start = time.monotonic()
     try:
         label = ver
         if opt.patches:
@@ -803,6 +1017,15 @@ def main(argv):
             for line in vma_sizes(opt.selected_rows(), labels,
                                   bool(opt.patches)):
                 print(line)
+        wall = time.monotonic() - t_start
+        times = m.times_lines()
+        times.append(f'whole run: {wall:.1f} s wall, {m.procs.cpu:.1f} '
+                     'CPU seconds (user+sys)')
+        with open(os.path.join(BUILD, 'matrix-times.txt'), 'w') as f:
+            f.write('\n'.join(times) + '\n')
+        if opt.times:
+            print()
+            print('\n'.join(times))
         print()
         print('vma: %d passed, %d failed, %d skipped' % tuple(tot))
         sys.stdout.flush()

@@ -80,9 +80,10 @@ static int mfill_atomic_install_pte(pmd_t *dst_pmd,
 {
 	(void)dst_pmd;
 	(void)dst_addr;
-	(void)page;
 	(void)flags;
 	vh_uffd_call(VH_UFFD_INSTALL, dst_vma, NULL);
+	/* The PTE's reference: no page table keeps it, as if unmapped at once. */
+	folio_put(container_of(page, struct folio, page));
 	return 0;
 }
 
@@ -237,5 +238,21 @@ struct userfaultfd_ctx *vh_uffd_vma_ctx(struct vm_area_struct *vma)
 {
 	return vma->vm_userfaultfd_ctx.ctx;
 }
+
+#ifndef CONFIG_HUGETLB_PAGE
+/*
+ * mm/userfaultfd.c declares mfill_atomic_hugetlb() without defining it
+ * when there is no hugetlb, and relies on the compiler dropping the call
+ * (is_vm_hugetlb_page() is constant false).  An -O0 build (--coverage's
+ * lines) keeps the call: this lets it link, and it is never reached.
+ */
+ssize_t mfill_atomic_hugetlb(struct userfaultfd_ctx *ctx,
+			     struct vm_area_struct *dst_vma,
+			     unsigned long dst_start, unsigned long src_start,
+			     unsigned long len, uffd_flags_t flags)
+{
+	BUG();
+}
+#endif
 
 #endif /* _VH_ENV_UFFD_OPS_H */

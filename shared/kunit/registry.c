@@ -4,6 +4,7 @@
  * modes and the rooms' summaries, the selection (-t) and the rooms listed
  * by --list -v.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <getopt.h>
@@ -160,9 +161,34 @@ static const char *vh_repo_path(const char *path)
 }
 
 /*
+ * The tree files a rule names first ("mm/mremap.c, mm/vma.c: ..."): the
+ * length of that part, without its ": ", or 0 if the rule does not start
+ * with paths.
+ */
+static size_t vh_rule_files(const char *rule)
+{
+	const char *end = strstr(rule, ": "), *p;
+	bool slash = false;
+
+	if (!end || end == rule)
+		return 0;
+	for (p = rule; p < end; p++) {
+		if (*p == ',' && p[1] == ' ' && slash && p + 2 < end) {
+			slash = false;
+			p++;
+		} else if (*p == '/' && p > rule && p[-1] != ' ') {
+			slash = true;
+		} else if (!isalnum((unsigned char)*p) && !strchr("_.-+", *p)) {
+			return 0;
+		}
+	}
+	return slash ? (size_t)(end - rule) : 0;
+}
+
+/*
  * ./vma --list -v: the rooms of the harness, top down, as they declared
  * themselves (VH_ROOM()), each with the rooms it may use, then the tests
- * room: the tables and their files.
+ * room: the tables and their files, and the tree files each exercises.
  */
 void vh_list_rooms(void)
 {
@@ -183,5 +209,21 @@ void vh_list_rooms(void)
 		printf("#   shared/%s/ (uses %s): %s\n", rooms[i]->name,
 		       *rooms[i]->uses ? rooms[i]->uses : "nothing",
 		       rooms[i]->what);
+	printf("# the tables and the tree files they exercise (the first part of their rules):\n");
+	for (t = 0, prev = NULL; t < vh_nr_tests; t++) {
+		size_t len;
+
+		if (prev && !strcmp(prev, vh_tests[t].table))
+			continue;
+		prev = vh_tests[t].table;
+		len = vh_rule_files(vh_tests[t].rule);
+		if (len)
+			printf("#   %s (%s): %.*s\n", prev,
+			       vh_repo_path(vh_tests[t].file), (int)len,
+			       vh_tests[t].rule);
+		else
+			printf("#   %s (%s): its rule names no tree file\n",
+			       prev, vh_repo_path(vh_tests[t].file));
+	}
 }
 
