@@ -694,7 +694,7 @@ $(O)/.config: FORCE
 		echo $(CONFIG_STAMP_Q) > $@
 ifeq ($(NODEPS),)
 ifeq ($(shell cat $(O)/.config 2>/dev/null),$(CONFIG_STAMP))
--include $(shell find $(O)/kernel $(O)/kx $(O)/shared $(O)/tests $(O)/maple \
+-include $(shell find $(O)/kernel $(O)/kx $(O)/shared $(O)/tests $(O)/fuzz $(O)/maple \
 	-name '*.d' 2>/dev/null)
 endif
 endif

@@ -20,11 +20,20 @@
 enum fz_opcode {
 	FZ_OP_MAP, FZ_OP_FILE, FZ_OP_UNMAP, FZ_OP_PROT, FZ_OP_MADV,
 	FZ_OP_BRK, FZ_OP_GROW, FZ_OP_FAULT, FZ_OP_MREMAP, FZ_OP_FORK,
+	FZ_OP_LOCKALL,
 	FZ_NR_OPS,
 	FZ_OP_END = -1		/* ends a table row's list */
 };
 
-/* mremap's argument: bits 0-1 the form, bits 2-4 the new length - 1. */
+/*
+ * mremap's argument: bits 0-1 the form, bits 2-4 the new length - 1; for
+ * FZ_MR_INPLACE, bit 5 adds MREMAP_MAYMOVE (where it cannot grow in place
+ * it moves where get_unmapped_area() says) and bit 6 makes the mm's search
+ * top-down for the rest of the run (MMF_TOPDOWN, from the window's top)
+ * rather than bottom-up (from its base).
+ */
+#define FZ_MR_MAYMOVE	0x20
+#define FZ_MR_TOPDOWN	0x40
 enum fz_mremap_form {
 	FZ_MR_INPLACE,		/* no flags: shrink or grow where it is */
 	FZ_MR_FIXED,		/* MREMAP_MAYMOVE | MREMAP_FIXED to .aux */

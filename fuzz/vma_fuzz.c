@@ -14,7 +14,8 @@
  *		MAP_GROWSDOWN
  *	file	mmap(MAP_FIXED) of one of two files, private or shared, from a
  *		file page given by the argument
- *	unmap	munmap() (do_vmi_munmap())
+ *	unmap	munmap() (do_vmi_munmap(); with arg bit 0, vm_munmap(), which
+ *		takes mmap_lock itself)
  *	prot	mprotect() of a fully mapped range, VMA by VMA
  *		(vma_modify_flags(), as mprotect_fixup())
  *	madv	madvise(MADV_DONTDUMP/DODUMP, MADV_SEQUENTIAL/NORMAL) of a fully
@@ -30,9 +31,16 @@
  *	mremap	sys_mremap() of [page, page + len): arg bits 0-1 the form
  *		(enum fz_mremap_form: in place, MREMAP_FIXED to page .aux,
  *		with MREMAP_DONTUNMAP, a plain move), bits 2-4 the new length
- *		- 1; only calls mremap(2) accepts (one VMA, no overlap)
+ *		- 1; in place, bit 5 adds MREMAP_MAYMOVE (a VMA that cannot
+ *		grow where it is moves where get_unmapped_area() finds room,
+ *		bottom-up from the window's base or, once bit 6 made the mm
+ *		top-down, from its top; a move out of the window is unmapped
+ *		there); only calls
+ *		mremap(2) accepts (one VMA, no overlap)
  *	fork	dup_mmap() into a new mm, which the operations after it
  *		work on (the parent is torn down, exit_mmap() style)
+ *	lockall	mm_take_all_locks(), as mmu_notifier_register() takes it:
+ *		every VMA write-locked while held, then mm_drop_all_locks()
  *
  * The model (fz_model below) is a page array: for each page of the window,
  * whether it is mapped, the flags the operations asked for, the file and
@@ -83,6 +91,8 @@
 
 /* lib/maple_tree.c under CONFIG_DEBUG_MAPLE_TREE (tools/testing/shared). */
 void mt_validate(struct maple_tree *mt);
+/* mm/mmap.c's (include/linux/mm.h, which the environment shadows). */
+int vm_munmap(unsigned long start, size_t len);
 
 #define FZ_CTRL	(VM_READ | VM_WRITE | VM_EXEC | VM_SHARED | VM_GROWSDOWN | \
 		 VM_DONTDUMP | VM_SEQ_READ)
@@ -174,6 +184,7 @@ const char *const fz_op_names[FZ_NR_OPS] = {
 	[FZ_OP_PROT] = "prot", [FZ_OP_MADV] = "madv", [FZ_OP_BRK] = "brk",
 	[FZ_OP_GROW] = "grow", [FZ_OP_FAULT] = "fault",
 	[FZ_OP_MREMAP] = "mremap", [FZ_OP_FORK] = "fork",
+	[FZ_OP_LOCKALL] = "lockall",
 };
 
 static unsigned long fz_addr(int pg)
@@ -239,13 +250,24 @@ void fz_describe_op(const struct fz_op *op, char *buf, size_t len)
 		snprintf(buf, len, "write fault at page %d under %s", a,
 			 op->arg & 1 ? "mmap_lock" : "the VMA lock");
 		break;
+	case FZ_OP_UNMAP:
+		snprintf(buf, len, "%s [%d, %d)",
+			 op->arg & 1 ? "vm_munmap" : "munmap", a, b);
+		break;
 	case FZ_OP_MREMAP:
-		snprintf(buf, len, "mremap [%d, %d) %s to %d pages at %d", a, b,
+		snprintf(buf, len, "mremap [%d, %d) %s to %d pages at %d%s", a, b,
 			 form[op->arg & 3],
 			 (op->arg & 3) == FZ_MR_DONTUNMAP ||
 			 (op->arg & 3) == FZ_MR_MOVE ? b - a :
 			 1 + ((op->arg >> 2) & 7),
-			 (op->arg & 3) == FZ_MR_INPLACE ? a : op->aux);
+			 (op->arg & 3) == FZ_MR_INPLACE ? a : op->aux,
+			 (op->arg & 3) != FZ_MR_INPLACE ||
+			 !(op->arg & FZ_MR_MAYMOVE) ? "" :
+			 op->arg & FZ_MR_TOPDOWN ? ", MREMAP_MAYMOVE top-down" :
+			 ", MREMAP_MAYMOVE bottom-up");
+		break;
+	case FZ_OP_LOCKALL:
+		snprintf(buf, len, "mm_take_all_locks(), then drop them");
 		break;
 	case FZ_OP_FORK:
 		snprintf(buf, len, "fork, then go on in the child");
@@ -504,6 +526,17 @@ static void fz_mremap(const struct fz_op *op)
 		src_b = t;
 	whole = src_a == a && src_b == b;
 	mmap_read_unlock(fz_mm);
+	if (form == FZ_MR_INPLACE && (op->arg & FZ_MR_MAYMOVE)) {
+		flags = MREMAP_MAYMOVE;
+		/* Where get_unmapped_area() starts: the window's base, or,
+		 * once an mremap made the mm top-down (MMF_TOPDOWN, for the
+		 * rest of the run), its top.
+		 */
+		if (op->arg & FZ_MR_TOPDOWN)
+			mm_flags_set(MMF_TOPDOWN, fz_mm);
+		fz_mm->mmap_base = mm_flags_test(MMF_TOPDOWN, fz_mm) ?
+				   fz_addr(FZ_PAGES) : VH_BASE;
+	}
 	if (form != FZ_MR_INPLACE) {
 		if (t < b && a < t + newn)
 			return;	/* EINVAL: the ranges overlap */
@@ -519,11 +552,36 @@ static void fz_mremap(const struct fz_op *op)
 	}
 	current->mm = fz_mm;
 	ret = sys_mremap(start, VH_PG(oldn), VH_PG(newn), flags, fz_addr(t));
-	if (form == FZ_MR_INPLACE && newn > oldn && ret == (unsigned long)-ENOMEM)
+	if (form == FZ_MR_INPLACE && !(flags & MREMAP_MAYMOVE) && newn > oldn &&
+	    ret == (unsigned long)-ENOMEM)
 		return;		/* cannot grow where it is */
+	/* Nowhere to move it to (the window's search found no room). */
+	if ((flags & MREMAP_MAYMOVE) && form == FZ_MR_INPLACE &&
+	    ret == (unsigned long)-ENOMEM)
+		return;
 	if (IS_ERR_VALUE(ret))
 		fz_finding("mremap [%d, %d) to %d pages at %d, flags %#lx: %ld",
 			   a, b, newn, t, flags, (long)ret);
+	if (flags == MREMAP_MAYMOVE && ret != fz_addr(t)) {
+		/* Moved where get_unmapped_area() found room: out of the
+		 * window, it is unmapped there (as if moved out of sight).
+		 */
+		if (ret < VH_BASE || ret + VH_PG(newn) > fz_addr(FZ_PAGES) ||
+		    (ret - VH_BASE) % PAGE_SIZE) {
+			mmap_write_lock(fz_mm);
+			if (vh_unmap(fz_mm, ret, ret + VH_PG(newn)))
+				fz_finding("munmap of the moved [%#lx, +%d pages) failed",
+					   ret, newn);
+			mmap_write_unlock(fz_mm);
+			fz_model_unmap(a, b);
+			return;
+		}
+		t = (ret - VH_BASE) >> PAGE_SHIFT;
+		if (t < b && a < t + newn)
+			fz_finding("mremap moved [%d, %d) onto itself, at page %d",
+				   a, b, t);
+		form = FZ_MR_MOVE;
+	}
 	if (ret != fz_addr(t))
 		fz_finding("mremap [%d, %d) returned %#lx, not page %d", a, b,
 			   ret, t);
@@ -632,11 +690,47 @@ static void fz_fork(void)
 	current->mm = child;	/* vh_mm_clear() made it the parent */
 }
 
+/*
+ * mm_take_all_locks() (mmu_notifier_register()'s way to stop every rmap
+ * walker of the mm): while it is held every VMA is write-locked; then
+ * mm_drop_all_locks().  Nothing changes in the model.
+ */
+static void fz_lockall(void)
+{
+	VMA_ITERATOR(vmi, fz_mm, 0);
+	struct vm_area_struct *vma;
+	int err;
+
+	mmap_write_lock(fz_mm);
+	err = mm_take_all_locks(fz_mm);
+	if (err)
+		fz_finding("mm_take_all_locks() failed: %d", err);
+	for_each_vma(vmi, vma)
+		if (vma->vm_lock_seq != fz_mm->mm_lock_seq.sequence)
+			fz_finding("VMA [%#lx-%#lx) not write-locked under mm_take_all_locks()",
+				   vma->vm_start, vma->vm_end);
+	mm_drop_all_locks(fz_mm);
+	mmap_write_unlock(fz_mm);
+}
+
+/* munmap() as vm_munmap(), which takes mmap_lock itself. */
+static void fz_vm_munmap(const struct fz_op *op)
+{
+	int a = op->page, b = min(FZ_PAGES, op->page + op->len), err;
+
+	current->mm = fz_mm;
+	err = vm_munmap(fz_addr(a), VH_PG(b - a));
+	if (err)
+		fz_finding("vm_munmap [%d, %d) failed: %d", a, b, err);
+	fz_model_unmap(a, b);
+}
+
 /* The operations that take mmap_lock themselves. */
 static bool fz_op_locks(const struct fz_op *op)
 {
 	return op->op == FZ_OP_MREMAP || op->op == FZ_OP_FORK ||
-	       op->op == FZ_OP_FAULT;
+	       op->op == FZ_OP_FAULT || op->op == FZ_OP_LOCKALL ||
+	       (op->op == FZ_OP_UNMAP && (op->arg & 1));
 }
 
 /* An operation of mm/vma.c's, under mmap_lock for write. */
@@ -930,6 +1024,10 @@ void fz_run(const struct fz_op *ops, int n, struct fz_trace *trace)
 			fz_fork();
 		else if (ops[i].op == FZ_OP_FAULT)
 			fz_fault(&ops[i]);
+		else if (ops[i].op == FZ_OP_LOCKALL)
+			fz_lockall();
+		else if (ops[i].op == FZ_OP_UNMAP && (ops[i].arg & 1))
+			fz_vm_munmap(&ops[i]);
 		if (!fz_op_locks(&ops[i])) {
 			mmap_write_lock(fz_mm);
 			fz_op(&ops[i]);

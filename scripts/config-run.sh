@@ -5,9 +5,11 @@
 # (configs/CONFIG) as its VH_RUN says (qemu-user, taskset), for
 # run_tests.sh's rows and scripts/mutants.sh.  Where the kernel does not
 # execute the binary (i386 on a kernel without IA32_EMULATION) and the
-# configuration names an emulator (VH_EMULATE), it runs under that.  A
-# binary this machine cannot run at all is one line and a skipped
-# result, not a failure.
+# configuration names an emulator (VH_EMULATE), it runs under that,
+# unless VH_EMULATE_SWITCH names the run_tests.sh switch that allows it
+# (--arch i386) and VH_EMULATE_OK is not set: then it is skipped, naming
+# the switch.  A binary this machine cannot run at all is one line and a
+# skipped result, not a failure.
 set -uo pipefail
 
 repo=$(CDPATH='' cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -41,7 +43,10 @@ noexec() {
 }
 
 probe
-if noexec && ((${#emu[@]})); then
+if noexec && ((${#emu[@]})) && [[ -n ${VH_EMULATE_SWITCH:-} && -z ${VH_EMULATE_OK:-} ]]; then
+	# run_tests.sh's default run: emulation only when asked for.
+	skip "the kernel does not execute $(basename "$cfg")'s binaries (exec format error); run_tests.sh $VH_EMULATE_SWITCH runs them under $(for q in "${emu[@]}"; do [[ $q == *=* ]] || { echo "$q"; break; }; done)"
+elif noexec && ((${#emu[@]})); then
 	# The emulator: the first word that is not NAME=VALUE.
 	for qemu in "${emu[@]}"; do [[ $qemu == *=* ]] || break; done
 	if ! command -v "$qemu" >/dev/null; then

@@ -36,6 +36,7 @@ probe() {
 		fi ;;
 	python3) command -v python3 ;;
 	clang) command -v "${CC:-clang}" ;;
+	llvm) command -v llvm-cov && command -v llvm-profdata ;;
 	*) command -v "$1" ;;
 	esac >/dev/null 2>&1
 }

@@ -45,6 +45,59 @@ tree_sum() {
 		tools/testing/kunit -newer "$work/stamp" 2>/dev/null | head -n 5)
 }
 
+# A patch that grows struct vm_area_struct shows in the --patch table as a
+# size change: "(was N)" after the size of its build, N the unpatched
+# tree's, recorded as a normal run records it (build/vma-sizes).  In a
+# build directory of its own: the matrix running this may be using
+# build/.  It costs a build of the patched tree (30 to 45 CPU seconds
+# with the objects in ccache, from its second run on): the matrix's
+# default cli row leaves it out (VMA_CLI_PATCH_BUILD=0), and
+# run_tests.sh --with sizes runs it alone (VMA_CLI_CASE).
+patch_vma_size_change() {
+	local was out line
+
+	if [[ ${VMA_CLI_PATCH_BUILD:-1} == 0 ]]; then
+		result patch_vma_size_change skip \
+			"a --patch build of its own: run_tests.sh --with sizes"
+		return
+	fi
+	was=$("$vma" --config 2>/dev/null |
+		sed -n 's/^sizeof(struct vm_area_struct): \([0-9]*\)$/\1/p')
+	if [[ -z $was ]]; then
+		result patch_vma_size_change no \
+			"$vma --config prints no sizeof(struct vm_area_struct)"
+		return
+	fi
+	mkdir -p "$work/sizes"
+	echo "asan $was" >"$work/sizes/vma-sizes"
+	awk '{ print } /^struct vm_area_struct {$/ && !n++ {
+		print "\tunsigned long vh_cli_grown[4];" }' \
+		"$kdir/include/linux/mm_types.h" >"$work/mm_types.h"
+	diff -u --label a/include/linux/mm_types.h \
+		--label b/include/linux/mm_types.h \
+		"$kdir/include/linux/mm_types.h" "$work/mm_types.h" \
+		>"$work/grow.patch"
+	out=$(VMA_BUILD_DIR=$work/sizes "$repo/run_tests.sh" --quick \
+		--kdir "$kdir" --patch "$work/grow.patch" -t 'attach.*' 2>&1)
+	line=$(grep '^sizeof(struct vm_area_struct) on patched:' <<<"$out")
+	if [[ $line =~ asan\ ([0-9]+)\ \(was\ $was\) ]] &&
+		((BASH_REMATCH[1] > was)); then
+		result patch_vma_size_change yes ""
+	else
+		result patch_vma_size_change no \
+			"no 'asan N (was $was)' with N > $was: ${line:-$(tail -n 1 <<<"$out")}"
+	fi
+	rm -rf "$work/sizes"
+}
+
+# One case alone (run_tests.sh --with sizes).
+if [[ -n ${VMA_CLI_CASE:-} ]]; then
+	header "kernel tree $kdir"
+	"$VMA_CLI_CASE"
+	summary
+	exit
+fi
+
 touch "$work/stamp"
 sleep 1
 
@@ -219,6 +272,8 @@ if env --default-signal=INT true 2>/dev/null; then
 else
 	result interrupt_leaves_nothing skip "env --default-signal not available"
 fi
+
+patch_vma_size_change
 
 # make -n plans and writes nothing: not in O= before the set-up ran, with
 # the tree there (the whole plan) or not fetched yet (the plan stops at

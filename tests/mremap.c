@@ -27,6 +27,7 @@ struct mr_row {
 	unsigned long ret;	/* the page mremap() returns */
 	const char *site;	/* the vma_start_write() site it must reach */
 	const char *after;
+	bool remnant;		/* the reader's page stays: still VM_ACCOUNT */
 };
 
 static const struct mr_row mr_rows[] = {
@@ -62,6 +63,20 @@ static const struct mr_row mr_rows[] = {
 	  .flags = MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
 	  .after  = "AAAA----BBBB--",
 	  .why = "A is copied to page 8 and stays where it was (move_vma(), dontunmap_complete())" },
+	{ .desc = "move_tail_keeps_head", .site = "unmap_source_vma(prev)",
+	  .ret = 8, .remnant = true,
+	  .before = "AAAA----------",
+	  .read_at = 1, .addr = 2, .old_len = 2, .new_len = 2,
+	  .new_addr = 8, .flags = MREMAP_MAYMOVE | MREMAP_FIXED,
+	  .after  = "AA------BB----",
+	  .why = "A's tail moves to page 8; the head that stays is write-locked again and gets back the VM_ACCOUNT the move cleared (unmap_source_vma())" },
+	{ .desc = "move_head_keeps_tail", .site = "unmap_source_vma(next)",
+	  .ret = 8, .remnant = true,
+	  .before = "AAAA----------",
+	  .read_at = 3, .addr = 0, .old_len = 2, .new_len = 2,
+	  .new_addr = 8, .flags = MREMAP_MAYMOVE | MREMAP_FIXED,
+	  .after  = "--AA----BB----",
+	  .why = "A's head moves to page 8; the tail that stays is write-locked again and gets back the VM_ACCOUNT the move cleared (unmap_source_vma())" },
 };
 
 struct mr_ctx {
@@ -119,6 +134,9 @@ static void mr_body(const struct mr_row *row)
 	vma = lock_vma_under_rcu(c.mm, MR_PG(row->read_at));
 	VH_ASSERT(vma);
 	vh_vma_snap(vma, &before);
+	/* A private writable mapping is accounted: an accountable move. */
+	if (row->remnant)
+		VH_ASSERT_TRUE(before.flags & VM_ACCOUNT);
 	w = vh_thread_start(mr_writer, &c);
 	vh_writer_vs_reader(w, &c.done, vma, &before, true);
 	if (row->ret != row->addr)
@@ -130,6 +148,13 @@ static void mr_body(const struct mr_row *row)
 		vh_fail(__FILE__, __LINE__, "mremap() returned %#lx, expected %#lx (page %lu)",
 			c.ret, MR_PG(row->ret), row->ret);
 	VH_CHECK(vh_layout_is(c.mm, row->after));
+	if (row->remnant) {
+		vma = vma_lookup(c.mm, MR_PG(row->read_at));
+		VH_ASSERT(vma);
+		VH_EXPECT_TRUE_MSG(vma->vm_flags & VM_ACCOUNT,
+				   "[%#lx-%#lx), what stays of the moved VMA, lost VM_ACCOUNT: unmap_source_vma() must set it again",
+				   vma->vm_start, vma->vm_end);
+	}
 	if (row->site && !vh_site_exists(row->site))
 		vh_diag("this tree has no vma_start_write() site %s", row->site);
 	else if (row->site && !vh_site_reached(row->site))

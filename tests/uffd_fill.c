@@ -76,6 +76,7 @@ struct uf_ctx {
 	struct userfaultfd_ctx *uctx;
 	struct vm_area_struct *a;
 	long ret, done;
+	unsigned int refcnt;	/* the dst VMA's, as the fill returns */
 	int installs;
 	unsigned long read_locks;
 	int lock_depth, rcu_depth;
@@ -120,19 +121,14 @@ static void uf_filler(void *arg)
 				      &c->done);
 	else
 		c->ret = vh_uffd_zeropage(c->uctx, start, len, &c->done);
+	/*
+	 * Before the task's exit releases what it still holds; a writer
+	 * waiting on the VMA adds its flag, so the rows with one say 1.
+	 */
+	c->refcnt = row->race != UF_RACE_NONE ? 1 : refcount_read(&c->a->vm_refcnt);
 	c->read_locks = current->nr_read_locks - locks;
 	c->lock_depth = current->lockdep_depth;
 	c->rcu_depth = current->rcu_depth;
-}
-
-static void uf_release(void *arg)
-{
-	struct uf_ctx *c = arg;
-
-	vh_uffd_set_hook(NULL, NULL, 0);
-	if (c->uctx)
-		vh_uffd_release(c->uctx);
-	c->uctx = NULL;
 }
 
 static void uf_body(const struct uf_row *row)
@@ -143,8 +139,6 @@ static void uf_body(const struct uf_row *row)
 	vh_why(row->why);
 	c->row = row;
 	c->mm = vh_test_mm();
-	/* As exec sets it (arch_pick_mmap_layout()): the ioctls check it. */
-	c->mm->task_size = TASK_SIZE;
 	VH_ASSERT_EQ(vh_map_layout(c->mm, "AAAA--"), 0);
 	c->a = vma_lookup(c->mm, VH_BASE);
 	VH_ASSERT(c->a);
@@ -153,8 +147,7 @@ static void uf_body(const struct uf_row *row)
 		VH_ASSERT_EQ(anon_vma_prepare(c->a), 0);
 		mmap_read_unlock(c->mm);
 	}
-	c->uctx = vh_uffd_new(c->mm, 0);
-	vh_defer(uf_release, c);
+	vh_test_uffd(c->mm, &c->uctx);
 	if (!row->unregistered)
 		VH_ASSERT_EQ(vh_uffd_register(c->uctx, VH_BASE, VH_PG(4),
 					      UFFDIO_REGISTER_MODE_MISSING), 0);
@@ -195,21 +188,24 @@ static void uf_body(const struct uf_row *row)
 		VH_EXPECT_TRUE_MSG(c->locked_ok,
 				   "mm/userfaultfd.c: the dst VMA is not read-locked by the filling task while its PTEs are installed");
 		VH_EXPECT_TRUE_MSG(c->anon_ok,
-				   "mm/userfaultfd.c: a private VMA has no anon_vma when the fill installs a PTE");
+				   "mm/userfaultfd.c: a private VMA has no anon_vma when the fill installs a PTE: uffd_lock_vma() must send a VMA without one to mmap_read_lock() to prepare it");
 	} else {
 		VH_EXPECT_EQ(c->installs, 0);
 	}
-	VH_EXPECT_EQ(c->read_locks, row->read_locks);
+	VH_EXPECT_EQ_MSG(c->read_locks, row->read_locks,
+			 "the fill's down_read()s (mmap_lock, map_changing_lock)");
 	/* Whatever the outcome, nothing is left held. */
-	c->a = vma_lookup(c->mm, VH_BASE);
-	VH_EXPECT_EQ_MSG(refcount_read(&c->a->vm_refcnt), 1,
+	VH_EXPECT_EQ_MSG(c->refcnt, 1,
 			 "mm/userfaultfd.c: the fill returned %ld with the dst VMA still read-locked",
 			 c->ret);
-	VH_EXPECT_EQ(c->lock_depth, 0);
+	VH_EXPECT_EQ_MSG(c->lock_depth, 0, "the locks the fill returned holding");
+	c->a = vma_lookup(c->mm, VH_BASE);
+	VH_EXPECT_EQ(refcount_read(&c->a->vm_refcnt), 1);
 	VH_EXPECT_EQ(c->rcu_depth, 0);
 	VH_EXPECT_FALSE(rwsem_is_locked(&c->mm->mmap_lock));
 	VH_EXPECT_FALSE(rwsem_is_locked(&c->uctx->map_changing_lock));
-	uf_release(c);
+	vh_uffd_release(c->uctx);
+	c->uctx = NULL;
 	VH_EXPECT_NULL(vh_uffd_vma_ctx(vma_lookup(c->mm, VH_BASE)));
 }
 

@@ -38,6 +38,15 @@ VH_TABLE_SKIP(upstream,
 
 #else /* !VH_UPSTREAM_SKIP */
 
+/*
+ * Upstream's shared.h defines CONFIG_DEBUG_MAPLE_TREE itself (empty, in
+ * tools/testing/shared/maple-shared.h), as its build always has it; a
+ * configuration that sets the symbol (strict) has already defined it as
+ * 1 on the command line.  The tree's code tests it with #ifdef only, so
+ * its own definition takes over here, as in upstream's build, instead of
+ * a redefinition with another value.
+ */
+#undef CONFIG_DEBUG_MAPLE_TREE
 #include <ksrc/tools/testing/vma/shared.h>
 
 /*

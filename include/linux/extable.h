@@ -14,6 +14,7 @@
 
 struct pt_regs {
 	unsigned long ip;
+	unsigned long flags;	/* EFLAGS: arch/x86/mm/fault.c reads IF and AC */
 	bool vh_kernel_mode;
 };
 

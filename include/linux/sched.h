@@ -43,6 +43,7 @@ struct task_struct {
 	pid_t pid;
 	struct mm_struct *mm;
 	unsigned int personality;
+	unsigned long maj_flt, min_flt;	/* mm/memory.c: mm_account_fault() */
 	/*
 	 * What kernel/bpf/task_iter.c reads of another task: PF_* flags, and
 	 * alloc_lock (task_lock()), a bare mutex as tools/'s spinlock_t.

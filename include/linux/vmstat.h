@@ -13,6 +13,7 @@ enum vm_event_item {
 	VMA_LOCK_ABORT,
 	VMA_LOCK_RETRY,
 	VMA_LOCK_MISS,
+	PGFAULT,		/* mm/memory.c's mm_account_fault() */
 	NR_VM_EVENT_ITEMS
 };
 

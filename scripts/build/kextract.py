@@ -467,15 +467,12 @@ def parse_names(path):
     return out
 
 
-def run_cpp(cc, env, headers, tmpdir, includes=()):
+def run_cpp(cc, env, headers, probe, includes=()):
     """Preprocess the environment followed by the marker headers.
 
     Returns (names the environment declares, names it defines, set of live
     (hid, idx)).
     """
-    # One per process: make -j runs the units' extractions side by side
-    # in one directory, and a probe another overwrote drops definitions.
-    probe = os.path.join(tmpdir, "kextract-probe.%d.c" % os.getpid())
     with open(probe, "w") as f:
         f.write("#include \"%s\"\n" % env)
         f.write("".join("#include %s\n" % i for i in includes))
@@ -486,7 +483,6 @@ def run_cpp(cc, env, headers, tmpdir, includes=()):
     cmd = cc + ["-E", "-dD", "-DVH_ENV_PROBE", "-w", probe]
     r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        universal_newlines=True)
-    os.unlink(probe)
     if r.returncode:
         err = [l for l in r.stderr.splitlines() if "error" in l]
         die("preprocessing the environment failed: %s" %
@@ -661,7 +657,11 @@ def _item_lines(h, idx):
     comment cut in half, else the text with comments blanked."""
     kind, text, line = h.items[idx][:3]
     orig = "\n".join(h.lines[line - 1:line - 1 + text.count("\n") + 1])
-    if normalise(strip_comments(orig)) == normalise(text):
+    # A comment still open at the end (a #define whose comment goes on
+    # to the next line) would swallow what follows: "*/" survives only
+    # after a text that closes its comments.
+    if normalise(strip_comments(orig)) == normalise(text) and \
+            strip_comments(orig + "*/").endswith("*/"):
         text = orig
     return [(line, text.rstrip())]
 
@@ -746,9 +746,12 @@ def main():
         optional |= {n[:-1] for n in names if n.endswith("?")}
         wanted.append([n.rstrip("?") for n in names])
 
-    tmpdir = os.path.dirname(os.path.abspath(args.output))
+    # The probe is named after the output: make -j runs the extractions
+    # of one directory (gen/kx/, gen/extract/) side by side, and a probe
+    # file they shared was rewritten under another's preprocessor.
+    probe = os.path.abspath(args.output) + ".probe.c"
     provided, env_defs, live = run_cpp(args.cc.split(), args.env, headers,
-                                       tmpdir, includes)
+                                       probe, includes)
     notes = []
     if args.source:
         for h, names in zip(headers, wanted):

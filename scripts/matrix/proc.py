@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import threading
+import time
 
 # How long a process has after SIGTERM before SIGKILL (timeout -k 10).
 GRACE = 10
@@ -58,6 +59,8 @@ class Procs:
         self._lock = threading.Lock()
         self._live = set()
         self.stopped = False
+        self.cpu = 0.0
+        self._mine = threading.local()
 
     def _end(self, p):
         """SIGTERM P's group and descendants, SIGKILL what is left."""
@@ -74,6 +77,8 @@ class Procs:
 
         Returns (exit status, timed out); the status is negative for a
         signal, and None if stop() was called before it could start.
+        The command's CPU seconds (user+sys, with its descendants') are
+        added to self.cpu; last_cpu() gives them to the calling thread.
         After TIMEOUT seconds the command and what it started are ended.
         """
         with self._lock:
@@ -83,15 +88,43 @@ class Procs:
                                  stdin=subprocess.DEVNULL, **kw)
             self._live.add(p)
         timed_out = False
-        try:
-            p.wait(timeout)
-        except subprocess.TimeoutExpired:
+        cpu = self._reap(p, timeout)
+        if cpu is None:
             timed_out = True
             self._end(p)
             p.wait()
         with self._lock:
             self._live.discard(p)
+            self.cpu += cpu or 0.0
+        self._mine.cpu = cpu or 0.0
         return p.returncode, timed_out
+
+    def last_cpu(self):
+        """The CPU seconds of the calling thread's last run()."""
+        return getattr(self._mine, 'cpu', 0.0)
+
+    @staticmethod
+    def _reap(p, timeout):
+        """Wait for P (up to TIMEOUT seconds) with wait4(), which also
+        gives the user+sys CPU seconds of P and of every descendant it
+        waited for.  Returns them (0.0 if another thread reaped P first),
+        or None on a timeout.
+        """
+        end = None if timeout is None else time.monotonic() + timeout
+        delay = 0.005
+        while True:
+            try:
+                pid, st, ru = os.wait4(p.pid, os.WNOHANG)
+            except ChildProcessError:
+                p.wait()
+                return 0.0
+            if pid:
+                p.returncode = os.waitstatus_to_exitcode(st)
+                return ru.ru_utime + ru.ru_stime
+            if end is not None and time.monotonic() >= end:
+                return None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
 
     def stop(self):
         """End every running command; no new one starts.  Returns at once."""

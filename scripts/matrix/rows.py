@@ -39,6 +39,9 @@ gcov     its build directory's *.gcda are removed before the run
 arch     a row for another architecture (a cross build, say 'arm64'): it
          runs, where its 'when' says, only if run_tests.sh --arch ARCH
          names it
+emulated the --arch name under which the row may run under its
+         configuration's emulator (VH_EMULATE): without it, a binary the
+         kernel does not execute is a skipped row naming the switch
 
 An optional row, and one for another architecture:
 
@@ -67,6 +70,7 @@ class Row:
     needs: tuple = ()
     gcov: bool = False
     arch: str = None
+    emulated: str = None
 
     @property
     def builds(self):
@@ -90,15 +94,25 @@ class Row:
         return self.build or self.name
 
 
+# The default run (warm: nothing rebuilt) must stay within a minute on
+# two cores (README "The matrix's cost"; build/matrix-times.txt): a row
+# whose run costs much more is optional (--with NAME, --arch ARCH) and
+# reports its own time when named.
 ROWS = (
     Row('asan', make=('SANITIZE=1',), when=('quick', 'full')),
     # Valgrind runs one thread at a time; handing its lock to the threads
     # in turn (--fair-sched) runs the suite about a tenth faster here.
+    # 47 to 92 s a tree: --with valgrind.
     Row('valgrind', make=('SANITIZE=0',), needs=('valgrind',),
+        when=('optional',),
         run=('valgrind', '-q', '--fair-sched=yes', '--error-exitcode=99',
              '--leak-check=full', '{prog}', '--timeout', '120', '{tests}')),
-    Row('kcsan', make=('KCSAN=1',)),
-    Row('torture', make=('KCSAN=1',), build='kcsan',
+    # The race detector in KCSAN's default mode: strict runs it in the
+    # strict mode, which reports all it reports but vma_lock_init's
+    # filtered race; --with kcsan.
+    Row('kcsan', make=('KCSAN=1',), when=('optional',)),
+    # Ten CPU seconds a tree whatever the machine: --with torture.
+    Row('torture', make=('KCSAN=1',), build='kcsan', when=('optional',),
         run=('{prog}', '--torture', '--threads', '2', '--seconds', '5')),
     # --coverage: lines from an -O0 build, branches from an -O1 one
     # (the Makefile says why).
@@ -119,16 +133,33 @@ ROWS = (
     Row('up', make=('CONFIG=up',),
         run=('scripts/config-run.sh', 'up', '{prog}', '{tests}')),
     # Their toolchains (VH_PACKAGES) are installed by make's set-up.
-    Row('i386', make=('CONFIG=i386',), trees='first',
-        run=('scripts/config-run.sh', 'i386', '{prog}', '{tests}')),
+    # i386 runs natively where the kernel executes 32-bit binaries; where
+    # it needs qemu-i386 (VH_EMULATE: 92 s here), only with --arch i386.
+    Row('i386', make=('CONFIG=i386',), trees='first', emulated='i386',
+        run=('scripts/config-run.sh', 'i386', '{prog}', '--timeout', '120',
+             '{tests}')),
+    # Under qemu-user a test takes several times as long (and more on a
+    # loaded machine: armhf's explorer scenarios passed the default 30 s
+    # watchdog there): a longer one.
     Row('arm64', make=('CONFIG=arm64',), arch='arm64', trees='first',
-        run=('scripts/config-run.sh', 'arm64', '{prog}', '{tests}')),
+        run=('scripts/config-run.sh', 'arm64', '{prog}', '--timeout', '120',
+             '{tests}')),
     Row('armhf', make=('CONFIG=armhf',), arch='armhf', trees='first',
-        run=('scripts/config-run.sh', 'armhf', '{prog}', '{tests}')),
+        run=('scripts/config-run.sh', 'armhf', '{prog}', '--timeout', '120',
+             '{tests}')),
     # Bad input, end to end, with the first tree's ASan build.
+    # Without its case that builds a patched tree (30 to 45 CPU seconds):
+    # that one alone is --with sizes.
     Row('cli', trees='first', patched=False, after='asan',
         run=('tests/cli.sh', '{tree}', '{repo}/build/asan-{i}/vma'),
-        env=(('VMA_CLI_O', '{repo}/build/asan-{i}'),)),
+        env=(('VMA_CLI_O', '{repo}/build/asan-{i}'),
+             ('VMA_CLI_PATCH_BUILD', '0'))),
+    # A patch that grows struct vm_area_struct shows as "(was N)" in the
+    # --patch table (tests/cli.sh patch_vma_size_change).
+    Row('sizes', trees='first', patched=False, after='asan',
+        when=('optional',),
+        run=('tests/cli.sh', '{tree}', '{repo}/build/asan-{i}/vma'),
+        env=(('VMA_CLI_CASE', 'patch_vma_size_change'),)),
     # In a kernel tree at tools/testing/vma, over upstream's and instead.
     Row('intree', trees='first', patched=False,
         run=('tests/intree.sh', '{tree}', '{jobs}')),

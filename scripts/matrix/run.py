@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""run_tests.sh - the whole pre-submission matrix: build and run the suite
-in each configuration (ASan+UBSan, Valgrind memcheck, the KCSAN race
-detector and a short torture run under it) on the kernel tree
-and on the series fixture tree made from it, the bad-input tests and both
-in-tree layouts (tests/cli.sh, tests/intree.sh), then print one table.
-The rows are data: scripts/matrix/rows.py.
+"""run_tests.sh - the pre-submission matrix: build and run the suite in
+each configuration (ASan+UBSan, and production, nolockdep, strict, up and
+i386 of configs/) on the kernel tree and on the series fixture tree made
+from it, the bad-input tests and both in-tree layouts (tests/cli.sh,
+tests/intree.sh), then print one table.  Valgrind memcheck, the KCSAN
+race detector in its default mode and a short torture run under it are
+optional (--with valgrind, kcsan, torture), as are the rows of other
+architectures (--arch i386 under qemu-i386 where the kernel cannot run
+it, arm64, armhf).  The rows are data: scripts/matrix/rows.py.
 
   ./run_tests.sh [--kdir PATH] [--patch FILE]... [--quick] [--jobs N]
-                 [--rows N] [--row-timeout S] [--keep] [--cc CC]
+                 [--rows N] [--row-timeout S] [--keep] [--times]
+                 [--repeat N] [--cc CC]
                  [-t PATTERN] [--with ROW]... [--arch ARCH]...
                  [--coverage | --timings | --fuzz S]
 
@@ -31,6 +35,11 @@ The rows are data: scripts/matrix/rows.py.
               (make FUZZ=1) for S seconds: executions per second, coverage
               and any finding
 --keep        keep scratch trees and print where they are
+--repeat N     run each configuration N times after its build (the
+              scripts once); its line says how many runs passed, and
+              stops at the first that did not
+--times       after the table, each row's build and run: wall and CPU
+              (user+sys) seconds (always written to build/matrix-times.txt)
 --cc CC       compiler (default: $CC or cc)
 --coverage    instead of the matrix: gcov builds on the given tree (-O0
               for lines, -O1 for branches), then
@@ -43,6 +52,9 @@ The rows are data: scripts/matrix/rows.py.
 -t PATTERN    run only the tests matching PATTERN (as ./vma -t)
 
 Every KTAP result is read with the tree's tools/testing/kunit/kunit_parser.py.
+The rows build in build/ (VMA_BUILD_DIR: elsewhere); a normal run records
+each configuration's sizeof(struct vm_area_struct) there (vma-sizes), and a
+--patch run prints its own next to them: "(was N)" where a patch changed it.
 Exit status: 0 if every row passed, 1 if one did not (or the run was
 interrupted), 2 for bad usage or input.
 """
@@ -65,7 +77,10 @@ import proc
 from rows import ROWS
 
 REPO = os.path.realpath(os.path.join(os.path.dirname(__file__), '..', '..'))
-BUILD = os.path.join(REPO, 'build')
+# Where the rows build (tests/cli.sh runs a --patch matrix of its own
+# beside the one running it).
+BUILD = os.path.abspath(os.environ.get('VMA_BUILD_DIR') or
+                        os.path.join(REPO, 'build'))
 NUMBER = re.compile(r'^[1-9][0-9]*$')
 # The lines of a failed row's KTAP worth showing on stderr.
 SHOW = re.compile(r'ASSERTION|WARN at|BUG at|KCSAN at|DEADLOCK|reproduce:')
@@ -106,6 +121,8 @@ class Options:
         self.timings = False
         self.fuzz = None
         self.keep = False
+        self.times = False
+        self.repeat = 1
         self.cc = os.environ.get('CC') or 'cc'
         # Named by the user: every row's make gets CC=; otherwise each
         # build takes its own default (a cross row its cross compiler).
@@ -145,6 +162,10 @@ class Options:
                 self.timings = True
             elif opt == '--fuzz':
                 self.fuzz = value('seconds', True)
+            elif opt == '--repeat':
+                self.repeat = int(value('a number', True))
+            elif opt == '--times':
+                self.times = True
             elif opt == '--keep':
                 self.keep = True
             elif opt == '--cc':
@@ -160,7 +181,8 @@ class Options:
                 self.extra.append(name)
             elif opt == '--arch':
                 arch = value('an architecture')
-                if arch not in [r.arch for r in ROWS]:
+                if arch not in [r.arch for r in ROWS] + \
+                        [r.emulated for r in ROWS]:
                     raise Usage(f"no row for --arch {arch} "
                                 '(scripts/matrix/rows.py)')
                 self.arches.append(arch)
@@ -516,6 +538,7 @@ class Matrix:
         self.outcomes = {}
         self.threads = []
         self.waiting = {}
+        self.times = {}
         self.rows = opt.selected_rows()
 
     # What a row is, where its files are.
@@ -575,9 +598,43 @@ class Matrix:
         with open(os.path.join(out_dir, '.lock'), 'w') as lk, \
                 open(log, 'w') as lf:
             fcntl.flock(lk, fcntl.LOCK_EX)
+            t0 = time.monotonic()
             rc, _ = self.procs.run(cmd, cwd=REPO, stdout=lf,
                                    stderr=subprocess.STDOUT)
+            self.note_time(row, i, 'build', t0)
         return None if rc is None else rc == 0
+
+    def note_time(self, row, i, what, t0):
+        """Keep the wall and CPU seconds of ROW's WHAT ('build', 'run')
+        on tree I, which the calling thread's last command took.
+        """
+        with self.lock:
+            t = self.times.setdefault((row.name, i), {})
+            wall, cpu = t.get(what, (0.0, 0.0))
+            t[what] = (wall + time.monotonic() - t0,
+                       cpu + self.procs.last_cpu())
+
+    def times_lines(self):
+        """Where each row's time went: wall and CPU (user+sys, with
+        everything the row started) seconds of its build and its run.
+        """
+        out = ['%-10s %-14s %8s %8s %8s %8s' % (
+            'row', 'tree', 'build', 'cpu', 'run', 'cpu')]
+        tot = [0.0, 0.0]
+        for r in self.rows:
+            for i in self.tree_indices(r):
+                t = self.times.get((r.name, i))
+                if not t:
+                    continue
+                b = t.get('build', (0.0, 0.0))
+                x = t.get('run', (0.0, 0.0))
+                tot[0] += b[1]
+                tot[1] += x[1]
+                out.append('%-10s %-14s %8.1f %8.1f %8.1f %8.1f' % (
+                    r.name, self.labels[i], *b, *x))
+        out.append(f'CPU seconds (user+sys): {tot[0]:.1f} building, '
+                   f'{tot[1]:.1f} running, {sum(tot):.1f} in all')
+        return out
 
     def run_config(self, row, i):
         """Build and run the configuration ROW on tree I; record its line."""
@@ -601,13 +658,41 @@ class Matrix:
             return
         say(f'{row.name} on {self.labels[i]}: running')
         env = dict(os.environ, **dict(self.expand_env(row, i)))
+        if row.emulated:
+            # scripts/config-run.sh: whether VH_EMULATE may be used.
+            env['VH_EMULATE_SWITCH'] = f'--arch {row.emulated}'
+            if row.emulated in self.opt.arches:
+                env['VH_EMULATE_OK'] = '1'
+        runs = self.opt.repeat
+        for k in range(1, runs + 1):
+            got = self.run_once(row, i, env, kt, log)
+            if got is None:
+                return
+            counts, note, res = got
+            if counts is None or counts[1]:
+                if runs > 1:
+                    note = f'run {k} of {runs} failed: {note}'
+                break
+        else:
+            if runs > 1:
+                note = f'{runs} of {runs} runs passed'
+        self.record(row, i, Outcome(counts, self.secs(t0), note))
+        if counts is None or counts[1]:
+            self.show(res, tag)
+
+    def run_once(self, row, i, env, kt, log):
+        """Run the built configuration ROW on tree I once: (counts or None
+        for no result, note, KTAP result), or None if it was stopped.
+        """
+        t1 = time.monotonic()
         with open(kt, 'w') as kf, open(log, 'a') as lf:
             rc, late = self.procs.run(self.expand(row, i, row.run),
                                       timeout=self.opt.row_timeout,
                                       cwd=REPO, env=env, stdout=kf,
                                       stderr=lf)
+        self.note_time(row, i, 'run', t1)
         if rc is None or (self.interrupted and not late):
-            return
+            return None
         rc = proc.status(rc)
         res = ktap.read(kt)
         p, f, s = res.passed, res.failed, res.skipped
@@ -620,9 +705,7 @@ class Matrix:
                 note = f'crashed (signal {rc - 128}), see {kt} and {log}'
             else:
                 note = f'crashed (exit {rc}), see {kt} and {log}'
-            self.record(row, i, Outcome(None, self.secs(t0), note))
-            self.show(res, tag)
-            return
+            return None, note, res
         if not res.agrees():
             note = self.disagreement(res, kt)
             f += 1
@@ -634,9 +717,7 @@ class Matrix:
             f = 1
         elif f:
             note = f'see {kt}'
-        self.record(row, i, Outcome((p, f, s), self.secs(t0), note))
-        if f:
-            self.show(res, tag)
+        return (p, f, s), note, res
 
     def run_script(self, row, i):
         """Run the script ROW of tests/ on tree I; record its line."""
@@ -650,6 +731,7 @@ class Matrix:
                                       timeout=self.opt.row_timeout,
                                       cwd=REPO, env=env, stdout=kf,
                                       stderr=subprocess.STDOUT)
+        self.note_time(row, i, 'run', t0)
         if rc is None or (self.interrupted and not late):
             return
         res = ktap.read(kt)
@@ -913,6 +995,7 @@ def main(argv):
         raise Usage(str(e))
 
     scratch = Scratch(opt.keep)
+    t_start = time.monotonic()
     try:
         label = ver
         if opt.patches:
@@ -937,6 +1020,15 @@ def main(argv):
             for line in vma_sizes(opt.selected_rows(), labels,
                                   bool(opt.patches)):
                 print(line)
+        wall = time.monotonic() - t_start
+        times = m.times_lines()
+        times.append(f'whole run: {wall:.1f} s wall, {m.procs.cpu:.1f} '
+                     'CPU seconds (user+sys)')
+        with open(os.path.join(BUILD, 'matrix-times.txt'), 'w') as f:
+            f.write('\n'.join(times) + '\n')
+        if opt.times:
+            print()
+            print('\n'.join(times))
         print()
         print('vma: %d passed, %d failed, %d skipped' % tuple(tot))
         sys.stdout.flush()

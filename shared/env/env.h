@@ -126,4 +126,13 @@ extern void (*vh_rwsem_up_write_hook)(struct rw_semaphore *sem);
  */
 bool vh_rwsem_read_held_by_me(const struct rw_semaphore *sem);
 
+/*
+ * Called by copy_page_range() (a stand-in: there are no page tables to
+ * copy), where fork's dup_mmap() would copy @src's page tables into @dst:
+ * a test sees which VMA fork copies, and when.
+ */
+struct vm_area_struct;
+extern void (*vh_copy_page_range_hook)(struct vm_area_struct *dst,
+				       struct vm_area_struct *src);
+
 #endif /* _VH_ENV_H */

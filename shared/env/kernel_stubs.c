@@ -196,9 +196,14 @@ void vh_anon_rmap_remove(struct anon_vma_chain *avc,
  * anonymous mapping is placed as a private one), the capability check of
  * security/commoncap.c (all granted).
  */
-int copy_page_range(struct vm_area_struct *dst_vma __always_unused,
-		    struct vm_area_struct *src_vma __always_unused)
+void (*vh_copy_page_range_hook)(struct vm_area_struct *dst,
+				struct vm_area_struct *src);
+
+int copy_page_range(struct vm_area_struct *dst_vma,
+		    struct vm_area_struct *src_vma)
 {
+	if (vh_copy_page_range_hook)
+		vh_copy_page_range_hook(dst_vma, src_vma);
 	return 0;
 }
 

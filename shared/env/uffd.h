@@ -17,7 +17,8 @@
  *    move_pages_ptes(): each tells shared/env/uffd_ops.h what it was
  *    handed (the VMA and the locks held) and succeeds;
  *  - folios: vma_alloc_folio() is a zeroed page-sized allocation,
- *    mem_cgroup_charge() always succeeds, folio_put() frees;
+ *    mem_cgroup_charge() always succeeds, folio_put() frees (the
+ *    reference a PTE would keep is put as the PTE is "installed");
  *  - user copies: copy_from_user() copies the ioctl argument structs
  *    (kernel pointers here) and nothing else, since the addresses of the
  *    test's address spaces have no memory behind them: a source page is

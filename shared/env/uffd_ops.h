@@ -80,9 +80,10 @@ static int mfill_atomic_install_pte(pmd_t *dst_pmd,
 {
 	(void)dst_pmd;
 	(void)dst_addr;
-	(void)page;
 	(void)flags;
 	vh_uffd_call(VH_UFFD_INSTALL, dst_vma, NULL);
+	/* The PTE's reference: no page table keeps it, as if unmapped at once. */
+	folio_put(container_of(page, struct folio, page));
 	return 0;
 }
 

@@ -223,7 +223,7 @@ static void ex_account(struct ex_campaign *c, bool failed, bool counted,
 	if (counted) {
 		r->distinct += ex_seen_add(h);
 		r->runs++;
-		r->digest = ex_mix(r->digest ^ h);
+		r->digest += ex_mix(h);
 	} else {
 		r->extra++;
 	}

@@ -154,7 +154,11 @@ struct ex_result {
 	unsigned long distinct;		/* distinct schedules among all */
 	unsigned long max_steps;
 	double seconds;
-	uint64_t digest;		/* of the counted schedules, in order */
+	/* Of the counted schedules, in any order: the sum of their mixed
+	 * hashes, so that the shards of a campaign (--shard) add up to the
+	 * digest of the campaign run whole (scripts/campaign.sh).
+	 */
+	uint64_t digest;
 	bool failed;
 	bool exhausted;			/* DFS: every schedule within bound */
 	const char *strategy;

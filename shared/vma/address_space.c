@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 #include "../env/env.h"
 #include "../env/report.h"
+#include "../env/uffd_api.h"
 #include "../kunit/mode.h"
 #include "../kunit/test.h"
 #include "../vma/vma.h"
@@ -190,6 +191,23 @@ void vh_test_stack_guard_gap(struct mm_struct *mm, unsigned long gap)
 	vh_defer(vh_restore_stack_guard_gap, (void *)stack_guard_gap);
 	stack_guard_gap = gap;
 	current->mm = mm;
+}
+
+static void vh_test_uffd_release(void *arg)
+{
+	struct userfaultfd_ctx **slot = arg;
+
+	vh_uffd_set_hook(NULL, NULL, 0);
+	if (*slot)
+		vh_uffd_release(*slot);
+	*slot = NULL;
+}
+
+void vh_test_uffd(struct mm_struct *mm, struct userfaultfd_ctx **slot)
+{
+	mm->task_size = TASK_SIZE;
+	*slot = vh_uffd_new(mm, 0);
+	vh_defer(vh_test_uffd_release, slot);
 }
 
 static void vh_test_vma_release(void *arg)

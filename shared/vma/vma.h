@@ -78,6 +78,19 @@ struct mm_struct *vh_test_mm(void);
  */
 void vh_test_stack_guard_gap(struct mm_struct *mm, unsigned long gap);
 
+struct userfaultfd_ctx;
+
+/**
+ * vh_test_uffd() - a userfaultfd context on the running test's address space
+ * @mm:		the address space (vh_test_mm()); its task_size is set as
+ *		exec sets it (arch_pick_mmap_layout()), since the ioctls
+ *		check their ranges against it
+ * @slot:	where the context is stored: a vh_defer() action clears the
+ *		hook of shared/env/uffd_api.h and releases *@slot after the
+ *		test, unless the test released it and set *@slot to NULL
+ */
+void vh_test_uffd(struct mm_struct *mm, struct userfaultfd_ctx **slot);
+
 /**
  * vh_test_vma() - a VMA of @mm from the VMA cache, outside its tree
  * @mm:		the address space it will belong to
@@ -267,5 +280,55 @@ void vh_vma_end_read(struct vm_area_struct *vma, const char *file, int line);
 #define vma_start_read_locked(vma) \
 	vh_vma_start_read_locked(vma, __FILE__, __LINE__)
 #define vma_end_read(vma)	vh_vma_end_read(vma, __FILE__, __LINE__)
+
+/* How vh_fault() touches the page (flags, or'ed). */
+#define VH_FAULT_WRITE		0x1	/* a write (X86_PF_WRITE) */
+#define VH_FAULT_INSTR		0x2	/* an instruction fetch (X86_PF_INSTR) */
+#define VH_FAULT_KERNEL		0x4	/* from kernel mode: a uaccess */
+
+/* What the fault driver did (vh_fault()). */
+enum vh_fault_path {
+	VH_FAULT_VMA_LOCK,	/* handled under the VMA lock alone */
+	VH_FAULT_RETRIED,	/* VM_FAULT_RETRY under the VMA lock, then handled under mmap_lock */
+	VH_FAULT_MMAP_LOCK,	/* no VMA under RCU: handled under mmap_lock */
+	VH_FAULT_SIGSEGV,	/* SIGSEGV sent */
+	VH_FAULT_SIGBUS,	/* SIGBUS sent */
+	VH_FAULT_OOPS,		/* a kernel-mode fault nothing fixes up */
+	VH_FAULT_OOM,		/* pagefault_out_of_memory() */
+	VH_FAULT_UNHANDLED,	/* returned with the fault still to do */
+};
+
+/**
+ * vh_fault() - take a page fault on @addr as an x86 thread of @mm does
+ * @mm:		the address space (current->mm for the fault)
+ * @addr:	the faulting address; its page is not present (the page
+ *		tables are empty)
+ * @flags:	VH_FAULT_WRITE, VH_FAULT_INSTR, VH_FAULT_KERNEL
+ *
+ * Runs the tree's do_user_addr_fault() (arch/x86/mm/fault.c): the fault
+ * under lock_vma_under_rcu() with FAULT_FLAG_VMA_LOCK, on VM_FAULT_RETRY or
+ * no VMA the fallback through lock_mm_and_find_vma() (which grows a stack),
+ * handle_mm_fault() of mm/memory.c down to its stub cut, which prepares
+ * the anon_vma of a write fault through the tree's vmf_anon_prepare().
+ * The call is checked against the driver's contract: it returns with the
+ * locks and the RCU nesting it was called with (no VMA lock, no
+ * mmap_lock left), or the test fails naming what was left.  Called from a
+ * harness thread or the test body, which must hold neither lock.
+ *
+ * Return: what the driver did; vh_fault_path_name() names it.
+ */
+#define vh_fault(mm, addr, flags) \
+	vh_fault_at(mm, addr, flags, __FILE__, __LINE__)
+enum vh_fault_path vh_fault_at(struct mm_struct *mm, unsigned long addr,
+			       unsigned int flags, const char *file, int line);
+
+/**
+ * vh_fault_path_name() - a vh_fault() result as a word
+ * @path:	what vh_fault() returned
+ *
+ * Return: "vma_lock", "retried", "mmap_lock", "sigsegv", ... ("?" for a
+ * value that is none of them).
+ */
+const char *vh_fault_path_name(enum vh_fault_path path);
 
 #endif /* _VH_VMA_H */
