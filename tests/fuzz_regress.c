@@ -132,6 +132,20 @@ static const struct fr_row fr_rows[] = {
 	  ),
 	  .before = "-aaaaaabbbbbbb-cdeeee--f-gghhhhi",
 	  .after  = "-aaaaaabbbbbbb-cdeeee--fGhhiiiij" },
+	{ .desc = "moved_cow_file_apart",
+	  .why = "a faulted private file page moved by mremap keeps its anonymous page index: not merged with the unfaulted neighbours whose file pages it continues",
+	  FZ_OPS(
+		{ FZ_OP_FILE, .page = 23, .len = 3, .arg = 0 },
+			/* mmap file 1 rw private from page 0 [23, 26) */
+		{ FZ_OP_FILE, .page = 15, .len = 8, .arg = 0 },
+			/* mmap file 1 rw private from page 0 [15, 23) */
+		{ FZ_OP_FAULT, .page = 23, .len = 8, .arg = 0x7a },
+			/* write fault at page 23 under the VMA lock */
+		{ FZ_OP_MREMAP, .page = 24, .len = 1, .arg = 0x55, .aux = 16 },
+			/* mremap [24, 25) MREMAP_FIXED to 6 pages at 16 */
+	  ),
+	  .before = "---------------AAAAAAAABBB------",
+	  .after  = "---------------ABBBBBBCD-E------" },
 	/* scripts/fuzz_row.sh adds rows here */
 };
 
