@@ -130,9 +130,11 @@ static const char *const fz_tolerated[] = {
 	"a forked anon_vma is not shared with a VMA that has none",
 	/* mremap(MREMAP_DONTUNMAP) copies a range next to the VMA it stays
 	 * in: the copy is not merged into its own source (both exist while
-	 * the page tables move), nor afterwards, until an operation merges.
+	 * the page tables move), nor afterwards, until an operation merges;
+	 * a source emptied whole is as never faulted but is not merged with
+	 * its neighbours either.
 	 */
-	"an MREMAP_DONTUNMAP copy is not merged with its source VMA",
+	"an MREMAP_DONTUNMAP copy is not merged with its source VMA (nor the emptied source with its neighbours)",
 	/* A private file mapping's copy-on-write pages are anonymous pages
 	 * with an index of their own (the address they were first mapped
 	 * at, as an anonymous mapping's): faulted and moved by mremap(2),
@@ -651,6 +653,18 @@ static void fz_mremap(const struct fz_op *op)
 				fz_m.pg[i].src |= seam;
 		for (i = 0; i < newn; i++)
 			fz_m.pg[t + i].dst |= seam;
+		/* Emptied whole, the source is not merged with its neighbours
+		 * either, until an operation merges ([6]).
+		 */
+		if (whole) {
+			seam = 1ULL << (fz_m.seams++ % 64);
+			for (i = src_a; i < src_b; i++)
+				fz_m.pg[i].src |= seam;
+			if (src_a > 0)
+				fz_m.pg[src_a - 1].dst |= seam;
+			if (src_b < FZ_PAGES)
+				fz_m.pg[src_b].dst |= seam;
+		}
 	}
 }
 

@@ -146,6 +146,20 @@ static const struct fr_row fr_rows[] = {
 	  ),
 	  .before = "---------------AAAAAAAABBB------",
 	  .after  = "---------------ABBBBBBCD-E------" },
+	{ .desc = "dontunmap_source_apart",
+	  .why = "an MREMAP_DONTUNMAP source emptied whole is as never faulted, but is not merged with its neighbour",
+	  FZ_OPS(
+		{ FZ_OP_MAP, .page = 23, .len = 8, .arg = 0 },	/* mmap anon rw [23, 31) */
+		{ FZ_OP_FAULT, .page = 23, .len = 8, .arg = 0x10 },
+			/* write fault at page 23 under the VMA lock */
+		{ FZ_OP_MAP, .page = 1, .len = 1, .arg = 0xb8 },	/* mmap anon rw [1, 2) */
+		{ FZ_OP_MREMAP, .page = 24, .len = 1, .arg = 0xb8, .aux = 16 },
+			/* mremap [24, 25) in place to 7 pages at 24, MREMAP_MAYMOVE bottom-up */
+		{ FZ_OP_MREMAP, .page = 2, .len = 7, .arg = 0xa2, .aux = 14 },
+			/* mremap [2, 9) MREMAP_DONTUNMAP to 7 pages at 14 */
+	  ),
+	  .before = "-ABBBBBBB--------------C-DDDDDD-",
+	  .after  = "-ABBBBBBB-----CCCCCCC--D-EEEEEE-" },
 	/* scripts/fuzz_row.sh adds rows here */
 };
 
