@@ -130,9 +130,18 @@ static const char *const fz_tolerated[] = {
 	"a forked anon_vma is not shared with a VMA that has none",
 	/* mremap(MREMAP_DONTUNMAP) copies a range next to the VMA it stays
 	 * in: the copy is not merged into its own source (both exist while
-	 * the page tables move), nor afterwards, until an operation merges.
+	 * the page tables move), nor afterwards, until an operation merges;
+	 * a source emptied whole is as never faulted but is not merged with
+	 * its neighbours either.
 	 */
-	"an MREMAP_DONTUNMAP copy is not merged with its source VMA",
+	"an MREMAP_DONTUNMAP copy is not merged with its source VMA (nor the emptied source with its neighbours)",
+	/* A private file mapping's copy-on-write pages are anonymous pages
+	 * with an index of their own (the address they were first mapped
+	 * at, as an anonymous mapping's): faulted and moved by mremap(2),
+	 * it keeps that index, and two neighbours whose indices do not
+	 * continue stay apart although their file pages do.
+	 */
+	"a moved private file mapping's anonymous pages keep their index",
 };
 
 static struct fz_file {
@@ -158,6 +167,7 @@ struct fz_page {
 	vm_flags_t flags;	/* FZ_CTRL bits asked for */
 	int file;		/* 0 anonymous, 1 or 2 */
 	unsigned long pgoff;	/* file page, or linear page index */
+	unsigned long apgoff;	/* its anonymous pages' linear page index */
 	int anon;		/* anon_vma class, 0 none */
 	uint64_t src, dst;	/* MREMAP_DONTUNMAPs' source VMA, copy */
 };
@@ -378,6 +388,7 @@ static void fz_model_map(int a, int b, vm_flags_t flags, int file,
 			.file = file,
 			.pgoff = file ? pgoff + (i - a) :
 				 fz_addr(i) >> PAGE_SHIFT,
+			.apgoff = fz_addr(i) >> PAGE_SHIFT,
 		};
 }
 
@@ -596,6 +607,7 @@ static void fz_mremap(const struct fz_op *op)
 					   a, b, i);
 			fz_m.pg[i] = fz_m.pg[b - 1];
 			fz_m.pg[i].pgoff += i - (b - 1);
+			fz_m.pg[i].apgoff += i - (b - 1);
 		}
 		return;
 	}
@@ -608,11 +620,17 @@ static void fz_mremap(const struct fz_op *op)
 	for (i = keep; i < newn; i++) {
 		moved[i] = moved[keep - 1];
 		moved[i].pgoff += i - (keep - 1);
+		moved[i].apgoff += i - (keep - 1);
 	}
-	/* Never-faulted anonymous memory is a fresh mapping where it lands. */
-	for (i = 0; i < newn; i++)
+	/* Never-faulted anonymous memory is a fresh mapping where it lands;
+	 * faulted, its anonymous pages keep their index (file pages too).
+	 */
+	for (i = 0; i < newn; i++) {
 		if (!moved[i].file && !moved[0].anon)
 			moved[i].pgoff = fz_addr(t + i) >> PAGE_SHIFT;
+		if (!moved[0].anon)
+			moved[i].apgoff = fz_addr(t + i) >> PAGE_SHIFT;
+	}
 	if (form == FZ_MR_DONTUNMAP) {
 		/* The old range stays mapped, empty: when it was the whole
 		 * mapping, it is as never faulted.
@@ -620,6 +638,7 @@ static void fz_mremap(const struct fz_op *op)
 		for (i = a; i < b && whole; i++) {
 			fz_m.pg[i].anon = 0;
 			fz_m.pg[i].pgoff = fz_addr(i) >> PAGE_SHIFT;
+			fz_m.pg[i].apgoff = fz_m.pg[i].pgoff;
 		}
 	} else {
 		fz_model_unmap(a, b);
@@ -634,6 +653,18 @@ static void fz_mremap(const struct fz_op *op)
 				fz_m.pg[i].src |= seam;
 		for (i = 0; i < newn; i++)
 			fz_m.pg[t + i].dst |= seam;
+		/* Emptied whole, the source is not merged with its neighbours
+		 * either, until an operation merges ([6]).
+		 */
+		if (whole) {
+			seam = 1ULL << (fz_m.seams++ % 64);
+			for (i = src_a; i < src_b; i++)
+				fz_m.pg[i].src |= seam;
+			if (src_a > 0)
+				fz_m.pg[src_a - 1].dst |= seam;
+			if (src_b < FZ_PAGES)
+				fz_m.pg[src_b].dst |= seam;
+		}
 	}
 }
 
@@ -838,6 +869,7 @@ static void fz_op(const struct fz_op *op)
 			for (i = a; i < top; i++) {
 				fz_m.pg[i] = fz_m.pg[top];
 				fz_m.pg[i].pgoff -= top - i;
+				fz_m.pg[i].apgoff -= top - i;
 			}
 			/* expand_downwards() prepared the stack's anon_vma. */
 			fz_m.pg[top].anon = fz_m.pg[top].anon ?:
@@ -872,6 +904,12 @@ static bool fz_could_be_one(struct vm_area_struct *p, struct vm_area_struct *n)
 		struct fz_page *r = &fz_m.pg[(n->vm_start - VH_BASE) >> PAGE_SHIFT];
 
 		if ((l->src & r->dst) || (l->dst & r->src))
+			return false;
+		/* A private file mapping's anonymous pages keep their index
+		 * when mremap(2) moves them ([7]).
+		 */
+		if (p->vm_file && !(p->vm_flags & VM_SHARED) &&
+		    l->apgoff + 1 != r->apgoff)
 			return false;
 	}
 	/* A forked anon_vma is not shared with one that has none ([5]). */

@@ -107,7 +107,8 @@ fuzz)
 		mkdir -p "$out/jobs/corpus"
 		for j in $(seq 1 "$n"); do mkdir -p "$out/jobs/corpus/$j"; done
 		"${par[@]}" --results "$out/jobs/{}.r$r.log" "$tag nice -n 19 $(q "$bin") \
-			-detect_leaks=0 -max_total_time=$per -max_len=256 -print_final_stats=1 \
+			-detect_leaks=0 -dict=$(q "$repo/fuzz/ops.dict") \
+			-max_total_time=$per -max_len=256 -print_final_stats=1 \
 			-artifact_prefix=$(q "$out/findings")/{}- \
 			$(q "$out/jobs/corpus")/{} $(q "$shared") $(q "$repo/fuzz/corpus") \
 			2>&1" ::: $(seq 1 "$n") >/dev/null || true

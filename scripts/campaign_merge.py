@@ -188,14 +188,14 @@ def mutants(out, logs):
         if not m:
             tail = [x for x in text.splitlines() if x.strip()][-1:] or ['no output']
             results.append(('fail', 'mutants.' + name, None,
-                            ['mutant %s on %s: no verdict: %s' %
+                            ['mutant %s (on %s): no verdict: %s' %
                              (name, host, tail[0])]))
             rows.append('| %s | ? | %s | no verdict | |' % (name, host))
             continue
         verdict = m.group(3)
         ok = verdict.startswith('caught')
         results.append(('pass' if ok else 'fail', 'mutants.' + m.group(1),
-                        None, ['mutant %s (%s) on %s: %s' %
+                        None, ['mutant %s (%s, on %s): %s' %
                                (m.group(1), m.group(2), host, verdict)]))
         rows.append('| %s | %s | %s | %s | %s s |' %
                     (m.group(1), m.group(2), host, verdict.split(':')[0],

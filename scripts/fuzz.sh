@@ -42,7 +42,9 @@ rc=0
 # -detect_leaks=0: LeakSanitizer checks once, at the end, not after every
 # input whose mallocs and frees differ (every input: RCU defers frees),
 # each check stopping the world: 10 times the executions per second.
-nice -n 19 "$bin" -detect_leaks=0 -max_total_time="$secs" -max_len=256 \
+# -dict: the seeds' operations, so that mutations insert whole ones.
+nice -n 19 "$bin" -detect_leaks=0 -dict="$repo/fuzz/ops.dict" \
+	-max_total_time="$secs" -max_len=256 \
 	-artifact_prefix="$finds/" -print_final_stats=1 \
 	"$work" "$repo/fuzz/corpus" >"$log" 2>&1 || rc=$?
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

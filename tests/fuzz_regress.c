@@ -86,6 +86,80 @@ static const struct fr_row fr_rows[] = {
 	  ),
 	  .before = "ABBBBBBBBBBBBBBBBBBBBBBBBCCCCddE",
 	  .after  = "ABBBBBBBBBBBBBBBBBBBBBBBBBBBBccD" },
+	{ .desc = "fork_file_vmas",
+	  .why = "four forks of an mm with nine VMAs of one file: parent's and child's VMAs in the file's i_mmap at once (the environment's model held 16)",
+	  FZ_OPS(
+		{ FZ_OP_FILE, .page = 29, .len = 1, .arg = 0 },
+			/* mmap file 1 rw private from page 0 [29, 30) */
+		{ FZ_OP_FILE, .page = 23, .len = 1, .arg = 0 },
+			/* mmap file 1 rw private from page 0 [23, 24) */
+		{ FZ_OP_FAULT, .page = 0, .len = 8, .arg = 0x6f },
+			/* write fault at page 0 under mmap_lock */
+		{ FZ_OP_FILE, .page = 23, .len = 8, .arg = 0x77 },
+			/* mmap file 2 ro shared from page 14 [23, 31) */
+		{ FZ_OP_FORK, .page = 23, .len = 5, .arg = 0x77 },	/* fork, then go on in the child */
+		{ FZ_OP_FORK, .page = 0, .len = 1, .arg = 0 },	/* fork, then go on in the child */
+		{ FZ_OP_FILE, .page = 31, .len = 8, .arg = 0xff },
+			/* mmap file 2 ro shared from page 31 [31, 32) */
+		{ FZ_OP_UNMAP, .page = 15, .len = 8, .arg = 0x6f },	/* vm_munmap [15, 23) */
+		{ FZ_OP_FILE, .page = 15, .len = 6, .arg = 0xc5 },
+			/* mmap file 2 ro private from page 24 [15, 21) */
+		{ FZ_OP_LOCKALL, .page = 5, .len = 6, .arg = 0xc5 },
+			/* mm_take_all_locks(), then drop them */
+		{ FZ_OP_LOCKALL, .page = 5, .len = 6, .arg = 0xc5 },
+			/* mm_take_all_locks(), then drop them */
+		{ FZ_OP_LOCKALL, .page = 5, .len = 6, .arg = 0xc5 },
+			/* mm_take_all_locks(), then drop them */
+		{ FZ_OP_LOCKALL, .page = 23, .len = 8, .arg = 0x57 },
+			/* mm_take_all_locks(), then drop them */
+		{ FZ_OP_FORK, .page = 23, .len = 8, .arg = 0x77 },	/* fork, then go on in the child */
+		{ FZ_OP_PROT, .page = 23, .len = 8, .arg = 0x2f },	/* mprotect ro [23, 31) */
+		{ FZ_OP_MADV, .page = 0, .len = 1, .arg = 0xbc },	/* madvise NORMAL [0, 1) */
+		{ FZ_OP_MREMAP, .page = 3, .len = 8, .arg = 0x77, .aux = 16 },
+			/* mremap [3, 11) MREMAP_FIXED, same length to 8 pages at 16 */
+		{ FZ_OP_FORK, .page = 23, .len = 1, .arg = 0xb8 },	/* fork, then go on in the child */
+		{ FZ_OP_MREMAP, .page = 24, .len = 1, .arg = 0xb8, .aux = 16 },
+			/* mremap [24, 25) in place to 7 pages at 24, MREMAP_MAYMOVE bottom-up */
+		{ FZ_OP_MREMAP, .page = 0, .len = 1, .arg = 0xb8, .aux = 16 },
+			/* mremap [0, 1) in place to 7 pages at 0, MREMAP_MAYMOVE bottom-up */
+		{ FZ_OP_FILE, .page = 24, .len = 3, .arg = 0xdd },
+			/* mmap file 2 ro private from page 27 [24, 27) */
+		{ FZ_OP_PROT, .page = 24, .len = 1, .arg = 0xd7 },	/* mprotect ro [24, 25) */
+		{ FZ_OP_MREMAP, .page = 24, .len = 1, .arg = 0x77, .aux = 16 },
+			/* mremap [24, 25) MREMAP_FIXED, same length to 1 pages at 16 */
+		{ FZ_OP_FORK, .page = 23, .len = 8, .arg = 0xb8 },	/* fork, then go on in the child */
+		{ FZ_OP_MAP, .page = 24, .len = 1, .arg = 0xb8 },	/* mmap anon rw [24, 25) */
+	  ),
+	  .before = "-aaaaaabbbbbbb-cdeeee--f-gghhhhi",
+	  .after  = "-aaaaaabbbbbbb-cdeeee--fGhhiiiij" },
+	{ .desc = "moved_cow_file_apart",
+	  .why = "a faulted private file page moved by mremap keeps its anonymous page index: not merged with the unfaulted neighbours whose file pages it continues",
+	  FZ_OPS(
+		{ FZ_OP_FILE, .page = 23, .len = 3, .arg = 0 },
+			/* mmap file 1 rw private from page 0 [23, 26) */
+		{ FZ_OP_FILE, .page = 15, .len = 8, .arg = 0 },
+			/* mmap file 1 rw private from page 0 [15, 23) */
+		{ FZ_OP_FAULT, .page = 23, .len = 8, .arg = 0x7a },
+			/* write fault at page 23 under the VMA lock */
+		{ FZ_OP_MREMAP, .page = 24, .len = 1, .arg = 0x55, .aux = 16 },
+			/* mremap [24, 25) MREMAP_FIXED to 6 pages at 16 */
+	  ),
+	  .before = "---------------AAAAAAAABBB------",
+	  .after  = "---------------ABBBBBBCD-E------" },
+	{ .desc = "dontunmap_source_apart",
+	  .why = "an MREMAP_DONTUNMAP source emptied whole is as never faulted, but is not merged with its neighbour",
+	  FZ_OPS(
+		{ FZ_OP_MAP, .page = 23, .len = 8, .arg = 0 },	/* mmap anon rw [23, 31) */
+		{ FZ_OP_FAULT, .page = 23, .len = 8, .arg = 0x10 },
+			/* write fault at page 23 under the VMA lock */
+		{ FZ_OP_MAP, .page = 1, .len = 1, .arg = 0xb8 },	/* mmap anon rw [1, 2) */
+		{ FZ_OP_MREMAP, .page = 24, .len = 1, .arg = 0xb8, .aux = 16 },
+			/* mremap [24, 25) in place to 7 pages at 24, MREMAP_MAYMOVE bottom-up */
+		{ FZ_OP_MREMAP, .page = 2, .len = 7, .arg = 0xa2, .aux = 14 },
+			/* mremap [2, 9) MREMAP_DONTUNMAP to 7 pages at 14 */
+	  ),
+	  .before = "-ABBBBBBB--------------C-DDDDDD-",
+	  .after  = "-ABBBBBBB-----CCCCCCC--D-EEEEEE-" },
 	/* scripts/fuzz_row.sh adds rows here */
 };
 

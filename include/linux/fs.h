@@ -45,7 +45,11 @@ struct path {
 	const char *vh_name;
 };
 
-#define VH_I_MMAP_MAX	16	/* VMAs a mapping's i_mmap tree holds */
+/*
+ * VMAs a mapping's i_mmap tree holds: the fuzzer's 32-page window, each
+ * page its own VMA of one file, twice while fork copies it.
+ */
+#define VH_I_MMAP_MAX	64
 
 struct address_space {
 	struct inode *host;
