@@ -843,6 +843,29 @@ uint64_t kc_atomic(const struct kc_atomic_op *a, bool *okp)
 }
 
 /*
+ * Whether @addr is the counter of an open nestable region of @t: the
+ * first location the region touched, which becomes its counter now if
+ * it has none.  seqlock.h opens a region to make its own sequence++
+ * atomic for KCSAN (do_raw_write_seqcount_begin(), _end(), _barrier(),
+ * _invalidate()), and the kernel's KCSAN_STRICT keeps it so: readers
+ * race with that counter by design.  What else the section does is
+ * checked as plain in strict mode.
+ */
+static bool kc_nest_counter(struct kc_thread *t, uintptr_t addr)
+{
+	int i, n = t->nest < KC_MAX_NEST ? t->nest : KC_MAX_NEST;
+
+	for (i = 0; i < n; i++)
+		if (t->nest_ctr[i] == addr)
+			return true;
+	if (t->nest <= KC_MAX_NEST && !t->nest_ctr[t->nest - 1]) {
+		t->nest_ctr[t->nest - 1] = addr;
+		return true;
+	}
+	return false;
+}
+
+/*
  * A plain or volatile access of kernel code: check it, and let a marked
  * one take part in the memory model as a relaxed atomic of its size.
  */
@@ -864,7 +887,8 @@ void kc_plain(uintptr_t addr, size_t size, unsigned int ktype,
 	 * its read_seqcount_retry() discards (KC_WSEC).
 	 */
 	marked = (ktype & KCSAN_ACCESS_ATOMIC) || t->flat ||
-		 (t->nest && !IS_ENABLED(CONFIG_KCSAN_STRICT));
+		 (t->nest && (!IS_ENABLED(CONFIG_KCSAN_STRICT) ||
+			      kc_nest_counter(t, addr)));
 	if (t->nest && !marked)
 		flags |= KC_WSEC;
 	if (marked) {
@@ -1212,7 +1236,11 @@ void kcsan_enable_current(void)
 
 void kcsan_nestable_atomic_begin(void)
 {
-	kc_thread_self()->nest++;
+	struct kc_thread *t = kc_thread_self();
+
+	if (t->nest < KC_MAX_NEST)
+		t->nest_ctr[t->nest] = 0;
+	t->nest++;
 }
 
 void kcsan_nestable_atomic_end(void)

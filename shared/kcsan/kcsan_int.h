@@ -15,6 +15,7 @@
 
 #define KC_MAX_THREADS	64		/* threads alive at once */
 #define KC_MAX_DEFERRED	8		/* held-back races per thread */
+#define KC_MAX_NEST		8	/* open nestable atomic regions tracked */
 
 /* Vector clocks. */
 
@@ -49,6 +50,13 @@ struct kc_thread {
 	/* Annotations (kcsan-checks.h). */
 	int disabled;			/* kcsan_disable_current() */
 	int nest;			/* kcsan_nestable_atomic_begin() */
+	/*
+	 * The counter each open nestable region was opened for: the first
+	 * location the region touches (seqlock.h's write side increments
+	 * its seqcount right after kcsan_nestable_atomic_begin()), 0 until
+	 * then.  KCSAN_STRICT keeps accesses to it atomic.
+	 */
+	uintptr_t nest_ctr[KC_MAX_NEST];
 	bool flat;			/* kcsan_flat_atomic_begin() */
 	int atomic_next;		/* kcsan_atomic_next() */
 	/* Seqlock read sections: races held back until a retry. */
