@@ -133,18 +133,10 @@ static void ff_check(void *ctx)
 {
 	struct ff_ctx *c = ctx;
 	struct vm_area_struct *vma;
-	VMA_ITERATOR(vmi, c->child, 0);
 
 	VH_CHECK_EQ(c->ret, 0);
 	VH_CHECK(!rwsem_is_locked(&c->mm->mmap_lock));
-	VH_CHECK(vh_layout_is(c->child, FF_LAYOUT));
-	mmap_read_lock(c->child);
-	for_each_vma(vmi, vma)
-		if (!vma_is_attached(vma))
-			vh_fail(__FILE__, __LINE__,
-				"the child's copy [%#lx-%#lx) is detached after fork",
-				vma->vm_start, vma->vm_end);
-	mmap_read_unlock(c->child);
+	VH_CHECK(vh_fork_child_is(c->child, FF_LAYOUT));
 	/* fork's mmap_write_unlock() ended the parent's VMA locks. */
 	vma = lock_vma_under_rcu(c->mm, FF_FAULT);
 	if (!vma)

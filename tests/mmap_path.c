@@ -142,17 +142,7 @@ static void mp_setup(struct mp_ctx *c)
 /* The child of a fork: the parent's layout, every copy attached. */
 static void mp_check_child(struct mp_ctx *c)
 {
-	struct vm_area_struct *vma;
-	VMA_ITERATOR(vmi, c->child, 0);
-
-	VH_CHECK(vh_layout_is(c->child, c->row->after));
-	mmap_read_lock(c->child);
-	for_each_vma(vmi, vma)
-		if (!vma_is_attached(vma))
-			vh_fail(__FILE__, __LINE__,
-				"the child's copy [%#lx-%#lx) is detached after fork",
-				vma->vm_start, vma->vm_end);
-	mmap_read_unlock(c->child);
+	VH_CHECK(vh_fork_child_is(c->child, c->row->after));
 }
 
 static void mp_body(const struct mp_row *row)

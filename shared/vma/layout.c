@@ -216,3 +216,21 @@ bool vh_layout_is(struct mm_struct *mm, const char *layout)
 	mmap_read_unlock(mm);
 	return same;
 }
+
+bool vh_fork_child_is(struct mm_struct *child, const char *layout)
+{
+	VMA_ITERATOR(vmi, child, 0);
+	struct vm_area_struct *vma;
+	bool ok = vh_layout_is(child, layout);
+
+	mmap_read_lock(child);
+	for_each_vma(vmi, vma) {
+		if (vma_is_attached(vma))
+			continue;
+		vh_diag("the child's copy [%#lx-%#lx) is detached after fork",
+			vma->vm_start, vma->vm_end);
+		ok = false;
+	}
+	mmap_read_unlock(child);
+	return ok;
+}

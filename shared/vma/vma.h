@@ -189,6 +189,19 @@ int vh_map_layout_stack(struct mm_struct *mm, const char *layout);
 bool vh_layout_is(struct mm_struct *mm, const char *layout);
 
 /**
+ * vh_fork_child_is() - is @child a fork's copy of a picture?
+ * @child:	the child's address space (mmap_lock not held)
+ * @layout:	the picture expected
+ *
+ * vh_layout_is(), and every VMA of @child attached: dup_mmap() attaches
+ * each copy as it links it.
+ *
+ * Return: true if so; otherwise false, after a diagnostic line per
+ * difference.
+ */
+bool vh_fork_child_is(struct mm_struct *child, const char *layout);
+
+/**
  * vh_layout_span() - the pages marked in a picture of a range
  * @picture:	e.g. "   **   " for pages [3, 5)
  * @mark:	the character that marks them
