@@ -17,6 +17,7 @@
 #include "../shared/kunit/test.h"
 #include "../shared/env/report.h"
 #include "../fuzz/fuzz.h"
+#include "probes.h"		/* VH_HAVE_*: the tree's API, probed */
 
 struct fr_row {
 	const char *desc;
@@ -132,6 +133,7 @@ static const struct fr_row fr_rows[] = {
 	  ),
 	  .before = "-aaaaaabbbbbbb-cdeeee--f-gghhhhi",
 	  .after  = "-aaaaaabbbbbbb-cdeeee--fGhhiiiij" },
+#ifdef VH_HAVE_COPY_VMA_ANON_PGOFF	/* its own anonymous pgoff: 7.3+ */
 	{ .desc = "moved_cow_file_apart",
 	  .why = "a faulted private file page moved by mremap keeps its anonymous page index: not merged with the unfaulted neighbours whose file pages it continues",
 	  FZ_OPS(
@@ -146,6 +148,7 @@ static const struct fr_row fr_rows[] = {
 	  ),
 	  .before = "---------------AAAAAAAABBB------",
 	  .after  = "---------------ABBBBBBCD-E------" },
+#endif
 	{ .desc = "dontunmap_source_apart",
 	  .why = "an MREMAP_DONTUNMAP source emptied whole is as never faulted, but is not merged with its neighbour",
 	  FZ_OPS(
