@@ -143,14 +143,19 @@ def explore(out, logs):
     return rc
 
 
+def job_of(text, log):
+    """The job name and host a campaign log's header names."""
+    job = re.search(r'^# campaign: job (\S+) on (\S+)', text, re.M)
+    return (job.group(1), job.group(2)) if job else (log, '?')
+
+
 def fuzz(out, logs):
     results = []
     rows = ['| job | host | runs | exec/s | edges | corpus | result |',
             '| --- | --- | --- | --- | --- | --- | --- |']
     for log in logs:
         text = open(log, errors='replace').read()
-        job = re.search(r'^# campaign: job (\S+) on (\S+)', text, re.M)
-        name, host = (job.group(1), job.group(2)) if job else (log, '?')
+        name, host = job_of(text, log)
         runs = re.findall(r'stat::number_of_executed_units: *(\d+)', text)
         eps = re.findall(r'stat::average_exec_per_sec: *(\d+)', text)
         cov = re.findall(r'cov: (\d+) ft: \d+ corp: (\d+)', text)
@@ -181,8 +186,7 @@ def mutants(out, logs):
             '| --- | --- | --- | --- | --- |']
     for log in logs:
         text = open(log, errors='replace').read()
-        job = re.search(r'^# campaign: job (\S+) on (\S+)', text, re.M)
-        name, host = (job.group(1), job.group(2)) if job else (log, '?')
+        name, host = job_of(text, log)
         m = re.search(r'^mutant (\S+) \((\S+)\): (.*?)(?: \(make && \./vma: '
                       r'([\d.]+)s\))?$', text, re.M)
         if not m:
