@@ -86,6 +86,7 @@
 #include "../shared/env/env.h"
 #include "../shared/env/report.h"
 #include "../shared/kunit/test.h"
+#include "probes.h"		/* VH_HAVE_*: the tree's API, probed */
 #include "../shared/vma/vma.h"
 #include "fuzz.h"
 
@@ -905,12 +906,16 @@ static bool fz_could_be_one(struct vm_area_struct *p, struct vm_area_struct *n)
 
 		if ((l->src & r->dst) || (l->dst & r->src))
 			return false;
+#ifdef VH_HAVE_COPY_VMA_ANON_PGOFF
 		/* A private file mapping's anonymous pages keep their index
-		 * when mremap(2) moves them ([7]).
+		 * when mremap(2) moves them ([7]).  A tree without an
+		 * anonymous page offset apart from the file's (7.2) indexes
+		 * them by vm_pgoff, and merges what continues the file.
 		 */
 		if (p->vm_file && !(p->vm_flags & VM_SHARED) &&
 		    l->apgoff + 1 != r->apgoff)
 			return false;
+#endif
 	}
 	/* A forked anon_vma is not shared with one that has none ([5]). */
 	if (!p->anon_vma != !n->anon_vma &&

@@ -148,6 +148,21 @@ static const struct fr_row fr_rows[] = {
 	  ),
 	  .before = "---------------AAAAAAAABBB------",
 	  .after  = "---------------ABBBBBBCD-E------" },
+#else
+	{ .desc = "moved_cow_file_merged",
+	  .why = "without an anonymous pgoff of its own (7.2), a faulted private file page moved by mremap is indexed by vm_pgoff: merged with the neighbours whose file pages it continues",
+	  FZ_OPS(
+		{ FZ_OP_FILE, .page = 23, .len = 3, .arg = 0 },
+			/* mmap file 1 rw private from page 0 [23, 26) */
+		{ FZ_OP_FILE, .page = 15, .len = 8, .arg = 0 },
+			/* mmap file 1 rw private from page 0 [15, 23) */
+		{ FZ_OP_FAULT, .page = 23, .len = 8, .arg = 0x7a },
+			/* write fault at page 23 under the VMA lock */
+		{ FZ_OP_MREMAP, .page = 24, .len = 1, .arg = 0x55, .aux = 16 },
+			/* mremap [24, 25) MREMAP_FIXED to 6 pages at 16 */
+	  ),
+	  .before = "---------------AAAAAAAABBB------",
+	  .after  = "---------------AAAAAAAAB-C------" },
 #endif
 	{ .desc = "dontunmap_source_apart",
 	  .why = "an MREMAP_DONTUNMAP source emptied whole is as never faulted, but is not merged with its neighbour",
