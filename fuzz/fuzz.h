@@ -45,30 +45,36 @@ enum fz_mremap_form {
  * struct fz_op - one decoded operation
  * @op:		enum fz_opcode
  * @page:	its first page in the window
- * @len:	its length in pages (1..8; clipped to the window)
+ * @len:	its length in pages (1..8 from an input; clipped to the window)
  * @arg:	what else it takes (see fuzz/vma_fuzz.c's header)
- * @aux:	the op byte's quotient by FZ_NR_OPS (0..25): mremap's
+ * @aux:	the length byte's upper five bits (0..31): mremap's
  *		destination page
+ * @whole:	the page byte's bit 5: the operation covers the whole VMA
+ *		or hole that @page is in, not [@page, @page + @len) (for the
+ *		operations fz_whole() names; fz_run() puts the range it
+ *		resolved into @page and @len, and clears @whole)
  */
 struct fz_op {
 	int op, page, len, arg, aux;
+	bool whole;
 };
 
 static inline void fz_decode(const uint8_t *b, struct fz_op *op)
 {
 	op->op = b[0] % FZ_NR_OPS;
-	op->aux = b[0] / FZ_NR_OPS;
 	op->page = b[1] % FZ_PAGES;
+	op->whole = (b[1] / FZ_PAGES) & 1;
 	op->len = 1 + b[2] % 8;
+	op->aux = (b[2] / 8) % FZ_PAGES;
 	op->arg = b[3];
 }
 
 /* The four bytes that decode into @op (the first such). */
 static inline void fz_encode(const struct fz_op *op, uint8_t *b)
 {
-	b[0] = op->op + FZ_NR_OPS * op->aux;
-	b[1] = op->page;
-	b[2] = op->len - 1;
+	b[0] = op->op;
+	b[1] = op->page + FZ_PAGES * op->whole;
+	b[2] = op->len - 1 + 8 * op->aux;
 	b[3] = op->arg;
 }
 
@@ -76,10 +82,14 @@ static inline void fz_encode(const struct fz_op *op, uint8_t *b)
  * struct fz_trace - what a run leaves for its caller
  * @before:	the layout before the last operation (a picture)
  * @after:	the layout after it
+ * @ran:	the operations as they ran (whole ranges resolved)
+ * @nr_ran:	how many
  */
 struct fz_trace {
 	char before[FZ_PAGES + 1];
 	char after[FZ_PAGES + 1];
+	struct fz_op ran[FZ_MAX_OPS];
+	int nr_ran;
 };
 
 /*

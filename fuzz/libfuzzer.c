@@ -8,7 +8,8 @@
  * In the environment: FZ_PRINT=1 prints every input's decoded operations
  * (scripts/fuzz_decode.sh); FZ_ROW=NAME prints the input, run to its end
  * on this (clean) build, as a row of tests/fuzz_regress.c
- * (scripts/fuzz_row.sh).
+ * (scripts/fuzz_row.sh): the operations as they ran (a whole VMA or hole
+ * resolved into its range, fuzz/fuzz.h).
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -85,6 +86,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fz_describe(stdout, ops, n, "  ");
 	fz_run(ops, n, &t);
 	if (fz_row)
-		fz_print_row(ops, n, &t);
+		fz_print_row(t.ran, t.nr_ran, &t);
 	return 0;
 }

@@ -8,7 +8,10 @@
  * and the regression table (tests/fuzz_regress.c, run by ./vma) call it.
  *
  * An input is read four bytes at a time: op, page, length, argument
- * (fuzz/fuzz.h).  The window is FZ_PAGES pages from VH_BASE.  Operations:
+ * (fuzz/fuzz.h).  The window is FZ_PAGES pages from VH_BASE.  A map, file,
+ * unmap, prot or madv op may cover the whole VMA or hole its page is in
+ * rather than the pages from it (the page byte's bit 5: fz_place()).
+ * Operations:
  *
  *	map	mmap(MAP_FIXED) anonymous (mmap_region()), RW or RO, possibly
  *		MAP_GROWSDOWN
@@ -224,6 +227,14 @@ static void fz_draw(struct mm_struct *mm, char *buf)
 	}
 }
 
+/* The operations a whole VMA or hole may be given to (fz_op.whole). */
+static bool fz_whole(const struct fz_op *op)
+{
+	return op->op == FZ_OP_MAP || op->op == FZ_OP_FILE ||
+	       op->op == FZ_OP_UNMAP || op->op == FZ_OP_PROT ||
+	       op->op == FZ_OP_MADV;
+}
+
 void fz_describe_op(const struct fz_op *op, char *buf, size_t len)
 {
 	int a = op->page, b = min(FZ_PAGES, op->page + op->len);
@@ -286,6 +297,10 @@ void fz_describe_op(const struct fz_op *op, char *buf, size_t len)
 	default:
 		snprintf(buf, len, "%s [%d, %d)", fz_op_names[op->op], a, b);
 	}
+	/* Not yet run (scripts/fuzz_decode.sh): its range is still to find. */
+	if (op->whole && fz_whole(op) && strlen(buf) < len)
+		snprintf(buf + strlen(buf), len - strlen(buf),
+			 " -> the whole VMA or hole at page %d", a);
 }
 
 void fz_describe(FILE *f, const struct fz_op *ops, int n, const char *indent)
@@ -1042,8 +1057,42 @@ void fz_init(fz_report_fn report)
 	current->mm = fz_saved_mm;
 }
 
-void fz_run(const struct fz_op *ops, int n, struct fz_trace *trace)
+/*
+ * @op as it runs: with @whole, its range is the VMA or the hole that its
+ * page is in (the tree's, which the last check found as the model has
+ * it).  Partial ranges make splits; whole ones make what the merge rules
+ * are about: a mapping that fills a hole exactly, an mprotect() of one
+ * whole VMA between two others.
+ */
+static void fz_place(const struct fz_op *in, struct fz_op *op)
 {
+	unsigned long addr = fz_addr(in->page), start, end;
+	struct vm_area_struct *vma, *prev;
+
+	*op = *in;
+	op->whole = false;
+	if (!in->whole || !fz_whole(in))
+		return;
+	mmap_read_lock(fz_mm);
+	vma = find_vma_prev(fz_mm, addr, &prev);
+	if (vma && vma->vm_start <= addr) {
+		start = vma->vm_start;
+		end = vma->vm_end;
+	} else {
+		start = prev ? prev->vm_end : VH_BASE;
+		end = vma ? vma->vm_start : fz_addr(FZ_PAGES);
+	}
+	mmap_read_unlock(fz_mm);
+	start = clamp(start, VH_BASE, fz_addr(FZ_PAGES));
+	end = clamp(end, VH_BASE, fz_addr(FZ_PAGES));
+	op->page = (start - VH_BASE) >> PAGE_SHIFT;
+	op->len = (end - start) >> PAGE_SHIFT;
+}
+
+void fz_run(const struct fz_op *in, int n, struct fz_trace *trace)
+{
+	static struct fz_op ran[FZ_MAX_OPS];
+	struct fz_op *ops = ran;
 	int i;
 
 	memset(&fz_m, 0, sizeof(fz_m));
@@ -1054,13 +1103,16 @@ void fz_run(const struct fz_op *ops, int n, struct fz_trace *trace)
 	current->mm = fz_mm;
 	memset(fz_before, '-', FZ_PAGES);
 	fz_before[FZ_PAGES] = 0;
-	for (i = 0; i < n && i < FZ_MAX_OPS && ops[i].op != FZ_OP_END; i++) {
+	for (i = 0; i < n && i < FZ_MAX_OPS && in[i].op != FZ_OP_END; i++) {
 		fz_done = i;
 		mmap_read_lock(fz_mm);
 		fz_draw(fz_mm, fz_before);
 		mmap_read_unlock(fz_mm);
-		if (ops[i].op < 0 || ops[i].op >= FZ_NR_OPS)
-			fz_finding("op %d: no such operation %d", i, ops[i].op);
+		if (in[i].op < 0 || in[i].op >= FZ_NR_OPS) {
+			fz_done = i - 1;	/* the ops before it */
+			fz_finding("op %d: no such operation %d", i, in[i].op);
+		}
+		fz_place(&in[i], &ops[i]);
 		if (ops[i].op == FZ_OP_MREMAP)
 			fz_mremap(&ops[i]);
 		else if (ops[i].op == FZ_OP_FORK)
@@ -1081,6 +1133,8 @@ void fz_run(const struct fz_op *ops, int n, struct fz_trace *trace)
 		mmap_read_unlock(fz_mm);
 	}
 	if (trace) {
+		memcpy(trace->ran, ran, i * sizeof(*ran));
+		trace->nr_ran = i;
 		memcpy(trace->before, fz_before, sizeof(fz_before));
 		mmap_read_lock(fz_mm);
 		fz_draw(fz_mm, trace->after);

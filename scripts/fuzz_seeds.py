@@ -69,10 +69,11 @@ class Seed:
         length = min(length, self.pages - page)
         while length > 0:
             n = min(length, 8)
-            b0 = self.code[name] + self.nr * aux
-            if b0 > 255:
+            # fz_encode(): the length byte's upper bits are .aux.
+            if aux >= self.pages:
                 return
-            self.out += bytes([b0, page, n - 1, arg & 0xff])
+            self.out += bytes([self.code[name], page, n - 1 + 8 * aux,
+                               arg & 0xff])
             page += n
             length -= n
 
