@@ -16,15 +16,20 @@
  *	map	mmap(MAP_FIXED) anonymous (mmap_region()), RW or RO, possibly
  *		MAP_GROWSDOWN
  *	file	mmap(MAP_FIXED) of one of two files, private or shared, from a
- *		file page given by the argument
+ *		file page given by the argument; with .aux bit 0, of a third
+ *		file, a driver's whose vm_ops have open() and close()
  *	unmap	munmap() (do_vmi_munmap(); with arg bit 0, vm_munmap(), which
- *		takes mmap_lock itself)
+ *		takes mmap_lock itself); .aux bit 0 gives it an address off a
+ *		page boundary (-EINVAL), bit 1 a length a byte short of the
+ *		pages (all of them go)
  *	prot	mprotect() of a fully mapped range, VMA by VMA
  *		(vma_modify_flags(), as mprotect_fixup())
  *	madv	madvise(MADV_DONTDUMP/DODUMP, MADV_SEQUENTIAL/NORMAL) of a fully
  *		mapped range: vma_modify_flags(), as madvise_update_vma()
  *	brk	brk() growing a heap into free pages (do_brk_flags())
- *	grow	a stack fault below a MAP_GROWSDOWN VMA (expand_downwards())
+ *	grow	a stack fault below a VMA (expand_downwards(), which refuses
+ *		one that does not grow down, or one that would come closer
+ *		than the guard gap to a mapping below)
  *	fault	a first write fault on a page (a write through ptrace's
  *		FOLL_FORCE on a read-only one): the fault path's
  *		vmf_anon_prepare() (mm/memory.c's __vmf_anon_prepare()) under
@@ -146,14 +151,43 @@ static const char *const fz_tolerated[] = {
 	 * continue stay apart although their file pages do.
 	 */
 	"a moved private file mapping's anonymous pages keep their index",
+	/* A driver with vm_ops->close() counts its VMAs (open() and close()
+	 * pair up, include/linux/mm.h): a merge must not remove one, so two
+	 * that exist stay apart (a new mapping may still extend one).
+	 */
+	"two VMAs whose vm_ops have close() are never merged",
 };
 
 static struct fz_file {
 	struct address_space mapping;
 	struct file file;
-} fz_files[2];
+} fz_files[3];
 
 static const struct vm_operations_struct fz_vm_ops;
+
+/*
+ * File 3 is a driver's, whose vm_ops have open() and close() (a file op
+ * with .aux bit 0).  include/linux/mm.h: close() is called when a VMA is
+ * removed from the mm, open() when one is made by copying or splitting
+ * another; so the VMAs that have them are the mmap()s that made a VMA of
+ * their own, plus the open()s, less the close()s.  fz_check() counts.
+ */
+static int fz_opens, fz_closes;
+
+static void fz_vm_open(struct vm_area_struct *vma)
+{
+	fz_opens++;
+}
+
+static void fz_vm_close(struct vm_area_struct *vma)
+{
+	fz_closes++;
+}
+
+static const struct vm_operations_struct fz_close_vm_ops = {
+	.open = fz_vm_open,
+	.close = fz_vm_close,
+};
 
 static int fz_mmap_prepare(struct vm_area_desc *desc)
 {
@@ -161,9 +195,25 @@ static int fz_mmap_prepare(struct vm_area_desc *desc)
 	return 0;
 }
 
+static int fz_close_mmap_prepare(struct vm_area_desc *desc)
+{
+	desc->vm_ops = &fz_close_vm_ops;
+	return 0;
+}
+
 static const struct file_operations fz_fops = {
 	.mmap_prepare = fz_mmap_prepare,
 };
+
+static const struct file_operations fz_close_fops = {
+	.mmap_prepare = fz_close_mmap_prepare,
+};
+
+/* The file a file op maps (0..2; the model's file is one more). */
+static int fz_file_of(const struct fz_op *op)
+{
+	return op->aux & 1 ? 2 : (op->arg >> 2) & 1;
+}
 
 /* The model: one entry per page of the window. */
 struct fz_page {
@@ -183,6 +233,7 @@ static struct fz_model {
 	struct anon_vma *cls[FZ_MAX_CLS];	/* class -> anon_vma */
 	bool forked[FZ_MAX_CLS];		/* made by a fork */
 	int seams;				/* MREMAP_DONTUNMAPs so far */
+	int nr_close;				/* VMAs with close(), last seen */
 } fz_m;
 
 static struct mm_struct *fz_mm;
@@ -251,8 +302,10 @@ void fz_describe_op(const struct fz_op *op, char *buf, size_t len)
 			 op->arg & 2 ? " MAP_GROWSDOWN" : "", a, b);
 		break;
 	case FZ_OP_FILE:
-		snprintf(buf, len, "mmap file %d %s %s from page %d [%d, %d)",
-			 1 + ((op->arg >> 2) & 1), op->arg & 1 ? "ro" : "rw",
+		snprintf(buf, len, "mmap file %d%s %s %s from page %d [%d, %d)",
+			 1 + fz_file_of(op),
+			 op->aux & 1 ? " (vm_ops->close())" : "",
+			 op->arg & 1 ? "ro" : "rw",
 			 op->arg & 2 ? "shared" : "private", op->arg >> 3, a, b);
 		break;
 	case FZ_OP_PROT:
@@ -273,8 +326,10 @@ void fz_describe_op(const struct fz_op *op, char *buf, size_t len)
 			 op->arg & 1 ? "mmap_lock" : "the VMA lock");
 		break;
 	case FZ_OP_UNMAP:
-		snprintf(buf, len, "%s [%d, %d)",
-			 op->arg & 1 ? "vm_munmap" : "munmap", a, b);
+		snprintf(buf, len, "%s [%d, %d)%s%s",
+			 op->arg & 1 ? "vm_munmap" : "munmap", a, b,
+			 op->aux & 1 ? ", from 16 bytes in" : "",
+			 op->aux & 2 ? ", a byte short" : "");
 		break;
 	case FZ_OP_MREMAP:
 		snprintf(buf, len, "mremap [%d, %d) %s to %d pages at %d%s", a, b,
@@ -761,15 +816,42 @@ static void fz_lockall(void)
 }
 
 /* munmap() as vm_munmap(), which takes mmap_lock itself. */
+/*
+ * munmap(2)'s arguments for an unmap op (.aux bit 0: an address off a page
+ * boundary, which fails with -EINVAL and unmaps nothing; bit 1: a length
+ * one byte short of the pages, which unmaps them all, "all pages
+ * containing a part of the indicated range").
+ */
+static int fz_unmap_args(const struct fz_op *op, unsigned long *start,
+			 size_t *len)
+{
+	int a = op->page, b = min(FZ_PAGES, op->page + op->len);
+
+	*start = fz_addr(a) + (op->aux & 1 ? 16 : 0);
+	*len = VH_PG(b - a) - (op->aux & 2 ? 1 : 0);
+	return op->aux & 1 ? -EINVAL : 0;
+}
+
+/* Its effect, once the call returned @err. */
+static void fz_unmap_done(const struct fz_op *op, int err, int want)
+{
+	int a = op->page, b = min(FZ_PAGES, op->page + op->len);
+
+	if (err != want)
+		fz_finding("%s [%d, %d) returned %d, want %d",
+			   op->arg & 1 ? "vm_munmap" : "munmap", a, b, err, want);
+	if (!err)
+		fz_model_unmap(a, b);
+}
+
 static void fz_vm_munmap(const struct fz_op *op)
 {
-	int a = op->page, b = min(FZ_PAGES, op->page + op->len), err;
+	unsigned long start;
+	size_t len;
+	int want = fz_unmap_args(op, &start, &len);
 
 	current->mm = fz_mm;
-	err = vm_munmap(fz_addr(a), VH_PG(b - a));
-	if (err)
-		fz_finding("vm_munmap [%d, %d) failed: %d", a, b, err);
-	fz_model_unmap(a, b);
+	fz_unmap_done(op, vm_munmap(start, len), want);
 }
 
 /* The operations that take mmap_lock themselves. */
@@ -778,6 +860,48 @@ static bool fz_op_locks(const struct fz_op *op)
 	return op->op == FZ_OP_MREMAP || op->op == FZ_OP_FORK ||
 	       op->op == FZ_OP_FAULT || op->op == FZ_OP_LOCKALL ||
 	       (op->op == FZ_OP_UNMAP && (op->arg & 1));
+}
+
+/*
+ * A stack fault at page @a: expand_downwards() of the VMA above it, as the
+ * fault path calls it (find_vma()'s answer, whatever it is; there is
+ * nothing between).  Refused, with nothing changed: a VMA that does not
+ * grow down (-EFAULT), and one whose growth would come closer than
+ * stack_guard_gap (one page here) to an accessible mapping below that is
+ * not a stack (-ENOMEM; Documentation/admin-guide/kernel-parameters.txt,
+ * stack_guard_gap=).
+ */
+static void fz_grow(int a)
+{
+	unsigned long start = fz_addr(a);
+	struct vm_area_struct *vma = find_vma(fz_mm, start);
+	int top, i, err, want = 0;
+	struct fz_page *below = a ? &fz_m.pg[a - 1] : NULL;
+
+	if (!vma || vma->vm_start <= start || vma->vm_start >= fz_addr(FZ_PAGES))
+		return;
+	top = (vma->vm_start - VH_BASE) / PAGE_SIZE;
+	if (!(vma->vm_flags & VM_GROWSDOWN))
+		want = -EFAULT;
+	else if (below && below->mapped && !(below->flags & VM_GROWSDOWN) &&
+		 (below->flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		want = -ENOMEM;
+	err = expand_downwards(vma, start);
+	if (err != want)
+		fz_finding("expand_downwards() of [%d, ...) to page %d: %d, want %d",
+			   top, a, err, want);
+	if (err)
+		return;
+	for (i = a; i < top; i++) {
+		fz_m.pg[i] = fz_m.pg[top];
+		fz_m.pg[i].pgoff -= top - i;
+		fz_m.pg[i].apgoff -= top - i;
+	}
+	/* expand_downwards() prepared the stack's anon_vma. */
+	fz_m.pg[top].anon = fz_m.pg[top].anon ?: fz_class_of(vma->anon_vma);
+	for (i = a; i < (int)((vma->vm_end - VH_BASE) / PAGE_SIZE) &&
+	     i < FZ_PAGES; i++)
+		fz_m.pg[i].anon = fz_m.pg[top].anon;
 }
 
 /* An operation of mm/vma.c's, under mmap_lock for write. */
@@ -801,19 +925,19 @@ static void fz_op(const struct fz_op *op)
 	case FZ_OP_FILE:
 		flags = (op->arg & 1 ? VH_RO : VH_RW) |
 			(op->arg & 2 ? VM_SHARED | VM_MAYSHARE : 0);
-		err = vh_map_file(fz_mm, &fz_files[(op->arg >> 2) & 1].file,
+		err = vh_map_file(fz_mm, &fz_files[fz_file_of(op)].file,
 				  start, end, flags, op->arg >> 3);
 		if (err)
 			fz_finding("mmap file [%d, %d) failed: %d", a, b, err);
-		fz_model_map(a, b, flags, 1 + ((op->arg >> 2) & 1),
-			     op->arg >> 3);
+		fz_model_map(a, b, flags, 1 + fz_file_of(op), op->arg >> 3);
 		break;
-	case FZ_OP_UNMAP:
-		err = vh_unmap(fz_mm, start, end);
-		if (err)
-			fz_finding("munmap [%d, %d) failed: %d", a, b, err);
-		fz_model_unmap(a, b);
+	case FZ_OP_UNMAP: {
+		size_t ulen;
+		int want = fz_unmap_args(op, &start, &ulen);
+
+		fz_unmap_done(op, vh_unmap(fz_mm, start, start + ulen), want);
 		break;
+	}
 	case FZ_OP_PROT:
 	case FZ_OP_MADV:
 		/* A range with a hole: -ENOMEM, and we change nothing. */
@@ -861,39 +985,7 @@ static void fz_op(const struct fz_op *op)
 		fz_model_map(a, b, fz_brk_flags, 0, 0);
 		break;
 	case FZ_OP_GROW:
-		/* The stack at or above page a, grown down to page a. */
-		vma = find_vma(fz_mm, start);
-		if (!vma || !(vma->vm_flags & VM_GROWSDOWN) ||
-		    vma->vm_start <= start)
-			break;
-		{
-			int top = (vma->vm_start - VH_BASE) / PAGE_SIZE;
-			bool ok = true;
-
-			/* The guard gap (one page here) below must be free. */
-			for (i = a - 1; i < top; i++)
-				if (i >= 0 && fz_m.pg[i].mapped)
-					ok = false;
-			if (a == 0)
-				ok = false;	/* keep the window's bound */
-			if (!ok)
-				break;
-			err = expand_downwards(vma, start);
-			if (err)
-				fz_finding("expand_downwards() to page %d failed: %d",
-					   a, err);
-			for (i = a; i < top; i++) {
-				fz_m.pg[i] = fz_m.pg[top];
-				fz_m.pg[i].pgoff -= top - i;
-				fz_m.pg[i].apgoff -= top - i;
-			}
-			/* expand_downwards() prepared the stack's anon_vma. */
-			fz_m.pg[top].anon = fz_m.pg[top].anon ?:
-					    fz_class_of(vma->anon_vma);
-			for (i = a; i < (int)((vma->vm_end - VH_BASE) / PAGE_SIZE)
-			     && i < FZ_PAGES; i++)
-				fz_m.pg[i].anon = fz_m.pg[top].anon;
-		}
+		fz_grow(a);
 		break;
 	}
 }
@@ -906,6 +998,9 @@ static bool fz_could_be_one(struct vm_area_struct *p, struct vm_area_struct *n)
 	if (p->vm_flags & VM_SPECIAL)
 		return false;
 	if (p->vm_file != n->vm_file || p->vm_ops != n->vm_ops)
+		return false;
+	/* Two VMAs with close() are never made one ([8]). */
+	if (p->vm_ops && p->vm_ops->close)
 		return false;
 	if (p->vm_pgoff + vma_pages(p) != n->vm_pgoff)
 		return false;
@@ -939,11 +1034,31 @@ static bool fz_could_be_one(struct vm_area_struct *p, struct vm_area_struct *n)
 	return true;
 }
 
+/*
+ * @nr VMAs have the driver's vm_ops now: as many as before, plus its
+ * open()s, less its close()s since, plus one if the operation was an
+ * mmap() of the driver's file that made a VMA rather than extending one.
+ * Fewer: a merge removed a VMA without its close().
+ */
+static void fz_check_close(int nr)
+{
+	const struct fz_op *op = &fz_ops[fz_done];
+	int want = fz_m.nr_close + fz_opens - fz_closes;
+	bool mapped = op->op == FZ_OP_FILE && (op->aux & 1);
+
+	if (nr != want && !(mapped && nr == want + 1))
+		fz_finding("%d VMAs with vm_ops->close(), want %d%s (%d open()s, %d close()s: a VMA removed without its close()?)",
+			   nr, want, mapped ? " or one more" : "",
+			   fz_opens, fz_closes);
+	fz_m.nr_close = nr;
+	fz_opens = fz_closes = 0;
+}
+
 static void fz_check(void)
 {
 	VMA_ITERATOR(vmi, fz_mm, 0);
 	struct vm_area_struct *vma, *prev = NULL;
-	int nr = 0, nfile[2] = { 0, 0 }, i, f;
+	int nr = 0, nfile[ARRAY_SIZE(fz_files)] = { 0 }, nr_close = 0, i, f, file;
 	bool covered[FZ_PAGES] = { false };
 
 	mt_validate(&fz_mm->mm_mt);
@@ -962,20 +1077,24 @@ static void fz_check(void)
 			fz_finding("VMA [%#lx-%#lx) vm_refcnt %u at rest",
 				   vma->vm_start, vma->vm_end,
 				   refcount_read(&vma->vm_refcnt));
-		for (f = 0; f < 2; f++)
-			nfile[f] += vma->vm_file == &fz_files[f].file;
+		for (f = 0, file = 0; f < ARRAY_SIZE(fz_files); f++)
+			if (vma->vm_file == &fz_files[f].file)
+				file = 1 + f;
+		if (vma->vm_file && !file)
+			fz_finding("VMA [%#lx-%#lx) maps a file the fuzzer never mapped",
+				   vma->vm_start, vma->vm_end);
+		if (file)
+			nfile[file - 1]++;
+		nr_close += vma->vm_ops == &fz_close_vm_ops;
 		for (i = 0; i < FZ_PAGES; i++) {
 			unsigned long a = fz_addr(i);
 			struct fz_page *pg = &fz_m.pg[i];
 			unsigned long pgoff;
-			int file;
 
 			if (a < vma->vm_start || a >= vma->vm_end)
 				continue;
 			covered[i] = true;
 			pgoff = vma->vm_pgoff + ((a - vma->vm_start) >> PAGE_SHIFT);
-			file = vma->vm_file ? 1 + (vma->vm_file ==
-						   &fz_files[1].file) : 0;
 			if (!pg->mapped)
 				fz_finding("page %d mapped, the model has it free", i);
 			if ((vma->vm_flags & FZ_CTRL) != pg->flags)
@@ -1007,10 +1126,11 @@ static void fz_check(void)
 		if (fz_m.pg[i].mapped && !covered[i])
 			fz_finding("page %d: the model has it mapped, the tree not",
 				   i);
+	fz_check_close(nr_close);
 	if (nr != fz_mm->map_count)
 		fz_finding("map_count %d, %d VMAs in the tree",
 			   fz_mm->map_count, nr);
-	for (f = 0; f < 2; f++) {
+	for (f = 0; f < ARRAY_SIZE(fz_files); f++) {
 		if (atomic_read(&fz_files[f].file.vh_count) != 1 + nfile[f])
 			fz_finding("file %d: %d references, %d VMAs map it",
 				   f + 1,
@@ -1035,10 +1155,10 @@ void fz_init(fz_report_fn report)
 		return;
 	done = true;
 	stack_guard_gap = PAGE_SIZE;
-	for (f = 0; f < 2; f++) {
+	for (f = 0; f < ARRAY_SIZE(fz_files); f++) {
 		init_rwsem(&fz_files[f].mapping.i_mmap_rwsem);
 		fz_files[f].file.f_mapping = &fz_files[f].mapping;
-		fz_files[f].file.f_op = &fz_fops;
+		fz_files[f].file.f_op = f == 2 ? &fz_close_fops : &fz_fops;
 		atomic_set(&fz_files[f].file.vh_count, 1);
 	}
 	/* The flags brk() gives (VMA_DATA_DEFAULT_FLAGS): a configuration
@@ -1071,6 +1191,13 @@ static void fz_place(const struct fz_op *in, struct fz_op *op)
 
 	*op = *in;
 	op->whole = false;
+	/* The bits of .aux an op reads (a row shows those alone). */
+	if (op->op == FZ_OP_FILE)
+		op->aux &= 1;
+	else if (op->op == FZ_OP_UNMAP)
+		op->aux &= 3;
+	else if (op->op != FZ_OP_MREMAP)
+		op->aux = 0;
 	if (!in->whole || !fz_whole(in))
 		return;
 	mmap_read_lock(fz_mm);
@@ -1096,6 +1223,7 @@ void fz_run(const struct fz_op *in, int n, struct fz_trace *trace)
 	int i;
 
 	memset(&fz_m, 0, sizeof(fz_m));
+	fz_opens = fz_closes = 0;
 	fz_ops = ops;
 	fz_nr_ops = n;
 	fz_saved_mm = current->mm;

@@ -76,6 +76,8 @@ class Seed:
                                arg & 0xff])
             page += n
             length -= n
+            if name == 'file' and (arg >> 3) + n < 32:
+                arg += n << 3	# the next piece continues the file
 
     def mremap(self, page, length, form, newlen=None, to=0, extra=()):
         if length > 8 or (newlen or length) > 8:

@@ -178,6 +178,16 @@ static const struct fr_row fr_rows[] = {
 	  ),
 	  .before = "-ABBBBBBB--------------C-DDDDDD-",
 	  .after  = "-ABBBBBBB-----CCCCCCC--D-EEEEEE-" },
+	{ .desc = "merge_removes_no_close",
+	  .why = "a madvise() that makes a VMA like its neighbour of a driver with vm_ops->close() leaves them apart: merging would remove one without its close()",
+	  FZ_OPS(
+		{ FZ_OP_FILE, .page = 0, .len = 32, .arg = 0x7f, .aux = 1 },
+			/* mmap file 3 (vm_ops->close()) ro shared from page 15 [0, 32) */
+		{ FZ_OP_MADV, .page = 3, .len = 4, .arg = 0x2e },	/* madvise SEQUENTIAL [3, 7) */
+		{ FZ_OP_MADV, .page = 7, .len = 25, .arg = 0x2e },	/* madvise SEQUENTIAL [7, 32) */
+	  ),
+	  .before = "aaabbbbccccccccccccccccccccccccc",
+	  .after  = "aaabbbbccccccccccccccccccccccccc" },
 	/* scripts/fuzz_row.sh adds rows here */
 };
 
