@@ -14,7 +14,9 @@
  * Operations:
  *
  *	map	mmap(MAP_FIXED) anonymous (mmap_region()), RW or RO, possibly
- *		MAP_GROWSDOWN
+ *		MAP_GROWSDOWN; .aux bit 0 adds PROT_EXEC, bit 1 first turns
+ *		on the mm's MDWE (prctl(PR_SET_MDWE)), which refuses a new
+ *		writable executable mapping with -EACCES
  *	file	mmap(MAP_FIXED) of one of two files, private or shared, from a
  *		file page given by the argument; with .aux bit 0, of a third
  *		file, a driver's whose vm_ops have open() and close()
@@ -297,8 +299,9 @@ void fz_describe_op(const struct fz_op *op, char *buf, size_t len)
 
 	switch (op->op) {
 	case FZ_OP_MAP:
-		snprintf(buf, len, "mmap anon %s%s [%d, %d)",
-			 op->arg & 1 ? "ro" : "rw",
+		snprintf(buf, len, "%smmap anon %s%s%s [%d, %d)",
+			 op->aux & 2 ? "prctl(PR_SET_MDWE), then " : "",
+			 op->arg & 1 ? "ro" : "rw", op->aux & 1 ? "x" : "",
 			 op->arg & 2 ? " MAP_GROWSDOWN" : "", a, b);
 		break;
 	case FZ_OP_FILE:
@@ -753,6 +756,9 @@ static void fz_fork(void)
 
 	child->mmap_base = parent->mmap_base;
 	child->brk = parent->brk;
+	/* As fork(2) inherits the mm's MDWE (prctl(2)). */
+	if (mm_flags_test(MMF_HAS_MDWE, parent))
+		mm_flags_set(MMF_HAS_MDWE, child);
 	child->start_brk = parent->start_brk;
 	err = dup_mmap(child, parent);
 	if (err)
@@ -911,16 +917,24 @@ static void fz_op(const struct fz_op *op)
 	unsigned long start = fz_addr(a), end = fz_addr(b);
 	struct vm_area_struct *vma;
 	vm_flags_t flags;
-	int err;
+	int err, want;
 
 	switch (op->op) {
 	case FZ_OP_MAP:
 		flags = (op->arg & 1 ? VH_RO : VH_RW) |
-			(op->arg & 2 ? VM_GROWSDOWN : 0);
+			(op->arg & 2 ? VM_GROWSDOWN : 0) |
+			(op->aux & 1 ? VM_EXEC | VM_MAYEXEC : 0);
+		/* prctl(2): PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN (for good). */
+		if (op->aux & 2)
+			mm_flags_set(MMF_HAS_MDWE, fz_mm);
+		want = mm_flags_test(MMF_HAS_MDWE, fz_mm) &&
+		       (flags & VM_EXEC) && (flags & VM_WRITE) ? -EACCES : 0;
 		err = vh_map(fz_mm, start, end, flags);
-		if (err)
-			fz_finding("mmap anon [%d, %d) failed: %d", a, b, err);
-		fz_model_map(a, b, flags, 0, 0);
+		if (err != want)
+			fz_finding("mmap anon [%d, %d) returned %d, want %d%s", a,
+				   b, err, want, want ? " (MDWE: no new writable executable mapping)" : "");
+		if (!err)
+			fz_model_map(a, b, flags, 0, 0);
 		break;
 	case FZ_OP_FILE:
 		flags = (op->arg & 1 ? VH_RO : VH_RW) |
@@ -1194,6 +1208,8 @@ static void fz_place(const struct fz_op *in, struct fz_op *op)
 	/* The bits of .aux an op reads (a row shows those alone). */
 	if (op->op == FZ_OP_FILE)
 		op->aux &= 1;
+	else if (op->op == FZ_OP_MAP)
+		op->aux &= 3;
 	else if (op->op == FZ_OP_UNMAP)
 		op->aux &= 3;
 	else if (op->op != FZ_OP_MREMAP)

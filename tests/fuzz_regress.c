@@ -188,6 +188,17 @@ static const struct fr_row fr_rows[] = {
 	  ),
 	  .before = "aaabbbbccccccccccccccccccccccccc",
 	  .after  = "aaabbbbccccccccccccccccccccccccc" },
+	{ .desc = "mdwe_refuses_write_exec",
+	  .why = "prctl(2)'s PR_SET_MDWE: a new mapping both writable and executable is refused with -EACCES and maps nothing; a read-only executable one is not",
+	  FZ_OPS(
+		{ FZ_OP_MAP, .page = 0, .len = 4, .arg = 0, .aux = 1 },	/* mmap anon rwx [0, 4) */
+		{ FZ_OP_MAP, .page = 4, .len = 4, .arg = 0, .aux = 3 },
+			/* prctl(PR_SET_MDWE), then mmap anon rwx [4, 8) */
+		{ FZ_OP_MAP, .page = 4, .len = 4, .arg = 0x1, .aux = 3 },
+			/* prctl(PR_SET_MDWE), then mmap anon rox [4, 8) */
+	  ),
+	  .before = "AAAA----------------------------",
+	  .after  = "AAAAbbbb------------------------" },
 	/* scripts/fuzz_row.sh adds rows here */
 };
 
