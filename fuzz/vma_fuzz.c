@@ -49,9 +49,11 @@
  *		pages.  The model predicts the outcome from the man pages
  *		(fz_fail below): an rlimit's exactly where the call is exact,
  *		an allocation's and map_count's either way, and what a call
- *		that failed leaves.  Not a fault, fork or lockall (they run
- *		without it); a maple node preallocation does not fail (the
- *		environment's maple allocator, tools/testing/shared's, cannot)
+ *		that failed leaves.  Before a lockall, any kind is a fatal
+ *		signal pending (mm_take_all_locks()'s -EINTR); a fault or
+ *		fork runs without it.  A maple node preallocation does not
+ *		fail: the environment's maple allocator (tools/testing/
+ *		shared's) cannot make a GFP_KERNEL one fail
  *
  * The model (fz_model below) is a page array: for each page of the window,
  * whether it is mapped, the flags the operations asked for, the file and
@@ -483,6 +485,8 @@ static struct fz_fail {
 /* Could the armed failure make @op fail? */
 static bool fz_fail_may(int kind, int op)
 {
+	if (op == FZ_OP_LOCKALL)
+		return true;	/* any kind: a signal pending */
 	switch (kind) {
 	case FZ_FAIL_SLAB:
 	case FZ_FAIL_MAP_COUNT:
@@ -519,6 +523,13 @@ static void fz_fail_apply(const struct fz_op *op)
 	if (!fz_fail_may(fz_fail.kind, op->op))
 		return;
 	fz_fail.active = true;
+	if (op->op == FZ_OP_LOCKALL) {
+		/* mm_take_all_locks() "can fail if it's interrupted by
+		 * signals": a fatal one pending (a kill of the task).
+		 */
+		vh_task_kill(current);
+		return;
+	}
 	switch (fz_fail.kind) {
 	case FZ_FAIL_SLAB:
 		vh_failslab(vh_vma_cache(), 1 + (fz_fail.n & 3));
@@ -544,6 +555,7 @@ static void fz_fail_lift(void)
 	if (!fz_fail.active)
 		return;
 	fz_fail.active = false;
+	vh_task_clear_signals(current);
 	vh_failslab(vh_vma_cache(), 0);
 	if (fz_fail.kind == FZ_FAIL_MAP_COUNT)
 		sysctl_max_map_count = fz_fail.saved_max_map_count;
@@ -1022,6 +1034,11 @@ static void fz_lockall(void)
 
 	mmap_write_lock(fz_mm);
 	err = mm_take_all_locks(fz_mm);
+	if (err == -EINTR && fz_fail.active) {
+		/* Interrupted: it dropped what it took (fz_check() says). */
+		mmap_write_unlock(fz_mm);
+		return;
+	}
 	if (err)
 		fz_finding("mm_take_all_locks() failed: %d", err);
 	for_each_vma(vmi, vma)
