@@ -523,6 +523,7 @@ static void fz_fail_apply(const struct fz_op *op)
 	if (!fz_fail_may(fz_fail.kind, op->op))
 		return;
 	fz_fail.active = true;
+	fz_fail.saved_max_map_count = sysctl_max_map_count;
 	if (op->op == FZ_OP_LOCKALL) {
 		/* mm_take_all_locks() "can fail if it's interrupted by
 		 * signals": a fatal one pending (a kill of the task).
@@ -535,7 +536,6 @@ static void fz_fail_apply(const struct fz_op *op)
 		vh_failslab(vh_vma_cache(), 1 + (fz_fail.n & 3));
 		break;
 	case FZ_FAIL_MAP_COUNT:
-		fz_fail.saved_max_map_count = sysctl_max_map_count;
 		sysctl_max_map_count = max(0, fz_mm->map_count +
 					      (fz_fail.n & 3) - 1);
 		break;
@@ -557,8 +557,7 @@ static void fz_fail_lift(void)
 	fz_fail.active = false;
 	vh_task_clear_signals(current);
 	vh_failslab(vh_vma_cache(), 0);
-	if (fz_fail.kind == FZ_FAIL_MAP_COUNT)
-		sysctl_max_map_count = fz_fail.saved_max_map_count;
+	sysctl_max_map_count = fz_fail.saved_max_map_count;
 	vh_set_rlimit(RLIMIT_AS, RLIM_INFINITY);
 	vh_set_rlimit(RLIMIT_STACK, RLIM_INFINITY);
 }
