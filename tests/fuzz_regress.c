@@ -178,6 +178,18 @@ static const struct fr_row fr_rows[] = {
 	  ),
 	  .before = "-ABBBBBBB--------------C-DDDDDD-",
 	  .after  = "-ABBBBBBB-----CCCCCCC--D-EEEEEE-" },
+	{ .desc = "mmap_as_replaced_pages",
+	  .why = "an mmap(MAP_FIXED) over mapped pages under RLIMIT_AS: only the pages it adds count against the limit (getrlimit(2)), the ones it replaces do not",
+	  FZ_OPS(
+		{ FZ_OP_FILE, .page = 3, .len = 3, .arg = 0x1 },
+			/* mmap file 1 ro private from page 0 [3, 6) */
+		{ FZ_OP_FAIL, .page = 3, .len = 2, .arg = 0xe },
+			/* fail: RLIMIT_AS = the pages mapped +2, in the next op */
+		{ FZ_OP_FILE, .page = 2, .len = 5, .arg = 0x1 },
+			/* mmap file 1 ro private from page 0 [2, 7) */
+	  ),
+	  .before = "---aaa--------------------------",
+	  .after  = "--aaaaa-------------------------" },
 	/* scripts/fuzz_row.sh adds rows here */
 };
 
