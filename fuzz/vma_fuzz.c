@@ -883,7 +883,8 @@ static void fz_mremap(const struct fz_op *op)
 				fz_finding("munmap of the moved [%#lx, +%d pages) failed",
 					   ret, newn);
 			mmap_write_unlock(fz_mm);
-			fz_model_unmap(a, b);
+			if (!fz_fail_source_kept(a, b, a, 0))
+				fz_model_unmap(a, b);
 			return;
 		}
 		t = (ret - VH_BASE) >> PAGE_SHIFT;
