@@ -13,7 +13,8 @@ faulted in, digit by digit), then the row's own operation on its .range
 where the fuzzer has that operation (mmap, munmap, mprotect, brk, stack
 growth, a fault, mremap, fork, mm_take_all_locks(); the vma_modify_*()
 family as a madvise flag change), after a fail operation where the row
-makes it fail (tests/enomem.c's .fail_nth, .max_map_count).  The rows of tests/fuzz_regress.c are their operations.
+makes it fail (tests/enomem.c's .fail_nth, .max_map_count); a stack
+growth row also under an RLIMIT_STACK the grown stack just fits.  The rows of tests/fuzz_regress.c are their operations.
 Pages past the fuzzer's window (fuzz/fuzz.h's FZ_PAGES) are left out.
 
 The op codes are read from fuzz/fuzz.h's enum, the files written to
@@ -66,6 +67,7 @@ class Seed:
         self.code, self.nr, self.pages, self.forms = ops, nr_ops, pages, forms
         self.out = bytearray()
         self.maymove = None	# where its MREMAP_MAYMOVE op is
+        self.grow = None	# where its stack growth is, and the size
 
     def op(self, name, page, length=1, arg=0, aux=0):
         """One operation; a range longer than 8 pages in pieces."""
@@ -192,6 +194,9 @@ def row_op(s, table, body, before):
     if table == 'stack_guard':
         t = star(field(body, 'to', {}) or '', '^')
         if t:
+            above = [r for r in runs(before, s.pages) if r[1] > t[0]]
+            if above:
+                s.grow = (len(s.out), above[0][2] - t[0])
             s.op('grow', t[0])
         return
     if table == 'lock_mm_and_find_vma':
@@ -312,6 +317,15 @@ def seeds(repo):
                 td = bytearray(s.out)
                 td[s.maymove + 3] |= s.forms['FZ_MR_TOPDOWN']
                 out.setdefault(bytes(td), '%s.%s_topdown' % (table, desc))
+            # A stack's growth under an RLIMIT_STACK it just fits
+            # (getrlimit(2): the limit is the largest size allowed).
+            if s.grow is not None and 'FZ_FAIL_STACK' in s.forms and \
+                    s.grow[1] < 64:
+                at, size = s.grow
+                v = Seed(ops, nr, pages, forms)
+                v.op('fail', 0, 1, s.forms['FZ_FAIL_STACK'] | size << 2)
+                v.out = s.out[:at] + v.out + s.out[at:]
+                out.setdefault(bytes(v.out), '%s.%s_rlimit' % (table, desc))
     return {name: data for data, name in out.items()}
 
 

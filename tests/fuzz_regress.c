@@ -190,6 +190,17 @@ static const struct fr_row fr_rows[] = {
 	  ),
 	  .before = "---aaa--------------------------",
 	  .after  = "--aaaaa-------------------------" },
+	{ .desc = "stack_rlimit",
+	  .why = "a stack grows under an RLIMIT_STACK it just fits: getrlimit(2)'s limit is the largest size allowed, so growing to exactly the limit succeeds",
+	  FZ_OPS(
+		{ FZ_OP_MAP, .page = 8, .len = 4, .arg = 0x2 },
+			/* mmap anon rw MAP_GROWSDOWN [8, 12) */
+		{ FZ_OP_FAIL, .page = 0, .len = 1, .arg = 0x23 },
+			/* fail: RLIMIT_STACK = 8 pages, in the next op */
+		{ FZ_OP_GROW, .page = 4, .len = 1, .arg = 0 },	/* stack fault at page 4 */
+	  ),
+	  .before = "--------AAAA--------------------",
+	  .after  = "----AAAAAAAA--------------------" },
 	/* scripts/fuzz_row.sh adds rows here */
 };
 
