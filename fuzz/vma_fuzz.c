@@ -44,7 +44,7 @@
  *	fail	arms a failure for the next operation (then lifted): arg
  *		bits 0-1 what (enum fz_fail_kind), bits 2-7 n: the VMA
  *		allocation 1 + (n & 3) from now fails (vh_failslab(), as
- *		CONFIG_FAILSLAB); vm.max_map_count = map_count + (n & 3) - 1;
+ *		CONFIG_FAILSLAB; with n bit 2, the anon_vma_chain's); vm.max_map_count = map_count + (n & 3) - 1;
  *		RLIMIT_AS = the pages mapped + (n & 7) - 1; RLIMIT_STACK = n
  *		pages.  The model predicts the outcome from the man pages
  *		(fz_fail below): an rlimit's exactly where the call is exact,
@@ -265,8 +265,8 @@ static void fz_fail_describe(const struct fz_op *op, char *buf, size_t len)
 
 	switch (fz_fail_kind(op)) {
 	case FZ_FAIL_SLAB:
-		snprintf(buf, len, "fail: VMA allocation %d from now fails, in the next op",
-			 1 + (n & 3));
+		snprintf(buf, len, "fail: %s allocation %d from now fails, in the next op",
+			 n & 4 ? "anon_vma_chain" : "VMA", 1 + (n & 3));
 		break;
 	case FZ_FAIL_MAP_COUNT:
 		snprintf(buf, len, "fail: vm.max_map_count = map_count %+d, in the next op",
@@ -503,6 +503,22 @@ static bool fz_fail_may(int kind, int op)
 	}
 }
 
+/*
+ * FZ_FAIL_SLAB's cache: the VMAs', or (n bit 2) the anon_vma_chains'
+ * that anon_vma_clone() allocates when a split or copy_vma() duplicates a
+ * VMA with an anon_vma.
+ */
+static struct kmem_cache *fz_fail_cache(void)
+{
+	static struct kmem_cache *avc;
+
+	if (!(fz_fail.n & 4))
+		return vh_vma_cache();
+	if (!avc)
+		avc = vh_kmem_cache_find("anon_vma_chain");
+	return avc;
+}
+
 static void fz_fail_arm(const struct fz_op *op)
 {
 	fz_fail = (struct fz_fail){
@@ -533,7 +549,7 @@ static void fz_fail_apply(const struct fz_op *op)
 	}
 	switch (fz_fail.kind) {
 	case FZ_FAIL_SLAB:
-		vh_failslab(vh_vma_cache(), 1 + (fz_fail.n & 3));
+		vh_failslab(fz_fail_cache(), 1 + (fz_fail.n & 3));
 		break;
 	case FZ_FAIL_MAP_COUNT:
 		sysctl_max_map_count = max(0, fz_mm->map_count +
@@ -556,7 +572,8 @@ static void fz_fail_lift(void)
 		return;
 	fz_fail.active = false;
 	vh_task_clear_signals(current);
-	vh_failslab(vh_vma_cache(), 0);
+	if (fz_fail.kind == FZ_FAIL_SLAB)
+		vh_failslab(fz_fail_cache(), 0);
 	sysctl_max_map_count = fz_fail.saved_max_map_count;
 	vh_set_rlimit(RLIMIT_AS, RLIM_INFINITY);
 	vh_set_rlimit(RLIMIT_STACK, RLIM_INFINITY);
