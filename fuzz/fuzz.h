@@ -21,6 +21,7 @@ enum fz_opcode {
 	FZ_OP_MAP, FZ_OP_FILE, FZ_OP_UNMAP, FZ_OP_PROT, FZ_OP_MADV,
 	FZ_OP_BRK, FZ_OP_GROW, FZ_OP_FAULT, FZ_OP_MREMAP, FZ_OP_FORK,
 	FZ_OP_LOCKALL,
+	FZ_OP_FAIL,
 	FZ_NR_OPS,
 	FZ_OP_END = -1		/* ends a table row's list */
 };
@@ -39,6 +40,17 @@ enum fz_mremap_form {
 	FZ_MR_FIXED,		/* MREMAP_MAYMOVE | MREMAP_FIXED to .aux */
 	FZ_MR_DONTUNMAP,	/* ... | MREMAP_DONTUNMAP, the same length */
 	FZ_MR_MOVE,		/* MREMAP_MAYMOVE | MREMAP_FIXED, same length */
+};
+
+/*
+ * FZ_OP_FAIL's argument: bits 0-1 what fails in the next operation (enum
+ * fz_fail_kind), bits 2-7 how (see fuzz/vma_fuzz.c's header).
+ */
+enum fz_fail_kind {
+	FZ_FAIL_SLAB,		/* the nth VMA allocation from now */
+	FZ_FAIL_MAP_COUNT,	/* vm.max_map_count near map_count */
+	FZ_FAIL_AS,		/* RLIMIT_AS near the pages mapped */
+	FZ_FAIL_STACK,		/* RLIMIT_STACK of a few pages */
 };
 
 /**

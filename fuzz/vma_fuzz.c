@@ -51,6 +51,19 @@
  *		work on (the parent is torn down, exit_mmap() style)
  *	lockall	mm_take_all_locks(), as mmu_notifier_register() takes it:
  *		every VMA write-locked while held, then mm_drop_all_locks()
+ *	fail	arms a failure for the next operation (then lifted): arg
+ *		bits 0-1 what (enum fz_fail_kind), bits 2-7 n: the VMA
+ *		allocation 1 + (n & 3) from now fails (vh_failslab(), as
+ *		CONFIG_FAILSLAB; with n bit 2, the anon_vma_chain's); vm.max_map_count = map_count + (n & 3) - 1;
+ *		RLIMIT_AS = the pages mapped + (n & 7) - 1; RLIMIT_STACK = n
+ *		pages.  The model predicts the outcome from the man pages
+ *		(fz_fail below): an rlimit's exactly where the call is exact,
+ *		an allocation's and map_count's either way, and what a call
+ *		that failed leaves.  Before a lockall, any kind is a fatal
+ *		signal pending (mm_take_all_locks()'s -EINTR); a fault or
+ *		fork runs without it.  A maple node preallocation does not
+ *		fail: the environment's maple allocator (tools/testing/
+ *		shared's) cannot make a GFP_KERNEL one fail
  *
  * The model (fz_model below) is a page array: for each page of the window,
  * whether it is mapped, the flags the operations asked for, the file and
@@ -153,6 +166,16 @@ static const char *const fz_tolerated[] = {
 	 * continue stay apart although their file pages do.
 	 */
 	"a moved private file mapping's anonymous pages keep their index",
+	/* An operation that fails with ENOMEM after a split (the first of a
+	 * munmap()'s two, mprotect()'s, a MAP_FIXED mmap()'s) does not undo
+	 * it: the two parts stay apart until an operation merges them.
+	 */
+	"a split made before an operation failed stays",
+	/* mremap(2) that moved a range but could not unmap the old one (a
+	 * split failed) keeps both, and says it succeeded (mm/mremap.c:
+	 * "OOM: unable to split vma, just get accounts right").
+	 */
+	"a move whose old range could not be unmapped keeps it",
 	/* A driver with vm_ops->close() counts its VMAs (open() and close()
 	 * pair up, include/linux/mm.h): a merge must not remove one, so two
 	 * that exist stay apart (a new mapping may still extend one).
@@ -226,6 +249,7 @@ struct fz_page {
 	unsigned long apgoff;	/* its anonymous pages' linear page index */
 	int anon;		/* anon_vma class, 0 none */
 	uint64_t src, dst;	/* MREMAP_DONTUNMAPs' source VMA, copy */
+	bool fseam;		/* a failed op may have split at its left */
 };
 
 #define FZ_MAX_CLS	(4 * FZ_PAGES)
@@ -251,7 +275,7 @@ const char *const fz_op_names[FZ_NR_OPS] = {
 	[FZ_OP_PROT] = "prot", [FZ_OP_MADV] = "madv", [FZ_OP_BRK] = "brk",
 	[FZ_OP_GROW] = "grow", [FZ_OP_FAULT] = "fault",
 	[FZ_OP_MREMAP] = "mremap", [FZ_OP_FORK] = "fork",
-	[FZ_OP_LOCKALL] = "lockall",
+	[FZ_OP_LOCKALL] = "lockall", [FZ_OP_FAIL] = "fail",
 };
 
 static unsigned long fz_addr(int pg)
@@ -286,6 +310,40 @@ static bool fz_whole(const struct fz_op *op)
 	return op->op == FZ_OP_MAP || op->op == FZ_OP_FILE ||
 	       op->op == FZ_OP_UNMAP || op->op == FZ_OP_PROT ||
 	       op->op == FZ_OP_MADV;
+}
+
+/* FZ_OP_FAIL's argument, decoded (fuzz/fuzz.h: enum fz_fail_kind). */
+static int fz_fail_kind(const struct fz_op *op)
+{
+	return op->arg & 3;
+}
+
+static int fz_fail_n(const struct fz_op *op)
+{
+	return op->arg >> 2;
+}
+
+static void fz_fail_describe(const struct fz_op *op, char *buf, size_t len)
+{
+	int n = fz_fail_n(op);
+
+	switch (fz_fail_kind(op)) {
+	case FZ_FAIL_SLAB:
+		snprintf(buf, len, "fail: %s allocation %d from now fails, in the next op",
+			 n & 4 ? "anon_vma_chain" : "VMA", 1 + (n & 3));
+		break;
+	case FZ_FAIL_MAP_COUNT:
+		snprintf(buf, len, "fail: vm.max_map_count = map_count %+d, in the next op",
+			 (n & 3) - 1);
+		break;
+	case FZ_FAIL_AS:
+		snprintf(buf, len, "fail: RLIMIT_AS = the pages mapped %+d, in the next op",
+			 (n & 7) - 1);
+		break;
+	default:
+		snprintf(buf, len, "fail: RLIMIT_STACK = %d pages, in the next op",
+			 n);
+	}
 }
 
 void fz_describe_op(const struct fz_op *op, char *buf, size_t len)
@@ -351,6 +409,9 @@ void fz_describe_op(const struct fz_op *op, char *buf, size_t len)
 		break;
 	case FZ_OP_FORK:
 		snprintf(buf, len, "fork, then go on in the child");
+		break;
+	case FZ_OP_FAIL:
+		fz_fail_describe(op, buf, len);
 		break;
 	default:
 		snprintf(buf, len, "%s [%d, %d)", fz_op_names[op->op], a, b);
@@ -448,6 +509,219 @@ static bool fz_range_free(int a, int b)
 		if (fz_m.pg[i].mapped)
 			return false;
 	return true;
+}
+
+static int fz_mapped_pages(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < FZ_PAGES; i++)
+		n += fz_m.pg[i].mapped;
+	return n;
+}
+
+/*
+ * FZ_OP_FAIL: a failure armed for the next operation, lifted after it.
+ * Which calls may then fail, and how, by the man pages:
+ *
+ *  - a VMA allocation (FZ_FAIL_SLAB) or vm.max_map_count (FZ_FAIL_MAP_COUNT;
+ *    "the process's maximum number of mappings would have been
+ *    exceeded"): mmap(2), munmap(2), mprotect(2), madvise(2), brk(2) and
+ *    mremap(2) may fail with ENOMEM (whether they do depends on how many
+ *    VMAs they make, which the model does not say);
+ *  - RLIMIT_AS (getrlimit(2): "calls to brk(2), mmap(2), and mremap(2)
+ *    fail with ENOMEM upon exceeding this limit", and a stack that would
+ *    grow beyond it): an mmap(), brk() or stack growth fails exactly when
+ *    the pages mapped afterwards would exceed it; an mremap() may fail
+ *    short of it but never grows the mapped pages beyond it;
+ *  - RLIMIT_STACK ("the maximum size of the process stack"): a stack
+ *    fails to grow exactly when it would be larger.
+ *
+ * What a failed call leaves: munmap(), brk(), stack growth and mremap()'s
+ * old range unchanged (the splits made before the failure stay:
+ * fz_tolerated[]); mprotect()/madvise() may have changed some of the
+ * range (POSIX mprotect: "the protections on some of the pages in the
+ * range may have been changed"), VMA by VMA; an mmap(MAP_FIXED)
+ * (POSIX mmap: "some of the mappings in the address range ... may have
+ * been unmapped") and mremap()'s destination either unchanged or
+ * unmapped, the range whole.
+ */
+static struct fz_fail {
+	bool armed;		/* by FZ_OP_FAIL, for the next op */
+	bool active;		/* in force for the op running */
+	int kind;		/* enum fz_fail_kind */
+	int n;			/* its argument */
+	long limit;		/* FZ_FAIL_AS, FZ_FAIL_STACK: in pages */
+	int saved_max_map_count;
+} fz_fail;
+
+/* Could the armed failure make @op fail? */
+static bool fz_fail_may(int kind, int op)
+{
+	if (op == FZ_OP_LOCKALL)
+		return true;	/* any kind: a signal pending */
+	switch (kind) {
+	case FZ_FAIL_SLAB:
+	case FZ_FAIL_MAP_COUNT:
+		return op == FZ_OP_MAP || op == FZ_OP_FILE ||
+		       op == FZ_OP_UNMAP || op == FZ_OP_PROT ||
+		       op == FZ_OP_MADV || op == FZ_OP_BRK ||
+		       op == FZ_OP_MREMAP;
+	case FZ_FAIL_AS:
+		return op == FZ_OP_MAP || op == FZ_OP_FILE ||
+		       op == FZ_OP_BRK || op == FZ_OP_GROW ||
+		       op == FZ_OP_MREMAP;
+	default:
+		return op == FZ_OP_GROW;
+	}
+}
+
+/*
+ * FZ_FAIL_SLAB's cache: the VMAs', or (n bit 2) the anon_vma_chains'
+ * that anon_vma_clone() allocates when a split or copy_vma() duplicates a
+ * VMA with an anon_vma.
+ */
+static struct kmem_cache *fz_fail_cache(void)
+{
+	static struct kmem_cache *avc;
+
+	if (!(fz_fail.n & 4))
+		return vh_vma_cache();
+	if (!avc)
+		avc = vh_kmem_cache_find("anon_vma_chain");
+	return avc;
+}
+
+static void fz_fail_arm(const struct fz_op *op)
+{
+	fz_fail = (struct fz_fail){
+		.armed = true, .kind = fz_fail_kind(op), .n = fz_fail_n(op),
+	};
+}
+
+/*
+ * Put the armed failure in force for @op.  An operation it cannot make
+ * fail (a fault, fork, mm_take_all_locks()) runs without it: fork's
+ * dup_mmap() failing is not modelled.
+ */
+static void fz_fail_apply(const struct fz_op *op)
+{
+	if (!fz_fail.armed)
+		return;
+	fz_fail.armed = false;
+	if (!fz_fail_may(fz_fail.kind, op->op))
+		return;
+	fz_fail.active = true;
+	fz_fail.saved_max_map_count = sysctl_max_map_count;
+	if (op->op == FZ_OP_LOCKALL) {
+		/* mm_take_all_locks() "can fail if it's interrupted by
+		 * signals": a fatal one pending (a kill of the task).
+		 */
+		vh_task_kill(current);
+		return;
+	}
+	switch (fz_fail.kind) {
+	case FZ_FAIL_SLAB:
+		vh_failslab(fz_fail_cache(), 1 + (fz_fail.n & 3));
+		break;
+	case FZ_FAIL_MAP_COUNT:
+		sysctl_max_map_count = max(0, fz_mm->map_count +
+					      (fz_fail.n & 3) - 1);
+		break;
+	case FZ_FAIL_AS:
+		fz_fail.limit = max(0, fz_mapped_pages() + (fz_fail.n & 7) - 1);
+		vh_set_rlimit(RLIMIT_AS, VH_PG(fz_fail.limit));
+		break;
+	default:
+		fz_fail.limit = fz_fail.n;
+		vh_set_rlimit(RLIMIT_STACK, VH_PG(fz_fail.limit));
+	}
+}
+
+static void fz_fail_lift(void)
+{
+	fz_fail.armed = false;
+	if (!fz_fail.active)
+		return;
+	fz_fail.active = false;
+	vh_task_clear_signals(current);
+	if (fz_fail.kind == FZ_FAIL_SLAB)
+		vh_failslab(fz_fail_cache(), 0);
+	sysctl_max_map_count = fz_fail.saved_max_map_count;
+	vh_set_rlimit(RLIMIT_AS, RLIM_INFINITY);
+	vh_set_rlimit(RLIMIT_STACK, RLIM_INFINITY);
+}
+
+/* @err is what the armed failure allows: ENOMEM while one is in force. */
+static bool fz_fail_excuses(int err)
+{
+	return fz_fail.active && err == -ENOMEM;
+}
+
+/*
+ * RLIMIT_AS: an op that succeeded leaves at most the limit mapped;
+ * where @exact, one that failed would have exceeded it (@after: the pages
+ * it would leave mapped).
+ */
+static void fz_fail_check_as(const char *what, int err, int after, bool exact)
+{
+	if (!fz_fail.active || fz_fail.kind != FZ_FAIL_AS)
+		return;
+	if (!err && after > fz_fail.limit)
+		fz_finding("%s succeeded beyond RLIMIT_AS: %d pages mapped, the limit %ld",
+			   what, after, fz_fail.limit);
+	if (err && exact && after <= fz_fail.limit)
+		fz_finding("%s failed (%d) within RLIMIT_AS: %d pages would be mapped, the limit %ld",
+			   what, err, after, fz_fail.limit);
+}
+
+/* A failed op may have left a split at page @i's left edge. */
+static void fz_fail_seam(int i)
+{
+	if (i > 0 && i < FZ_PAGES)
+		fz_m.pg[i].fseam = true;
+}
+
+static void fz_model_unmap(int a, int b);
+
+/*
+ * A failed mmap(MAP_FIXED) or mremap() destination [a, b): unchanged or
+ * unmapped, whole (fz_check() then holds the tree to it).  Under
+ * mmap_lock.
+ */
+static void fz_fail_kept_or_gone(int a, int b)
+{
+	int i;
+
+	for (i = a; i < b; i++)
+		if (vma_lookup(fz_mm, fz_addr(i)))
+			break;
+	if (i == b)
+		fz_model_unmap(a, b);
+	fz_fail_seam(a);
+	fz_fail_seam(b);
+}
+
+/* RLIMIT_STACK: a stack fails to grow to @size pages exactly beyond it. */
+static void fz_fail_check_stack(int err, long size)
+{
+	if (!fz_fail.active || fz_fail.kind != FZ_FAIL_STACK)
+		return;
+	if (!err && size > fz_fail.limit)
+		fz_finding("a stack grew to %ld pages beyond RLIMIT_STACK (%ld pages)",
+			   size, fz_fail.limit);
+	if (err && size <= fz_fail.limit)
+		fz_finding("a stack failed (%d) to grow to %ld pages within RLIMIT_STACK (%ld pages)",
+			   err, size, fz_fail.limit);
+}
+
+static int fz_mapped_in(int a, int b)
+{
+	int i, n = 0;
+
+	for (i = a; i < b; i++)
+		n += fz_m.pg[i].mapped;
+	return n;
 }
 
 /* Model: what mmap(MAP_FIXED) makes of [a, b). */
@@ -575,6 +849,31 @@ static void fz_fault(const struct fz_op *op)
 		mmap_read_unlock(fz_mm);
 }
 
+/* sys_mremap() ran and succeeded, for fz_run()'s RLIMIT_AS check. */
+static bool fz_mremap_moved;
+
+/*
+ * Moved with a failure in force: the old range stays when it could not be
+ * unmapped ([9]), with what it held.
+ */
+static bool fz_fail_source_kept(int a, int b, int t, int newn)
+{
+	bool kept;
+
+	if (!fz_fail.active)
+		return false;
+	mmap_read_lock(fz_mm);
+	kept = vma_lookup(fz_mm, fz_addr(a));
+	mmap_read_unlock(fz_mm);
+	if (kept) {
+		fz_fail_seam(a);
+		fz_fail_seam(b);
+		fz_fail_seam(t);
+		fz_fail_seam(t + newn);
+	}
+	return kept;
+}
+
 /*
  * mremap(2) of [a, b), as its man page says: only the calls it accepts
  * (the old range within one mapping, a destination that does not overlap
@@ -637,6 +936,22 @@ static void fz_mremap(const struct fz_op *op)
 	}
 	current->mm = fz_mm;
 	ret = sys_mremap(start, VH_PG(oldn), VH_PG(newn), flags, fz_addr(t));
+	fz_mremap_moved = !IS_ERR_VALUE(ret);
+	if (IS_ERR_VALUE(ret) && fz_fail_excuses((long)ret)) {
+		/* Failed: the old range as it was (what a shrink would have
+		 * unmapped first may be gone), the destination's old
+		 * mappings kept or unmapped.
+		 */
+		mmap_read_lock(fz_mm);
+		if (newn < oldn)
+			fz_fail_kept_or_gone(a + newn, b);
+		if (form != FZ_MR_INPLACE)
+			fz_fail_kept_or_gone(t, t + newn);
+		fz_fail_seam(a);
+		fz_fail_seam(b);
+		mmap_read_unlock(fz_mm);
+		return;
+	}
 	if (form == FZ_MR_INPLACE && !(flags & MREMAP_MAYMOVE) && newn > oldn &&
 	    ret == (unsigned long)-ENOMEM)
 		return;		/* cannot grow where it is */
@@ -658,7 +973,8 @@ static void fz_mremap(const struct fz_op *op)
 				fz_finding("munmap of the moved [%#lx, +%d pages) failed",
 					   ret, newn);
 			mmap_write_unlock(fz_mm);
-			fz_model_unmap(a, b);
+			if (!fz_fail_source_kept(a, b, a, 0))
+				fz_model_unmap(a, b);
 			return;
 		}
 		t = (ret - VH_BASE) >> PAGE_SHIFT;
@@ -714,7 +1030,7 @@ static void fz_mremap(const struct fz_op *op)
 			fz_m.pg[i].pgoff = fz_addr(i) >> PAGE_SHIFT;
 			fz_m.pg[i].apgoff = fz_m.pg[i].pgoff;
 		}
-	} else {
+	} else if (!fz_fail_source_kept(a, b, t, newn)) {
 		fz_model_unmap(a, b);
 	}
 	for (i = 0; i < newn; i++)
@@ -811,6 +1127,11 @@ static void fz_lockall(void)
 
 	mmap_write_lock(fz_mm);
 	err = mm_take_all_locks(fz_mm);
+	if (err == -EINTR && fz_fail.active) {
+		/* Interrupted: it dropped what it took (fz_check() says). */
+		mmap_write_unlock(fz_mm);
+		return;
+	}
 	if (err)
 		fz_finding("mm_take_all_locks() failed: %d", err);
 	for_each_vma(vmi, vma)
@@ -843,9 +1164,14 @@ static void fz_unmap_done(const struct fz_op *op, int err, int want)
 {
 	int a = op->page, b = min(FZ_PAGES, op->page + op->len);
 
-	if (err != want)
+	if (err != want && !(err && fz_fail_excuses(err)))
 		fz_finding("%s [%d, %d) returned %d, want %d",
 			   op->arg & 1 ? "vm_munmap" : "munmap", a, b, err, want);
+	if (err && err != want) {
+		/* munmap(2) failed: nothing unmapped. */
+		fz_fail_seam(a);
+		fz_fail_seam(b);
+	}
 	if (!err)
 		fz_model_unmap(a, b);
 }
@@ -865,6 +1191,7 @@ static bool fz_op_locks(const struct fz_op *op)
 {
 	return op->op == FZ_OP_MREMAP || op->op == FZ_OP_FORK ||
 	       op->op == FZ_OP_FAULT || op->op == FZ_OP_LOCKALL ||
+	       op->op == FZ_OP_FAIL ||
 	       (op->op == FZ_OP_UNMAP && (op->arg & 1));
 }
 
@@ -881,7 +1208,7 @@ static void fz_grow(int a)
 {
 	unsigned long start = fz_addr(a);
 	struct vm_area_struct *vma = find_vma(fz_mm, start);
-	int top, i, err, want = 0;
+	int top, i, err, want = 0, after;
 	struct fz_page *below = a ? &fz_m.pg[a - 1] : NULL;
 
 	if (!vma || vma->vm_start <= start || vma->vm_start >= fz_addr(FZ_PAGES))
@@ -892,12 +1219,17 @@ static void fz_grow(int a)
 	else if (below && below->mapped && !(below->flags & VM_GROWSDOWN) &&
 		 (below->flags & (VM_READ | VM_WRITE | VM_EXEC)))
 		want = -ENOMEM;
+	after = fz_mapped_pages() + top - a;
 	err = expand_downwards(vma, start);
-	if (err != want)
+	if (err != want && !(err && fz_fail_excuses(err)))
 		fz_finding("expand_downwards() of [%d, ...) to page %d: %d, want %d",
 			   top, a, err, want);
+	if (!want) {
+		fz_fail_check_as("a stack's growth", err, after, true);
+		fz_fail_check_stack(err, (vma->vm_end - start) >> PAGE_SHIFT);
+	}
 	if (err)
-		return;
+		return;	/* the stack as it was */
 	for (i = a; i < top; i++) {
 		fz_m.pg[i] = fz_m.pg[top];
 		fz_m.pg[i].pgoff -= top - i;
@@ -916,8 +1248,8 @@ static void fz_op(const struct fz_op *op)
 	int a = op->page, b = min(FZ_PAGES, op->page + op->len), i;
 	unsigned long start = fz_addr(a), end = fz_addr(b);
 	struct vm_area_struct *vma;
-	vm_flags_t flags;
-	int err, want;
+	vm_flags_t flags, want[FZ_PAGES];
+	int err, after, expect;
 
 	switch (op->op) {
 	case FZ_OP_MAP:
@@ -927,22 +1259,35 @@ static void fz_op(const struct fz_op *op)
 		/* prctl(2): PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN (for good). */
 		if (op->aux & 2)
 			mm_flags_set(MMF_HAS_MDWE, fz_mm);
-		want = mm_flags_test(MMF_HAS_MDWE, fz_mm) &&
-		       (flags & VM_EXEC) && (flags & VM_WRITE) ? -EACCES : 0;
+		expect = mm_flags_test(MMF_HAS_MDWE, fz_mm) &&
+			 (flags & VM_EXEC) && (flags & VM_WRITE) ? -EACCES : 0;
+		after = fz_mapped_pages() + (b - a) - fz_mapped_in(a, b);
 		err = vh_map(fz_mm, start, end, flags);
-		if (err != want)
+		if (err != expect && !(err && fz_fail_excuses(err)))
 			fz_finding("mmap anon [%d, %d) returned %d, want %d%s", a,
-				   b, err, want, want ? " (MDWE: no new writable executable mapping)" : "");
-		if (!err)
-			fz_model_map(a, b, flags, 0, 0);
+				   b, err, expect, expect ? " (MDWE: no new writable executable mapping)" : "");
+		if (expect)
+			break;	/* refused before anything was done */
+		fz_fail_check_as("mmap", err, after, true);
+		if (err) {
+			fz_fail_kept_or_gone(a, b);
+			break;
+		}
+		fz_model_map(a, b, flags, 0, 0);
 		break;
 	case FZ_OP_FILE:
 		flags = (op->arg & 1 ? VH_RO : VH_RW) |
 			(op->arg & 2 ? VM_SHARED | VM_MAYSHARE : 0);
+		after = fz_mapped_pages() + (b - a) - fz_mapped_in(a, b);
 		err = vh_map_file(fz_mm, &fz_files[fz_file_of(op)].file,
 				  start, end, flags, op->arg >> 3);
-		if (err)
+		if (err && !fz_fail_excuses(err))
 			fz_finding("mmap file [%d, %d) failed: %d", a, b, err);
+		fz_fail_check_as("mmap", err, after, true);
+		if (err) {
+			fz_fail_kept_or_gone(a, b);
+			break;
+		}
 		fz_model_map(a, b, flags, 1 + fz_file_of(op), op->arg >> 3);
 		break;
 	case FZ_OP_UNMAP: {
@@ -967,22 +1312,34 @@ static void fz_op(const struct fz_op *op)
 				    !(fz_m.pg[i].flags & VM_WRITE) &&
 				    (fz_m.pg[i].flags & VM_SHARED))
 					return;
+			for (i = a; i < b; i++)
+				want[i] = (fz_m.pg[i].flags &
+					   ~(VM_READ | VM_WRITE)) | prot;
 			err = fz_modify(start, end, VM_READ | VM_WRITE, prot);
-			for (i = a; i < b && !err; i++)
-				fz_m.pg[i].flags = (fz_m.pg[i].flags &
-						    ~(VM_READ | VM_WRITE)) | prot;
 		} else {
 			vm_flags_t f = op->arg & 1 ? VM_DONTDUMP : VM_SEQ_READ;
 			bool on = op->arg & 2;
 
+			for (i = a; i < b; i++)
+				want[i] = on ? fz_m.pg[i].flags | f :
+					  fz_m.pg[i].flags & ~f;
 			err = fz_modify(start, end, on ? 0 : f, on ? f : 0);
-			for (i = a; i < b && !err; i++)
-				fz_m.pg[i].flags = on ? fz_m.pg[i].flags | f :
-						   fz_m.pg[i].flags & ~f;
 		}
-		if (err)
+		if (err && !fz_fail_excuses(err))
 			fz_finding("%s [%d, %d) failed: %d",
 				   fz_op_names[op->op], a, b, err);
+		/* Failed, some of the range may have changed: a page has
+		 * either flags (fz_check() holds the others to the old).
+		 */
+		for (i = a; i < b; i++) {
+			vma = err ? vma_lookup(fz_mm, fz_addr(i)) : NULL;
+			if (!err || (vma && (vma->vm_flags & FZ_CTRL) == want[i]))
+				fz_m.pg[i].flags = want[i];
+		}
+		if (err) {
+			fz_fail_seam(a);
+			fz_fail_seam(b);
+		}
 		break;
 	case FZ_OP_BRK:
 		/* brk grows into free pages only (do_brk_flags()'s callers
@@ -990,9 +1347,13 @@ static void fz_op(const struct fz_op *op)
 		 */
 		if (!fz_range_free(a, b) || (b < FZ_PAGES && fz_m.pg[b].mapped))
 			break;
+		after = fz_mapped_pages() + (b - a);
 		err = vh_brk(fz_mm, start, end - start);
-		if (err)
+		if (err && !fz_fail_excuses(err))
 			fz_finding("brk [%d, %d) failed: %d", a, b, err);
+		fz_fail_check_as("brk", err, after, true);
+		if (err)
+			break;	/* brk(2) failed: the break unchanged */
 		vma = vma_lookup(fz_mm, start);
 		if (!vma)
 			fz_finding("brk [%d, %d) mapped nothing", a, b);
@@ -1013,7 +1374,7 @@ static bool fz_could_be_one(struct vm_area_struct *p, struct vm_area_struct *n)
 		return false;
 	if (p->vm_file != n->vm_file || p->vm_ops != n->vm_ops)
 		return false;
-	/* Two VMAs with close() are never made one ([8]). */
+	/* Two VMAs with close() are never made one ([10]). */
 	if (p->vm_ops && p->vm_ops->close)
 		return false;
 	if (p->vm_pgoff + vma_pages(p) != n->vm_pgoff)
@@ -1029,6 +1390,9 @@ static bool fz_could_be_one(struct vm_area_struct *p, struct vm_area_struct *n)
 		struct fz_page *r = &fz_m.pg[(n->vm_start - VH_BASE) >> PAGE_SHIFT];
 
 		if ((l->src & r->dst) || (l->dst & r->src))
+			return false;
+		/* A split a failed operation left ([8]). */
+		if (r->fseam)
 			return false;
 #ifdef VH_HAVE_COPY_VMA_ANON_PGOFF
 		/* A private file mapping's anonymous pages keep their index
@@ -1236,10 +1600,11 @@ void fz_run(const struct fz_op *in, int n, struct fz_trace *trace)
 {
 	static struct fz_op ran[FZ_MAX_OPS];
 	struct fz_op *ops = ran;
-	int i;
+	int i, mapped;
 
 	memset(&fz_m, 0, sizeof(fz_m));
 	fz_opens = fz_closes = 0;
+	fz_fail = (struct fz_fail){ 0 };
 	fz_ops = ops;
 	fz_nr_ops = n;
 	fz_saved_mm = current->mm;
@@ -1257,6 +1622,11 @@ void fz_run(const struct fz_op *in, int n, struct fz_trace *trace)
 			fz_finding("op %d: no such operation %d", i, in[i].op);
 		}
 		fz_place(&in[i], &ops[i]);
+		mapped = fz_mapped_pages();
+		if (ops[i].op == FZ_OP_FAIL)
+			fz_fail_arm(&ops[i]);
+		else
+			fz_fail_apply(&ops[i]);
 		if (ops[i].op == FZ_OP_MREMAP)
 			fz_mremap(&ops[i]);
 		else if (ops[i].op == FZ_OP_FORK)
@@ -1272,6 +1642,15 @@ void fz_run(const struct fz_op *in, int n, struct fz_trace *trace)
 			fz_op(&ops[i]);
 			mmap_write_unlock(fz_mm);
 		}
+		/* An mremap() that leaves more mapped than before never
+		 * exceeds RLIMIT_AS (one that does not grow is not checked).
+		 */
+		if (ops[i].op == FZ_OP_MREMAP && fz_mremap_moved &&
+		    fz_mapped_pages() > mapped)
+			fz_fail_check_as("mremap", 0, fz_mapped_pages(), false);
+		fz_mremap_moved = false;
+		if (ops[i].op != FZ_OP_FAIL)
+			fz_fail_lift();
 		mmap_read_lock(fz_mm);
 		fz_check();
 		mmap_read_unlock(fz_mm);
@@ -1293,6 +1672,7 @@ void fz_teardown(void)
 {
 	struct mm_struct *mm = fz_mm;
 
+	fz_fail_lift();	/* a finding may have ended the run under one */
 	if (!mm)
 		return;
 	fz_mm = NULL;

@@ -12,7 +12,9 @@ or shared; the lower-case ones then made read-only; the VMAs of .anon
 faulted in, digit by digit), then the row's own operation on its .range
 where the fuzzer has that operation (mmap, munmap, mprotect, brk, stack
 growth, a fault, mremap, fork, mm_take_all_locks(); the vma_modify_*()
-family as a madvise flag change).  The rows of tests/fuzz_regress.c are their operations.
+family as a madvise flag change), after a fail operation where the row
+makes it fail (tests/enomem.c's .fail_nth, .max_map_count); a stack
+growth row also under an RLIMIT_STACK the grown stack just fits.  The rows of tests/fuzz_regress.c are their operations.
 Pages past the fuzzer's window (fuzz/fuzz.h's FZ_PAGES) are left out.
 
 The op codes are read from fuzz/fuzz.h's enum, the files written to
@@ -45,10 +47,14 @@ def fuzz_h(repo):
             break
         ops[name[len('FZ_OP_'):].lower()] = n
     pages = int(re.search(r'#define FZ_PAGES\s+(\d+)', src).group(1))
+    fk = re.search(r'enum fz_fail_kind \{(.*?)\};', src, re.S)
+    fk = re.sub(r'/\*.*?\*/', '', fk.group(1), flags=re.S) if fk else ''
     mr = re.search(r'enum fz_mremap_form \{(.*?)\};', src, re.S).group(1)
     mr = re.sub(r'/\*.*?\*/', '', mr, flags=re.S)
     forms = {x.strip(): i for i, x in
              enumerate(y for y in mr.split(',') if y.strip())}
+    forms.update((x.strip(), i) for i, x in
+                 enumerate(y for y in fk.split(',') if y.strip()))
     forms.update((k, int(v, 0)) for k, v in
                  re.findall(r'#define (FZ_MR_[A-Z]+)\s+(0x[0-9a-f]+)', src))
     return ops, len(ops), pages, forms
@@ -61,6 +67,7 @@ class Seed:
         self.code, self.nr, self.pages, self.forms = ops, nr_ops, pages, forms
         self.out = bytearray()
         self.maymove = None	# where its MREMAP_MAYMOVE op is
+        self.grow = None	# where its stack growth is, and the size
 
     def op(self, name, page, length=1, arg=0, aux=0):
         """One operation; a range longer than 8 pages in pieces."""
@@ -190,6 +197,9 @@ def row_op(s, table, body, before):
     if table == 'stack_guard':
         t = star(field(body, 'to', {}) or '', '^')
         if t:
+            above = [r for r in runs(before, s.pages) if r[1] > t[0]]
+            if above:
+                s.grow = (len(s.out), above[0][2] - t[0])
             s.op('grow', t[0])
         return
     if table == 'lock_mm_and_find_vma':
@@ -244,6 +254,21 @@ def row_op(s, table, body, before):
         s.op('madv', a, b - a, 3)
 
 
+def fail_arg(s, body, before):
+    """A tests/enomem.c row's failure as FZ_OP_FAIL's argument, or None:
+    its .fail_nth (the nth VMA allocation), its .max_map_count (relative
+    to the VMAs of .before)."""
+    if 'FZ_FAIL_SLAB' not in s.forms or 'fail' not in s.code:
+        return None
+    nth, mmc = num(body, 'fail_nth'), num(body, 'max_map_count')
+    if mmc:
+        n = max(0, min(3, mmc - len(runs(before, s.pages)) + 1))
+        return s.forms['FZ_FAIL_MAP_COUNT'] | n << 2
+    if nth:
+        return s.forms['FZ_FAIL_SLAB'] | ((nth - 1) & 3) << 2
+    return None
+
+
 def regress_row(s, body):
     """A tests/fuzz_regress.c row: its FZ_OPS() list."""
     for m in re.finditer(r'\{\s*FZ_OP_([A-Z]+),([^}]*)\}', body):
@@ -278,7 +303,15 @@ def seeds(repo):
                     continue
                 setup(s, before, field(body, 'kind', defines),
                       field(body, 'anon', defines))
+                at = len(s.out)
                 row_op(s, table, body, before)
+                # The row's failure, armed for its operation.
+                fail = fail_arg(s, body, before)
+                if fail is not None and len(s.out) > at:
+                    op = bytes(s.out[at:])
+                    del s.out[at:]
+                    s.op('fail', 0, 1, fail)
+                    s.out += op
             if s.out:
                 out.setdefault(bytes(s.out), '%s.%s' % (table, desc))
             # A move where get_unmapped_area() says: bottom-up as the row
@@ -287,6 +320,15 @@ def seeds(repo):
                 td = bytearray(s.out)
                 td[s.maymove + 3] |= s.forms['FZ_MR_TOPDOWN']
                 out.setdefault(bytes(td), '%s.%s_topdown' % (table, desc))
+            # A stack's growth under an RLIMIT_STACK it just fits
+            # (getrlimit(2): the limit is the largest size allowed).
+            if s.grow is not None and 'FZ_FAIL_STACK' in s.forms and \
+                    s.grow[1] < 64:
+                at, size = s.grow
+                v = Seed(ops, nr, pages, forms)
+                v.op('fail', 0, 1, s.forms['FZ_FAIL_STACK'] | size << 2)
+                v.out = s.out[:at] + v.out + s.out[at:]
+                out.setdefault(bytes(v.out), '%s.%s_rlimit' % (table, desc))
     return {name: data for data, name in out.items()}
 
 

@@ -199,6 +199,29 @@ static const struct fr_row fr_rows[] = {
 	  ),
 	  .before = "AAAA----------------------------",
 	  .after  = "AAAAbbbb------------------------" },
+	{ .desc = "mmap_as_replaced_pages",
+	  .why = "an mmap(MAP_FIXED) over mapped pages under RLIMIT_AS: only the pages it adds count against the limit (getrlimit(2)), the ones it replaces do not",
+	  FZ_OPS(
+		{ FZ_OP_FILE, .page = 3, .len = 3, .arg = 0x1 },
+			/* mmap file 1 ro private from page 0 [3, 6) */
+		{ FZ_OP_FAIL, .page = 3, .len = 2, .arg = 0xe },
+			/* fail: RLIMIT_AS = the pages mapped +2, in the next op */
+		{ FZ_OP_FILE, .page = 2, .len = 5, .arg = 0x1 },
+			/* mmap file 1 ro private from page 0 [2, 7) */
+	  ),
+	  .before = "---aaa--------------------------",
+	  .after  = "--aaaaa-------------------------" },
+	{ .desc = "stack_rlimit",
+	  .why = "a stack grows under an RLIMIT_STACK it just fits: getrlimit(2)'s limit is the largest size allowed, so growing to exactly the limit succeeds",
+	  FZ_OPS(
+		{ FZ_OP_MAP, .page = 8, .len = 4, .arg = 0x2 },
+			/* mmap anon rw MAP_GROWSDOWN [8, 12) */
+		{ FZ_OP_FAIL, .page = 0, .len = 1, .arg = 0x23 },
+			/* fail: RLIMIT_STACK = 8 pages, in the next op */
+		{ FZ_OP_GROW, .page = 4, .len = 1, .arg = 0 },	/* stack fault at page 4 */
+	  ),
+	  .before = "--------AAAA--------------------",
+	  .after  = "----AAAAAAAA--------------------" },
 	/* scripts/fuzz_row.sh adds rows here */
 };
 

@@ -59,6 +59,13 @@ void vh_task_free(struct task_struct *t);
 void vh_task_kill(struct task_struct *p);
 /** vh_task_clear_signals() - forget the signals pending for @p */
 void vh_task_clear_signals(struct task_struct *p);
+/**
+ * vh_set_rlimit() - set the soft limit @limit (RLIMIT_*) that rlimit() reads
+ * @limit:	the resource
+ * @cur:	its limit, in the resource's unit (bytes for RLIMIT_AS and
+ *		RLIMIT_STACK); RLIM_INFINITY lifts it
+ */
+void vh_set_rlimit(unsigned int limit, unsigned long cur);
 
 /* VMA_LOCK_* event counters (shared/env/vmstat.c), summed over tasks. */
 unsigned long vh_vm_event(enum vm_event_item item);

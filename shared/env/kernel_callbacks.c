@@ -14,6 +14,7 @@
 #include <string.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <asm-generic/resource.h>	/* RLIMIT_*, RLIM_NLIMITS */
 #include "kcsan.h"
 #include "env.h"
 #include "report.h"
@@ -29,15 +30,30 @@ const struct vm_operations_struct vma_dummy_vm_ops;
 unsigned long mmap_min_addr = 65536;
 unsigned long dac_mmap_min_addr = 65536;
 
-/* A harness task has no resource limits (RLIM_INFINITY). */
-unsigned long rlimit(unsigned int limit __always_unused)
+/*
+ * The harness's resource limits: one set, as the threads of one process
+ * share theirs (signal->rlim); RLIM_INFINITY unless vh_set_rlimit() set
+ * one.  The hard limit is always infinite.
+ */
+static unsigned long vh_rlim_cur[RLIM_NLIMITS] = {
+	[0 ... RLIM_NLIMITS - 1] = RLIM_INFINITY,
+};
+
+void vh_set_rlimit(unsigned int limit, unsigned long cur)
 {
-	return ~0UL;
+	if (limit < RLIM_NLIMITS)
+		WRITE_ONCE(vh_rlim_cur[limit], cur);
+}
+
+unsigned long rlimit(unsigned int limit)
+{
+	return limit < RLIM_NLIMITS ? READ_ONCE(vh_rlim_cur[limit]) :
+				      RLIM_INFINITY;
 }
 
 unsigned long rlimit_max(unsigned int limit __always_unused)
 {
-	return ~0UL;
+	return RLIM_INFINITY;
 }
 
 void __mmdrop(struct mm_struct *mm)
