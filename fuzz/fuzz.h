@@ -21,6 +21,7 @@ enum fz_opcode {
 	FZ_OP_MAP, FZ_OP_FILE, FZ_OP_UNMAP, FZ_OP_PROT, FZ_OP_MADV,
 	FZ_OP_BRK, FZ_OP_GROW, FZ_OP_FAULT, FZ_OP_MREMAP, FZ_OP_FORK,
 	FZ_OP_LOCKALL,
+	FZ_OP_UFFD,
 	FZ_NR_OPS,
 	FZ_OP_END = -1		/* ends a table row's list */
 };
@@ -39,6 +40,18 @@ enum fz_mremap_form {
 	FZ_MR_FIXED,		/* MREMAP_MAYMOVE | MREMAP_FIXED to .aux */
 	FZ_MR_DONTUNMAP,	/* ... | MREMAP_DONTUNMAP, the same length */
 	FZ_MR_MOVE,		/* MREMAP_MAYMOVE | MREMAP_FIXED, same length */
+};
+
+/*
+ * uffd's argument: bit 0 which of two userfaultfd contexts, bits 1-3 the
+ * action (enum fz_uffd_action).
+ */
+enum fz_uffd_action {
+	FZ_UF_MISSING, FZ_UF_MISSING2, FZ_UF_MISSING3,	/* MODE_MISSING */
+	FZ_UF_MISSING_WP,	/* UFFDIO_REGISTER_MODE_MISSING | MODE_WP */
+	FZ_UF_UNREG, FZ_UF_UNREG2,	/* UFFDIO_UNREGISTER */
+	FZ_UF_CLOSE,		/* close(): userfaultfd_release_all() */
+	FZ_UF_WP,		/* UFFDIO_REGISTER_MODE_WP */
 };
 
 /**
