@@ -41,6 +41,11 @@
  *		work on (the parent is torn down, exit_mmap() style)
  *	lockall	mm_take_all_locks(), as mmu_notifier_register() takes it:
  *		every VMA write-locked while held, then mm_drop_all_locks()
+ *	uffd	userfaultfd: UFFDIO_REGISTER (MODE_MISSING, MODE_WP),
+ *		UFFDIO_UNREGISTER or close() of one of two contexts (arg
+ *		bit 0), the action in bits 1-3 (enum fz_uffd_action), through
+ *		mm/userfaultfd.c's handlers (vma_modify_flags_uffd()); the
+ *		model has each page's context and modes (fz_uffd())
  *
  * The model (fz_model below) is a page array: for each page of the window,
  * whether it is mapped, the flags the operations asked for, the file and
@@ -49,11 +54,13 @@
  * Documentation/mm/process_addrs.rst and the mmap(2)/mprotect(2)/madvise(2)
  * pages imply, not mm/vma.c's code: two adjacent VMAs could be one when
  * they have the same flags (but VM_SOFTDIRTY), the same file and vm_ops,
- * page offsets that continue, and anon_vmas that do not differ (the same,
- * or at least one has none).  Checked after every operation:
+ * page offsets that continue, anon_vmas that do not differ (the same,
+ * or at least one has none), and the same userfaultfd context (faults are
+ * delivered to one; ioctl_userfaultfd(2), Documentation/admin-guide/mm/
+ * userfaultfd.rst).  Checked after every operation:
  *
  *  - the tree holds exactly the model's mapped pages, each with the model's
- *    flags, file and file page;
+ *    flags, file and file page, userfaultfd context and modes;
  *  - no two adjacent VMAs could have been one (fz_tolerated[] lists where
  *    the kernel may legitimately decline a merge);
  *  - pages of one anon_vma class are in VMAs of one anon_vma, pages of
