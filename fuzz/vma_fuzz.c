@@ -824,6 +824,8 @@ static void fz_uffd(const struct fz_op *op)
 	}
 }
 
+static void fz_check(void);
+
 /*
  * fork(2): dup_mmap() into a new mm, checked against the model (the same
  * pages; an anon_vma of its own for each mapping that had one), which the
@@ -836,9 +838,17 @@ static void fz_fork(void)
 	VMA_ITERATOR(vmi, child, 0);
 	struct vm_area_struct *vma;
 
-	/* Without UFFD_FEATURE_EVENT_FORK the child is not registered. */
-	fz_uffd_close(0);
-	fz_uffd_close(1);
+	/* Without UFFD_FEATURE_EVENT_FORK the child is not registered:
+	 * close both userfaultfds first, and check what their release
+	 * merged (a page may take an anon_vma by merge).
+	 */
+	if (fz_uctx[0] || fz_uctx[1]) {
+		fz_uffd_close(0);
+		fz_uffd_close(1);
+		mmap_read_lock(parent);
+		fz_check();
+		mmap_read_unlock(parent);
+	}
 	child->mmap_base = parent->mmap_base;
 	child->brk = parent->brk;
 	child->start_brk = parent->start_brk;
