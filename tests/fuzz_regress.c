@@ -189,6 +189,17 @@ static const struct fr_row fr_rows[] = {
 	  ),
 	  .before = "-------------------AAAB---------",
 	  .after  = "-------------------AAAB---------" },
+	{ .desc = "uffd_unregister_merges",
+	  .why = "UFFDIO_UNREGISTER of a registered half of a mapping: unregistered, it merges back with the other half",
+	  FZ_OPS(
+		{ FZ_OP_MAP, .page = 0, .len = 8, .arg = 0 },	/* mmap anon rw [0, 8) */
+		{ FZ_OP_UFFD, .page = 4, .len = 4, .arg = 0 },
+			/* userfaultfd 1 UFFDIO_REGISTER MODE_MISSING [4, 8) */
+		{ FZ_OP_UFFD, .page = 4, .len = 4, .arg = 0x8 },
+			/* userfaultfd 1 UFFDIO_UNREGISTER [4, 8) */
+	  ),
+	  .before = "AAAABBBB------------------------",
+	  .after  = "AAAAAAAA------------------------" },
 	/* scripts/fuzz_row.sh adds rows here */
 };
 
