@@ -22,6 +22,7 @@ enum fz_opcode {
 	FZ_OP_BRK, FZ_OP_GROW, FZ_OP_FAULT, FZ_OP_MREMAP, FZ_OP_FORK,
 	FZ_OP_LOCKALL,
 	FZ_OP_FAIL,
+	FZ_OP_UFFD,
 	FZ_NR_OPS,
 	FZ_OP_END = -1		/* ends a table row's list */
 };
@@ -51,6 +52,18 @@ enum fz_fail_kind {
 	FZ_FAIL_MAP_COUNT,	/* vm.max_map_count near map_count */
 	FZ_FAIL_AS,		/* RLIMIT_AS near the pages mapped */
 	FZ_FAIL_STACK,		/* RLIMIT_STACK of a few pages */
+};
+
+/*
+ * uffd's argument: bit 0 which of two userfaultfd contexts, bits 1-3 the
+ * action (enum fz_uffd_action).
+ */
+enum fz_uffd_action {
+	FZ_UF_MISSING, FZ_UF_MISSING2, FZ_UF_MISSING3,	/* MODE_MISSING */
+	FZ_UF_MISSING_WP,	/* UFFDIO_REGISTER_MODE_MISSING | MODE_WP */
+	FZ_UF_UNREG, FZ_UF_UNREG2,	/* UFFDIO_UNREGISTER */
+	FZ_UF_CLOSE,		/* close(): userfaultfd_release_all() */
+	FZ_UF_WP,		/* UFFDIO_REGISTER_MODE_WP */
 };
 
 /**

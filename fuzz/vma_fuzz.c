@@ -9,7 +9,7 @@
  *
  * An input is read four bytes at a time: op, page, length, argument
  * (fuzz/fuzz.h).  The window is FZ_PAGES pages from VH_BASE.  A map, file,
- * unmap, prot or madv op may cover the whole VMA or hole its page is in
+ * unmap, prot, madv or uffd op may cover the whole VMA or hole its page is in
  * rather than the pages from it (the page byte's bit 5: fz_place()).
  * Operations:
  *
@@ -64,6 +64,11 @@
  *		fork runs without it.  A maple node preallocation does not
  *		fail: the environment's maple allocator (tools/testing/
  *		shared's) cannot make a GFP_KERNEL one fail
+ *	uffd	userfaultfd: UFFDIO_REGISTER (MODE_MISSING, MODE_WP),
+ *		UFFDIO_UNREGISTER or close() of one of two contexts (arg
+ *		bit 0), the action in bits 1-3 (enum fz_uffd_action), through
+ *		mm/userfaultfd.c's handlers (vma_modify_flags_uffd()); the
+ *		model has each page's context and modes (fz_uffd())
  *
  * The model (fz_model below) is a page array: for each page of the window,
  * whether it is mapped, the flags the operations asked for, the file and
@@ -72,11 +77,13 @@
  * Documentation/mm/process_addrs.rst and the mmap(2)/mprotect(2)/madvise(2)
  * pages imply, not mm/vma.c's code: two adjacent VMAs could be one when
  * they have the same flags (but VM_SOFTDIRTY), the same file and vm_ops,
- * page offsets that continue, and anon_vmas that do not differ (the same,
- * or at least one has none).  Checked after every operation:
+ * page offsets that continue, anon_vmas that do not differ (the same,
+ * or at least one has none), and the same userfaultfd context (faults are
+ * delivered to one; ioctl_userfaultfd(2), Documentation/admin-guide/mm/
+ * userfaultfd.rst).  Checked after every operation:
  *
  *  - the tree holds exactly the model's mapped pages, each with the model's
- *    flags, file and file page;
+ *    flags, file and file page, userfaultfd context and modes;
  *  - no two adjacent VMAs could have been one (fz_tolerated[] lists where
  *    the kernel may legitimately decline a merge);
  *  - pages of one anon_vma class are in VMAs of one anon_vma, pages of
@@ -106,11 +113,13 @@
 #include <linux/mm.h>
 #include <linux/fs.h>
 #include <linux/rmap.h>
+#include <uapi/linux/userfaultfd.h>
 #include "../shared/env/env.h"
 #include "../shared/env/report.h"
 #include "../shared/kunit/test.h"
 #include "probes.h"		/* VH_HAVE_*: the tree's API, probed */
 #include "../shared/vma/vma.h"
+#include "../shared/env/uffd_api.h"
 #include "fuzz.h"
 
 /* lib/maple_tree.c under CONFIG_DEBUG_MAPLE_TREE (tools/testing/shared). */
@@ -250,6 +259,8 @@ struct fz_page {
 	int anon;		/* anon_vma class, 0 none */
 	uint64_t src, dst;	/* MREMAP_DONTUNMAPs' source VMA, copy */
 	bool fseam;		/* a failed op may have split at its left */
+	int uffd;		/* userfaultfd registered with, 0 none, 1, 2 */
+	vm_flags_t uflags;	/* its VM_UFFD_* modes */
 };
 
 #define FZ_MAX_CLS	(4 * FZ_PAGES)
@@ -267,6 +278,7 @@ static struct mm_struct *fz_saved_mm;
 static const struct fz_op *fz_ops;
 static int fz_nr_ops, fz_done;
 static fz_report_fn fz_report;
+static struct userfaultfd_ctx *fz_uctx[2];	/* uffd's two contexts */
 static unsigned long fz_brk_flags;
 static char fz_before[FZ_PAGES + 1];
 
@@ -276,6 +288,7 @@ const char *const fz_op_names[FZ_NR_OPS] = {
 	[FZ_OP_GROW] = "grow", [FZ_OP_FAULT] = "fault",
 	[FZ_OP_MREMAP] = "mremap", [FZ_OP_FORK] = "fork",
 	[FZ_OP_LOCKALL] = "lockall", [FZ_OP_FAIL] = "fail",
+	[FZ_OP_UFFD] = "uffd",
 };
 
 static unsigned long fz_addr(int pg)
@@ -309,7 +322,7 @@ static bool fz_whole(const struct fz_op *op)
 {
 	return op->op == FZ_OP_MAP || op->op == FZ_OP_FILE ||
 	       op->op == FZ_OP_UNMAP || op->op == FZ_OP_PROT ||
-	       op->op == FZ_OP_MADV;
+	       op->op == FZ_OP_MADV || op->op == FZ_OP_UFFD;
 }
 
 /* FZ_OP_FAIL's argument, decoded (fuzz/fuzz.h: enum fz_fail_kind). */
@@ -344,6 +357,27 @@ static void fz_fail_describe(const struct fz_op *op, char *buf, size_t len)
 		snprintf(buf, len, "fail: RLIMIT_STACK = %d pages, in the next op",
 			 n);
 	}
+}
+
+static void fz_describe_uffd(const struct fz_op *op, char *buf, size_t len)
+{
+	int a = op->page, b = min(FZ_PAGES, op->page + op->len);
+	static const char *const act[] = {
+		[FZ_UF_MISSING] = "UFFDIO_REGISTER MODE_MISSING",
+		[FZ_UF_MISSING2] = "UFFDIO_REGISTER MODE_MISSING",
+		[FZ_UF_MISSING3] = "UFFDIO_REGISTER MODE_MISSING",
+		[FZ_UF_MISSING_WP] = "UFFDIO_REGISTER MODE_MISSING|MODE_WP",
+		[FZ_UF_UNREG] = "UFFDIO_UNREGISTER",
+		[FZ_UF_UNREG2] = "UFFDIO_UNREGISTER",
+		[FZ_UF_WP] = "UFFDIO_REGISTER MODE_WP",
+	};
+	int u = 1 + (op->arg & 1);
+
+	if (((op->arg >> 1) & 7) == FZ_UF_CLOSE)
+		snprintf(buf, len, "close userfaultfd %d", u);
+	else
+		snprintf(buf, len, "userfaultfd %d %s [%d, %d)", u,
+			 act[(op->arg >> 1) & 7], a, b);
 }
 
 void fz_describe_op(const struct fz_op *op, char *buf, size_t len)
@@ -412,6 +446,8 @@ void fz_describe_op(const struct fz_op *op, char *buf, size_t len)
 		break;
 	case FZ_OP_FAIL:
 		fz_fail_describe(op, buf, len);
+	case FZ_OP_UFFD:
+		fz_describe_uffd(op, buf, len);
 		break;
 	default:
 		snprintf(buf, len, "%s [%d, %d)", fz_op_names[op->op], a, b);
@@ -895,6 +931,10 @@ static void fz_mremap(const struct fz_op *op)
 	t = form == FZ_MR_INPLACE ? a : op->aux;
 	if (t + newn > FZ_PAGES)
 		return;
+	/* A registration does not go along without EVENT_REMAP (fz_uffd()). */
+	for (i = a; i < b; i++)
+		if (fz_m.pg[i].uffd)
+			return;
 	mmap_read_lock(fz_mm);
 	vma = vma_lookup(fz_mm, start);
 	if (!vma || vma->vm_end < fz_addr(b)) {
@@ -1059,6 +1099,123 @@ static void fz_mremap(const struct fz_op *op)
 }
 
 /*
+ * userfaultfd(2): the VM_UFFD_* modes that ioctl_userfaultfd(2)'s
+ * UFFDIO_REGISTER modes give a mapping (Documentation/admin-guide/mm/
+ * userfaultfd.rst); MODE_WP only where the architecture has uffd-wp.
+ */
+#define FZ_UFFD_FLAGS	(VM_UFFD_MISSING | VM_UFFD_WP | VM_UFFD_MINOR)
+#define FZ_HAVE_UFFD_WP	IS_ENABLED(CONFIG_HAVE_ARCH_USERFAULTFD_WP)
+
+/* Close userfaultfd @c (its release unregisters every mapping). */
+static void fz_uffd_close(int c)
+{
+	int i;
+
+	if (!fz_uctx[c])
+		return;
+	vh_uffd_release(fz_uctx[c]);
+	fz_uctx[c] = NULL;
+	for (i = 0; i < FZ_PAGES; i++)
+		if (fz_m.pg[i].uffd == c + 1) {
+			fz_m.pg[i].uffd = 0;
+			fz_m.pg[i].uflags = 0;
+		}
+}
+
+/*
+ * UFFDIO_REGISTER/UFFDIO_UNREGISTER of [a, b) on one of two userfaultfds
+ * (the tree's mm/userfaultfd.c, as userfaultfd_ioctl() calls it), or the
+ * userfaultfd's close().  Their errors, as ioctl_userfaultfd(2) gives
+ * them, are the model's: EINVAL for a range that maps nothing or a
+ * mapping that cannot be registered (the fuzzer's files have no
+ * userfaultfd support: only anonymous memory can), for a mode the
+ * architecture lacks (MODE_WP) and for a re-registration that would drop
+ * MODE_WP; EBUSY for a mapping registered with the other userfaultfd
+ * (UNREGISTER: EINVAL).  A mapping registered already with all the modes
+ * asked is left as it is.  Without UFFD_FEATURE_EVENT_FORK or
+ * EVENT_REMAP, neither fork(2) nor mremap(2) carry a registration along
+ * (the fuzzer closes both userfaultfds before a fork and does not mremap
+ * a registered range).
+ */
+static void fz_uffd(const struct fz_op *op)
+{
+	int a = op->page, b = min(FZ_PAGES, op->page + op->len);
+	int c = op->arg & 1, act = (op->arg >> 1) & 7, want = 0, err, i;
+	unsigned long start = fz_addr(a), len = VH_PG(b - a);
+	unsigned int umode = 0;
+	vm_flags_t mode = 0;
+	bool any = false;
+
+	if (act == FZ_UF_CLOSE) {
+		fz_uffd_close(c);
+		return;
+	}
+	/* A user mm's size (validate_range() checks it), as exec sets it. */
+	fz_mm->task_size = TASK_SIZE;
+	if (!fz_uctx[c])
+		fz_uctx[c] = vh_uffd_new(fz_mm, 0);
+	current->mm = fz_mm;
+	for (i = a; i < b; i++)
+		any |= fz_m.pg[i].mapped;
+	if (act == FZ_UF_UNREG || act == FZ_UF_UNREG2) {
+		want = any ? 0 : -EINVAL;
+		for (i = a; i < b && !want; i++)
+			if (fz_m.pg[i].mapped &&
+			    (fz_m.pg[i].file ||
+			     (fz_m.pg[i].uffd && fz_m.pg[i].uffd != c + 1)))
+				want = -EINVAL;
+		err = vh_uffd_unregister(fz_uctx[c], start, len);
+		if (err != want)
+			fz_finding("UFFDIO_UNREGISTER [%d, %d) of userfaultfd %d: %d, the model %d",
+				   a, b, c + 1, err, want);
+		for (i = a; i < b && !err; i++)
+			if (fz_m.pg[i].mapped) {
+				fz_m.pg[i].uffd = 0;
+				fz_m.pg[i].uflags = 0;
+			}
+		return;
+	}
+	if (act != FZ_UF_WP) {
+		umode |= UFFDIO_REGISTER_MODE_MISSING;
+		mode |= VM_UFFD_MISSING;
+	}
+	if (act == FZ_UF_WP || act == FZ_UF_MISSING_WP) {
+		umode |= UFFDIO_REGISTER_MODE_WP;
+		mode |= VM_UFFD_WP;
+	}
+	want = (mode & VM_UFFD_WP) && !FZ_HAVE_UFFD_WP ? -EINVAL :
+	       any ? 0 : -EINVAL;
+	/* The first mapping that cannot be registered gives the error. */
+	for (i = a; i < b && !want; i++) {
+		struct fz_page *pg = &fz_m.pg[i];
+
+		if (!pg->mapped)
+			continue;
+		if (pg->file)
+			want = -EINVAL;
+		else if (pg->uffd && pg->uffd != c + 1)
+			want = -EBUSY;
+		else if (pg->uffd && (pg->uflags & VM_UFFD_WP & ~mode))
+			want = -EINVAL;
+	}
+	err = vh_uffd_register(fz_uctx[c], start, len, umode);
+	if (err != want)
+		fz_finding("UFFDIO_REGISTER [%d, %d) of userfaultfd %d, mode %#x: %d, the model %d",
+			   a, b, c + 1, umode, err, want);
+	for (i = a; i < b && !err; i++) {
+		struct fz_page *pg = &fz_m.pg[i];
+
+		if (!pg->mapped ||
+		    (pg->uffd == c + 1 && (pg->uflags & mode) == mode))
+			continue;
+		pg->uffd = c + 1;
+		pg->uflags = mode;
+	}
+}
+
+static void fz_check(void);
+
+/*
  * fork(2): dup_mmap() into a new mm, checked against the model (the same
  * pages; an anon_vma of its own for each mapping that had one), which the
  * operations after it work on; the parent is torn down.
@@ -1070,6 +1227,17 @@ static void fz_fork(void)
 	VMA_ITERATOR(vmi, child, 0);
 	struct vm_area_struct *vma;
 
+	/* Without UFFD_FEATURE_EVENT_FORK the child is not registered:
+	 * close both userfaultfds first, and check what their release
+	 * merged (a page may take an anon_vma by merge).
+	 */
+	if (fz_uctx[0] || fz_uctx[1]) {
+		fz_uffd_close(0);
+		fz_uffd_close(1);
+		mmap_read_lock(parent);
+		fz_check();
+		mmap_read_unlock(parent);
+	}
 	child->mmap_base = parent->mmap_base;
 	child->brk = parent->brk;
 	/* As fork(2) inherits the mm's MDWE (prctl(2)). */
@@ -1192,6 +1360,7 @@ static bool fz_op_locks(const struct fz_op *op)
 	return op->op == FZ_OP_MREMAP || op->op == FZ_OP_FORK ||
 	       op->op == FZ_OP_FAULT || op->op == FZ_OP_LOCKALL ||
 	       op->op == FZ_OP_FAIL ||
+	       op->op == FZ_OP_UFFD ||
 	       (op->op == FZ_OP_UNMAP && (op->arg & 1));
 }
 
@@ -1381,6 +1550,11 @@ static bool fz_could_be_one(struct vm_area_struct *p, struct vm_area_struct *n)
 		return false;
 	if (p->anon_vma && n->anon_vma && p->anon_vma != n->anon_vma)
 		return false;
+	/* Faults go to one userfaultfd per mapping (its VM_UFFD_* modes are
+	 * flags, compared above): registered with two, they stay apart.
+	 */
+	if (vh_uffd_vma_ctx(p) != vh_uffd_vma_ctx(n))
+		return false;
 	/* A grown stack is never merged (fz_tolerated[1]). */
 	if (p->vm_flags & VM_GROWSDOWN)
 		return false;
@@ -1478,6 +1652,15 @@ static void fz_check(void)
 			if ((vma->vm_flags & FZ_CTRL) != pg->flags)
 				fz_finding("page %d: flags %#lx, the model %#lx", i,
 					   vma->vm_flags & FZ_CTRL, pg->flags);
+			if ((vma->vm_flags & FZ_UFFD_FLAGS) != pg->uflags ||
+			    vh_uffd_vma_ctx(vma) !=
+			    (pg->uffd ? fz_uctx[pg->uffd - 1] : NULL))
+				fz_finding("page %d: registered with userfaultfd %s, modes %#lx; the model userfaultfd %d, %#lx",
+					   i, !vh_uffd_vma_ctx(vma) ? "none" :
+					   vh_uffd_vma_ctx(vma) == fz_uctx[0] ? "1" :
+					   vh_uffd_vma_ctx(vma) == fz_uctx[1] ? "2" :
+					   "unknown", vma->vm_flags & FZ_UFFD_FLAGS,
+					   pg->uffd, pg->uflags);
 			if (file != pg->file || pgoff != pg->pgoff)
 				fz_finding("page %d maps file %d page %#lx, the model file %d page %#lx (page offsets no longer map the same pages)",
 					   i, file, pgoff, pg->file, pg->pgoff);
@@ -1635,6 +1818,8 @@ void fz_run(const struct fz_op *in, int n, struct fz_trace *trace)
 			fz_fault(&ops[i]);
 		else if (ops[i].op == FZ_OP_LOCKALL)
 			fz_lockall();
+		else if (ops[i].op == FZ_OP_UFFD)
+			fz_uffd(&ops[i]);
 		else if (ops[i].op == FZ_OP_UNMAP && (ops[i].arg & 1))
 			fz_vm_munmap(&ops[i]);
 		if (!fz_op_locks(&ops[i])) {
@@ -1671,10 +1856,17 @@ void fz_run(const struct fz_op *in, int n, struct fz_trace *trace)
 void fz_teardown(void)
 {
 	struct mm_struct *mm = fz_mm;
+	int c;
 
 	fz_fail_lift();	/* a finding may have ended the run under one */
 	if (!mm)
 		return;
+	/* After a finding mmap_lock may be held: the contexts are left. */
+	for (c = 0; c < 2; c++) {
+		if (fz_uctx[c] && !rwsem_is_locked(&mm->mmap_lock))
+			vh_uffd_release(fz_uctx[c]);
+		fz_uctx[c] = NULL;
+	}
 	fz_mm = NULL;
 	vh_mm_clear(mm);
 	vh_mm_put(mm);

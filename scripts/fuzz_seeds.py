@@ -11,10 +11,12 @@ read-write as its .kind says: brk(), a faulted-in stack, the file private
 or shared; the lower-case ones then made read-only; the VMAs of .anon
 faulted in, digit by digit), then the row's own operation on its .range
 where the fuzzer has that operation (mmap, munmap, mprotect, brk, stack
-growth, a fault, mremap, fork, mm_take_all_locks(); the vma_modify_*()
-family as a madvise flag change), after a fail operation where the row
-makes it fail (tests/enomem.c's .fail_nth, .max_map_count); a stack
-growth row also under an RLIMIT_STACK the grown stack just fits.  The rows of tests/fuzz_regress.c are their operations.
+growth, a fault, mremap, fork, mm_take_all_locks(), userfaultfd's
+UFFDIO_REGISTER; the rest of the vma_modify_*() family as a madvise flag
+change), after a fail operation where the row makes it fail
+(tests/enomem.c's .fail_nth, .max_map_count); a stack growth row also
+under an RLIMIT_STACK the grown stack just fits.  The rows of
+tests/fuzz_regress.c are their operations.
 Pages past the fuzzer's window (fuzz/fuzz.h's FZ_PAGES) are left out.
 
 The op codes are read from fuzz/fuzz.h's enum, the files written to
@@ -249,8 +251,13 @@ def row_op(s, table, body, before):
         v = [r for r in runs(before, s.pages) if r[1] == a]
         if v:
             s.mremap(a, v[0][2] - a, 'FZ_MR_INPLACE', b - a)
-    elif any(k in op for k in ('name', 'policy', 'uffd')):
-        # vma_modify_name()/_policy()/_flags_uffd(): as a flag change.
+    elif 'uffd' in op:
+        # vma_modify_flags_uffd(): UFFDIO_REGISTER (MODE_MISSING), then
+        # UFFDIO_UNREGISTER.
+        s.op('uffd', a, b - a, 0)
+        s.op('uffd', a, b - a, 8)
+    elif any(k in op for k in ('name', 'policy')):
+        # vma_modify_name()/_policy(): as a flag change.
         s.op('madv', a, b - a, 3)
 
 

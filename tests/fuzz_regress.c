@@ -222,6 +222,28 @@ static const struct fr_row fr_rows[] = {
 	  ),
 	  .before = "--------AAAA--------------------",
 	  .after  = "----AAAAAAAA--------------------" },
+	{ .desc = "uffd_ctx_apart",
+	  .why = "two userfaultfds registered on the two halves of one mapping: the halves stay apart",
+	  FZ_OPS(
+		{ FZ_OP_MAP, .page = 19, .len = 4, .arg = 0 },	/* mmap anon rw [19, 23) */
+		{ FZ_OP_UFFD, .page = 19, .len = 3, .arg = 0x42 },
+			/* userfaultfd 1 UFFDIO_REGISTER MODE_MISSING [19, 22) */
+		{ FZ_OP_UFFD, .page = 22, .len = 6, .arg = 0x61 },
+			/* userfaultfd 2 UFFDIO_REGISTER MODE_MISSING [22, 28) */
+	  ),
+	  .before = "-------------------AAAB---------",
+	  .after  = "-------------------AAAB---------" },
+	{ .desc = "uffd_unregister_merges",
+	  .why = "UFFDIO_UNREGISTER of a registered half of a mapping: unregistered, it merges back with the other half",
+	  FZ_OPS(
+		{ FZ_OP_MAP, .page = 0, .len = 8, .arg = 0 },	/* mmap anon rw [0, 8) */
+		{ FZ_OP_UFFD, .page = 4, .len = 4, .arg = 0 },
+			/* userfaultfd 1 UFFDIO_REGISTER MODE_MISSING [4, 8) */
+		{ FZ_OP_UFFD, .page = 4, .len = 4, .arg = 0x8 },
+			/* userfaultfd 1 UFFDIO_UNREGISTER [4, 8) */
+	  ),
+	  .before = "AAAABBBB------------------------",
+	  .after  = "AAAAAAAA------------------------" },
 	/* scripts/fuzz_row.sh adds rows here */
 };
 
