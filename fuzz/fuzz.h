@@ -21,6 +21,7 @@ enum fz_opcode {
 	FZ_OP_MAP, FZ_OP_FILE, FZ_OP_UNMAP, FZ_OP_PROT, FZ_OP_MADV,
 	FZ_OP_BRK, FZ_OP_GROW, FZ_OP_FAULT, FZ_OP_MREMAP, FZ_OP_FORK,
 	FZ_OP_LOCKALL,
+	FZ_OP_SPECIAL, FZ_OP_RELOCATE,
 	FZ_NR_OPS,
 	FZ_OP_END = -1		/* ends a table row's list */
 };
@@ -41,6 +42,33 @@ enum fz_mremap_form {
 	FZ_MR_MOVE,		/* MREMAP_MAYMOVE | MREMAP_FIXED, same length */
 };
 
+/*
+ * A file mapping's kind (the file op's .aux bits 0-1): how the file's mmap
+ * hook treats the new mapping.  Each kind has two files (arg bit 2).
+ */
+#define FZ_AUX_LOCKED		0x1	/* map: MAP_LOCKED */
+#define FZ_AUX_FILE_LOCKED	0x4	/* file: MAP_LOCKED */
+enum fz_file_kind {
+	FZ_FILE_PREPARE,	/* ->mmap_prepare() sets vm_ops only */
+	FZ_FILE_LEGACY,		/* a legacy ->mmap(): fails -ENODEV (file 1),
+				 * sets vm_ops (file 2) */
+	FZ_FILE_FLAGS,		/* ->mmap_prepare() adds VM_DONTEXPAND (file 1)
+				 * or VM_DONTDUMP (file 2) */
+	FZ_FILE_FAILS,		/* ->mmap_prepare() fails: -EINVAL (file 1),
+				 * -ENOMEM (file 2) */
+};
+
+/*
+ * The special op's argument: bit 0 insert_vm_struct() of an anonymous VMA
+ * (exec's stack) rather than _install_special_mapping(); bit 1 for the
+ * stack MAP_GROWSDOWN-like VM_GROWSDOWN, for a special mapping read-only
+ * vvar-like flags rather than vdso-like ones; bit 2 the special mapping
+ * with .fault and .mremap hooks rather than a pages array.
+ */
+#define FZ_SP_INSERT	0x1
+#define FZ_SP_ALT	0x2
+#define FZ_SP_HOOKS	0x4
+
 /**
  * struct fz_op - one decoded operation
  * @op:		enum fz_opcode
@@ -48,7 +76,8 @@ enum fz_mremap_form {
  * @len:	its length in pages (1..8; clipped to the window)
  * @arg:	what else it takes (see fuzz/vma_fuzz.c's header)
  * @aux:	the op byte's quotient by FZ_NR_OPS (0..25): mremap's
- *		destination page
+ *		destination page; for map, bit 0 MAP_LOCKED; for file, bits
+ *		0-1 the file's kind (enum fz_file_kind), bit 2 MAP_LOCKED
  */
 struct fz_op {
 	int op, page, len, arg, aux;
