@@ -63,6 +63,11 @@ static void fz_print_row(const struct fz_op *ops, int n,
 		       ops[i].arg);
 		if (ops[i].op == FZ_OP_MREMAP && ops[i].aux)
 			printf(", .aux = %d", ops[i].aux);
+		/* The bits of .aux map and file read (fuzz/fuzz.h). */
+		if (ops[i].op == FZ_OP_MAP && (ops[i].aux & FZ_AUX_LOCKED))
+			printf(", .aux = %#x", ops[i].aux & FZ_AUX_LOCKED);
+		if (ops[i].op == FZ_OP_FILE && (ops[i].aux & 7))
+			printf(", .aux = %#x", ops[i].aux & 7);
 		printf(" },%s/* %s */\n", strlen(buf) > 30 ? "\n\t\t\t" : "\t",
 		       buf);
 	}

@@ -178,6 +178,24 @@ static const struct fr_row fr_rows[] = {
 	  ),
 	  .before = "-ABBBBBBB--------------C-DDDDDD-",
 	  .after  = "-ABBBBBBB-----CCCCCCC--D-EEEEEE-" },
+	{ .desc = "special_mapping_dontexpand",
+	  .why = "_install_special_mapping() makes a VM_DONTEXPAND VMA: a vdso is never grown by mremap(2), nor merged",
+	  FZ_OPS(
+		{ FZ_OP_MAP, .page = 0, .len = 4, .arg = 0 },	/* mmap anon rw [0, 4) */
+		{ FZ_OP_SPECIAL, .page = 5, .len = 2, .arg = 0 },
+			/* _install_special_mapping() vdso-like r-x with pages [5, 7) */
+	  ),
+	  .before = "AAAA----------------------------",
+	  .after  = "AAAA-bb-------------------------" },
+	{ .desc = "map_locked_accounted",
+	  .why = "mmap(MAP_LOCKED) counts the mapping's pages in mm->locked_vm (what RLIMIT_MEMLOCK limits)",
+	  FZ_OPS(
+		{ FZ_OP_MAP, .page = 0, .len = 4, .arg = 0 },	/* mmap anon rw [0, 4) */
+		{ FZ_OP_FILE, .page = 8, .len = 4, .arg = 0x46, .aux = 0x6 },
+			/* mmap file 2 (->mmap_prepare() sets flags) rw shared MAP_LOCKED from page 8 [8, 12) */
+	  ),
+	  .before = "AAAA----------------------------",
+	  .after  = "AAAA----BBBB--------------------" },
 	/* scripts/fuzz_row.sh adds rows here */
 };
 
