@@ -196,6 +196,18 @@ static const struct fr_row fr_rows[] = {
 	  ),
 	  .before = "AAAA----------------------------",
 	  .after  = "AAAA----BBBB--------------------" },
+	{ .desc = "relocated_stack_pgoff",
+	  .why = "exec's relocate_vma_down() moves the stack's pages with their page tables: the VMA keeps the page offset of its first page",
+	  FZ_OPS(
+		{ FZ_OP_MAP, .page = 16, .len = 8, .arg = 0x2 },
+			/* mmap anon rw MAP_GROWSDOWN [16, 24) */
+		{ FZ_OP_FAULT, .page = 16, .len = 1, .arg = 0x1 },
+			/* write fault at page 16 under mmap_lock */
+		{ FZ_OP_RELOCATE, .page = 16, .len = 8, .arg = 0 },
+			/* exec's relocate_vma_down() of the VMA at page 16, 8 pages down */
+	  ),
+	  .before = "----------------AAAAAAAA--------",
+	  .after  = "--------AAAAAAAA----------------" },
 	/* scripts/fuzz_row.sh adds rows here */
 };
 
