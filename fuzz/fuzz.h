@@ -23,6 +23,7 @@ enum fz_opcode {
 	FZ_OP_LOCKALL,
 	FZ_OP_FAIL,
 	FZ_OP_UFFD,
+	FZ_OP_SPECIAL, FZ_OP_RELOCATE,
 	FZ_NR_OPS,
 	FZ_OP_END = -1		/* ends a table row's list */
 };
@@ -66,6 +67,40 @@ enum fz_uffd_action {
 	FZ_UF_WP,		/* UFFDIO_REGISTER_MODE_WP */
 };
 
+/*
+ * A file mapping's kind (the file op's .aux bits 0-1, or bit 3): how the
+ * file's mmap hook treats the new mapping.  Each kind has two files (arg
+ * bit 2).
+ */
+#define FZ_AUX_LOCKED		0x1	/* map: MAP_LOCKED */
+#define FZ_AUX_EXEC		0x2	/* map: PROT_EXEC */
+#define FZ_AUX_MDWE		0x4	/* map: prctl(PR_SET_MDWE) first */
+#define FZ_AUX_FILE_LOCKED	0x4	/* file: MAP_LOCKED */
+#define FZ_AUX_CLOSE		0x8	/* file: FZ_FILE_CLOSE, whatever 0-1 say */
+enum fz_file_kind {
+	FZ_FILE_PREPARE,	/* ->mmap_prepare() sets vm_ops only */
+	FZ_FILE_LEGACY,		/* a legacy ->mmap(): fails -ENODEV (file 1),
+				 * sets vm_ops (file 2) */
+	FZ_FILE_FLAGS,		/* ->mmap_prepare() adds VM_DONTEXPAND (file 1)
+				 * or VM_DONTDUMP (file 2) */
+	FZ_FILE_FAILS,		/* ->mmap_prepare() fails: -EINVAL (file 1),
+				 * -ENOMEM (file 2) */
+	FZ_FILE_CLOSE,		/* vm_ops with open() and close() (.aux
+				 * bit 3) */
+	FZ_NR_FILE_KINDS
+};
+
+/*
+ * The special op's argument: bit 0 insert_vm_struct() of an anonymous VMA
+ * (exec's stack) rather than _install_special_mapping(); bit 1 for the
+ * stack MAP_GROWSDOWN-like VM_GROWSDOWN, for a special mapping read-only
+ * vvar-like flags rather than vdso-like ones; bit 2 the special mapping
+ * with .fault and .mremap hooks rather than a pages array.
+ */
+#define FZ_SP_INSERT	0x1
+#define FZ_SP_ALT	0x2
+#define FZ_SP_HOOKS	0x4
+
 /**
  * struct fz_op - one decoded operation
  * @op:		enum fz_opcode
@@ -73,7 +108,10 @@ enum fz_uffd_action {
  * @len:	its length in pages (1..8 from an input; clipped to the window)
  * @arg:	what else it takes (see fuzz/vma_fuzz.c's header)
  * @aux:	the length byte's upper five bits (0..31): mremap's
- *		destination page
+ *		destination page; for map, FZ_AUX_LOCKED, FZ_AUX_EXEC,
+ *		FZ_AUX_MDWE; for file, bits 0-1 the file's kind (enum
+ *		fz_file_kind), FZ_AUX_FILE_LOCKED, FZ_AUX_CLOSE; for unmap, see
+ *		fuzz/vma_fuzz.c's header
  * @whole:	the page byte's bit 5: the operation covers the whole VMA
  *		or hole that @page is in, not [@page, @page + @len) (for the
  *		operations fz_whole() names; fz_run() puts the range it

@@ -62,6 +62,7 @@ static void fz_print_row(const struct fz_op *ops, int n,
 		printf("\t\t{ FZ_OP_%s, .page = %d, .len = %d, .arg = %#x",
 		       name, ops[i].page, ops[i].len,
 		       ops[i].arg);
+		/* The bits an op reads (fz_run() cleared the others). */
 		if (ops[i].aux)
 			printf(", .aux = %d", ops[i].aux);
 		printf(" },%s/* %s */\n", strlen(buf) > 30 ? "\n\t\t\t" : "\t",

@@ -9,17 +9,23 @@
  *
  * An input is read four bytes at a time: op, page, length, argument
  * (fuzz/fuzz.h).  The window is FZ_PAGES pages from VH_BASE.  A map, file,
- * unmap, prot, madv or uffd op may cover the whole VMA or hole its page is in
- * rather than the pages from it (the page byte's bit 5: fz_place()).
+ * unmap, prot, madv, uffd or special op may cover the whole VMA or hole
+ * its page is in rather than the pages from it (the page byte's bit 5:
+ * fz_place()).
  * Operations:
  *
  *	map	mmap(MAP_FIXED) anonymous (mmap_region()), RW or RO, possibly
- *		MAP_GROWSDOWN; .aux bit 0 adds PROT_EXEC, bit 1 first turns
- *		on the mm's MDWE (prctl(PR_SET_MDWE)), which refuses a new
- *		writable executable mapping with -EACCES
+ *		MAP_GROWSDOWN; .aux bit 0 MAP_LOCKED (VM_LOCKED, locked_vm),
+ *		bit 1 adds PROT_EXEC, bit 2 first turns on the mm's MDWE
+ *		(prctl(PR_SET_MDWE)), which refuses a new writable executable
+ *		mapping with -EACCES
  *	file	mmap(MAP_FIXED) of one of two files, private or shared, from a
- *		file page given by the argument; with .aux bit 0, of a third
- *		file, a driver's whose vm_ops have open() and close()
+ *		file page given by the argument; .aux bits 0-1 the files'
+ *		kind (enum fz_file_kind: ->mmap_prepare() setting vm_ops, a
+ *		legacy ->mmap() (failing for file 1), ->mmap_prepare() adding
+ *		VM_DONTEXPAND or VM_DONTDUMP, ->mmap_prepare() failing), bit 2
+ *		MAP_LOCKED; bit 3 the kind instead a driver's whose vm_ops
+ *		have open() and close()
  *	unmap	munmap() (do_vmi_munmap(); with arg bit 0, vm_munmap(), which
  *		takes mmap_lock itself); .aux bit 0 gives it an address off a
  *		page boundary (-EINVAL), bit 1 a length a byte short of the
@@ -69,6 +75,14 @@
  *		bit 0), the action in bits 1-3 (enum fz_uffd_action), through
  *		mm/userfaultfd.c's handlers (vma_modify_flags_uffd()); the
  *		model has each page's context and modes (fz_uffd())
+ *	special	_install_special_mapping() of a free range (a vdso-like or
+ *		vvar-like mapping, backed by pages or by .fault/.mremap
+ *		hooks), or (arg bit 0) insert_vm_struct() of an anonymous
+ *		VMA as exec's first stack (FZ_SP_* in fuzz/fuzz.h); a range
+ *		not free is refused
+ *	relocate exec's relocate_vma_down() (mm/vma_exec.c: vma_expand(),
+ *		then vma_shrink()) of the faulted private anonymous VMA at
+ *		page, len pages down into free room
  *
  * The model (fz_model below) is a page array: for each page of the window,
  * whether it is mapped, the flags the operations asked for, the file and
@@ -90,7 +104,9 @@
  *    different classes never share one;
  *  - mt_validate(), map_count, no VMA write-locked once mmap_write_unlock()
  *    ran, every VMA's vm_refcnt at rest (attached, no reader), the file's
- *    references and i_mmap agreeing with the VMAs that map it.
+ *    references and i_mmap agreeing with the VMAs that map it;
+ *  - each special mapping is one VMA of its own, with its vm_ops, and
+ *    mm->locked_vm counts the model's VM_LOCKED pages.
  *
  * The operations' effects on the model come from their man pages:
  * mremap(2) moves the pages with their contents (file pages and anonymous
@@ -126,9 +142,14 @@
 void mt_validate(struct maple_tree *mt);
 /* mm/mmap.c's (include/linux/mm.h, which the environment shadows). */
 int vm_munmap(unsigned long start, size_t len);
+struct vm_area_struct *_install_special_mapping(struct mm_struct *mm,
+		unsigned long addr, unsigned long len, vm_flags_t vm_flags,
+		const struct vm_special_mapping *spec);
+bool vma_is_special_mapping(const struct vm_area_struct *vma,
+			    const struct vm_special_mapping *sm);
 
 #define FZ_CTRL	(VM_READ | VM_WRITE | VM_EXEC | VM_SHARED | VM_GROWSDOWN | \
-		 VM_DONTDUMP | VM_SEQ_READ)
+		 VM_DONTDUMP | VM_SEQ_READ | VM_LOCKED | VM_DONTEXPAND)
 
 /*
  * Where the kernel may legitimately leave two VMAs apart that the model's
@@ -177,7 +198,9 @@ static const char *const fz_tolerated[] = {
 	"a moved private file mapping's anonymous pages keep their index",
 	/* An operation that fails with ENOMEM after a split (the first of a
 	 * munmap()'s two, mprotect()'s, a MAP_FIXED mmap()'s) does not undo
-	 * it: the two parts stay apart until an operation merges them.
+	 * it: the two parts stay apart until an operation merges them; nor
+	 * does one that succeeded without the merge a failed allocation cost
+	 * it (a new VMA rather than an expanded one).
 	 */
 	"a split made before an operation failed stays",
 	/* mremap(2) that moved a range but could not unmap the old one (a
@@ -190,21 +213,38 @@ static const char *const fz_tolerated[] = {
 	 * that exist stay apart (a new mapping may still extend one).
 	 */
 	"two VMAs whose vm_ops have close() are never merged",
+	/* insert_vm_struct() links the VMA it is given as it is (exec's
+	 * first stack, a special mapping: a new mm), without a merge.
+	 */
+	"insert_vm_struct() does not merge the VMA it inserts",
+	/* fork(2): the child does not inherit memory locks, and dup_mmap()
+	 * copies the VMAs one for one: a locked VMA and an unlocked
+	 * neighbour stay two in the child.
+	 */
+	"a child's VMAs whose locks fork(2) dropped are not merged",
 };
+
+/* Two files of each kind (enum fz_file_kind): model file 1 + index. */
+#define FZ_NR_FILES	(2 * FZ_NR_FILE_KINDS)
 
 static struct fz_file {
 	struct address_space mapping;
 	struct file file;
-} fz_files[3];
+} fz_files[FZ_NR_FILES];
 
 static const struct vm_operations_struct fz_vm_ops;
 
+static int fz_file_index(const struct file *file)
+{
+	return container_of(file, struct fz_file, file) - fz_files;
+}
+
 /*
- * File 3 is a driver's, whose vm_ops have open() and close() (a file op
- * with .aux bit 0).  include/linux/mm.h: close() is called when a VMA is
- * removed from the mm, open() when one is made by copying or splitting
- * another; so the VMAs that have them are the mmap()s that made a VMA of
- * their own, plus the open()s, less the close()s.  fz_check() counts.
+ * FZ_FILE_CLOSE's files are a driver's, whose vm_ops have open() and
+ * close().  include/linux/mm.h: close() is called when a VMA is removed
+ * from the mm, open() when one is made by copying or splitting another;
+ * so the VMAs that have them are the mmap()s that made a VMA of their
+ * own, plus the open()s, less the close()s.  fz_check() counts.
  */
 static int fz_opens, fz_closes;
 
@@ -235,25 +275,88 @@ static int fz_close_mmap_prepare(struct vm_area_desc *desc)
 	return 0;
 }
 
-static const struct file_operations fz_fops = {
-	.mmap_prepare = fz_mmap_prepare,
+/*
+ * A driver's ->mmap() (not converted to ->mmap_prepare()): file 1's fails
+ * (it never maps, so no merge can skip it), file 2's sets vm_ops.  Not one
+ * that changes the flags: it runs after the merge was tried
+ * (Documentation/filesystems/mmap_prepare.rst: it "doesn't always permit
+ * the merging of adjacent mappings"), or not at all when one merged.
+ */
+static int fz_mmap_legacy(struct file *file, struct vm_area_struct *vma)
+{
+	if (fz_file_index(file) % 2 == 0)
+		return -ENODEV;
+	vma->vm_ops = &fz_vm_ops;
+	return 0;
+}
+
+/* ->mmap_prepare() that changes the flags: a driver's VM_DONTEXPAND. */
+static int fz_mmap_prepare_flags(struct vm_area_desc *desc)
+{
+	desc->vm_ops = &fz_vm_ops;
+	vma_flags_set_mask(&desc->vma_flags,
+			   legacy_to_vma_flags(fz_file_index(desc->file) % 2 ?
+					       VM_DONTDUMP : VM_DONTEXPAND));
+	return 0;
+}
+
+static int fz_mmap_prepare_fails(struct vm_area_desc *desc)
+{
+	return fz_file_index(desc->file) % 2 ? -ENOMEM : -EINVAL;
+}
+
+static const struct file_operations fz_fops[] = {
+	[FZ_FILE_PREPARE] = { .mmap_prepare = fz_mmap_prepare },
+	[FZ_FILE_LEGACY] = { .mmap = fz_mmap_legacy },
+	[FZ_FILE_FLAGS] = { .mmap_prepare = fz_mmap_prepare_flags },
+	[FZ_FILE_FAILS] = { .mmap_prepare = fz_mmap_prepare_fails },
+	[FZ_FILE_CLOSE] = { .mmap_prepare = fz_close_mmap_prepare },
 };
 
-static const struct file_operations fz_close_fops = {
-	.mmap_prepare = fz_close_mmap_prepare,
+/*
+ * Special mappings (vdso-like): one backed by a pages array (no page: a
+ * fault would SIGBUS), one by .fault and .mremap hooks; the model keeps
+ * where the last move of one with hooks told .mremap it went.
+ */
+static struct page *fz_spec_pages[1];
+static unsigned long fz_spec_moved_to;
+
+static vm_fault_t fz_spec_fault(const struct vm_special_mapping *sm,
+				struct vm_area_struct *vma, struct vm_fault *vmf)
+{
+	return VM_FAULT_SIGBUS;
+}
+
+static int fz_spec_mremap(const struct vm_special_mapping *sm,
+			  struct vm_area_struct *new_vma)
+{
+	fz_spec_moved_to = new_vma->vm_start;
+	return 0;
+}
+
+static const struct vm_special_mapping fz_specs[] = {
+	{ .name = "[fz_pages]", .pages = fz_spec_pages },
+	{ .name = "[fz_hooks]", .fault = fz_spec_fault,
+	  .mremap = fz_spec_mremap },
 };
 
-/* The file a file op maps (0..2; the model's file is one more). */
+/* A file op's kind (enum fz_file_kind). */
+static int fz_file_kind(const struct fz_op *op)
+{
+	return op->aux & FZ_AUX_CLOSE ? FZ_FILE_CLOSE : op->aux & 3;
+}
+
+/* The file it maps (fz_files[]; the model's file is one more). */
 static int fz_file_of(const struct fz_op *op)
 {
-	return op->aux & 1 ? 2 : (op->arg >> 2) & 1;
+	return 2 * fz_file_kind(op) + ((op->arg >> 2) & 1);
 }
 
 /* The model: one entry per page of the window. */
 struct fz_page {
 	bool mapped;
 	vm_flags_t flags;	/* FZ_CTRL bits asked for */
-	int file;		/* 0 anonymous, 1 or 2 */
+	int file;		/* 0 anonymous, else 1 + its fz_files[] index */
 	unsigned long pgoff;	/* file page, or linear page index */
 	unsigned long apgoff;	/* its anonymous pages' linear page index */
 	int anon;		/* anon_vma class, 0 none */
@@ -261,6 +364,8 @@ struct fz_page {
 	bool fseam;		/* a failed op may have split at its left */
 	int uffd;		/* userfaultfd registered with, 0 none, 1, 2 */
 	vm_flags_t uflags;	/* its VM_UFFD_* modes */
+	int special;		/* its special mapping (an instance), 0 none */
+	int spec;		/* that mapping's fz_specs[] index + 1 */
 };
 
 #define FZ_MAX_CLS	(4 * FZ_PAGES)
@@ -271,6 +376,7 @@ static struct fz_model {
 	bool forked[FZ_MAX_CLS];		/* made by a fork */
 	int seams;				/* MREMAP_DONTUNMAPs so far */
 	int nr_close;				/* VMAs with close(), last seen */
+	int specials;				/* special mappings so far */
 } fz_m;
 
 static struct mm_struct *fz_mm;
@@ -288,7 +394,8 @@ const char *const fz_op_names[FZ_NR_OPS] = {
 	[FZ_OP_GROW] = "grow", [FZ_OP_FAULT] = "fault",
 	[FZ_OP_MREMAP] = "mremap", [FZ_OP_FORK] = "fork",
 	[FZ_OP_LOCKALL] = "lockall", [FZ_OP_FAIL] = "fail",
-	[FZ_OP_UFFD] = "uffd",
+	[FZ_OP_UFFD] = "uffd", [FZ_OP_SPECIAL] = "special",
+	[FZ_OP_RELOCATE] = "relocate",
 };
 
 static unsigned long fz_addr(int pg)
@@ -322,7 +429,8 @@ static bool fz_whole(const struct fz_op *op)
 {
 	return op->op == FZ_OP_MAP || op->op == FZ_OP_FILE ||
 	       op->op == FZ_OP_UNMAP || op->op == FZ_OP_PROT ||
-	       op->op == FZ_OP_MADV || op->op == FZ_OP_UFFD;
+	       op->op == FZ_OP_MADV || op->op == FZ_OP_UFFD ||
+	       op->op == FZ_OP_SPECIAL;
 }
 
 /* FZ_OP_FAIL's argument, decoded (fuzz/fuzz.h: enum fz_fail_kind). */
@@ -383,6 +491,13 @@ static void fz_describe_uffd(const struct fz_op *op, char *buf, size_t len)
 void fz_describe_op(const struct fz_op *op, char *buf, size_t len)
 {
 	int a = op->page, b = min(FZ_PAGES, op->page + op->len);
+	static const char *const kind[] = {
+		[FZ_FILE_PREPARE] = "",
+		[FZ_FILE_LEGACY] = " (legacy ->mmap())",
+		[FZ_FILE_FLAGS] = " (->mmap_prepare() sets flags)",
+		[FZ_FILE_FAILS] = " (->mmap_prepare() fails)",
+		[FZ_FILE_CLOSE] = " (vm_ops->close())",
+	};
 	static const char *const form[] = {
 		[FZ_MR_INPLACE] = "in place", [FZ_MR_FIXED] = "MREMAP_FIXED",
 		[FZ_MR_DONTUNMAP] = "MREMAP_DONTUNMAP",
@@ -391,17 +506,34 @@ void fz_describe_op(const struct fz_op *op, char *buf, size_t len)
 
 	switch (op->op) {
 	case FZ_OP_MAP:
-		snprintf(buf, len, "%smmap anon %s%s%s [%d, %d)",
-			 op->aux & 2 ? "prctl(PR_SET_MDWE), then " : "",
-			 op->arg & 1 ? "ro" : "rw", op->aux & 1 ? "x" : "",
-			 op->arg & 2 ? " MAP_GROWSDOWN" : "", a, b);
+		snprintf(buf, len, "%smmap anon %s%s%s%s [%d, %d)",
+			 op->aux & FZ_AUX_MDWE ? "prctl(PR_SET_MDWE), then " : "",
+			 op->arg & 1 ? "ro" : "rw",
+			 op->aux & FZ_AUX_EXEC ? "x" : "",
+			 op->arg & 2 ? " MAP_GROWSDOWN" : "",
+			 op->aux & FZ_AUX_LOCKED ? " MAP_LOCKED" : "", a, b);
 		break;
 	case FZ_OP_FILE:
-		snprintf(buf, len, "mmap file %d%s %s %s from page %d [%d, %d)",
-			 1 + fz_file_of(op),
-			 op->aux & 1 ? " (vm_ops->close())" : "",
+		snprintf(buf, len, "mmap file %d%s %s %s%s from page %d [%d, %d)",
+			 1 + fz_file_of(op), kind[fz_file_kind(op)],
 			 op->arg & 1 ? "ro" : "rw",
-			 op->arg & 2 ? "shared" : "private", op->arg >> 3, a, b);
+			 op->arg & 2 ? "shared" : "private",
+			 op->aux & FZ_AUX_FILE_LOCKED ? " MAP_LOCKED" : "",
+			 op->arg >> 3, a, b);
+		break;
+	case FZ_OP_SPECIAL:
+		if (op->arg & FZ_SP_INSERT)
+			snprintf(buf, len, "insert_vm_struct() of a stack%s [%d, %d)",
+				 op->arg & FZ_SP_ALT ? " VM_GROWSDOWN" : "", a, b);
+		else
+			snprintf(buf, len, "_install_special_mapping() %s with %s [%d, %d)",
+				 op->arg & FZ_SP_ALT ? "vvar-like r--" : "vdso-like r-x",
+				 op->arg & FZ_SP_HOOKS ? ".fault/.mremap" : "pages",
+				 a, b);
+		break;
+	case FZ_OP_RELOCATE:
+		snprintf(buf, len, "exec's relocate_vma_down() of the VMA at page %d, %d pages down",
+			 a, op->len);
 		break;
 	case FZ_OP_PROT:
 		snprintf(buf, len, "mprotect %s [%d, %d)",
@@ -446,6 +578,7 @@ void fz_describe_op(const struct fz_op *op, char *buf, size_t len)
 		break;
 	case FZ_OP_FAIL:
 		fz_fail_describe(op, buf, len);
+		break;
 	case FZ_OP_UFFD:
 		fz_describe_uffd(op, buf, len);
 		break;
@@ -674,18 +807,28 @@ static void fz_fail_apply(const struct fz_op *op)
 	}
 }
 
-static void fz_fail_lift(void)
+/*
+ * The environment as it was, the failure no longer in force: after the
+ * op, or before what the fuzzer does itself once the call under test
+ * returned (the model still knows the failure was there).
+ */
+static void fz_fail_env_off(void)
 {
-	fz_fail.armed = false;
 	if (!fz_fail.active)
 		return;
-	fz_fail.active = false;
 	vh_task_clear_signals(current);
 	if (fz_fail.kind == FZ_FAIL_SLAB)
 		vh_failslab(fz_fail_cache(), 0);
 	sysctl_max_map_count = fz_fail.saved_max_map_count;
 	vh_set_rlimit(RLIMIT_AS, RLIM_INFINITY);
 	vh_set_rlimit(RLIMIT_STACK, RLIM_INFINITY);
+}
+
+static void fz_fail_lift(void)
+{
+	fz_fail.armed = false;
+	fz_fail_env_off();
+	fz_fail.active = false;
 }
 
 /* @err is what the armed failure allows: ENOMEM while one is in force. */
@@ -758,6 +901,51 @@ static int fz_mapped_in(int a, int b)
 	for (i = a; i < b; i++)
 		n += fz_m.pg[i].mapped;
 	return n;
+}
+
+/* Does a page of [a, b) have @flag (in the model)? */
+static bool fz_range_has(int a, int b, vm_flags_t flag)
+{
+	int i;
+
+	for (i = a; i < b; i++)
+		if (fz_m.pg[i].mapped && (fz_m.pg[i].flags & flag))
+			return true;
+	return false;
+}
+
+/* A new seam: the VMAs either side of page @i's start need not merge. */
+static void fz_seam(int i)
+{
+	uint64_t seam = 1ULL << (fz_m.seams++ % 64);
+
+	if (i <= 0 || i >= FZ_PAGES)
+		return;
+	fz_m.pg[i - 1].src |= seam;
+	fz_m.pg[i].dst |= seam;
+}
+
+/*
+ * Would unmapping [a, b) (munmap(), or the range a MAP_FIXED mapping
+ * replaces) split a special mapping?  Its vm_ops refuse a split
+ * (->may_split, include/linux/mm.h; mm/mmap.c: "Forbid splitting special
+ * mappings"), so the call fails with -EINVAL.  1: the refused split is the
+ * first one the call needs, nothing has changed; -1: a VMA below would be
+ * split first, and stays split (the fuzzer does not issue such a call);
+ * 0: no special mapping is split.  Under mmap_lock.
+ */
+static int fz_splits_special(int a, int b)
+{
+	struct fz_page *pg = fz_m.pg;
+	struct vm_area_struct *vma;
+
+	if (a > 0 && pg[a].special && pg[a - 1].special == pg[a].special)
+		return 1;
+	if (b >= FZ_PAGES || !pg[b].special ||
+	    pg[b - 1].special != pg[b].special)
+		return 0;
+	vma = find_vma(fz_mm, fz_addr(a));
+	return vma && vma->vm_start < fz_addr(a) ? -1 : 1;
 }
 
 /* Model: what mmap(MAP_FIXED) makes of [a, b). */
@@ -923,7 +1111,7 @@ static void fz_mremap(const struct fz_op *op)
 	unsigned long flags = 0, ret, start = fz_addr(a);
 	struct fz_page moved[FZ_PAGES];
 	struct vm_area_struct *vma;
-	int src_a = 0, src_b = 0;
+	int src_a = 0, src_b = 0, sp;
 	bool whole;
 
 	newn = form == FZ_MR_DONTUNMAP || form == FZ_MR_MOVE ? oldn :
@@ -935,7 +1123,26 @@ static void fz_mremap(const struct fz_op *op)
 	for (i = a; i < b; i++)
 		if (fz_m.pg[i].uffd)
 			return;
+	/* VM_DONTEXPAND cannot grow (mremap(2): EFAULT); a special mapping
+	 * moves whole (it cannot be split) and keeps its length.
+	 */
+	if (newn > oldn && fz_range_has(a, b, VM_DONTEXPAND))
+		return;
+	sp = fz_m.pg[a].special;
+	for (i = a; i < b; i++)
+		if (fz_m.pg[i].special != sp)
+			return;
+	if (sp && (newn != oldn || form == FZ_MR_INPLACE ||
+		   form == FZ_MR_DONTUNMAP ||
+		   (a > 0 && fz_m.pg[a - 1].special == sp) ||
+		   (b < FZ_PAGES && fz_m.pg[b].special == sp)))
+		return;
 	mmap_read_lock(fz_mm);
+	/* The destination must not split a special mapping either. */
+	if (form != FZ_MR_INPLACE && fz_splits_special(t, t + newn)) {
+		mmap_read_unlock(fz_mm);
+		return;
+	}
 	vma = vma_lookup(fz_mm, start);
 	if (!vma || vma->vm_end < fz_addr(b)) {
 		mmap_read_unlock(fz_mm);
@@ -971,10 +1178,16 @@ static void fz_mremap(const struct fz_op *op)
 			 */
 			if (fz_m.pg[a].file || (fz_m.pg[a].flags & VM_SHARED))
 				return;
+			/* Nor locked memory (what the old range keeps of its
+			 * lock mremap(2) does not say).
+			 */
+			if (fz_range_has(a, b, VM_LOCKED))
+				return;
 			flags |= MREMAP_DONTUNMAP;
 		}
 	}
 	current->mm = fz_mm;
+	fz_spec_moved_to = 0;
 	ret = sys_mremap(start, VH_PG(oldn), VH_PG(newn), flags, fz_addr(t));
 	fz_mremap_moved = !IS_ERR_VALUE(ret);
 	if (IS_ERR_VALUE(ret) && fz_fail_excuses((long)ret)) {
@@ -1008,6 +1221,7 @@ static void fz_mremap(const struct fz_op *op)
 		 */
 		if (ret < VH_BASE || ret + VH_PG(newn) > fz_addr(FZ_PAGES) ||
 		    (ret - VH_BASE) % PAGE_SIZE) {
+			fz_fail_env_off();	/* the fuzzer's own munmap */
 			mmap_write_lock(fz_mm);
 			if (vh_unmap(fz_mm, ret, ret + VH_PG(newn)))
 				fz_finding("munmap of the moved [%#lx, +%d pages) failed",
@@ -1026,6 +1240,10 @@ static void fz_mremap(const struct fz_op *op)
 	if (ret != fz_addr(t))
 		fz_finding("mremap [%d, %d) returned %#lx, not page %d", a, b,
 			   ret, t);
+	if (sp && fz_specs[fz_m.pg[a].spec - 1].mremap &&
+	    fz_spec_moved_to != fz_addr(t))
+		fz_finding("the special mapping's .mremap was told %#lx, not page %d",
+			   fz_spec_moved_to, t);
 	if (form == FZ_MR_INPLACE) {
 		if (newn < oldn) {
 			fz_model_unmap(a + newn, b);
@@ -1056,7 +1274,7 @@ static void fz_mremap(const struct fz_op *op)
 	 * faulted, its anonymous pages keep their index (file pages too).
 	 */
 	for (i = 0; i < newn; i++) {
-		if (!moved[i].file && !moved[0].anon)
+		if (!moved[i].file && !moved[i].special && !moved[0].anon)
 			moved[i].pgoff = fz_addr(t + i) >> PAGE_SHIFT;
 		if (!moved[0].anon)
 			moved[i].apgoff = fz_addr(t + i) >> PAGE_SHIFT;
@@ -1127,8 +1345,8 @@ static void fz_uffd_close(int c)
  * (the tree's mm/userfaultfd.c, as userfaultfd_ioctl() calls it), or the
  * userfaultfd's close().  Their errors, as ioctl_userfaultfd(2) gives
  * them, are the model's: EINVAL for a range that maps nothing or a
- * mapping that cannot be registered (the fuzzer's files have no
- * userfaultfd support: only anonymous memory can), for a mode the
+ * mapping that cannot be registered (the fuzzer's files and special
+ * mappings have no userfaultfd support: only anonymous memory can), for a mode the
  * architecture lacks (MODE_WP) and for a re-registration that would drop
  * MODE_WP; EBUSY for a mapping registered with the other userfaultfd
  * (UNREGISTER: EINVAL).  A mapping registered already with all the modes
@@ -1161,7 +1379,7 @@ static void fz_uffd(const struct fz_op *op)
 		want = any ? 0 : -EINVAL;
 		for (i = a; i < b && !want; i++)
 			if (fz_m.pg[i].mapped &&
-			    (fz_m.pg[i].file ||
+			    (fz_m.pg[i].file || fz_m.pg[i].special ||
 			     (fz_m.pg[i].uffd && fz_m.pg[i].uffd != c + 1)))
 				want = -EINVAL;
 		err = vh_uffd_unregister(fz_uctx[c], start, len);
@@ -1191,7 +1409,7 @@ static void fz_uffd(const struct fz_op *op)
 
 		if (!pg->mapped)
 			continue;
-		if (pg->file)
+		if (pg->file || pg->special)	/* not anonymous memory */
 			want = -EINVAL;
 		else if (pg->uffd && pg->uffd != c + 1)
 			want = -EBUSY;
@@ -1276,6 +1494,16 @@ static void fz_fork(void)
 		}
 	}
 	mmap_read_unlock(child);
+	/* The child inherits no memory lock (fork(2)), and a locked VMA and
+	 * its unlocked neighbour stay two ([9]).
+	 */
+	for (i = 0; i < FZ_PAGES; i++) {
+		if (i > 0 && fz_m.pg[i - 1].mapped && fz_m.pg[i].mapped &&
+		    ((fz_m.pg[i - 1].flags ^ fz_m.pg[i].flags) & VM_LOCKED))
+			fz_seam(i);
+	}
+	for (i = 0; i < FZ_PAGES; i++)
+		fz_m.pg[i].flags &= ~VM_LOCKED;
 	fz_mm = child;
 	vh_mm_clear(parent);
 	vh_mm_put(parent);
@@ -1346,12 +1574,181 @@ static void fz_unmap_done(const struct fz_op *op, int err, int want)
 
 static void fz_vm_munmap(const struct fz_op *op)
 {
+	int a = op->page, b = min(FZ_PAGES, op->page + op->len), sp;
 	unsigned long start;
 	size_t len;
 	int want = fz_unmap_args(op, &start, &len);
 
+	mmap_read_lock(fz_mm);
+	sp = fz_splits_special(a, b);
+	mmap_read_unlock(fz_mm);
+	if (sp < 0)
+		return;
 	current->mm = fz_mm;
+	if (sp && !want)
+		want = -EINVAL;	/* a special mapping is not split */
 	fz_unmap_done(op, vm_munmap(start, len), want);
+}
+
+/*
+ * mmap(MAP_FIXED) of a file of one of the kinds (enum fz_file_kind).  The
+ * model: the flags the hook sets are the VMA's (vfs.rst's ->mmap(),
+ * mmap_prepare.rst's mutable fields, set "before any merging"); a
+ * VM_DONTEXPAND mapping is never VM_LOCKED nor counted in locked_vm
+ * (Documentation/mm/unevictable-lru.rst: such "special" VMAs are not
+ * marked VM_LOCKED, nor accounted); a failing hook fails the mmap()
+ * with its error, and MAP_FIXED has discarded the old mappings of the
+ * range by then (mmap(2): "the overlapped part of the existing mapping(s)
+ * will be discarded"; the hook is given a clean range): a hole is left.
+ */
+static void fz_map_file(const struct fz_op *op)
+{
+	int a = op->page, b = min(FZ_PAGES, op->page + op->len);
+	int kind = fz_file_kind(op), idx = (op->arg >> 2) & 1;
+	int f = fz_file_of(op);
+	vm_flags_t flags = (op->arg & 1 ? VH_RO : VH_RW) |
+			   (op->arg & 2 ? VM_SHARED | VM_MAYSHARE : 0) |
+			   (op->aux & FZ_AUX_FILE_LOCKED ? VM_LOCKED : 0);
+	int sp = fz_splits_special(a, b), want = 0, err, after;
+
+	if (sp < 0)
+		return;
+	if (sp)
+		want = -EINVAL;
+	else if (kind == FZ_FILE_FAILS)
+		want = idx ? -ENOMEM : -EINVAL;
+	else if (kind == FZ_FILE_LEGACY && !idx)
+		want = -ENODEV;
+	after = fz_mapped_pages() + (b - a) - fz_mapped_in(a, b);
+	err = vh_map_file(fz_mm, &fz_files[f].file, fz_addr(a), fz_addr(b),
+			  flags, op->arg >> 3);
+	if (err != want && !(err && fz_fail_excuses(err)))
+		fz_finding("mmap file %d [%d, %d): %d, the model %d%s", f + 1, a,
+			   b, err, want, sp ? " (over part of a special mapping)" : "");
+	if (sp)
+		return;
+	if (!want)
+		fz_fail_check_as("mmap", err, after, true);
+	if (err && fz_fail_excuses(err)) {
+		/* The armed failure, or the hook's: kept, or gone whole. */
+		fz_fail_kept_or_gone(a, b);
+		return;
+	}
+	if (want) {
+		fz_model_unmap(a, b);
+		return;
+	}
+	if (kind == FZ_FILE_FLAGS && idx)
+		flags |= VM_DONTDUMP;
+	if (kind == FZ_FILE_FLAGS && !idx)
+		flags = (flags | VM_DONTEXPAND) & ~VM_LOCKED;
+	fz_model_map(a, b, flags, 1 + f, op->arg >> 3);
+}
+
+/*
+ * A special mapping (_install_special_mapping(), as arch_setup_additional_
+ * pages() maps the vdso) or exec's first stack (insert_vm_struct(), as
+ * fs/exec.c's __bprm_mm_init()) over [a, b).  The model: a range that is
+ * not free is refused (-ENOMEM: they insert, they do not replace); a
+ * special mapping is one VMA of its flags and VM_DONTEXPAND, its page
+ * offsets index its pages from 0 (mm/mmap.c: "Its pages are supplied by
+ * the given array"), never merged, never split, and what moves it tells
+ * its .mremap; the stack is anonymous memory (linear page index), linked
+ * without a merge (fz_tolerated[8]).
+ */
+static void fz_special(const struct fz_op *op)
+{
+	int a = op->page, b = min(FZ_PAGES, op->page + op->len), i, err, spec;
+	int want = fz_range_free(a, b) ? 0 : -ENOMEM;
+	unsigned long start = fz_addr(a), end = fz_addr(b);
+	struct vm_area_struct *vma;
+	vm_flags_t flags;
+
+	if (op->arg & FZ_SP_INSERT) {
+		flags = VH_RW | VM_ACCOUNT |
+			(op->arg & FZ_SP_ALT ? VM_GROWSDOWN : 0);
+		vma = vm_area_alloc(fz_mm);
+		if (!vma)
+			fz_finding("vm_area_alloc() failed");
+		vma->vm_start = start;
+		vma->vm_end = end;
+		vm_flags_init(vma, flags);
+		vma_set_anonymous(vma);
+		err = insert_vm_struct(fz_mm, vma);
+		if (err)
+			vm_area_free(vma);
+		else	/* as _install_special_mapping() */
+			vm_stat_account(fz_mm, vma->vm_flags, vma_pages(vma));
+		if (err != want)
+			fz_finding("insert_vm_struct() [%d, %d): %d, the model %d",
+				   a, b, err, want);
+		if (err)
+			return;
+		fz_model_map(a, b, flags, 0, 0);
+		fz_seam(a);
+		fz_seam(b);
+		return;
+	}
+	spec = !!(op->arg & FZ_SP_HOOKS);
+	flags = op->arg & FZ_SP_ALT ? VM_READ | VM_MAYREAD :
+		VM_READ | VM_EXEC | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	vma = _install_special_mapping(fz_mm, start, end - start, flags,
+				       &fz_specs[spec]);
+	err = IS_ERR(vma) ? PTR_ERR(vma) : 0;
+	if (err != want)
+		fz_finding("_install_special_mapping() [%d, %d): %d, the model %d",
+			   a, b, err, want);
+	if (err)
+		return;
+	fz_model_map(a, b, flags | VM_DONTEXPAND, 0, 0);
+	fz_m.specials++;
+	for (i = a; i < b; i++) {
+		fz_m.pg[i].special = fz_m.specials;
+		fz_m.pg[i].spec = spec + 1;
+		fz_m.pg[i].pgoff = i - a;
+	}
+}
+
+/*
+ * exec's relocation of its stack (fs/exec.c's setup_arg_pages():
+ * relocate_vma_down()) of the VMA at page @op->page, @op->len pages down
+ * into free room, as exec does it: private anonymous memory with pages,
+ * nothing between (nor just below: no neighbour to merge with).  The model: the
+ * pages move with their contents (page tables moved: the same anonymous
+ * pages, index and anon_vma); the room they leave is free.
+ */
+static void fz_relocate(const struct fz_op *op)
+{
+	struct vm_area_struct *vma = vma_lookup(fz_mm, fz_addr(op->page));
+	struct fz_page moved[FZ_PAGES];
+	int s, e, ns, i, err;
+
+	/* exec has copied the arguments in: the stack has anonymous pages
+	 * (an anon_vma); a never-faulted one would keep a page offset that
+	 * is not its address's (mm/vma.h's assert_sane_pgoff() warns).
+	 */
+	if (!vma || !vma->anon_vma)
+		return;
+	s = (vma->vm_start - VH_BASE) >> PAGE_SHIFT;
+	e = (vma->vm_end - VH_BASE) >> PAGE_SHIFT;
+	ns = s - op->len;
+	if (ns < 0 || !fz_range_free(max(ns - 1, 0), s))
+		return;
+	for (i = s; i < e; i++)
+		if (fz_m.pg[i].file || fz_m.pg[i].special ||
+		    (fz_m.pg[i].flags & VM_SHARED))
+			return;
+	err = relocate_vma_down(vma, VH_PG(op->len));
+	if (err)
+		fz_finding("relocate_vma_down() of [%d, %d) by %d pages: %d", s,
+			   e, op->len, err);
+	for (i = s; i < e; i++) {
+		moved[i - s] = fz_m.pg[i];
+		moved[i - s].src = moved[i - s].dst = 0;
+	}
+	fz_model_unmap(s, e);
+	for (i = 0; i < e - s; i++)
+		fz_m.pg[ns + i] = moved[i];
 }
 
 /* The operations that take mmap_lock themselves. */
@@ -1418,23 +1815,30 @@ static void fz_op(const struct fz_op *op)
 	unsigned long start = fz_addr(a), end = fz_addr(b);
 	struct vm_area_struct *vma;
 	vm_flags_t flags, want[FZ_PAGES];
-	int err, after, expect;
+	int err, after, expect, sp;
 
 	switch (op->op) {
 	case FZ_OP_MAP:
 		flags = (op->arg & 1 ? VH_RO : VH_RW) |
 			(op->arg & 2 ? VM_GROWSDOWN : 0) |
-			(op->aux & 1 ? VM_EXEC | VM_MAYEXEC : 0);
+			(op->aux & FZ_AUX_LOCKED ? VM_LOCKED : 0) |
+			(op->aux & FZ_AUX_EXEC ? VM_EXEC | VM_MAYEXEC : 0);
 		/* prctl(2): PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN (for good). */
-		if (op->aux & 2)
+		if (op->aux & FZ_AUX_MDWE)
 			mm_flags_set(MMF_HAS_MDWE, fz_mm);
+		sp = fz_splits_special(a, b);
+		if (sp < 0)
+			break;
 		expect = mm_flags_test(MMF_HAS_MDWE, fz_mm) &&
-			 (flags & VM_EXEC) && (flags & VM_WRITE) ? -EACCES : 0;
+			 (flags & VM_EXEC) && (flags & VM_WRITE) ? -EACCES :
+			 sp ? -EINVAL : 0;
 		after = fz_mapped_pages() + (b - a) - fz_mapped_in(a, b);
 		err = vh_map(fz_mm, start, end, flags);
 		if (err != expect && !(err && fz_fail_excuses(err)))
 			fz_finding("mmap anon [%d, %d) returned %d, want %d%s", a,
-				   b, err, expect, expect ? " (MDWE: no new writable executable mapping)" : "");
+				   b, err, expect,
+				   expect == -EACCES ? " (MDWE: no new writable executable mapping)" :
+				   expect ? " (over part of a special mapping)" : "");
 		if (expect)
 			break;	/* refused before anything was done */
 		fz_fail_check_as("mmap", err, after, true);
@@ -1445,24 +1849,23 @@ static void fz_op(const struct fz_op *op)
 		fz_model_map(a, b, flags, 0, 0);
 		break;
 	case FZ_OP_FILE:
-		flags = (op->arg & 1 ? VH_RO : VH_RW) |
-			(op->arg & 2 ? VM_SHARED | VM_MAYSHARE : 0);
-		after = fz_mapped_pages() + (b - a) - fz_mapped_in(a, b);
-		err = vh_map_file(fz_mm, &fz_files[fz_file_of(op)].file,
-				  start, end, flags, op->arg >> 3);
-		if (err && !fz_fail_excuses(err))
-			fz_finding("mmap file [%d, %d) failed: %d", a, b, err);
-		fz_fail_check_as("mmap", err, after, true);
-		if (err) {
-			fz_fail_kept_or_gone(a, b);
-			break;
-		}
-		fz_model_map(a, b, flags, 1 + fz_file_of(op), op->arg >> 3);
+		fz_map_file(op);
+		break;
+	case FZ_OP_SPECIAL:
+		fz_special(op);
+		break;
+	case FZ_OP_RELOCATE:
+		fz_relocate(op);
 		break;
 	case FZ_OP_UNMAP: {
 		size_t ulen;
 		int want = fz_unmap_args(op, &start, &ulen);
 
+		sp = fz_splits_special(a, b);
+		if (sp < 0)
+			break;
+		if (sp && !want)
+			want = -EINVAL;	/* a special mapping is not split */
 		fz_unmap_done(op, vh_unmap(fz_mm, start, start + ulen), want);
 		break;
 	}
@@ -1470,6 +1873,12 @@ static void fz_op(const struct fz_op *op)
 	case FZ_OP_MADV:
 		/* A range with a hole: -ENOMEM, and we change nothing. */
 		if (!fz_range_mapped(a, b))
+			break;
+		/* Special mappings and VM_DONTEXPAND drivers' mappings: not
+		 * changed by the fuzzer (mprotect(2) of a vvar page without
+		 * VM_MAYWRITE is EACCES, splitting a special one EINVAL).
+		 */
+		if (fz_range_has(a, b, VM_DONTEXPAND))
 			break;
 		if (op->op == FZ_OP_PROT) {
 			vm_flags_t prot = op->arg & 1 ? VM_READ :
@@ -1596,7 +2005,7 @@ static void fz_check_close(int nr)
 {
 	const struct fz_op *op = &fz_ops[fz_done];
 	int want = fz_m.nr_close + fz_opens - fz_closes;
-	bool mapped = op->op == FZ_OP_FILE && (op->aux & 1);
+	bool mapped = op->op == FZ_OP_FILE && (op->aux & FZ_AUX_CLOSE);
 
 	if (nr != want && !(mapped && nr == want + 1))
 		fz_finding("%d VMAs with vm_ops->close(), want %d%s (%d open()s, %d close()s: a VMA removed without its close()?)",
@@ -1606,17 +2015,45 @@ static void fz_check_close(int nr)
 	fz_opens = fz_closes = 0;
 }
 
+/*
+ * @vma's pages are of special mapping @sp (0: none; -1: none in the
+ * window): it must be that mapping's VMA, whole, with its vm_ops and
+ * private data (vma_is_special_mapping()), or no special mapping's.
+ */
+static void fz_check_special(struct vm_area_struct *vma, int sp, int spec)
+{
+	int s = (vma->vm_start - VH_BASE) >> PAGE_SHIFT;
+	int e = (vma->vm_end - VH_BASE) >> PAGE_SHIFT;
+	size_t k;
+
+	if (sp <= 0) {
+		for (k = 0; k < ARRAY_SIZE(fz_specs); k++)
+			if (vma_is_special_mapping(vma, &fz_specs[k]))
+				fz_finding("VMA [%#lx-%#lx) is a special mapping, the model has none there",
+					   vma->vm_start, vma->vm_end);
+		return;
+	}
+	if (!vma_is_special_mapping(vma, &fz_specs[spec - 1]))
+		fz_finding("VMA [%#lx-%#lx) is not special mapping %d's",
+			   vma->vm_start, vma->vm_end, sp);
+	if ((s > 0 && fz_m.pg[s - 1].special == sp) ||
+	    (e < FZ_PAGES && fz_m.pg[e].special == sp))
+		fz_finding("special mapping %d split: a VMA [%#lx-%#lx) of it",
+			   sp, vma->vm_start, vma->vm_end);
+}
+
 static void fz_check(void)
 {
 	VMA_ITERATOR(vmi, fz_mm, 0);
 	struct vm_area_struct *vma, *prev = NULL;
-	int nr = 0, nfile[ARRAY_SIZE(fz_files)] = { 0 }, nr_close = 0, i, f, file;
+	int nr = 0, nfile[FZ_NR_FILES] = { 0 }, nr_close = 0, i, f, file;
+	int nlocked = 0;
 	bool covered[FZ_PAGES] = { false };
 
 	mt_validate(&fz_mm->mm_mt);
 	for_each_vma(vmi, vma) {
 		int cls = fz_class_of(vma->anon_vma);
-		int merged_cls = 0;
+		int merged_cls = 0, sp = -1, spec = 0;
 
 		nr++;
 		if (vma->vm_start < VH_BASE || vma->vm_end > fz_addr(FZ_PAGES))
@@ -1629,14 +2066,8 @@ static void fz_check(void)
 			fz_finding("VMA [%#lx-%#lx) vm_refcnt %u at rest",
 				   vma->vm_start, vma->vm_end,
 				   refcount_read(&vma->vm_refcnt));
-		for (f = 0, file = 0; f < ARRAY_SIZE(fz_files); f++)
-			if (vma->vm_file == &fz_files[f].file)
-				file = 1 + f;
-		if (vma->vm_file && !file)
-			fz_finding("VMA [%#lx-%#lx) maps a file the fuzzer never mapped",
-				   vma->vm_start, vma->vm_end);
-		if (file)
-			nfile[file - 1]++;
+		for (f = 0; f < FZ_NR_FILES; f++)
+			nfile[f] += vma->vm_file == &fz_files[f].file;
 		nr_close += vma->vm_ops == &fz_close_vm_ops;
 		for (i = 0; i < FZ_PAGES; i++) {
 			unsigned long a = fz_addr(i);
@@ -1647,6 +2078,7 @@ static void fz_check(void)
 				continue;
 			covered[i] = true;
 			pgoff = vma->vm_pgoff + ((a - vma->vm_start) >> PAGE_SHIFT);
+			file = vma->vm_file ? 1 + fz_file_index(vma->vm_file) : 0;
 			if (!pg->mapped)
 				fz_finding("page %d mapped, the model has it free", i);
 			if ((vma->vm_flags & FZ_CTRL) != pg->flags)
@@ -1675,7 +2107,14 @@ static void fz_check(void)
 					   vma->vm_start, vma->vm_end,
 					   merged_cls, pg->anon);
 			merged_cls = pg->anon;
+			if (sp >= 0 && pg->special != sp)
+				fz_finding("VMA [%#lx-%#lx) spans special mapping %d and %d (a special mapping merged, or not its own VMA)",
+					   vma->vm_start, vma->vm_end, sp,
+					   pg->special);
+			sp = pg->special;
+			spec = pg->spec;
 		}
+		fz_check_special(vma, sp, spec);
 		if (prev && prev->vm_end == vma->vm_start &&
 		    fz_could_be_one(prev, vma))
 			fz_finding("VMAs [%#lx-%#lx) and [%#lx-%#lx) could be one but are not merged",
@@ -1691,7 +2130,12 @@ static void fz_check(void)
 	if (nr != fz_mm->map_count)
 		fz_finding("map_count %d, %d VMAs in the tree",
 			   fz_mm->map_count, nr);
-	for (f = 0; f < ARRAY_SIZE(fz_files); f++) {
+	for (i = 0; i < FZ_PAGES; i++)
+		nlocked += fz_m.pg[i].mapped && (fz_m.pg[i].flags & VM_LOCKED);
+	if (fz_mm->locked_vm != (unsigned long)nlocked)
+		fz_finding("locked_vm %lu, the model %d VM_LOCKED pages",
+			   (unsigned long)fz_mm->locked_vm, nlocked);
+	for (f = 0; f < FZ_NR_FILES; f++) {
 		if (atomic_read(&fz_files[f].file.vh_count) != 1 + nfile[f])
 			fz_finding("file %d: %d references, %d VMAs map it",
 				   f + 1,
@@ -1716,10 +2160,10 @@ void fz_init(fz_report_fn report)
 		return;
 	done = true;
 	stack_guard_gap = PAGE_SIZE;
-	for (f = 0; f < ARRAY_SIZE(fz_files); f++) {
+	for (f = 0; f < FZ_NR_FILES; f++) {
 		init_rwsem(&fz_files[f].mapping.i_mmap_rwsem);
 		fz_files[f].file.f_mapping = &fz_files[f].mapping;
-		fz_files[f].file.f_op = f == 2 ? &fz_close_fops : &fz_fops;
+		fz_files[f].file.f_op = &fz_fops[f / 2];
 		atomic_set(&fz_files[f].file.vh_count, 1);
 	}
 	/* The flags brk() gives (VMA_DATA_DEFAULT_FLAGS): a configuration
@@ -1754,9 +2198,9 @@ static void fz_place(const struct fz_op *in, struct fz_op *op)
 	op->whole = false;
 	/* The bits of .aux an op reads (a row shows those alone). */
 	if (op->op == FZ_OP_FILE)
-		op->aux &= 1;
+		op->aux &= 3 | FZ_AUX_FILE_LOCKED | FZ_AUX_CLOSE;
 	else if (op->op == FZ_OP_MAP)
-		op->aux &= 3;
+		op->aux &= FZ_AUX_LOCKED | FZ_AUX_EXEC | FZ_AUX_MDWE;
 	else if (op->op == FZ_OP_UNMAP)
 		op->aux &= 3;
 	else if (op->op != FZ_OP_MREMAP)
@@ -1834,6 +2278,14 @@ void fz_run(const struct fz_op *in, int n, struct fz_trace *trace)
 		    fz_mapped_pages() > mapped)
 			fz_fail_check_as("mremap", 0, fz_mapped_pages(), false);
 		fz_mremap_moved = false;
+		/* A merge an allocation failure cost an op that succeeded
+		 * (a new VMA made instead, vmg->give_up_on_oom) leaves the
+		 * VMAs apart at its range's ends ([8]).
+		 */
+		if (fz_fail.active && fz_whole(&ops[i])) {
+			fz_fail_seam(ops[i].page);
+			fz_fail_seam(min(FZ_PAGES, ops[i].page + ops[i].len));
+		}
 		if (ops[i].op != FZ_OP_FAIL)
 			fz_fail_lift();
 		mmap_read_lock(fz_mm);

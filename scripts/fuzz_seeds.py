@@ -70,6 +70,7 @@ class Seed:
         self.out = bytearray()
         self.maymove = None	# where its MREMAP_MAYMOVE op is
         self.grow = None	# where its stack growth is, and the size
+        self.alts = []		# (offset, length byte, arg, suffix): variants
 
     def op(self, name, page, length=1, arg=0, aux=0):
         """One operation; a range longer than 8 pages in pieces."""
@@ -87,6 +88,17 @@ class Seed:
             length -= n
             if name == 'file' and (arg >> 3) + n < 32:
                 arg += n << 3	# the next piece continues the file
+
+    def alt(self, suffix, aux=None, arg=None):
+        """A variant seed: the last operation with another aux or arg."""
+        if len(self.out) < 4:
+            return
+        # fz_encode(): .aux is the length byte's upper five bits.
+        b2 = (self.out[-2] & 7) | (aux << 3) if aux is not None \
+            else self.out[-2]
+        if b2 <= 255:
+            self.alts.append((len(self.out) - 4, b2,
+                              self.out[-1] if arg is None else arg, suffix))
 
     def mremap(self, page, length, form, newlen=None, to=0, extra=()):
         if length > 8 or (newlen or length) > 8:
@@ -232,9 +244,31 @@ def row_op(s, table, body, before):
     elif op.startswith('fm_') and 'map' in op:
         delta = num(body, 'pgoff_delta') or 0
         shared = re.search(r'\.shared\s*=\s*true', body) is not None
-        s.op('file', a, b - a, (2 if shared else 0) | ((a + delta) & 31) << 3)
+        arg = (2 if shared else 0) | ((a + delta) & 31) << 3
+        s.op('file', a, b - a, arg)
+        # The row's hook, on a file of that kind (enum fz_file_kind):
+        # a legacy ->mmap() (file 2; file 1's fails), ->mmap_prepare()
+        # that fails, that sets VM_DONTEXPAND or VM_DONTDUMP; MAP_LOCKED.
+        hook = ident(body, 'hook') or ''
+        if 'MMAP_FAILS' in hook:
+            s.alt('_legacy_fails', aux=1, arg=arg)
+        elif 'HOOK_MMAP' in hook:
+            s.alt('_legacy', aux=1, arg=arg | 4)
+        else:
+            s.alt('_prepare_fails', aux=3, arg=arg | 4)
+            s.alt('_dontexpand', aux=2, arg=arg)
+        s.alt('_dontdump_locked', aux=2 | 4, arg=arg | 4)
+    elif 'special' in op:
+        s.op('special', a, b - a, 0)
+        s.alt('_hooks_vvar', arg=6)
+    elif 'insert' in op:
+        s.op('special', a, b - a, 1)
+        s.alt('_vdso', arg=0)
+    elif 'relocate' in op and to is not None:
+        s.op('relocate', a, a - to)
     elif 'map' in op:
         s.op('map', a, b - a, 1 if ro else 0)
+        s.alt('_locked', aux=1)
     elif 'brk' in op:
         s.op('brk', a, b - a)
     elif 'grow' in op:
@@ -321,6 +355,10 @@ def seeds(repo):
                     s.out += op
             if s.out:
                 out.setdefault(bytes(s.out), '%s.%s' % (table, desc))
+            for at, b2, arg, suffix in s.alts:
+                v = bytearray(s.out)
+                v[at + 2], v[at + 3] = b2, arg
+                out.setdefault(bytes(v), '%s.%s%s' % (table, desc, suffix))
             # A move where get_unmapped_area() says: bottom-up as the row
             # has it, and top-down too.
             if s.maymove is not None:

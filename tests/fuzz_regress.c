@@ -181,8 +181,8 @@ static const struct fr_row fr_rows[] = {
 	{ .desc = "merge_removes_no_close",
 	  .why = "a madvise() that makes a VMA like its neighbour of a driver with vm_ops->close() leaves them apart: merging would remove one without its close()",
 	  FZ_OPS(
-		{ FZ_OP_FILE, .page = 0, .len = 32, .arg = 0x7f, .aux = 1 },
-			/* mmap file 3 (vm_ops->close()) ro shared from page 15 [0, 32) */
+		{ FZ_OP_FILE, .page = 0, .len = 32, .arg = 0x7f, .aux = 8 },
+			/* mmap file 10 (vm_ops->close()) ro shared from page 15 [0, 32) */
 		{ FZ_OP_MADV, .page = 3, .len = 4, .arg = 0x2e },	/* madvise SEQUENTIAL [3, 7) */
 		{ FZ_OP_MADV, .page = 7, .len = 25, .arg = 0x2e },	/* madvise SEQUENTIAL [7, 32) */
 	  ),
@@ -191,10 +191,10 @@ static const struct fr_row fr_rows[] = {
 	{ .desc = "mdwe_refuses_write_exec",
 	  .why = "prctl(2)'s PR_SET_MDWE: a new mapping both writable and executable is refused with -EACCES and maps nothing; a read-only executable one is not",
 	  FZ_OPS(
-		{ FZ_OP_MAP, .page = 0, .len = 4, .arg = 0, .aux = 1 },	/* mmap anon rwx [0, 4) */
-		{ FZ_OP_MAP, .page = 4, .len = 4, .arg = 0, .aux = 3 },
+		{ FZ_OP_MAP, .page = 0, .len = 4, .arg = 0, .aux = 2 },	/* mmap anon rwx [0, 4) */
+		{ FZ_OP_MAP, .page = 4, .len = 4, .arg = 0, .aux = 6 },
 			/* prctl(PR_SET_MDWE), then mmap anon rwx [4, 8) */
-		{ FZ_OP_MAP, .page = 4, .len = 4, .arg = 0x1, .aux = 3 },
+		{ FZ_OP_MAP, .page = 4, .len = 4, .arg = 0x1, .aux = 6 },
 			/* prctl(PR_SET_MDWE), then mmap anon rox [4, 8) */
 	  ),
 	  .before = "AAAA----------------------------",
@@ -244,6 +244,36 @@ static const struct fr_row fr_rows[] = {
 	  ),
 	  .before = "AAAABBBB------------------------",
 	  .after  = "AAAAAAAA------------------------" },
+	{ .desc = "special_mapping_dontexpand",
+	  .why = "_install_special_mapping() makes a VM_DONTEXPAND VMA: a vdso is never grown by mremap(2), nor merged",
+	  FZ_OPS(
+		{ FZ_OP_MAP, .page = 0, .len = 4, .arg = 0 },	/* mmap anon rw [0, 4) */
+		{ FZ_OP_SPECIAL, .page = 5, .len = 2, .arg = 0 },
+			/* _install_special_mapping() vdso-like r-x with pages [5, 7) */
+	  ),
+	  .before = "AAAA----------------------------",
+	  .after  = "AAAA-bb-------------------------" },
+	{ .desc = "map_locked_accounted",
+	  .why = "mmap(MAP_LOCKED) counts the mapping's pages in mm->locked_vm (what RLIMIT_MEMLOCK limits)",
+	  FZ_OPS(
+		{ FZ_OP_MAP, .page = 0, .len = 4, .arg = 0 },	/* mmap anon rw [0, 4) */
+		{ FZ_OP_FILE, .page = 8, .len = 4, .arg = 0x46, .aux = 0x6 },
+			/* mmap file 2 (->mmap_prepare() sets flags) rw shared MAP_LOCKED from page 8 [8, 12) */
+	  ),
+	  .before = "AAAA----------------------------",
+	  .after  = "AAAA----BBBB--------------------" },
+	{ .desc = "relocated_stack_pgoff",
+	  .why = "exec's relocate_vma_down() moves the stack's pages with their page tables: the VMA keeps the page offset of its first page",
+	  FZ_OPS(
+		{ FZ_OP_MAP, .page = 16, .len = 8, .arg = 0x2 },
+			/* mmap anon rw MAP_GROWSDOWN [16, 24) */
+		{ FZ_OP_FAULT, .page = 16, .len = 1, .arg = 0x1 },
+			/* write fault at page 16 under mmap_lock */
+		{ FZ_OP_RELOCATE, .page = 16, .len = 8, .arg = 0 },
+			/* exec's relocate_vma_down() of the VMA at page 16, 8 pages down */
+	  ),
+	  .before = "----------------AAAAAAAA--------",
+	  .after  = "--------AAAAAAAA----------------" },
 	/* scripts/fuzz_row.sh adds rows here */
 };
 
