@@ -142,17 +142,34 @@ static inline void fz_encode(const struct fz_op *op, uint8_t *b)
 }
 
 /**
+ * struct fz_known - a kernel warning found on clean trees (fz_known[])
+ * @warn:	text the report names (vh_expect_warn_maybe())
+ * @why:	why it is the kernel's, in one line
+ */
+struct fz_known {
+	const char *warn;
+	const char *why;
+};
+
+#define FZ_NR_KNOWN	1
+extern const struct fz_known fz_known[FZ_NR_KNOWN];
+/* How many times known warning @k came in this process so far. */
+unsigned long fz_known_hits(int k);
+
+/**
  * struct fz_trace - what a run leaves for its caller
  * @before:	the layout before the last operation (a picture)
  * @after:	the layout after it
  * @ran:	the operations as they ran (whole ranges resolved)
  * @nr_ran:	how many
+ * @known:	how many times each known warning came (fz_known[])
  */
 struct fz_trace {
 	char before[FZ_PAGES + 1];
 	char after[FZ_PAGES + 1];
 	struct fz_op ran[FZ_MAX_OPS];
 	int nr_ran;
+	int known[FZ_NR_KNOWN];
 };
 
 /*

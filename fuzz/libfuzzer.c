@@ -35,6 +35,18 @@ static void __attribute__((noreturn)) fz_abort(const char *msg,
 	abort();
 }
 
+/* At exit: how often each known kernel warning came (fz_known[]). */
+static void fz_known_print(void)
+{
+	int k;
+
+	for (k = 0; k < FZ_NR_KNOWN; k++)
+		if (fz_known_hits(k))
+			fprintf(stderr, "FUZZ KNOWN: %lu x '%s': %s\n",
+				fz_known_hits(k), fz_known[k].warn,
+				fz_known[k].why);
+}
+
 int LLVMFuzzerInitialize(int *argc __attribute__((unused)),
 			 char ***argv __attribute__((unused)))
 {
@@ -43,6 +55,7 @@ int LLVMFuzzerInitialize(int *argc __attribute__((unused)),
 	fz_print = getenv("FZ_PRINT") != NULL;
 	fz_row = getenv("FZ_ROW");
 	fz_init(fz_abort);
+	atexit(fz_known_print);
 	return 0;
 }
 

@@ -224,6 +224,25 @@ static const char *const fz_tolerated[] = {
 	"a child's VMAs whose locks fork(2) dropped are not merged",
 };
 
+/*
+ * Kernel warnings the fuzzer found on clean trees, each with why it is
+ * the kernel's (README "Findings on clean trees").  As syzkaller's known
+ * bugs, an input that provokes one is not a finding again, so that a
+ * campaign goes on to others: it is counted (fz_known_hits(), printed at
+ * the target's end).  Its row of tests/fuzz_regress.c (.known) wants the
+ * warning, so that a tree that fixes it fails the row and says so.
+ */
+const struct fz_known fz_known[FZ_NR_KNOWN] = {
+	{ .warn = "mas_is_active(mas) && (mas->index > start",
+	  .why = "vma_merge_new_range() leaves the VMA iterator on prev when vma_expand() fails (anon_vma_clone() out of memory); __mmap_region() then makes a new VMA, and __mmap_new_vma()'s vma_iter_config() sets a range outside the iterator's slot (CONFIG_DEBUG_MAPLE_TREE's __mas_set_range() check)" },
+};
+static unsigned long fz_known_count[FZ_NR_KNOWN];
+
+unsigned long fz_known_hits(int k)
+{
+	return fz_known_count[k];
+}
+
 /* Two files of each kind (enum fz_file_kind): model file 1 + index. */
 #define FZ_NR_FILES	(2 * FZ_NR_FILE_KINDS)
 
@@ -2227,8 +2246,10 @@ void fz_run(const struct fz_op *in, int n, struct fz_trace *trace)
 {
 	static struct fz_op ran[FZ_MAX_OPS];
 	struct fz_op *ops = ran;
-	int i, mapped;
+	int i, mapped, k;
 
+	if (trace)
+		memset(trace->known, 0, sizeof(trace->known));
 	memset(&fz_m, 0, sizeof(fz_m));
 	fz_opens = fz_closes = 0;
 	fz_fail = (struct fz_fail){ 0 };
@@ -2254,6 +2275,8 @@ void fz_run(const struct fz_op *in, int n, struct fz_trace *trace)
 			fz_fail_arm(&ops[i]);
 		else
 			fz_fail_apply(&ops[i]);
+		for (k = 0; k < FZ_NR_KNOWN; k++)
+			vh_expect_warn_maybe(fz_known[k].warn);
 		if (ops[i].op == FZ_OP_MREMAP)
 			fz_mremap(&ops[i]);
 		else if (ops[i].op == FZ_OP_FORK)
@@ -2270,6 +2293,13 @@ void fz_run(const struct fz_op *in, int n, struct fz_trace *trace)
 			mmap_write_lock(fz_mm);
 			fz_op(&ops[i]);
 			mmap_write_unlock(fz_mm);
+		}
+		for (k = FZ_NR_KNOWN - 1; k >= 0; k--) {
+			int n = vh_expect_warn_end();
+
+			fz_known_count[k] += n;
+			if (trace)
+				trace->known[k] += n;
 		}
 		/* An mremap() that leaves more mapped than before never
 		 * exceeds RLIMIT_AS (one that does not grow is not checked).

@@ -12,8 +12,9 @@
 # executions per second, the coverage of the tree's mm/vma.c that the
 # corpus reaches (lines and branches, scripts/fuzz_cov.sh; not with
 # --no-cov) and any finding (the decoded operations and the layout before
-# and after), whose input is kept in build/fuzz/findings/.  Exit status 1
-# on a finding.
+# and after), whose input is kept in build/fuzz/findings/, and how often
+# each known kernel warning came (fz_known[], README "Findings on clean
+# trees").  Exit status 1 on a finding.
 set -euo pipefail
 
 repo=$(CDPATH='' cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -51,6 +52,8 @@ runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
 edges=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
 echo "fuzz: ${runs:-?} runs in ${secs}s, ${eps:-?} exec/s, ${edges:-cov: ?} edges"
+# Known kernel warnings (fuzz/vma_fuzz.c's fz_known[]): counted, not findings.
+sed -n 's/^FUZZ KNOWN: /fuzz: known kernel warning, not a finding again: /p' "$log"
 if grep -q 'FUZZ FINDING\|ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error' "$log"; then
 	grep -v '^    #' "$log" | grep -A20 -m1 'FUZZ FINDING\|ERROR:\|runtime error'
 	echo "fuzz: finding; input in $finds (log $log)"

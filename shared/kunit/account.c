@@ -36,6 +36,7 @@ static bool vh_failed;
 static struct {
 	const char *what;	/* NULL: expects nothing */
 	int count;		/* reports it counted */
+	bool maybe;		/* vh_expect_warn_maybe(): none may come */
 } vh_expect[VH_MAX_EXPECT];
 static int vh_expect_depth;
 unsigned long vh_run_seed;
@@ -220,7 +221,7 @@ static void vh_runner_oops(void)
 	vh_thread_exit_current();
 }
 
-void vh_expect_warn_begin(const char *what)
+static void vh_expect_push(const char *what, bool maybe)
 {
 	pthread_mutex_lock(&vh_state_lock);
 	if (vh_expect_depth == VH_MAX_EXPECT) {
@@ -232,8 +233,19 @@ void vh_expect_warn_begin(const char *what)
 	}
 	vh_expect[vh_expect_depth].what = what;
 	vh_expect[vh_expect_depth].count = 0;
+	vh_expect[vh_expect_depth].maybe = maybe;
 	vh_expect_depth++;
 	pthread_mutex_unlock(&vh_state_lock);
+}
+
+void vh_expect_warn_begin(const char *what)
+{
+	vh_expect_push(what, false);
+}
+
+void vh_expect_warn_maybe(const char *what)
+{
+	vh_expect_push(what, true);
 }
 
 static bool vh_runner_warn_expected(void)
@@ -249,6 +261,7 @@ static bool vh_runner_warn_expected(void)
 int vh_expect_warn_end_at(const char *file, int line)
 {
 	const char *what = NULL;
+	bool maybe = false;
 	int n = -1;
 
 	pthread_mutex_lock(&vh_state_lock);
@@ -256,12 +269,13 @@ int vh_expect_warn_end_at(const char *file, int line)
 		vh_expect_depth--;
 		what = vh_expect[vh_expect_depth].what;
 		n = vh_expect[vh_expect_depth].count;
+		maybe = vh_expect[vh_expect_depth].maybe;
 	}
 	pthread_mutex_unlock(&vh_state_lock);
 	if (n < 0)
 		vh_fail(file, line,
 			"vh_expect_warn_end() without vh_expect_warn_begin()");
-	else if (what && !n)
+	else if (what && !n && !maybe)
 		vh_fail(file, line,
 			"expected a warning matching '%s' since vh_expect_warn_begin(); none came",
 			what);
