@@ -1309,6 +1309,12 @@ static void fz_mremap(const struct fz_op *op)
 		}
 	} else if (!fz_fail_source_kept(a, b, t, newn)) {
 		fz_model_unmap(a, b);
+	} else if (newn < oldn) {
+		/* A move that shrinks unmaps the tail first (mremap(2): the
+		 * range is shrunk, then moved), whatever the move's unmap of
+		 * the rest then left.
+		 */
+		fz_model_unmap(a + newn, b);
 	}
 	for (i = 0; i < newn; i++)
 		fz_m.pg[t + i] = moved[i];
