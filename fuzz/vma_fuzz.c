@@ -234,7 +234,7 @@ static const char *const fz_tolerated[] = {
  */
 const struct fz_known fz_known[FZ_NR_KNOWN] = {
 	{ .warn = "mas_is_active(mas) && (mas->index > start",
-	  .why = "vma_merge_new_range() leaves the VMA iterator on prev when vma_expand() fails (anon_vma_clone() out of memory); __mmap_region() then makes a new VMA, and __mmap_new_vma()'s vma_iter_config() sets a range outside the iterator's slot (CONFIG_DEBUG_MAPLE_TREE's __mas_set_range() check)" },
+	  .why = "vma_merge_new_range() leaves the VMA iterator on prev when vma_expand() fails (anon_vma_clone() out of memory); __mmap_region() then makes a new VMA, and __mmap_new_vma()'s vma_iter_config() sets a range outside the iterator's slot: __mas_set_range()'s MAS_WARN_ON(), a WARN_ON() where CONFIG_DEBUG_MAPLE_TREE is off" },
 };
 static unsigned long fz_known_count[FZ_NR_KNOWN];
 
