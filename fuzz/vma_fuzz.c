@@ -1101,20 +1101,31 @@ static bool fz_mremap_moved;
  */
 static bool fz_fail_source_kept(int a, int b, int t, int newn)
 {
-	bool kept;
+	struct vm_area_struct *vma;
+	int s = a, e = b;
 
 	if (!fz_fail.active)
 		return false;
 	mmap_read_lock(fz_mm);
-	kept = vma_lookup(fz_mm, fz_addr(a));
+	vma = vma_lookup(fz_mm, fz_addr(a));
+	/* mm/mremap.c takes VM_ACCOUNT off the old VMA for the move and
+	 * gives it back only in part when the unmap fails ("just get
+	 * accounts right"): that VMA's edges may stay apart too.
+	 */
+	if (vma) {
+		s = (max(vma->vm_start, VH_BASE) - VH_BASE) >> PAGE_SHIFT;
+		e = (min(vma->vm_end, fz_addr(FZ_PAGES)) - VH_BASE) >> PAGE_SHIFT;
+	}
 	mmap_read_unlock(fz_mm);
-	if (kept) {
+	if (vma) {
 		fz_fail_seam(a);
 		fz_fail_seam(b);
+		fz_fail_seam(s);
+		fz_fail_seam(e);
 		fz_fail_seam(t);
 		fz_fail_seam(t + newn);
 	}
-	return kept;
+	return vma;
 }
 
 /*
